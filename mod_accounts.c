@@ -1,0 +1,44 @@
+/*
+ * mod_accounts.c -- the module record: hooks and the directive table.
+ *
+ * mod_accounts gives a site served by Apache httpd the account system a
+ * Django project gets from django.contrib.auth: registration, login,
+ * logout, sessions in PostgreSQL (through mod_dbd), argon2id passwords,
+ * and locations only logged-in users may see.
+ */
+#include "src/mod_accounts.h"
+#include "src/config.h"
+#include "src/db.h"
+#include "src/guard.h"
+#include "src/handler.h"
+#include "src/startup.h"
+
+static int acc_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp, server_rec *s)
+{
+    return acc_startup(pconf, ptemp, s);
+}
+
+static void acc_register_hooks(apr_pool_t *p)
+{
+    /* After mod_dbd, whose optional functions we take. */
+    static const char *const after_dbd[] = {"mod_dbd.c", NULL};
+
+    ap_hook_post_config(acc_post_config, NULL, after_dbd, APR_HOOK_MIDDLE);
+    ap_hook_check_access(acc_guard_access, NULL, NULL, APR_HOOK_MIDDLE,
+                         AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_handler(acc_handler, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+module AP_MODULE_DECLARE_DATA accounts_module = {
+    STANDARD20_MODULE_STUFF,
+    acc_create_dir_cfg,
+    acc_merge_dir_cfg,
+    acc_create_srv_cfg,
+    acc_merge_srv_cfg,
+    acc_cmds,
+    acc_register_hooks,
+#if defined(AP_MODULE_FLAG_ALWAYS_MERGE)
+    AP_MODULE_FLAG_ALWAYS_MERGE
+#endif
+};

@@ -1,0 +1,53 @@
+# scripts/lib.sh -- what scripts/test, scripts/demo and scripts/bench share:
+# the Debian packages, installing the missing ones, and the build.
+
+# Build and test dependencies, and why:
+#   autoconf automake libtool pkgconf  the autotools build (pkgconf's
+#                                      pkg.m4 must exist before autoreconf)
+#   apache2-dev                        apxs, httpd and APR headers
+#   apache2-bin                        httpd itself and mod_dbd
+#   libaprutil1-dbd-pgsql              apr_dbd's PostgreSQL driver
+#   libargon2-dev                      argon2id password hashing
+#   libutf8proc-dev                    NFKC, Unicode categories, case folding
+#   libcmocka-dev                      the C unit tests
+#   libapache2-mod-perl2               Apache::Test (and LWP) for the suite
+#   postgresql-15                      the throwaway database server
+ACC_PACKAGES="autoconf automake libtool pkgconf apache2-dev apache2-bin \
+libaprutil1-dbd-pgsql libargon2-dev libutf8proc-dev libcmocka-dev \
+libapache2-mod-perl2 postgresql-15"
+
+# acc_install_packages [EXTRA...] -- install what is missing; as non-root,
+# print the one apt-get line to run and fail.
+acc_install_packages() {
+    local want="$ACC_PACKAGES $*" missing
+    missing=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' $want 2>/dev/null \
+        | awk '$1=="ii"{print $2}' | sort \
+        | comm -13 - <(tr ' ' '\n' <<<"$want" | grep . | sort) || true)
+    [ -z "$missing" ] && return 0
+    missing=$(echo $missing)
+    if [ "$(id -u)" != 0 ]; then
+        echo "missing Debian packages; as root, run:" >&2
+        echo "  apt-get install -y --no-install-recommends $missing" >&2
+        return 1
+    fi
+    echo "installing: $missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends $missing </dev/null >/dev/null
+}
+
+# acc_build [CONFIGURE ARGS...] -- autoreconf, configure (again only when
+# its arguments changed), make.  Warnings are errors.
+acc_build() {
+    local args="--enable-werror $*" stamp=.acc-configure-args
+    if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
+        autoreconf -fi >/dev/null 2>&1 || autoreconf -fiv
+    fi
+    if [ ! -f Makefile ] || [ "$(cat "$stamp" 2>/dev/null)" != "$args" ]; then
+        [ -f Makefile ] && make -s clean >/dev/null 2>&1 || true
+        ./configure -q $args
+        echo "$args" > "$stamp"
+    fi
+    make -s -j"$(nproc)" >/dev/null
+    make -s t/TEST >/dev/null
+}

@@ -1,0 +1,625 @@
+/*
+ * src/accountsctl.c -- the admin command line: schema, users, sessions, keys.
+ *
+ *   accountsctl [--db CONNINFO] COMMAND [ARGS]
+ *
+ * The connection comes from --db, else $ACCOUNTS_DB, else libpq's PG*
+ * variables.  Exit 0 on success, 1 on failure (one line on stderr), 2 on
+ * a usage error.  Passwords are read from the first line of stdin when it
+ * is not a terminal, else prompted for twice without echo.
+ */
+#include "core.h"
+#include "crypto.h"
+#include "password.h"
+#include "store.h"
+#include "validate.h"
+
+#include <apr_general.h>
+#include <apr_dbd.h>
+#include <apr_file_io.h>
+#include <apr_lib.h>
+#include <apr_time.h>
+#include <apr_crypto.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+static const char usage_text[] =
+    "usage: accountsctl [--db CONNINFO] COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  migrate                         create or upgrade the schema\n"
+    "  createuser NAME [--email E] [--superuser] [--staff] [--no-validate]\n"
+    "                                  add a user (password from stdin or "
+    "prompt)\n"
+    "  passwd NAME [--no-validate]     set a user's password\n"
+    "  list                            list users, tab-separated\n"
+    "  deactivate NAME                 stop NAME logging in; end their "
+    "sessions\n"
+    "  activate NAME                   let NAME log in again\n"
+    "  clearsessions [--idle SECONDS]  delete expired sessions\n"
+    "  genkey FILE                     write a new secret key file (0600)\n"
+    "\n"
+    "The connection comes from --db, else ACCOUNTS_DB, else libpq's PG*\n"
+    "variables.  ACCOUNTS_PASSWORD_HASH (\"m=19456 t=2 p=1\") sets the\n"
+    "argon2id cost of new hashes.\n";
+
+typedef struct {
+    apr_pool_t *pool;
+    const char *conninfo;
+    const apr_dbd_driver_t *driver;
+    apr_dbd_t *handle;
+    acc_store_t *store;
+} ctl_t;
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("accountsctl: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return EXIT_FAIL;
+}
+
+static int usage(const char *why)
+{
+    if (why) {
+        fprintf(stderr, "accountsctl: %s\n", why);
+    }
+    fputs(usage_text, stderr);
+    return EXIT_USAGE;
+}
+
+/* First line of a message, for one-line errors. */
+static const char *oneline(apr_pool_t *p, const char *s)
+{
+    char *c = apr_pstrdup(p, s ? s : "unknown error");
+    char *nl;
+
+    while (*c == ' ' || *c == '\n') {
+        c++;
+    }
+    nl = strchr(c, '\n');
+    if (nl) {
+        *nl = '\0';
+    }
+    return c;
+}
+
+static int db_connect(ctl_t *c)
+{
+    const char *err = NULL;
+    apr_status_t rv;
+
+    rv = apr_dbd_get_driver(c->pool, "pgsql", &c->driver);
+    if (rv != APR_SUCCESS) {
+        return fail("cannot load apr_dbd's pgsql driver "
+                    "(install libaprutil1-dbd-pgsql)");
+    }
+    rv = apr_dbd_open_ex(c->driver, c->pool, c->conninfo, &c->handle, &err);
+    if (rv != APR_SUCCESS || c->handle == NULL) {
+        return fail("cannot connect to the database: %s",
+                    oneline(c->pool, err));
+    }
+    return 0;
+}
+
+/* Connect and check the schema is the one this build knows. */
+static int db_open(ctl_t *c)
+{
+    const char *err = NULL;
+    int version, rc;
+
+    if ((rc = db_connect(c)) != 0) {
+        return rc;
+    }
+    if (acc_store_schema_version(c->pool, c->driver, c->handle, &version,
+                                 &err) != ACC_STORE_OK) {
+        return fail("cannot read the schema version: %s", err);
+    }
+    if (version < ACC_SCHEMA_VERSION) {
+        return fail("the database schema is at version %d but this build "
+                    "needs %d: run 'accountsctl migrate'",
+                    version, ACC_SCHEMA_VERSION);
+    }
+    if (acc_store_open(c->pool, c->driver, c->handle, &c->store, &err) !=
+        ACC_STORE_OK) {
+        return fail("%s", err);
+    }
+    return 0;
+}
+
+static int cmd_migrate(ctl_t *c)
+{
+    const char *err = NULL;
+    int from, to, rc;
+
+    if ((rc = db_connect(c)) != 0) {
+        return rc;
+    }
+    if (acc_store_migrate(c->pool, c->driver, c->handle, &from, &to, &err) !=
+        ACC_STORE_OK) {
+        return fail("%s", err);
+    }
+    if (from == to) {
+        printf("schema is current (version %d)\n", to);
+    }
+    else {
+        printf("schema migrated from version %d to %d\n", from, to);
+    }
+    return 0;
+}
+
+/* Read a password: the first line of stdin when it is not a terminal, else
+ * two prompts without echo.  *pw is malloc'd-free pool memory the caller
+ * wipes. */
+static int read_password(ctl_t *c, char **pw)
+{
+    char buf[ACC_PASSWORD_MAX_BYTES + 2];
+    char again[ACC_PASSWORD_MAX_BYTES + 2];
+    apr_size_t n;
+
+    if (!isatty(STDIN_FILENO)) {
+        if (fgets(buf, sizeof(buf), stdin) == NULL) {
+            return fail("no password on standard input");
+        }
+        n = strlen(buf);
+        if (n && buf[n - 1] != '\n' && !feof(stdin)) {
+            apr_crypto_memzero(buf, sizeof(buf));
+            return fail("password is longer than %d bytes",
+                        ACC_PASSWORD_MAX_BYTES);
+        }
+        while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) {
+            buf[--n] = '\0';
+        }
+    }
+    else {
+        apr_size_t sz = sizeof(buf);
+        if (apr_password_get("Password: ", buf, &sz) != APR_SUCCESS) {
+            return fail("cannot read the password");
+        }
+        sz = sizeof(again);
+        if (apr_password_get("Password (again): ", again, &sz) !=
+            APR_SUCCESS) {
+            apr_crypto_memzero(buf, sizeof(buf));
+            return fail("cannot read the password");
+        }
+        if (strcmp(buf, again) != 0) {
+            apr_crypto_memzero(buf, sizeof(buf));
+            apr_crypto_memzero(again, sizeof(again));
+            return fail("the two passwords didn't match");
+        }
+        apr_crypto_memzero(again, sizeof(again));
+        n = strlen(buf);
+    }
+    if (n == 0) {
+        return fail("the password is empty");
+    }
+    if (!acc_utf8_valid(buf, n)) {
+        apr_crypto_memzero(buf, sizeof(buf));
+        return fail("the password is not valid UTF-8");
+    }
+    *pw = apr_pstrmemdup(c->pool, buf, n);
+    apr_crypto_memzero(buf, sizeof(buf));
+    return 0;
+}
+
+static int hash_params(ctl_t *c, acc_argon2_params_t *prm)
+{
+    const char *env = getenv("ACCOUNTS_PASSWORD_HASH");
+    const char *err;
+
+    prm->m_kib = ACC_ARGON2_DEFAULT_M;
+    prm->t = ACC_ARGON2_DEFAULT_T;
+    prm->p = ACC_ARGON2_DEFAULT_P;
+    if (env && *env) {
+        err = acc_argon2_params_parse(c->pool, env, prm);
+        if (err) {
+            return fail("ACCOUNTS_PASSWORD_HASH: %s", err);
+        }
+    }
+    return 0;
+}
+
+/* Validate (unless told not to) and hash a password for user u. */
+static int make_hash(ctl_t *c, const acc_user_t *u, char *pw, int validate,
+                     const char **phc)
+{
+    acc_argon2_params_t prm;
+    const char *err = NULL;
+    int rc;
+
+    if (validate) {
+        acc_pwpolicy_t pol = {ACC_PWV_ALL, 8, 0.7};
+        acc_user_attrs_t attrs = {u->username, u->first_name, u->last_name,
+                                  u->email};
+        apr_array_header_t *msgs =
+            acc_password_validate(c->pool, &pol, pw, &attrs);
+        if (msgs->nelts > 0) {
+            int i;
+            const char *all = APR_ARRAY_IDX(msgs, 0, const char *);
+            for (i = 1; i < msgs->nelts; i++) {
+                all = apr_pstrcat(c->pool, all, " ",
+                                  APR_ARRAY_IDX(msgs, i, const char *), NULL);
+            }
+            acc_wipe(pw);
+            return fail("password refused: %s", all);
+        }
+    }
+    else {
+        fprintf(stderr, "accountsctl: warning: --no-validate: the password "
+                        "was NOT checked against the password rules\n");
+    }
+    if ((rc = hash_params(c, &prm)) != 0) {
+        acc_wipe(pw);
+        return rc;
+    }
+    if (acc_password_hash(c->pool, &prm, pw, strlen(pw), phc, &err) !=
+        APR_SUCCESS) {
+        acc_wipe(pw);
+        return fail("cannot hash the password: %s", err ? err : "?");
+    }
+    acc_wipe(pw);
+    return 0;
+}
+
+/* Clean and check a username as the registration form does. */
+static int clean_username(ctl_t *c, const char *raw, const char **name)
+{
+    const char *msg;
+
+    if (!acc_utf8_valid(raw, strlen(raw))) {
+        return fail("the username is not valid UTF-8");
+    }
+    *name = acc_username_clean(c->pool, raw);
+    msg = acc_username_check(c->pool, *name);
+    if (msg) {
+        return fail("username refused: %s", msg);
+    }
+    return 0;
+}
+
+static int cmd_createuser(ctl_t *c, int argc, const char *const *argv)
+{
+    acc_user_t u;
+    const char *raw = NULL, *msg, *phc;
+    char *pw = NULL;
+    int i, rc, validate = 1;
+    apr_int64_t id;
+
+    memset(&u, 0, sizeof(u));
+    u.email = "";
+    u.first_name = u.last_name = "";
+    u.is_active = 1;
+    for (i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--email") == 0 && i + 1 < argc) {
+            u.email = argv[++i];
+        }
+        else if (strncmp(argv[i], "--email=", 8) == 0) {
+            u.email = argv[i] + 8;
+        }
+        else if (strcmp(argv[i], "--superuser") == 0) {
+            u.is_superuser = 1;
+        }
+        else if (strcmp(argv[i], "--staff") == 0) {
+            u.is_staff = 1;
+        }
+        else if (strcmp(argv[i], "--no-validate") == 0) {
+            validate = 0;
+        }
+        else if (argv[i][0] == '-') {
+            return usage(apr_psprintf(c->pool, "createuser: unknown option "
+                                               "'%s'", argv[i]));
+        }
+        else if (raw == NULL) {
+            raw = argv[i];
+        }
+        else {
+            return usage("createuser takes one NAME");
+        }
+    }
+    if (raw == NULL) {
+        return usage("createuser needs a NAME");
+    }
+    if ((rc = clean_username(c, raw, &u.username)) != 0) {
+        return rc;
+    }
+    if (*u.email) {
+        if (!acc_utf8_valid(u.email, strlen(u.email))) {
+            return fail("the email address is not valid UTF-8");
+        }
+        u.email = acc_strip(c->pool, u.email);
+        if (*u.email && (msg = acc_email_check(c->pool, u.email)) != NULL) {
+            return fail("email refused: %s", msg);
+        }
+    }
+    if ((rc = db_open(c)) != 0) {
+        return rc;
+    }
+    if ((rc = read_password(c, &pw)) != 0) {
+        return rc;
+    }
+    if ((rc = make_hash(c, &u, pw, validate, &phc)) != 0) {
+        return rc;
+    }
+    u.password = phc;
+    switch (acc_user_create(c->store, c->pool, &u,
+                            acc_username_key(c->pool, u.username), &id)) {
+        case ACC_STORE_OK:
+            printf("created user '%s' (id %" APR_INT64_T_FMT ")\n", u.username,
+                   id);
+            return 0;
+        case ACC_STORE_EXISTS:
+            return fail("user '%s' already exists", u.username);
+        default:
+            return fail("cannot create user: %s",
+                        acc_store_error(c->store, c->pool));
+    }
+}
+
+static int cmd_passwd(ctl_t *c, int argc, const char *const *argv)
+{
+    const char *name = NULL, *phc;
+    acc_user_t *u;
+    char *pw;
+    int i, rc, validate = 1;
+
+    for (i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--no-validate") == 0) {
+            validate = 0;
+        }
+        else if (argv[i][0] == '-') {
+            return usage(apr_psprintf(c->pool, "passwd: unknown option '%s'",
+                                      argv[i]));
+        }
+        else if (name == NULL) {
+            name = argv[i];
+        }
+        else {
+            return usage("passwd takes one NAME");
+        }
+    }
+    if (name == NULL) {
+        return usage("passwd needs a NAME");
+    }
+    if ((rc = db_open(c)) != 0) {
+        return rc;
+    }
+    switch (acc_user_by_name(c->store, c->pool, name, &u)) {
+        case ACC_STORE_OK:
+            break;
+        case ACC_STORE_NOTFOUND:
+            return fail("no such user '%s'", name);
+        default:
+            return fail("cannot read user: %s",
+                        acc_store_error(c->store, c->pool));
+    }
+    if ((rc = read_password(c, &pw)) != 0) {
+        return rc;
+    }
+    if ((rc = make_hash(c, u, pw, validate, &phc)) != 0) {
+        return rc;
+    }
+    if (acc_user_set_password(c->store, c->pool, u->id, phc) !=
+            ACC_STORE_OK ||
+        acc_session_delete_user(c->store, c->pool, u->id) != ACC_STORE_OK) {
+        return fail("cannot set the password: %s",
+                    acc_store_error(c->store, c->pool));
+    }
+    printf("password changed for '%s'; their sessions were ended\n", name);
+    return 0;
+}
+
+static const char *fmt_time(apr_pool_t *p, apr_time_t t)
+{
+    char buf[APR_RFC822_DATE_LEN];
+    apr_time_exp_t tm;
+    apr_size_t n;
+
+    if (t == 0) {
+        return "-";
+    }
+    apr_time_exp_gmt(&tm, t);
+    apr_strftime(buf, &n, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return apr_pstrdup(p, buf);
+}
+
+static int cmd_list(ctl_t *c)
+{
+    apr_array_header_t *users;
+    int i, rc;
+
+    if ((rc = db_open(c)) != 0) {
+        return rc;
+    }
+    if (acc_user_list(c->store, c->pool, &users) != ACC_STORE_OK) {
+        return fail("cannot list users: %s",
+                    acc_store_error(c->store, c->pool));
+    }
+    printf("id\tusername\temail\tactive\tstaff\tsuperuser\tdate_joined\t"
+           "last_login\n");
+    for (i = 0; i < users->nelts; i++) {
+        acc_user_t *u = APR_ARRAY_IDX(users, i, acc_user_t *);
+        printf("%" APR_INT64_T_FMT "\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u->id,
+               u->username, u->email, u->is_active ? "yes" : "no",
+               u->is_staff ? "yes" : "no", u->is_superuser ? "yes" : "no",
+               fmt_time(c->pool, u->date_joined),
+               fmt_time(c->pool, u->last_login));
+    }
+    return 0;
+}
+
+static int cmd_active(ctl_t *c, int argc, const char *const *argv,
+                      int active)
+{
+    int rc;
+
+    if (argc != 1) {
+        return usage(active ? "activate takes one NAME"
+                            : "deactivate takes one NAME");
+    }
+    if ((rc = db_open(c)) != 0) {
+        return rc;
+    }
+    switch (acc_user_set_active(c->store, c->pool, argv[0], active)) {
+        case ACC_STORE_OK:
+            printf("%s '%s'\n", active ? "activated" : "deactivated",
+                   argv[0]);
+            return 0;
+        case ACC_STORE_NOTFOUND:
+            return fail("no such user '%s'", argv[0]);
+        default:
+            return fail("cannot change user: %s",
+                        acc_store_error(c->store, c->pool));
+    }
+}
+
+static int cmd_clearsessions(ctl_t *c, int argc, const char *const *argv)
+{
+    apr_int64_t idle = 0;
+    int n = 0, rc;
+
+    if (argc == 2 && strcmp(argv[0], "--idle") == 0) {
+        char *end;
+        idle = apr_strtoi64(argv[1], &end, 10);
+        if (*end || idle < 0) {
+            return usage("--idle takes a number of seconds");
+        }
+    }
+    else if (argc != 0) {
+        return usage("clearsessions takes no arguments but --idle SECONDS");
+    }
+    if ((rc = db_open(c)) != 0) {
+        return rc;
+    }
+    if (acc_session_clear_expired(c->store, c->pool, idle, &n) !=
+        ACC_STORE_OK) {
+        return fail("cannot clear sessions: %s",
+                    acc_store_error(c->store, c->pool));
+    }
+    printf("deleted %d expired session%s\n", n, n == 1 ? "" : "s");
+    return 0;
+}
+
+static int cmd_genkey(ctl_t *c, int argc, const char *const *argv)
+{
+    apr_file_t *f;
+    apr_status_t rv;
+    const char *key;
+    char ebuf[256];
+
+    if (argc != 1) {
+        return usage("genkey takes one FILE");
+    }
+    key = acc_random_token(c->pool, 48);
+    if (key == NULL) {
+        return fail("the operating system gave no random bytes");
+    }
+    rv = apr_file_open(&f, argv[0],
+                       APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_EXCL,
+                       APR_FPROT_UREAD | APR_FPROT_UWRITE, c->pool);
+    if (rv != APR_SUCCESS) {
+        return fail("cannot create '%s': %s%s", argv[0],
+                    apr_strerror(rv, ebuf, sizeof(ebuf)),
+                    APR_STATUS_IS_EEXIST(rv)
+                        ? " (remove it first: a new key ends every "
+                          "outstanding link)"
+                        : "");
+    }
+    /* The umask may have narrowed it; never widened, but make it exact. */
+    apr_file_perms_set(argv[0], APR_FPROT_UREAD | APR_FPROT_UWRITE);
+    if (apr_file_printf(f, "%s\n", key) < 0 ||
+        (rv = apr_file_close(f)) != APR_SUCCESS) {
+        return fail("cannot write '%s'", argv[0]);
+    }
+    printf("wrote a new secret key to %s\n", argv[0]);
+    return 0;
+}
+
+int main(int argc, const char *const *argv)
+{
+    ctl_t c;
+    const char *cmd;
+    int i = 1, rc;
+
+    if (apr_app_initialize(&argc, &argv, NULL) != APR_SUCCESS) {
+        fputs("accountsctl: cannot initialise APR\n", stderr);
+        return EXIT_FAIL;
+    }
+    atexit(apr_terminate);
+    memset(&c, 0, sizeof(c));
+    apr_pool_create(&c.pool, NULL);
+    apr_dbd_init(c.pool);
+    c.conninfo = getenv("ACCOUNTS_DB");
+
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            c.conninfo = argv[++i];
+        }
+        else if (strncmp(argv[i], "--db=", 5) == 0) {
+            c.conninfo = argv[i] + 5;
+        }
+        else if (strcmp(argv[i], "--help") == 0 ||
+                 strcmp(argv[i], "-h") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+        else {
+            return usage(apr_psprintf(c.pool, "unknown option '%s'", argv[i]));
+        }
+    }
+    if (c.conninfo == NULL) {
+        c.conninfo = "";
+    }
+    if (i >= argc) {
+        return usage("no COMMAND given");
+    }
+    cmd = argv[i++];
+    argc -= i;
+    argv += i;
+
+    if (strcmp(cmd, "migrate") == 0 && argc == 0) {
+        rc = cmd_migrate(&c);
+    }
+    else if (strcmp(cmd, "createuser") == 0) {
+        rc = cmd_createuser(&c, argc, argv);
+    }
+    else if (strcmp(cmd, "passwd") == 0) {
+        rc = cmd_passwd(&c, argc, argv);
+    }
+    else if (strcmp(cmd, "list") == 0 && argc == 0) {
+        rc = cmd_list(&c);
+    }
+    else if (strcmp(cmd, "deactivate") == 0) {
+        rc = cmd_active(&c, argc, argv, 0);
+    }
+    else if (strcmp(cmd, "activate") == 0) {
+        rc = cmd_active(&c, argc, argv, 1);
+    }
+    else if (strcmp(cmd, "clearsessions") == 0) {
+        rc = cmd_clearsessions(&c, argc, argv);
+    }
+    else if (strcmp(cmd, "genkey") == 0) {
+        rc = cmd_genkey(&c, argc, argv);
+    }
+    else {
+        rc = usage(apr_psprintf(c.pool, "unknown command or arguments: '%s'",
+                                cmd));
+    }
+    fflush(stdout);
+    if (c.handle) {
+        apr_dbd_close(c.driver, c.handle);
+    }
+    return rc;
+}

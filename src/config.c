@@ -1,0 +1,422 @@
+/*
+ * src/config.c -- configuration: structs, defaults, merging, directives.
+ */
+#include "config.h"
+#include "redirect.h"
+
+#include <apr_lib.h>
+
+#include <string.h>
+
+/* ---- defaults, in one place ---- */
+
+#define DEF_LOGIN_URL "/accounts/login/"
+#define DEF_LOGIN_REDIRECT "/"
+#define DEF_COOKIE_NAME "sessionid"
+#define DEF_MAX_AGE (14 * 24 * 3600) /* Django's two weeks */
+#define DEF_MIN_LENGTH 8
+#define DEF_MAX_BODY (16 * 1024)
+#define DEF_SITE_NAME "mod_accounts"
+
+void *acc_create_srv_cfg(apr_pool_t *p, server_rec *s)
+{
+    acc_srv_cfg_t *c = apr_pcalloc(p, sizeof(*c));
+
+    c->cookie_secure = ACC_SECURE_UNSET;
+    c->max_age = ACC_UNSET;
+    c->idle_timeout = ACC_UNSET;
+    c->validators = ACC_UNSET;
+    c->min_length = ACC_UNSET;
+    c->registration = ACC_UNSET;
+    c->register_login = ACC_UNSET;
+    c->max_body = ACC_UNSET;
+    return c;
+}
+
+#define PICK(f) m->f = add->f ? add->f : base->f
+#define PICK_INT(f) m->f = add->f != ACC_UNSET ? add->f : base->f
+
+void *acc_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
+{
+    acc_srv_cfg_t *base = basev, *add = addv;
+    acc_srv_cfg_t *m = apr_pcalloc(p, sizeof(*m));
+
+    PICK(login_url);
+    PICK(login_redirect);
+    PICK(logout_redirect);
+    PICK(cookie_name);
+    PICK_INT(cookie_secure);
+    PICK_INT(max_age);
+    PICK_INT(idle_timeout);
+    m->hash_set = add->hash_set || base->hash_set;
+    m->hash = add->hash_set ? add->hash : base->hash;
+    PICK_INT(validators);
+    PICK_INT(min_length);
+    PICK_INT(registration);
+    PICK_INT(register_login);
+    PICK_INT(max_body);
+    PICK(template_dir);
+    PICK(site_name);
+    PICK(key_file);
+    return m;
+}
+
+void *acc_create_dir_cfg(apr_pool_t *p, char *dir)
+{
+    acc_dir_cfg_t *c = apr_pcalloc(p, sizeof(*c));
+
+    c->base = dir;
+    c->login_required = ACC_UNSET;
+    return c;
+}
+
+void *acc_merge_dir_cfg(apr_pool_t *p, void *basev, void *addv)
+{
+    acc_dir_cfg_t *base = basev, *add = addv;
+    acc_dir_cfg_t *m = apr_pcalloc(p, sizeof(*m));
+
+    PICK(base);
+    PICK_INT(login_required);
+    return m;
+}
+
+void acc_config_defaults(server_rec *s)
+{
+    for (; s; s = s->next) {
+        acc_srv_cfg_t *c = acc_srv(s);
+
+        if (!c->login_url) {
+            c->login_url = DEF_LOGIN_URL;
+        }
+        if (!c->login_redirect) {
+            c->login_redirect = DEF_LOGIN_REDIRECT;
+        }
+        if (!c->logout_redirect) {
+            c->logout_redirect = c->login_url; /* Django: LOGIN_URL */
+        }
+        if (!c->cookie_name) {
+            c->cookie_name = DEF_COOKIE_NAME;
+        }
+        if (c->cookie_secure == ACC_SECURE_UNSET) {
+            c->cookie_secure = ACC_SECURE_AUTO;
+        }
+        if (c->max_age == ACC_UNSET) {
+            c->max_age = DEF_MAX_AGE;
+        }
+        if (c->idle_timeout == ACC_UNSET) {
+            c->idle_timeout = 0;
+        }
+        if (!c->hash_set) {
+            c->hash.m_kib = ACC_ARGON2_DEFAULT_M;
+            c->hash.t = ACC_ARGON2_DEFAULT_T;
+            c->hash.p = ACC_ARGON2_DEFAULT_P;
+        }
+        if (c->validators == ACC_UNSET) {
+            c->validators = ACC_PWV_ALL;
+        }
+        if (c->min_length == ACC_UNSET) {
+            c->min_length = DEF_MIN_LENGTH;
+        }
+        if (c->registration == ACC_UNSET) {
+            c->registration = 1;
+        }
+        if (c->register_login == ACC_UNSET) {
+            c->register_login = 0;
+        }
+        if (c->max_body == ACC_UNSET) {
+            c->max_body = DEF_MAX_BODY;
+        }
+        if (!c->site_name) {
+            c->site_name = DEF_SITE_NAME;
+        }
+    }
+}
+
+acc_pwpolicy_t acc_config_pwpolicy(const acc_srv_cfg_t *cfg)
+{
+    acc_pwpolicy_t pol;
+
+    pol.validators = (unsigned int)cfg->validators;
+    pol.min_length = cfg->min_length;
+    pol.max_similarity = 0.7;
+    return pol;
+}
+
+/* ---- directive parsers ---- */
+
+static const char *set_url(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    acc_srv_cfg_t *c = acc_srv(cmd->server);
+    const char **slot = (const char **)((char *)c + (apr_size_t)cmd->info);
+
+    if (arg[0] != '/' &&
+        strncasecmp(arg, "http://", 7) != 0 &&
+        strncasecmp(arg, "https://", 8) != 0) {
+        return apr_psprintf(cmd->pool,
+                            "%s takes a path starting with '/' or an "
+                            "http(s) URL, not '%s'",
+                            cmd->directive->directive, arg);
+    }
+    if (strpbrk(arg, " \t\r\n\"<>") != NULL) {
+        return apr_psprintf(cmd->pool, "%s: '%s' must not contain spaces, "
+                                       "quotes or angle brackets",
+                            cmd->directive->directive, arg);
+    }
+    *slot = arg;
+    return NULL;
+}
+
+static const char *set_login_url(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    if (arg[0] != '/' || (arg[1] == '/' || arg[1] == '\\')) {
+        return apr_psprintf(cmd->pool,
+                            "AccountsLoginURL takes a path on this site "
+                            "starting with one '/', not '%s'",
+                            arg);
+    }
+    return set_url(cmd, dummy, arg);
+}
+
+static const char *set_seconds(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    acc_srv_cfg_t *c = acc_srv(cmd->server);
+    apr_int64_t *slot = (apr_int64_t *)((char *)c + (apr_size_t)cmd->info);
+    char *end;
+    apr_int64_t v = apr_strtoi64(arg, &end, 10);
+
+    if (end == arg || *end || v < 0 || v > APR_INT64_C(315360000)) {
+        return apr_psprintf(cmd->pool,
+                            "%s takes a number of seconds (0 to 315360000), "
+                            "not '%s'",
+                            cmd->directive->directive, arg);
+    }
+    *slot = v;
+    return NULL;
+}
+
+static const char *set_flag(cmd_parms *cmd, void *dummy, int on)
+{
+    acc_srv_cfg_t *c = acc_srv(cmd->server);
+    int *slot = (int *)((char *)c + (apr_size_t)cmd->info);
+
+    *slot = on;
+    return NULL;
+}
+
+static const char *set_str(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    acc_srv_cfg_t *c = acc_srv(cmd->server);
+    const char **slot = (const char **)((char *)c + (apr_size_t)cmd->info);
+
+    *slot = arg;
+    return NULL;
+}
+
+static const char *set_cookie_name(cmd_parms *cmd, void *dummy,
+                                   const char *arg)
+{
+    const char *s;
+
+    /* RFC 6265 token characters only. */
+    for (s = arg; *s; s++) {
+        if (!apr_isalnum(*s) && !strchr("!#$%&'*+-.^_`|~", *s)) {
+            break;
+        }
+    }
+    if (*arg == '\0' || *s) {
+        return apr_psprintf(cmd->pool,
+                            "AccountsCookieName: '%s' is not a valid cookie "
+                            "name (letters, digits and !#$%%&'*+-.^_`|~)",
+                            arg);
+    }
+    if (strncmp(arg, "__Host-", 7) == 0 || strncmp(arg, "__Secure-", 9) == 0) {
+        return "AccountsCookieName: give the name without a __Host- or "
+               "__Secure- prefix; AccountsCookieSecure adds __Host-";
+    }
+    acc_srv(cmd->server)->cookie_name = arg;
+    return NULL;
+}
+
+static const char *set_cookie_secure(cmd_parms *cmd, void *dummy,
+                                     const char *arg)
+{
+    acc_srv_cfg_t *c = acc_srv(cmd->server);
+
+    if (strcasecmp(arg, "on") == 0) {
+        c->cookie_secure = ACC_SECURE_ON;
+    }
+    else if (strcasecmp(arg, "off") == 0) {
+        c->cookie_secure = ACC_SECURE_OFF;
+    }
+    else if (strcasecmp(arg, "auto") == 0) {
+        c->cookie_secure = ACC_SECURE_AUTO;
+    }
+    else {
+        return apr_psprintf(cmd->pool,
+                            "AccountsCookieSecure takes On, Off or Auto, not "
+                            "'%s'",
+                            arg);
+    }
+    return NULL;
+}
+
+static const char *set_hash(cmd_parms *cmd, void *dummy, const char *args)
+{
+    acc_srv_cfg_t *c = acc_srv(cmd->server);
+    const char *algo = ap_getword_conf(cmd->temp_pool, &args);
+    const char *err;
+
+    if (strcasecmp(algo, "argon2id") != 0) {
+        return apr_psprintf(cmd->pool,
+                            "AccountsPasswordHash: only argon2id is "
+                            "supported, not '%s'",
+                            algo);
+    }
+    c->hash.m_kib = ACC_ARGON2_DEFAULT_M;
+    c->hash.t = ACC_ARGON2_DEFAULT_T;
+    c->hash.p = ACC_ARGON2_DEFAULT_P;
+    err = acc_argon2_params_parse(cmd->pool, args, &c->hash);
+    if (err) {
+        return apr_pstrcat(cmd->pool, "AccountsPasswordHash: ", err, NULL);
+    }
+    c->hash_set = 1;
+    return NULL;
+}
+
+static const char *set_min_length(cmd_parms *cmd, void *dummy,
+                                  const char *arg)
+{
+    char *end;
+    apr_int64_t v = apr_strtoi64(arg, &end, 10);
+
+    if (end == arg || *end || v < 1 || v > 4096) {
+        return apr_psprintf(cmd->pool,
+                            "AccountsPasswordMinLength takes a number of "
+                            "characters from 1 to 4096, not '%s'",
+                            arg);
+    }
+    acc_srv(cmd->server)->min_length = (int)v;
+    return NULL;
+}
+
+static const char *set_validators(cmd_parms *cmd, void *dummy,
+                                  const char *arg)
+{
+    acc_srv_cfg_t *c = acc_srv(cmd->server);
+    static const struct {
+        const char *name;
+        const char *django;
+        int bit;
+    } names[] = {
+        {"similarity", "UserAttributeSimilarityValidator", ACC_PWV_SIMILARITY},
+        {"length", "MinimumLengthValidator", ACC_PWV_MINLENGTH},
+        {"common", "CommonPasswordValidator", ACC_PWV_COMMON},
+        {"numeric", "NumericPasswordValidator", ACC_PWV_NUMERIC},
+    };
+    apr_size_t i;
+
+    if (c->validators == ACC_UNSET) {
+        c->validators = 0;
+    }
+    if (strcasecmp(arg, "all") == 0) {
+        c->validators = ACC_PWV_ALL;
+        return NULL;
+    }
+    if (strcasecmp(arg, "none") == 0) {
+        c->validators = 0;
+        return NULL;
+    }
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcasecmp(arg, names[i].name) == 0 ||
+            strcasecmp(arg, names[i].django) == 0) {
+            c->validators |= names[i].bit;
+            return NULL;
+        }
+    }
+    return apr_psprintf(cmd->pool,
+                        "AccountsPasswordValidators: unknown validator '%s' "
+                        "(use similarity, length, common, numeric, all or "
+                        "none)",
+                        arg);
+}
+
+static const char *set_max_body(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    char *end;
+    apr_int64_t v = apr_strtoi64(arg, &end, 10);
+
+    if (end == arg || *end || v < 1024 || v > 1024 * 1024) {
+        return apr_psprintf(cmd->pool,
+                            "AccountsMaxBody takes a number of bytes from "
+                            "1024 to 1048576, not '%s'",
+                            arg);
+    }
+    acc_srv(cmd->server)->max_body = v;
+    return NULL;
+}
+
+static const char *set_path(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    acc_srv_cfg_t *c = acc_srv(cmd->server);
+    const char **slot = (const char **)((char *)c + (apr_size_t)cmd->info);
+
+    *slot = ap_server_root_relative(cmd->pool, arg);
+    if (*slot == NULL) {
+        return apr_psprintf(cmd->pool, "%s: invalid path '%s'",
+                            cmd->directive->directive, arg);
+    }
+    return NULL;
+}
+
+static const char *set_login_required(cmd_parms *cmd, void *dirv, int on)
+{
+    ((acc_dir_cfg_t *)dirv)->login_required = on;
+    return NULL;
+}
+
+#define OFF(f) (void *)APR_OFFSETOF(acc_srv_cfg_t, f)
+
+const command_rec acc_cmds[] = {
+    AP_INIT_TAKE1("AccountsLoginURL", set_login_url, OFF(login_url),
+                  RSRC_CONF, "the login page's path (Django's LOGIN_URL)"),
+    AP_INIT_TAKE1("AccountsLoginRedirect", set_url, OFF(login_redirect),
+                  RSRC_CONF,
+                  "where a login without a safe 'next' goes "
+                  "(LOGIN_REDIRECT_URL)"),
+    AP_INIT_TAKE1("AccountsLogoutRedirect", set_url, OFF(logout_redirect),
+                  RSRC_CONF, "where logout goes (LOGOUT_REDIRECT_URL)"),
+    AP_INIT_FLAG("AccountsLoginRequired", set_login_required, NULL,
+                 ACCESS_CONF | OR_AUTHCFG,
+                 "On: only logged-in users may see this location"),
+    AP_INIT_TAKE1("AccountsCookieName", set_cookie_name, NULL, RSRC_CONF,
+                  "the session cookie's name (default sessionid)"),
+    AP_INIT_TAKE1("AccountsCookieSecure", set_cookie_secure, NULL, RSRC_CONF,
+                  "On, Off or Auto (Secure and __Host- on HTTPS)"),
+    AP_INIT_TAKE1("AccountsSessionMaxAge", set_seconds, OFF(max_age),
+                  RSRC_CONF, "a session's absolute lifetime in seconds"),
+    AP_INIT_TAKE1("AccountsSessionIdleTimeout", set_seconds,
+                  OFF(idle_timeout), RSRC_CONF,
+                  "seconds without a request that end a session (0: off)"),
+    AP_INIT_RAW_ARGS("AccountsPasswordHash", set_hash, NULL, RSRC_CONF,
+                     "argon2id m=KiB t=passes p=lanes"),
+    AP_INIT_TAKE1("AccountsPasswordMinLength", set_min_length, NULL,
+                  RSRC_CONF, "minimum password length in characters"),
+    AP_INIT_ITERATE("AccountsPasswordValidators", set_validators, NULL,
+                    RSRC_CONF,
+                    "which password rules run: similarity length common "
+                    "numeric, or all, or none"),
+    AP_INIT_FLAG("AccountsRegistration", set_flag,
+                 (void *)APR_OFFSETOF(acc_srv_cfg_t, registration), RSRC_CONF,
+                 "Off turns the registration page off"),
+    AP_INIT_FLAG("AccountsRegisterLogin", set_flag,
+                 (void *)APR_OFFSETOF(acc_srv_cfg_t, register_login),
+                 RSRC_CONF, "On logs a new user in at registration"),
+    AP_INIT_TAKE1("AccountsMaxBody", set_max_body, NULL, RSRC_CONF,
+                  "largest form body accepted, in bytes"),
+    AP_INIT_TAKE1("AccountsTemplateDir", set_path, OFF(template_dir),
+                  RSRC_CONF, "a directory whose templates replace ours"),
+    AP_INIT_TAKE1("AccountsSiteName", set_str, OFF(site_name), RSRC_CONF,
+                  "the site's name as pages show it"),
+    AP_INIT_TAKE1("AccountsSecretKeyFile", set_path, OFF(key_file),
+                  RSRC_CONF, "the secret key file (accountsctl genkey)"),
+    {NULL}};

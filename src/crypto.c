@@ -1,0 +1,136 @@
+/*
+ * src/crypto.c -- hashing, random tokens and constant-time comparison.
+ */
+#include "crypto.h"
+
+#include <apr_random.h>
+#include <apr_general.h>
+#include <apr_encode.h>
+#include <apr_crypto.h>
+
+#include <string.h>
+
+void acc_sha256(const void *data, apr_size_t len,
+                unsigned char out[ACC_SHA256_LEN])
+{
+    /* apr_crypto_sha256_new wants a pool for its state; a short-lived
+     * subpool of nothing would need an allocator, so keep one per call. */
+    apr_pool_t *p;
+    apr_crypto_hash_t *h;
+
+    if (apr_pool_create_unmanaged_ex(&p, NULL, NULL) != APR_SUCCESS) {
+        memset(out, 0, ACC_SHA256_LEN);
+        return;
+    }
+    h = apr_crypto_sha256_new(p);
+    h->init(h);
+    h->add(h, data, len);
+    h->finish(h, out);
+    apr_pool_destroy(p);
+}
+
+const char *acc_hex(apr_pool_t *p, const unsigned char *buf, apr_size_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    char *out = apr_palloc(p, len * 2 + 1);
+    apr_size_t i;
+
+    for (i = 0; i < len; i++) {
+        out[2 * i] = digits[buf[i] >> 4];
+        out[2 * i + 1] = digits[buf[i] & 0xf];
+    }
+    out[len * 2] = '\0';
+    return out;
+}
+
+const char *acc_sha256_hex(apr_pool_t *p, const char *s)
+{
+    unsigned char md[ACC_SHA256_LEN];
+
+    acc_sha256(s, strlen(s), md);
+    return acc_hex(p, md, sizeof(md));
+}
+
+void acc_hmac_sha256(const void *key, apr_size_t klen, const void *msg,
+                     apr_size_t mlen, unsigned char out[ACC_SHA256_LEN])
+{
+    enum { BLOCK = 64 };
+    unsigned char k0[BLOCK], pad[BLOCK], inner[ACC_SHA256_LEN];
+    apr_pool_t *p;
+    apr_crypto_hash_t *h;
+    int i;
+
+    memset(k0, 0, sizeof(k0));
+    if (klen > BLOCK) {
+        acc_sha256(key, klen, k0);
+    }
+    else if (klen) {
+        memcpy(k0, key, klen);
+    }
+    if (apr_pool_create_unmanaged_ex(&p, NULL, NULL) != APR_SUCCESS) {
+        memset(out, 0, ACC_SHA256_LEN);
+        return;
+    }
+    h = apr_crypto_sha256_new(p);
+
+    for (i = 0; i < BLOCK; i++) {
+        pad[i] = k0[i] ^ 0x36;
+    }
+    h->init(h);
+    h->add(h, pad, BLOCK);
+    h->add(h, msg, mlen);
+    h->finish(h, inner);
+
+    for (i = 0; i < BLOCK; i++) {
+        pad[i] = k0[i] ^ 0x5c;
+    }
+    h->init(h);
+    h->add(h, pad, BLOCK);
+    h->add(h, inner, sizeof(inner));
+    h->finish(h, out);
+
+    apr_crypto_memzero(k0, sizeof(k0));
+    apr_crypto_memzero(pad, sizeof(pad));
+    apr_pool_destroy(p);
+}
+
+apr_status_t acc_random_bytes(unsigned char *buf, apr_size_t nbytes)
+{
+    return apr_generate_random_bytes(buf, nbytes);
+}
+
+const char *acc_random_token(apr_pool_t *p, apr_size_t nbytes)
+{
+    unsigned char buf[64];
+    const char *tok;
+
+    if (nbytes > sizeof(buf) || acc_random_bytes(buf, nbytes) != APR_SUCCESS) {
+        return NULL;
+    }
+    tok = apr_pencode_base64_binary(p, buf, nbytes, APR_ENCODE_BASE64URL,
+                                    NULL);
+    apr_crypto_memzero(buf, sizeof(buf));
+    return tok;
+}
+
+int acc_str_equal_ct(const char *a, const char *b)
+{
+    apr_size_t la, lb;
+
+    if (a == NULL || b == NULL) {
+        return 0;
+    }
+    la = strlen(a);
+    lb = strlen(b);
+    if (la != lb) {
+        return 0;
+    }
+    return apr_crypto_equals(a, b, la);
+}
+
+void acc_wipe(char *s)
+{
+    if (s) {
+        apr_crypto_memzero(s, strlen(s));
+    }
+}

@@ -1,0 +1,172 @@
+/*
+ * src/guard.c -- the access hook: AccountsLoginRequired.
+ */
+#include "guard.h"
+#include "config.h"
+#include "handler.h"
+#include "redirect.h"
+#include "render.h"
+#include "session.h"
+
+#include <apr_strings.h>
+#include <apr_lib.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Highest q given to a media type matching want (a full type, or a
+ * "+json" suffix when suffix is set); -1 when none matches. */
+static double accept_q(request_rec *r, const char *accept, const char *want,
+                       const char *suffix)
+{
+    char *copy = apr_pstrdup(r->pool, accept), *last = NULL, *item;
+    double best = -1;
+
+    for (item = apr_strtok(copy, ",", &last); item;
+         item = apr_strtok(NULL, ",", &last)) {
+        char *semi = strchr(item, ';'), *type = item, *end;
+        double q = 1.0;
+
+        if (semi) {
+            char *qs = strstr(semi, "q=");
+            *semi = '\0';
+            if (qs) {
+                q = strtod(qs + 2, NULL);
+            }
+        }
+        while (apr_isspace(*type)) {
+            type++;
+        }
+        end = type + strlen(type);
+        while (end > type && apr_isspace(end[-1])) {
+            *--end = '\0';
+        }
+        if (strcasecmp(type, want) == 0 ||
+            (suffix && (apr_size_t)(end - type) > strlen(suffix) &&
+             strcasecmp(end - strlen(suffix), suffix) == 0)) {
+            if (q > best) {
+                best = q;
+            }
+        }
+    }
+    return best;
+}
+
+int acc_wants_json(request_rec *r)
+{
+    const char *xrw = apr_table_get(r->headers_in, "X-Requested-With");
+    const char *mode = apr_table_get(r->headers_in, "Sec-Fetch-Mode");
+    const char *accept = apr_table_get(r->headers_in, "Accept");
+
+    if (xrw && strcasecmp(xrw, "XMLHttpRequest") == 0) {
+        return 1;
+    }
+    if (mode && strcasecmp(mode, "cors") == 0) {
+        return 1;
+    }
+    if (accept) {
+        double json = accept_q(r, accept, "application/json", "+json");
+        double html = accept_q(r, accept, "text/html", NULL);
+        double xhtml = accept_q(r, accept, "application/xhtml+xml", NULL);
+        if (xhtml > html) {
+            html = xhtml;
+        }
+        return json > 0 && json > html;
+    }
+    return 0;
+}
+
+/* Write a whole response from the access phase and stop the request. */
+static int answer(request_rec *r, int status, const char *type,
+                  const char *body)
+{
+    if (r->main) {
+        return status; /* a subrequest only learns the verdict */
+    }
+    ap_discard_request_body(r);
+    r->status = status;
+    ap_set_content_type(r, type);
+    ap_set_content_length(r, (apr_off_t)strlen(body));
+    if (!r->header_only) {
+        ap_rputs(body, r);
+    }
+    return DONE;
+}
+
+static const char *json_escape(apr_pool_t *p, const char *s)
+{
+    apr_size_t n = strlen(s), i;
+    char *out = apr_palloc(p, n * 6 + 1), *o = out;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+        }
+        else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+            o += apr_snprintf(o, 7, "\\u%04x", c);
+        }
+        else {
+            *o++ = (char)c;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static int anonymous(request_rec *r)
+{
+    acc_srv_cfg_t *cfg = acc_srv(r->server);
+    const char *target, *login;
+
+    apr_table_mergen(r->err_headers_out, "Vary", "Cookie");
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    /* Django's next: the full path with its query, kept as sent. */
+    target = r->unparsed_uri ? r->unparsed_uri : r->uri;
+    login = apr_pstrcat(r->pool, cfg->login_url,
+                        strchr(cfg->login_url, '?') ? "&" : "?", "next=",
+                        acc_url_quote(r->pool, target), NULL);
+    if (acc_wants_json(r)) {
+        apr_table_setn(r->err_headers_out, "X-Login-URL", login);
+        return answer(r, HTTP_UNAUTHORIZED, "application/json",
+                      apr_psprintf(r->pool,
+                                   "{\"error\": \"login required\", "
+                                   "\"login_url\": \"%s\"}\n",
+                                   json_escape(r->pool, login)));
+    }
+    apr_table_setn(r->headers_out, "Location", login);
+    return HTTP_MOVED_TEMPORARILY;
+}
+
+int acc_guard_access(request_rec *r)
+{
+    acc_dir_cfg_t *d = acc_dir(r);
+    acc_session_t *s = NULL;
+
+    if (d == NULL || d->login_required != 1) {
+        return DECLINED;
+    }
+    if (acc_session_current(r, &s) != OK) {
+        if (acc_wants_json(r)) {
+            return answer(r, HTTP_SERVICE_UNAVAILABLE, "application/json",
+                          "{\"error\": \"service unavailable\"}\n");
+        }
+        apr_table_setn(r->err_headers_out, "Retry-After", "5");
+        return answer(r, HTTP_SERVICE_UNAVAILABLE, "text/html; charset=utf-8",
+                      "<!DOCTYPE html>\n<html><head><title>503 Service "
+                      "Unavailable</title></head><body><h1>Service "
+                      "Unavailable</h1><p>Logins cannot be checked right "
+                      "now. Please try again in a moment.</p></body>"
+                      "</html>\n");
+    }
+    if (s == NULL) {
+        return anonymous(r);
+    }
+    r->user = apr_pstrdup(r->pool, s->user->username);
+    r->ap_auth_type = ACC_AUTH_TYPE;
+    /* No shared cache may keep one user's page for another. */
+    apr_table_mergen(r->err_headers_out, "Cache-Control", "private");
+    apr_table_mergen(r->err_headers_out, "Vary", "Cookie");
+    return DECLINED;
+}

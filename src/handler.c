@@ -1,0 +1,190 @@
+/*
+ * src/handler.c -- the `accounts` handler: dispatch to one file per page.
+ */
+#include "handler.h"
+#include "db.h"
+#include "form.h"
+#include "redirect.h"
+#include "render.h"
+#include "session.h"
+#include "webcsrf.h"
+
+#include <apr_strings.h>
+
+#include <string.h>
+
+typedef int (*page_fn)(acc_page_t *pg);
+
+static const struct {
+    const char *path;
+    page_fn fn;
+} pages[] = {
+    {"register/", acc_page_register},
+    {"login/", acc_page_login},
+    {"logout/", acc_page_logout},
+};
+
+const char *acc_accounts_base(request_rec *r)
+{
+    acc_dir_cfg_t *d = acc_dir(r);
+    const char *login = acc_srv(r->server)->login_url;
+    const char *slash;
+
+    if (d && d->base && d->base[0] == '/' &&
+        strncmp(r->uri, d->base, strlen(d->base)) == 0) {
+        apr_size_t n = strlen(d->base);
+        return d->base[n - 1] == '/' ? d->base
+                                     : apr_pstrcat(r->pool, d->base, "/",
+                                                   NULL);
+    }
+    /* Outside the accounts location: the login URL's parent. */
+    slash = strrchr(login, '/');
+    if (slash && slash == login + strlen(login) - 1 && slash > login) {
+        const char *p = slash - 1;
+        while (p > login && *p != '/') {
+            p--;
+        }
+        return apr_pstrndup(r->pool, login, (apr_size_t)(p - login) + 1);
+    }
+    return "/accounts/";
+}
+
+int acc_see_other(request_rec *r, const char *url)
+{
+    apr_table_setn(r->headers_out, "Location",
+                   acc_location_escape(r->pool, url));
+    return HTTP_SEE_OTHER;
+}
+
+const char *acc_next_param(request_rec *r, const apr_array_header_t *form)
+{
+    const char *next = NULL;
+
+    if (form) {
+        const acc_field_t *f = acc_urlform_get(form, "next", NULL);
+        if (f && f->flags == 0 && *f->value) {
+            next = f->value;
+        }
+    }
+    if (next == NULL && r->args) {
+        apr_array_header_t *q =
+            acc_urlform_parse(r->pool, r->args, strlen(r->args));
+        const acc_field_t *f = acc_urlform_get(q, "next", NULL);
+        if (f && f->flags == 0 && *f->value) {
+            next = f->value;
+        }
+    }
+    return (next && acc_next_is_safe(next)) ? next : NULL;
+}
+
+acc_tval_t *acc_tval_messages(apr_pool_t *p, const apr_array_header_t *msgs)
+{
+    acc_tval_t *l = acc_tval_list(p);
+    int i;
+
+    for (i = 0; msgs && i < msgs->nelts; i++) {
+        acc_tval_push(l, acc_tval_str(p, APR_ARRAY_IDX(msgs, i,
+                                                       const char *)));
+    }
+    return l;
+}
+
+static int db_unavailable(request_rec *r, acc_db_state_t why)
+{
+    return acc_render_error(
+        r, HTTP_SERVICE_UNAVAILABLE,
+        why == ACC_DB_SCHEMA
+            ? "The accounts database is not set up yet. The site's "
+              "administrator needs to run 'accountsctl migrate'."
+            : "The accounts service is temporarily unavailable. Please try "
+              "again in a moment.");
+}
+
+int acc_handler(request_rec *r)
+{
+    acc_page_t pg;
+    const char *base, *rel;
+    page_fn fn = NULL;
+    acc_db_state_t dbs;
+    apr_size_t i;
+    int rc;
+
+    if (r->handler == NULL || strcmp(r->handler, ACC_HANDLER) != 0) {
+        return DECLINED;
+    }
+    base = acc_accounts_base(r);
+    rel = strncmp(r->uri, base, strlen(base)) == 0 ? r->uri + strlen(base)
+                                                   : "";
+
+    if (strncmp(rel, "static/", 7) == 0) {
+        if (r->method_number != M_GET) {
+            r->allowed = AP_METHOD_BIT << M_GET;
+            return HTTP_METHOD_NOT_ALLOWED;
+        }
+        rc = acc_render_static(r, rel + 7);
+        return rc == DECLINED ? acc_render_error(r, HTTP_NOT_FOUND,
+                                                 "There is no such file.")
+                              : rc;
+    }
+    for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+        apr_size_t n = strlen(pages[i].path);
+        /* "login/" and "login" both reach the login page. */
+        if (strcmp(rel, pages[i].path) == 0 ||
+            (strncmp(rel, pages[i].path, n - 1) == 0 && rel[n - 1] == '\0')) {
+            fn = pages[i].fn;
+            break;
+        }
+    }
+    if (fn == NULL || (fn == acc_page_register &&
+                       !acc_srv(r->server)->registration)) {
+        return acc_render_error(r, HTTP_NOT_FOUND,
+                                "The page you asked for is not here.");
+    }
+    if (r->method_number != M_GET && r->method_number != M_POST) {
+        r->allowed = (AP_METHOD_BIT << M_GET) | (AP_METHOD_BIT << M_POST);
+        apr_table_setn(r->err_headers_out, "Allow", "GET, HEAD, POST");
+        return acc_render_error(r, HTTP_METHOD_NOT_ALLOWED,
+                                "This page answers GET and POST only.");
+    }
+
+    memset(&pg, 0, sizeof(pg));
+    pg.r = r;
+    pg.cfg = acc_srv(r->server);
+    pg.store = acc_db_store(r, &dbs);
+    if (pg.store == NULL) {
+        return db_unavailable(r, dbs);
+    }
+    rc = acc_session_current(r, &(acc_session_t *){NULL});
+    if (rc != OK) {
+        return db_unavailable(r, ACC_DB_DOWN);
+    }
+    if (r->method_number == M_POST) {
+        const char *why = NULL;
+
+        rc = acc_form_read(r, (apr_off_t)pg.cfg->max_body, &pg.form);
+        if (rc == HTTP_REQUEST_ENTITY_TOO_LARGE) {
+            /* The rest of the body is not read: close the connection. */
+            r->connection->keepalive = AP_CONN_CLOSE;
+            return acc_render_error(r, rc,
+                                    "The form sent was too large.");
+        }
+        if (rc != OK) {
+            r->connection->keepalive = AP_CONN_CLOSE;
+            return acc_render_error(
+                r, HTTP_BAD_REQUEST,
+                "The form could not be read: it must be sent as "
+                "application/x-www-form-urlencoded.");
+        }
+        if (acc_csrf_verify(r, pg.form, &why) != OK) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          ACC_LOGNO(0040) "CSRF verification failed: %s",
+                          why);
+            return acc_render_error(
+                r, HTTP_FORBIDDEN,
+                apr_pstrcat(r->pool,
+                            "CSRF verification failed. Request aborted. ",
+                            why, NULL));
+        }
+    }
+    return fn(&pg);
+}

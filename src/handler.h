@@ -1,0 +1,43 @@
+/*
+ * src/handler.h -- the `accounts` handler: dispatch to one file per page.
+ */
+#ifndef ACC_HANDLER_H
+#define ACC_HANDLER_H
+
+#include "mod_accounts.h"
+#include "config.h"
+#include "store.h"
+#include "template.h"
+
+/* What a page gets: the request, its configuration, the store (already
+ * checked) and the parsed form of a POST (CSRF already verified). */
+typedef struct {
+    request_rec *r;
+    acc_srv_cfg_t *cfg;
+    acc_store_t *store;
+    apr_array_header_t *form; /* NULL for GET/HEAD */
+} acc_page_t;
+
+/* The handler hook. */
+int acc_handler(request_rec *r);
+
+/* The path of the `SetHandler accounts` location, ending in '/'
+ * ("/accounts/" for the usual config), derived from the login URL when
+ * the request is not inside it. */
+const char *acc_accounts_base(request_rec *r);
+
+/* Answer 303 See Other to url (relative or absolute). */
+int acc_see_other(request_rec *r, const char *url);
+
+/* The safe `next` of this request (POST field, else query), or NULL. */
+const char *acc_next_param(request_rec *r, const apr_array_header_t *form);
+
+/* Pages: each handles GET (render) and POST (validate, act). */
+int acc_page_register(acc_page_t *pg);
+int acc_page_login(acc_page_t *pg);
+int acc_page_logout(acc_page_t *pg);
+
+/* A list value of messages for a template (const char * array). */
+acc_tval_t *acc_tval_messages(apr_pool_t *p, const apr_array_header_t *msgs);
+
+#endif /* ACC_HANDLER_H */

@@ -1,0 +1,159 @@
+/*
+ * src/page_login.c -- login/: the form, and checking a username and
+ * password the way Django's authenticate() and login() do.
+ */
+#include "handler.h"
+#include "crypto.h"
+#include "form.h"
+#include "password.h"
+#include "render.h"
+#include "session.h"
+#include "validate.h"
+#include "webcsrf.h"
+
+#include <apr_strings.h>
+
+#include <string.h>
+
+#define BAD_LOGIN                                                             \
+    "Please enter a correct username and password. Note that both fields "   \
+    "may be case-sensitive."
+#define REQUIRED "This field is required."
+
+static int show(acc_page_t *pg, const char *username, const char *uerr,
+                const char *perr, const char *nonfield)
+{
+    request_rec *r = pg->r;
+    acc_tval_t *ctx = acc_render_context(r);
+    acc_tval_t *form = acc_tval_map(r->pool);
+    acc_tval_t *fu = acc_tval_map(r->pool), *fp = acc_tval_map(r->pool);
+    acc_tval_t *all = acc_tval_list(r->pool), *nf = acc_tval_list(r->pool);
+    const char *next = acc_next_param(r, pg->form);
+
+    acc_tval_setstr(fu, "value", username);
+    acc_tval_set(fu, "errors", acc_tval_list(r->pool));
+    acc_tval_set(fp, "errors", acc_tval_list(r->pool));
+    if (uerr) {
+        acc_tval_push(acc_tval_get(fu, "errors"), acc_tval_str(r->pool, uerr));
+        acc_tval_push(all, acc_tval_str(r->pool, uerr));
+    }
+    if (perr) {
+        acc_tval_push(acc_tval_get(fp, "errors"), acc_tval_str(r->pool, perr));
+        acc_tval_push(all, acc_tval_str(r->pool, perr));
+    }
+    if (nonfield) {
+        acc_tval_push(nf, acc_tval_str(r->pool, nonfield));
+        acc_tval_push(all, acc_tval_str(r->pool, nonfield));
+    }
+    acc_tval_set(form, "username", fu);
+    acc_tval_set(form, "password", fp);
+    acc_tval_set(form, "errors", all);
+    acc_tval_set(form, "non_field_errors", nf);
+    acc_tval_set(ctx, "form", form);
+    if (next) {
+        acc_tval_setstr(ctx, "next", next);
+    }
+    return acc_render(r, "login.html", ctx, HTTP_OK);
+}
+
+/* Check the password against u's hash, or against a dummy hash when there
+ * is no such user, so both cost the same. */
+static int password_ok(acc_page_t *pg, const acc_user_t *u, const char *pw,
+                       apr_size_t pwlen)
+{
+    const char *phc = u ? u->password : pg->cfg->dummy_hash;
+    int ok = acc_password_verify(phc, pw, pwlen) == ACC_PW_MATCH;
+
+    return u ? ok : 0;
+}
+
+int acc_page_login(acc_page_t *pg)
+{
+    request_rec *r = pg->r;
+    const char *raw, *uerr = NULL, *perr = NULL, *username, *next;
+    const char *pw;
+    char *pwcopy;
+    apr_size_t pwlen;
+    acc_user_t *u = NULL;
+    int ok, rc;
+
+    if (pg->form == NULL) {
+        return show(pg, "", NULL, NULL, NULL);
+    }
+    raw = acc_form_value(pg->form, "username", &uerr);
+    username = uerr ? "" : acc_username_clean(r->pool, raw);
+    pw = acc_form_value(pg->form, "password", &perr);
+    pwlen = strlen(pw);
+    if (!uerr && *username == '\0') {
+        uerr = REQUIRED;
+    }
+    if (!perr && pwlen == 0) {
+        perr = REQUIRED;
+    }
+    if (uerr || perr) {
+        return show(pg, username, uerr, perr, NULL);
+    }
+    if (pwlen > ACC_PASSWORD_MAX_BYTES) {
+        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
+                      ACC_LOGNO(0050) "login refused for '%s': password "
+                      "over %d bytes",
+                      ap_escape_logitem(r->pool, username),
+                      ACC_PASSWORD_MAX_BYTES);
+        return show(pg, username, NULL, NULL, BAD_LOGIN);
+    }
+    /* Our own copy, wiped whatever happens. */
+    pwcopy = apr_pstrmemdup(r->pool, pw, pwlen);
+    acc_wipe((char *)pw);
+
+    rc = acc_user_by_name(pg->store, r->pool, username, &u);
+    if (rc == ACC_STORE_ERROR) {
+        acc_wipe(pwcopy);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      ACC_LOGNO(0051) "user lookup failed: %s",
+                      acc_store_error(pg->store, r->pool));
+        return acc_render_error(r, HTTP_SERVICE_UNAVAILABLE,
+                                "The accounts service is temporarily "
+                                "unavailable. Please try again in a moment.");
+    }
+    if (rc != ACC_STORE_OK) {
+        u = NULL;
+    }
+    /* The password is checked before is_active, as Django does, so an
+     * inactive account costs the same and reads the same. */
+    ok = password_ok(pg, u, pwcopy, pwlen) && u->is_active;
+    if (!ok) {
+        acc_wipe(pwcopy);
+        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
+                      ACC_LOGNO(0052) "login failed for '%s' from %s",
+                      ap_escape_logitem(r->pool, username),
+                      r->useragent_ip);
+        return show(pg, username, NULL, NULL, BAD_LOGIN);
+    }
+    /* Django's must_update: re-make the hash when the cost changed. */
+    if (acc_password_needs_rehash(u->password, &pg->cfg->hash)) {
+        const char *phc = NULL, *err = NULL;
+        if (acc_password_hash(r->pool, &pg->cfg->hash, pwcopy, pwlen, &phc,
+                              &err) == APR_SUCCESS &&
+            acc_user_set_password(pg->store, r->pool, u->id, phc) ==
+                ACC_STORE_OK) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          ACC_LOGNO(0053) "re-hashed the password of '%s' "
+                          "with the configured cost",
+                          ap_escape_logitem(r->pool, username));
+        }
+    }
+    acc_wipe(pwcopy);
+    acc_user_touch_login(pg->store, r->pool, u->id);
+    rc = acc_session_login(r, pg->store, u);
+    if (rc != OK) {
+        return acc_render_error(r, HTTP_SERVICE_UNAVAILABLE,
+                                "The accounts service is temporarily "
+                                "unavailable. Please try again in a moment.");
+    }
+    acc_csrf_rotate(r);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  ACC_LOGNO(0054) "user '%s' logged in from %s",
+                  ap_escape_logitem(r->pool, u->username), r->useragent_ip);
+    next = acc_next_param(r, pg->form);
+    return acc_see_other(r, next ? next : pg->cfg->login_redirect);
+}

@@ -1,0 +1,39 @@
+/*
+ * src/page_logout.c -- logout/: GET shows a button, POST logs out.
+ *
+ * Logging out by GET was a CSRF hole (any page could embed the URL);
+ * Django 5 made logout POST-only, and so do we.
+ */
+#include "handler.h"
+#include "render.h"
+#include "session.h"
+
+int acc_page_logout(acc_page_t *pg)
+{
+    request_rec *r = pg->r;
+    const char *next;
+    acc_session_t *s = acc_session_peek(r);
+    int rc;
+
+    if (pg->form == NULL) {
+        acc_tval_t *ctx = acc_render_context(r);
+        next = acc_next_param(r, NULL);
+        if (next) {
+            acc_tval_setstr(ctx, "next", next);
+        }
+        return acc_render(r, "logout.html", ctx, HTTP_OK);
+    }
+    rc = acc_session_logout(r, pg->store);
+    if (rc != OK) {
+        return acc_render_error(r, HTTP_SERVICE_UNAVAILABLE,
+                                "The accounts service is temporarily "
+                                "unavailable. Please try again in a moment.");
+    }
+    if (s) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      ACC_LOGNO(0060) "user '%s' logged out",
+                      ap_escape_logitem(r->pool, s->user->username));
+    }
+    next = acc_next_param(r, pg->form);
+    return acc_see_other(r, next ? next : pg->cfg->logout_redirect);
+}

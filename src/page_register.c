@@ -1,0 +1,244 @@
+/*
+ * src/page_register.c -- register/: Django's UserCreationForm (plus the
+ * tutorial's email field), validated in Django's order with its messages.
+ */
+#include "handler.h"
+#include "crypto.h"
+#include "form.h"
+#include "password.h"
+#include "render.h"
+#include "session.h"
+#include "validate.h"
+#include "webcsrf.h"
+
+#include <apr_strings.h>
+
+#include <string.h>
+
+#define REQUIRED "This field is required."
+#define DUPLICATE "A user with that username already exists."
+#define MISMATCH "The two password fields didn\xe2\x80\x99t match."
+
+/* The four fields, in the form's order. */
+enum { F_USERNAME, F_EMAIL, F_PASSWORD1, F_PASSWORD2, F_COUNT };
+static const char *const names[F_COUNT] = {"username", "email", "password1",
+                                           "password2"};
+
+typedef struct {
+    const char *value[F_COUNT];
+    apr_array_header_t *errors[F_COUNT]; /* const char * */
+} regform_t;
+
+static void add_error(apr_pool_t *p, regform_t *f, int field, const char *m)
+{
+    if (f->errors[field] == NULL) {
+        f->errors[field] = apr_array_make(p, 2, sizeof(const char *));
+    }
+    APR_ARRAY_PUSH(f->errors[field], const char *) = m;
+}
+
+static int has_errors(const regform_t *f)
+{
+    int i;
+
+    for (i = 0; i < F_COUNT; i++) {
+        if (f->errors[i] && f->errors[i]->nelts) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int show(acc_page_t *pg, regform_t *f)
+{
+    request_rec *r = pg->r;
+    acc_tval_t *ctx = acc_render_context(r);
+    acc_tval_t *form = acc_tval_map(r->pool);
+    acc_tval_t *all = acc_tval_list(r->pool);
+    acc_pwpolicy_t pol = acc_config_pwpolicy(pg->cfg);
+    int i, j;
+
+    for (i = 0; i < F_COUNT; i++) {
+        acc_tval_t *fv = acc_tval_map(r->pool);
+        /* Passwords are never sent back. */
+        if (i == F_USERNAME || i == F_EMAIL) {
+            acc_tval_setstr(fv, "value", f->value[i] ? f->value[i] : "");
+        }
+        acc_tval_set(fv, "errors", acc_tval_messages(r->pool, f->errors[i]));
+        for (j = 0; f->errors[i] && j < f->errors[i]->nelts; j++) {
+            acc_tval_push(all,
+                          acc_tval_str(r->pool, APR_ARRAY_IDX(f->errors[i], j,
+                                                              const char *)));
+        }
+        acc_tval_set(form, names[i], fv);
+    }
+    acc_tval_set(acc_tval_get(form, "password1"), "help",
+                 acc_tval_messages(r->pool, acc_password_help(r->pool, &pol)));
+    acc_tval_set(form, "errors", all);
+    acc_tval_set(form, "non_field_errors", acc_tval_list(r->pool));
+    acc_tval_set(ctx, "form", form);
+    return acc_render(r, "register.html", ctx, HTTP_OK);
+}
+
+static int unavailable(request_rec *r)
+{
+    return acc_render_error(r, HTTP_SERVICE_UNAVAILABLE,
+                            "The accounts service is temporarily "
+                            "unavailable. Please try again in a moment.");
+}
+
+/* Read and check every field; errors land in f.  Returns 1 when there
+ * are errors, 0 when the form is good, -1 when the store failed. */
+static int validate(acc_page_t *pg, regform_t *f, const char **key)
+{
+    request_rec *r = pg->r;
+    acc_pwpolicy_t pol = acc_config_pwpolicy(pg->cfg);
+    const char *err, *raw;
+    int i, rc;
+
+    for (i = 0; i < F_COUNT; i++) {
+        raw = acc_form_value(pg->form, names[i], &err);
+        if (err) {
+            add_error(r->pool, f, i, err);
+            f->value[i] = "";
+            continue;
+        }
+        f->value[i] = raw;
+    }
+    /* username: strip, NFKC, rules, then unique case-insensitively. */
+    if (!f->errors[F_USERNAME]) {
+        const char *name = acc_username_clean(r->pool, f->value[F_USERNAME]);
+        f->value[F_USERNAME] = name;
+        if ((err = acc_username_check(r->pool, name)) != NULL) {
+            add_error(r->pool, f, F_USERNAME, err);
+        }
+        else {
+            /* Unique case-insensitively (and across NFKC twins); the
+             * insert's unique key settles races. */
+            *key = acc_username_key(r->pool, name);
+            rc = acc_user_key_taken(pg->store, r->pool, *key);
+            if (rc == ACC_STORE_EXISTS) {
+                add_error(r->pool, f, F_USERNAME, DUPLICATE);
+            }
+            else if (rc == ACC_STORE_ERROR) {
+                return -1;
+            }
+        }
+    }
+    /* email: optional. */
+    if (!f->errors[F_EMAIL]) {
+        f->value[F_EMAIL] = acc_strip(r->pool, f->value[F_EMAIL]);
+        if (*f->value[F_EMAIL] &&
+            (err = acc_email_check(r->pool, f->value[F_EMAIL])) != NULL) {
+            add_error(r->pool, f, F_EMAIL, err);
+        }
+    }
+    /* passwords: not stripped (Django's strip=False). */
+    for (i = F_PASSWORD1; i <= F_PASSWORD2; i++) {
+        apr_size_t n;
+        if (f->errors[i]) {
+            continue;
+        }
+        n = strlen(f->value[i]);
+        if (n == 0) {
+            add_error(r->pool, f, i, REQUIRED);
+        }
+        else if (n > ACC_PASSWORD_MAX_BYTES) {
+            add_error(r->pool, f, i,
+                      apr_psprintf(r->pool,
+                                   "Ensure this value has at most %d "
+                                   "characters (it has %" APR_SIZE_T_FMT ").",
+                                   ACC_PASSWORD_MAX_BYTES,
+                                   acc_utf8_length(f->value[i])));
+        }
+    }
+    if (!f->errors[F_PASSWORD1] && !f->errors[F_PASSWORD2]) {
+        if (strcmp(f->value[F_PASSWORD1], f->value[F_PASSWORD2]) != 0) {
+            add_error(r->pool, f, F_PASSWORD2, MISMATCH);
+        }
+        else {
+            acc_user_attrs_t attrs = {f->value[F_USERNAME], "", "",
+                                      f->value[F_EMAIL]};
+            apr_array_header_t *msgs =
+                acc_password_validate(r->pool, &pol, f->value[F_PASSWORD2],
+                                      &attrs);
+            for (i = 0; i < msgs->nelts; i++) {
+                add_error(r->pool, f, F_PASSWORD2,
+                          APR_ARRAY_IDX(msgs, i, const char *));
+            }
+        }
+    }
+    return has_errors(f);
+}
+
+int acc_page_register(acc_page_t *pg)
+{
+    request_rec *r = pg->r;
+    regform_t f;
+    acc_user_t u;
+    const char *key = NULL, *phc = NULL, *err = NULL;
+    apr_int64_t id;
+    int rc;
+
+    memset(&f, 0, sizeof(f));
+    if (pg->form == NULL) {
+        return show(pg, &f);
+    }
+    rc = validate(pg, &f, &key);
+    if (rc < 0) {
+        acc_wipe((char *)f.value[F_PASSWORD1]);
+        acc_wipe((char *)f.value[F_PASSWORD2]);
+        return unavailable(r);
+    }
+    if (rc) {
+        acc_wipe((char *)f.value[F_PASSWORD1]);
+        acc_wipe((char *)f.value[F_PASSWORD2]);
+        return show(pg, &f);
+    }
+    if (acc_password_hash(r->pool, &pg->cfg->hash, f.value[F_PASSWORD1],
+                          strlen(f.value[F_PASSWORD1]), &phc,
+                          &err) != APR_SUCCESS) {
+        acc_wipe((char *)f.value[F_PASSWORD1]);
+        acc_wipe((char *)f.value[F_PASSWORD2]);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      ACC_LOGNO(0070) "cannot hash a password: %s",
+                      err ? err : "?");
+        return unavailable(r);
+    }
+    acc_wipe((char *)f.value[F_PASSWORD1]);
+    acc_wipe((char *)f.value[F_PASSWORD2]);
+
+    memset(&u, 0, sizeof(u));
+    u.username = f.value[F_USERNAME];
+    u.email = f.value[F_EMAIL];
+    u.password = phc;
+    u.first_name = u.last_name = "";
+    u.is_active = 1;
+    switch (acc_user_create(pg->store, r->pool, &u, key, &id)) {
+        case ACC_STORE_OK:
+            break;
+        case ACC_STORE_EXISTS:
+            /* Lost a race, or a case/NFKC twin of an existing name. */
+            add_error(r->pool, &f, F_USERNAME, DUPLICATE);
+            return show(pg, &f);
+        default:
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          ACC_LOGNO(0071) "cannot create a user: %s",
+                          acc_store_error(pg->store, r->pool));
+            return unavailable(r);
+    }
+    u.id = id;
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  ACC_LOGNO(0072) "registered user '%s' from %s",
+                  ap_escape_logitem(r->pool, u.username), r->useragent_ip);
+    if (pg->cfg->register_login) {
+        acc_user_t *nu = apr_pmemdup(r->pool, &u, sizeof(u));
+        if (acc_session_login(r, pg->store, nu) != OK) {
+            return unavailable(r);
+        }
+        acc_user_touch_login(pg->store, r->pool, id);
+        acc_csrf_rotate(r);
+        return acc_see_other(r, pg->cfg->login_redirect);
+    }
+    return acc_see_other(r, pg->cfg->login_url);
+}

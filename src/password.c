@@ -1,0 +1,391 @@
+/*
+ * src/password.c -- argon2 password hashes: make, verify, parse, rehash.
+ *
+ * Hashes are made with libargon2 (argon2id, 16-byte salt, 32-byte tag)
+ * and verified by libargon2, which re-derives the tag with the stored
+ * parameters and compares in constant time.  Before a stored string is
+ * handed to libargon2 it must pass our own strict parser, so a malformed
+ * row is "unusable" the same way whatever libargon2's decoder thinks.
+ */
+#include "password.h"
+#include "crypto.h"
+
+#include <apr_crypto.h>
+
+#include <argon2.h>
+#include <string.h>
+
+/* Ceilings for the AccountsArgon2 directive (not for stored hashes). */
+#define MAX_M_KIB 4194304u /* 4 GiB */
+#define MAX_LANES 16u
+
+static const acc_argon2_params_t defaults = {
+    ACC_ARGON2_DEFAULT_M, ACC_ARGON2_DEFAULT_T, ACC_ARGON2_DEFAULT_P};
+
+/* The PHC string inside Django's "argon2$argon2id$..." form. */
+static const char *skip_django(const char *s)
+{
+    if (strncmp(s, "argon2$", 7) == 0) {
+        return s + 6;
+    }
+    return s;
+}
+
+/* Parse a decimal uint32 at s: digits only, no sign, no superfluous
+ * leading zero (PHC rule).  Returns the first byte after it, or NULL. */
+static const char *dec_u32(const char *s, uint32_t *out)
+{
+    const char *b = s;
+    uint64_t v = 0;
+
+    while (*s >= '0' && *s <= '9') {
+        v = v * 10 + (uint64_t)(*s - '0');
+        if (v > UINT32_MAX) {
+            return NULL;
+        }
+        s++;
+    }
+    if (s == b || (*b == '0' && s - b > 1)) {
+        return NULL;
+    }
+    *out = (uint32_t)v;
+    return s;
+}
+
+/* Value of a standard base64 character, -1 for anything else. */
+static int b64_value(char c)
+{
+    if (c >= 'A' && c <= 'Z') {
+        return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+        return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+        return c - '0' + 52;
+    }
+    if (c == '+') {
+        return 62;
+    }
+    if (c == '/') {
+        return 63;
+    }
+    return -1;
+}
+
+/* Check an unpadded base64 field running up to the next '$' or the end:
+ * non-empty, only the standard alphabet, a possible length, and unused
+ * bits of the last character zero (as libargon2 insists).  Sets *len to
+ * the decoded length and returns the byte after the field, or NULL. */
+static const char *b64_field(const char *s, apr_size_t *len)
+{
+    const char *b = s;
+    apr_size_t n, rem;
+    int v = 0;
+
+    while (*s != '\0' && *s != '$') {
+        v = b64_value(*s);
+        if (v < 0) {
+            return NULL;
+        }
+        s++;
+    }
+    n = (apr_size_t)(s - b);
+    rem = n % 4;
+    if (n == 0 || rem == 1) {
+        return NULL;
+    }
+    if ((rem == 2 && (v & 0x0f)) || (rem == 3 && (v & 0x03))) {
+        return NULL;
+    }
+    *len = n / 4 * 3 + (rem ? rem - 1 : 0);
+    return s;
+}
+
+/* "argon2id" etc. at s followed by '$': the name, and s moved past. */
+static const char *variant_at(const char **s)
+{
+    static const char *const names[] = {"argon2id", "argon2i", "argon2d"};
+    apr_size_t i, n;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        n = strlen(names[i]);
+        if (strncmp(*s, names[i], n) == 0 && (*s)[n] == '$') {
+            *s += n + 1;
+            return names[i];
+        }
+    }
+    return NULL;
+}
+
+static argon2_type variant_type(const char *variant)
+{
+    if (strcmp(variant, "argon2id") == 0) {
+        return Argon2_id;
+    }
+    return strcmp(variant, "argon2i") == 0 ? Argon2_i : Argon2_d;
+}
+
+int acc_phc_parse(const char *phc, acc_phc_t *out)
+{
+    acc_phc_t r;
+    const char *s;
+
+    if (phc == NULL || out == NULL) {
+        return -1;
+    }
+    s = skip_django(phc);
+    if (*s != '$') {
+        return -1;
+    }
+    s++;
+    if ((r.variant = variant_at(&s)) == NULL) {
+        return -1;
+    }
+    r.version = ARGON2_VERSION_10;
+    if (strncmp(s, "v=", 2) == 0) {
+        s = dec_u32(s + 2, &r.version);
+        if (s == NULL || *s != '$') {
+            return -1;
+        }
+        s++;
+        if (r.version != ARGON2_VERSION_10 && r.version != ARGON2_VERSION_13) {
+            return -1;
+        }
+    }
+    if (strncmp(s, "m=", 2) != 0 ||
+        (s = dec_u32(s + 2, &r.params.m_kib)) == NULL ||
+        strncmp(s, ",t=", 3) != 0 ||
+        (s = dec_u32(s + 3, &r.params.t)) == NULL ||
+        strncmp(s, ",p=", 3) != 0 ||
+        (s = dec_u32(s + 3, &r.params.p)) == NULL || *s != '$') {
+        return -1;
+    }
+    s = b64_field(s + 1, &r.salt_len);
+    if (s == NULL || *s != '$') {
+        return -1;
+    }
+    s = b64_field(s + 1, &r.hash_len);
+    if (s == NULL || *s != '\0') {
+        return -1;
+    }
+
+    /* libargon2's own limits, so that what parses can be verified. */
+    if (r.params.t < ARGON2_MIN_TIME || r.params.p < ARGON2_MIN_LANES ||
+        r.params.p > ARGON2_MAX_LANES ||
+        (uint64_t)r.params.m_kib < 8 * (uint64_t)r.params.p ||
+        r.salt_len < ARGON2_MIN_SALT_LENGTH || r.hash_len < ARGON2_MIN_OUTLEN) {
+        return -1;
+    }
+    *out = r;
+    return 0;
+}
+
+acc_pw_result_t acc_password_verify(const char *phc, const char *pw,
+                                    apr_size_t pwlen)
+{
+    acc_phc_t h;
+    int rc;
+
+    if (phc == NULL || pw == NULL || acc_phc_parse(phc, &h) != 0) {
+        return ACC_PW_UNUSABLE;
+    }
+    if (pwlen > ACC_PASSWORD_MAX_BYTES) {
+        /* Never hashed by us; refuse the work rather than the row. */
+        return ACC_PW_MISMATCH;
+    }
+    rc = argon2_verify(skip_django(phc), pw, pwlen, variant_type(h.variant));
+    if (rc == ARGON2_OK) {
+        return ACC_PW_MATCH;
+    }
+    return rc == ARGON2_VERIFY_MISMATCH ? ACC_PW_MISMATCH : ACC_PW_UNUSABLE;
+}
+
+/* What is wrong with prm for hashing, or NULL. */
+static const char *params_problem(const acc_argon2_params_t *prm)
+{
+    if (prm->p < 1 || prm->p > MAX_LANES) {
+        return "p must be from 1 to 16";
+    }
+    if (prm->t < 1) {
+        return "t must be at least 1";
+    }
+    if (prm->m_kib < 8 * prm->p || prm->m_kib > MAX_M_KIB) {
+        return "m must be at least 8 KiB per lane and at most 4194304";
+    }
+    return NULL;
+}
+
+apr_status_t acc_password_hash(apr_pool_t *p, const acc_argon2_params_t *prm,
+                               const char *pw, apr_size_t pwlen,
+                               const char **phc, const char **err)
+{
+    unsigned char salt[ACC_ARGON2_SALT_LEN];
+    const char *why;
+    char *enc;
+    size_t enclen;
+    apr_status_t rv;
+    int rc;
+
+    if (err) {
+        *err = NULL;
+    }
+    if (phc == NULL) {
+        return APR_EINVAL;
+    }
+    *phc = NULL;
+    if (prm == NULL) {
+        prm = &defaults;
+    }
+    if (pw == NULL) {
+        why = "no password given";
+        rv = APR_EINVAL;
+        goto fail;
+    }
+    if (pwlen > ACC_PASSWORD_MAX_BYTES) {
+        why = apr_psprintf(p, "password is longer than %d bytes",
+                           ACC_PASSWORD_MAX_BYTES);
+        rv = APR_EINVAL;
+        goto fail;
+    }
+    if ((why = params_problem(prm)) != NULL) {
+        rv = APR_EINVAL;
+        goto fail;
+    }
+    rv = acc_random_bytes(salt, sizeof(salt));
+    if (rv != APR_SUCCESS) {
+        why = "no random bytes for the salt";
+        goto fail;
+    }
+    enclen = argon2_encodedlen(prm->t, prm->m_kib, prm->p, sizeof(salt),
+                               ACC_ARGON2_HASH_LEN, Argon2_id);
+    enc = apr_palloc(p, enclen);
+    rc = argon2id_hash_encoded(prm->t, prm->m_kib, prm->p, pw, pwlen, salt,
+                               sizeof(salt), ACC_ARGON2_HASH_LEN, enc, enclen);
+    apr_crypto_memzero(salt, sizeof(salt));
+    if (rc != ARGON2_OK) {
+        apr_crypto_memzero(enc, enclen);
+        why = apr_psprintf(p, "argon2id hashing failed: %s",
+                           argon2_error_message(rc));
+        rv = rc == ARGON2_MEMORY_ALLOCATION_ERROR ? APR_ENOMEM : APR_EGENERAL;
+        goto fail;
+    }
+    *phc = enc;
+    return APR_SUCCESS;
+
+fail:
+    if (err) {
+        *err = why;
+    }
+    return rv;
+}
+
+int acc_password_needs_rehash(const char *phc, const acc_argon2_params_t *prm)
+{
+    acc_phc_t h;
+
+    if (acc_phc_parse(phc, &h) != 0) {
+        return 1;
+    }
+    if (prm == NULL) {
+        prm = &defaults;
+    }
+    return strcmp(h.variant, "argon2id") != 0 ||
+           h.version != ARGON2_VERSION_13 || h.params.m_kib != prm->m_kib ||
+           h.params.t != prm->t || h.params.p != prm->p ||
+           h.salt_len != ACC_ARGON2_SALT_LEN ||
+           h.hash_len != ACC_ARGON2_HASH_LEN;
+}
+
+/* A directive number: digits only (leading zeros allowed), within
+ * uint32.  Returns 0 and sets *out, or -1. */
+static int conf_u32(const char *s, uint32_t *out)
+{
+    uint64_t v = 0;
+
+    if (*s == '\0') {
+        return -1;
+    }
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') {
+            return -1;
+        }
+        v = v * 10 + (uint64_t)(*s - '0');
+        if (v > UINT32_MAX) {
+            return -1;
+        }
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+const char *acc_argon2_params_parse(apr_pool_t *p, const char *args,
+                                    acc_argon2_params_t *out)
+{
+    acc_argon2_params_t r = defaults;
+    char *copy, *tok, *last;
+    const char *val;
+    uint32_t v;
+    int bad;
+
+    copy = apr_pstrdup(p, args ? args : "");
+    for (tok = apr_strtok(copy, " \t", &last); tok != NULL;
+         tok = apr_strtok(NULL, " \t", &last)) {
+        if (tok[0] == '\0' || tok[1] != '=') {
+            return apr_psprintf(p,
+                                "unknown argon2 parameter '%s' (expected "
+                                "m=N, t=N or p=N)",
+                                tok);
+        }
+        val = tok + 2;
+        bad = conf_u32(val, &v) != 0;
+        switch (tok[0]) {
+            case 'm':
+                if (bad || v < 8) {
+                    return apr_psprintf(p,
+                                        "m must be a number of KiB of at "
+                                        "least 8 per lane, not '%s'",
+                                        val);
+                }
+                if (v > MAX_M_KIB) {
+                    return apr_psprintf(p,
+                                        "m must be at most 4194304 KiB "
+                                        "(4 GiB), not '%s'",
+                                        val);
+                }
+                r.m_kib = v;
+                break;
+            case 't':
+                if (bad || v < 1) {
+                    return apr_psprintf(p,
+                                        "t must be a number of passes of "
+                                        "at least 1, not '%s'",
+                                        val);
+                }
+                r.t = v;
+                break;
+            case 'p':
+                if (bad || v < 1 || v > MAX_LANES) {
+                    return apr_psprintf(p,
+                                        "p must be a number of lanes from "
+                                        "1 to 16, not '%s'",
+                                        val);
+                }
+                r.p = v;
+                break;
+            default:
+                return apr_psprintf(p,
+                                    "unknown argon2 parameter '%s' (expected "
+                                    "m=N, t=N or p=N)",
+                                    tok);
+        }
+    }
+    if (r.m_kib < 8 * r.p) {
+        return apr_psprintf(p,
+                            "m must be a number of KiB of at least 8 per "
+                            "lane, not '%u' with p=%u",
+                            (unsigned)r.m_kib, (unsigned)r.p);
+    }
+    *out = r;
+    return NULL;
+}

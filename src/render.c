@@ -1,0 +1,320 @@
+/*
+ * src/render.c -- pages from templates: loading at startup, rendering.
+ */
+#include "render.h"
+#include "builtin.h"
+#include "config.h"
+#include "handler.h"
+#include "session.h"
+#include "webcsrf.h"
+
+#include <apr_file_io.h>
+#include <apr_fnmatch.h>
+#include <apr_strings.h>
+
+#include <string.h>
+
+/* Non-template files of ours served under static/. */
+typedef struct {
+    const char *name;
+    const char *data;
+    apr_size_t len;
+    const char *type;
+} static_file_t;
+
+/* What one AccountsTemplateDir (or none) yields; shared by the servers
+ * that name the same directory. */
+typedef struct {
+    acc_tpl_set_t *set;
+    apr_array_header_t *statics; /* static_file_t */
+} bundle_t;
+
+static int is_template(const char *name)
+{
+    apr_size_t n = strlen(name);
+    return n > 5 && strcmp(name + n - 5, ".html") == 0;
+}
+
+static const char *type_of(const char *name)
+{
+    apr_size_t n = strlen(name);
+
+    if (n > 4 && strcmp(name + n - 4, ".css") == 0) {
+        return "text/css; charset=utf-8";
+    }
+    if (n > 3 && strcmp(name + n - 3, ".js") == 0) {
+        return "text/javascript; charset=utf-8";
+    }
+    return "application/octet-stream";
+}
+
+/* Read a whole file into pconf. */
+static apr_status_t slurp(apr_pool_t *p, const char *path, const char **data,
+                          apr_size_t *len)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_status_t rv;
+    char *buf;
+    apr_size_t n;
+
+    rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
+    if (rv == APR_SUCCESS && fi.size > 1024 * 1024) {
+        rv = APR_EINVAL;
+    }
+    if (rv == APR_SUCCESS) {
+        n = (apr_size_t)fi.size;
+        buf = apr_palloc(p, n + 1);
+        rv = apr_file_read_full(f, buf, n, &n);
+        if (rv == APR_EOF) {
+            rv = APR_SUCCESS;
+        }
+        buf[n] = '\0';
+        *data = buf;
+        *len = n;
+    }
+    apr_file_close(f);
+    return rv;
+}
+
+static void add_static(bundle_t *b, const char *name, const char *data,
+                       apr_size_t len)
+{
+    static_file_t *sf = NULL;
+    int i;
+
+    for (i = 0; i < b->statics->nelts; i++) {
+        static_file_t *e = &APR_ARRAY_IDX(b->statics, i, static_file_t);
+        if (strcmp(e->name, name) == 0) {
+            sf = e;
+        }
+    }
+    if (sf == NULL) {
+        sf = apr_array_push(b->statics);
+    }
+    sf->name = name;
+    sf->data = data;
+    sf->len = len;
+    sf->type = type_of(name);
+}
+
+static bundle_t *load_bundle(apr_pool_t *pconf, apr_pool_t *ptemp,
+                             server_rec *s, const char *dir)
+{
+    bundle_t *b = apr_pcalloc(pconf, sizeof(*b));
+    const char *err = NULL;
+    apr_size_t i;
+
+    b->set = acc_tpl_set_create(pconf);
+    b->statics = apr_array_make(pconf, 4, sizeof(static_file_t));
+    for (i = 0; i < acc_builtin_templates_count; i++) {
+        const acc_builtin_t *t = &acc_builtin_templates[i];
+        if (!is_template(t->name)) {
+            add_static(b, t->name, t->data, t->len);
+            continue;
+        }
+        if (acc_tpl_add(b->set, t->name, t->data, t->len,
+                        apr_pstrcat(ptemp, "built-in ", t->name, NULL),
+                        &err) != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                         ACC_LOGNO(0020) "broken built-in template: %s", err);
+            return NULL;
+        }
+    }
+    if (dir) {
+        apr_dir_t *d;
+        apr_finfo_t fi;
+        apr_status_t rv = apr_dir_open(&d, dir, ptemp);
+
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                         ACC_LOGNO(0021) "AccountsTemplateDir: cannot open "
+                         "'%s'",
+                         dir);
+            return NULL;
+        }
+        while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d) ==
+               APR_SUCCESS) {
+            const char *path, *data;
+            apr_size_t len;
+
+            if (fi.filetype != APR_REG || fi.name[0] == '.') {
+                continue;
+            }
+            path = apr_pstrcat(pconf, dir, "/", fi.name, NULL);
+            rv = slurp(pconf, path, &data, &len);
+            if (rv != APR_SUCCESS) {
+                ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                             ACC_LOGNO(0022) "cannot read template '%s'",
+                             path);
+                apr_dir_close(d);
+                return NULL;
+            }
+            if (is_template(fi.name)) {
+                if (acc_tpl_add(b->set, apr_pstrdup(pconf, fi.name), data,
+                                len, path, &err) != APR_SUCCESS) {
+                    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                                 ACC_LOGNO(0023) "broken template: %s", err);
+                    apr_dir_close(d);
+                    return NULL;
+                }
+            }
+            else if (apr_fnmatch("*.css", fi.name, 0) == APR_SUCCESS ||
+                     apr_fnmatch("*.js", fi.name, 0) == APR_SUCCESS) {
+                add_static(b, apr_pstrdup(pconf, fi.name), data, len);
+            }
+        }
+        apr_dir_close(d);
+    }
+    if (acc_tpl_link(b->set, &err) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     ACC_LOGNO(0024) "broken template: %s", err);
+        return NULL;
+    }
+    return b;
+}
+
+#define BUNDLE_KEY "mod_accounts:bundles"
+
+int acc_render_init(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    apr_hash_t *bundles = apr_hash_make(ptemp);
+
+    for (; s; s = s->next) {
+        acc_srv_cfg_t *c = acc_srv(s);
+        const char *key = c->template_dir ? c->template_dir : "";
+        bundle_t *b = apr_hash_get(bundles, key, APR_HASH_KEY_STRING);
+
+        if (b == NULL) {
+            b = load_bundle(pconf, ptemp, s, c->template_dir);
+            if (b == NULL) {
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
+            apr_hash_set(bundles, key, APR_HASH_KEY_STRING, b);
+        }
+        c->templates = b->set;
+        c->statics = b->statics;
+    }
+    return OK;
+}
+
+acc_tval_t *acc_render_context(request_rec *r)
+{
+    acc_srv_cfg_t *cfg = acc_srv(r->server);
+    acc_tval_t *ctx = acc_tval_map(r->pool);
+    acc_tval_t *urls = acc_tval_map(r->pool);
+    acc_session_t *sess = acc_session_peek(r);
+    const char *base = acc_accounts_base(r);
+
+    acc_tval_setstr(ctx, "site_name", cfg->site_name);
+    acc_tval_setstr(urls, "login", cfg->login_url);
+    acc_tval_setstr(urls, "logout", apr_pstrcat(r->pool, base, "logout/",
+                                                NULL));
+    acc_tval_setstr(urls, "register", apr_pstrcat(r->pool, base,
+                                                  "register/", NULL));
+    acc_tval_setstr(urls, "static", apr_pstrcat(r->pool, base, "static/",
+                                                NULL));
+    acc_tval_setstr(urls, "home", cfg->login_redirect);
+    acc_tval_set(ctx, "urls", urls);
+    acc_tval_setbool(ctx, "registration_open", cfg->registration);
+    if (sess) {
+        acc_tval_t *u = acc_tval_map(r->pool);
+        acc_tval_setstr(u, "username", sess->user->username);
+        acc_tval_setstr(u, "email", sess->user->email);
+        acc_tval_setstr(u, "first_name", sess->user->first_name);
+        acc_tval_setstr(u, "last_name", sess->user->last_name);
+        acc_tval_setbool(u, "is_authenticated", 1);
+        acc_tval_set(ctx, "user", u);
+    }
+    return ctx;
+}
+
+void acc_page_headers(request_rec *r)
+{
+    apr_table_t *h = r->err_headers_out;
+
+    apr_table_setn(h, "Cache-Control",
+                   "no-store, no-cache, must-revalidate, max-age=0, private");
+    apr_table_setn(h, "X-Frame-Options", "DENY");
+    apr_table_setn(h, "Content-Security-Policy", "frame-ancestors 'none'");
+    apr_table_setn(h, "X-Content-Type-Options", "nosniff");
+    apr_table_setn(h, "Referrer-Policy", "same-origin");
+    apr_table_mergen(h, "Vary", "Cookie");
+}
+
+int acc_render(request_rec *r, const char *name, acc_tval_t *ctx, int status)
+{
+    acc_srv_cfg_t *cfg = acc_srv(r->server);
+    const char *out;
+    apr_size_t len;
+    apr_status_t rv;
+
+    if (acc_tval_get(ctx, "csrf_token") == NULL) {
+        const char *tok = acc_csrf_form_token(r);
+        if (tok) {
+            acc_tval_setstr(ctx, "csrf_token", tok);
+        }
+    }
+    rv = acc_tpl_render(cfg->templates, name, ctx, r->pool, &out, &len);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      ACC_LOGNO(0025) "cannot render template '%s'", name);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    acc_page_headers(r);
+    r->status = status;
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    ap_set_content_length(r, (apr_off_t)len);
+    if (!r->header_only) {
+        ap_rwrite(out, (int)len, r);
+    }
+    return OK;
+}
+
+int acc_render_error(request_rec *r, int status, const char *message)
+{
+    acc_srv_cfg_t *cfg = acc_srv(r->server);
+    acc_tval_t *ctx = acc_render_context(r);
+    const char *name = apr_psprintf(r->pool, "%d.html", status);
+    const char *title = ap_get_status_line(status);
+
+    if (!acc_tpl_has(cfg->templates, name)) {
+        name = "error.html";
+    }
+    acc_tval_setstr(ctx, "status", apr_itoa(r->pool, status));
+    acc_tval_setstr(ctx, "title", title ? title + 4 : "Error");
+    acc_tval_setstr(ctx, "message", message);
+    /* Error pages never set a CSRF cookie. */
+    acc_tval_setstr(ctx, "csrf_token", "");
+    if (status == HTTP_SERVICE_UNAVAILABLE) {
+        apr_table_setn(r->err_headers_out, "Retry-After", "5");
+    }
+    return acc_render(r, name, ctx, status);
+}
+
+int acc_render_static(request_rec *r, const char *name)
+{
+    acc_srv_cfg_t *cfg = acc_srv(r->server);
+    int i;
+
+    for (i = 0; i < cfg->statics->nelts; i++) {
+        static_file_t *sf = &APR_ARRAY_IDX(cfg->statics, i, static_file_t);
+        if (strcmp(sf->name, name) == 0) {
+            ap_set_content_type(r, sf->type);
+            apr_table_setn(r->headers_out, "Cache-Control",
+                           "public, max-age=3600");
+            apr_table_setn(r->headers_out, "X-Content-Type-Options",
+                           "nosniff");
+            ap_set_content_length(r, (apr_off_t)sf->len);
+            if (!r->header_only) {
+                ap_rwrite(sf->data, (int)sf->len, r);
+            }
+            return OK;
+        }
+    }
+    return DECLINED;
+}

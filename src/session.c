@@ -1,0 +1,220 @@
+/*
+ * src/session.c -- session tokens: issue, look up, expire, cookie in and
+ * out.
+ */
+#include "session.h"
+#include "config.h"
+#include "cookie.h"
+#include "crypto.h"
+#include "db.h"
+
+#include <apr_date.h>
+#include <apr_strings.h>
+
+#include <string.h>
+
+#define NOTE "mod_accounts:session"
+
+typedef struct {
+    int resolved;
+    acc_session_t *sess;
+} req_sess_t;
+
+static req_sess_t *req_state(request_rec *r)
+{
+    request_rec *top = r;
+    req_sess_t *rs = NULL;
+
+    /* Subrequests and internal redirects share the first request's. */
+    while (top->main) {
+        top = top->main;
+    }
+    while (top->prev) {
+        top = top->prev;
+    }
+    apr_pool_userdata_get((void **)&rs, NOTE, top->pool);
+    if (rs == NULL) {
+        rs = apr_pcalloc(top->pool, sizeof(*rs));
+        apr_pool_userdata_setn(rs, NOTE, apr_pool_cleanup_null, top->pool);
+    }
+    return rs;
+}
+
+int acc_cookie_secure(request_rec *r)
+{
+    acc_srv_cfg_t *cfg = acc_srv(r->server);
+
+    if (cfg->cookie_secure == ACC_SECURE_ON) {
+        return 1;
+    }
+    if (cfg->cookie_secure == ACC_SECURE_AUTO) {
+        return strcmp(ap_http_scheme(r), "https") == 0;
+    }
+    return 0;
+}
+
+const char *acc_session_cookie_name(request_rec *r)
+{
+    acc_srv_cfg_t *cfg = acc_srv(r->server);
+
+    if (acc_cookie_secure(r)) {
+        return apr_pstrcat(r->pool, "__Host-", cfg->cookie_name, NULL);
+    }
+    return cfg->cookie_name;
+}
+
+void acc_set_cookie(request_rec *r, const char *name, const char *value,
+                    apr_int64_t max_age)
+{
+    const char *attrs;
+
+    if (max_age < 0) {
+        attrs = "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
+        value = "";
+    }
+    else {
+        char date[APR_RFC822_DATE_LEN];
+        apr_rfc822_date(date, apr_time_now() + apr_time_from_sec(max_age));
+        attrs = apr_psprintf(r->pool, "; Max-Age=%" APR_INT64_T_FMT
+                                      "; Expires=%s",
+                             max_age, date);
+    }
+    /* Written by hand, not with ap_cookie_write: that one logs the value
+     * at debug level, and a session token must never reach a log. */
+    apr_table_addn(r->err_headers_out, "Set-Cookie",
+                   apr_pstrcat(r->pool, name, "=", value, attrs,
+                               "; Path=/; HttpOnly; SameSite=Lax",
+                               acc_cookie_secure(r) ? "; Secure" : "",
+                               NULL));
+}
+
+/* The token from the request's cookie, if it is well-formed. */
+static const char *token_of(request_rec *r)
+{
+    const char *header = apr_table_get(r->headers_in, "Cookie");
+    apr_array_header_t *all;
+    int i;
+
+    if (header == NULL) {
+        return NULL;
+    }
+    all = acc_cookie_get_all(r->pool, header, acc_session_cookie_name(r));
+    for (i = 0; i < all->nelts; i++) {
+        const char *v = APR_ARRAY_IDX(all, i, const char *);
+        if (acc_is_base64url(v, ACC_TOKEN_CHARS)) {
+            return v;
+        }
+    }
+    return NULL;
+}
+
+int acc_session_current(request_rec *r, acc_session_t **out)
+{
+    acc_srv_cfg_t *cfg = acc_srv(r->server);
+    req_sess_t *rs = req_state(r);
+    const char *tok;
+    acc_store_t *st;
+    acc_db_state_t dbs;
+    acc_session_row_t *row = NULL;
+    const char *hash;
+
+    if (rs->resolved) {
+        *out = rs->sess;
+        return OK;
+    }
+    *out = NULL;
+    tok = token_of(r);
+    if (tok == NULL) {
+        rs->resolved = 1;
+        return OK;
+    }
+    st = acc_db_store(r, &dbs);
+    if (st == NULL) {
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    hash = acc_sha256_hex(r->pool, tok);
+    switch (acc_session_get(st, r->pool, hash, cfg->idle_timeout, &row)) {
+        case ACC_STORE_OK:
+            break;
+        case ACC_STORE_NOTFOUND:
+            rs->resolved = 1;
+            return OK;
+        default:
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          ACC_LOGNO(0030) "session lookup failed: %s",
+                          acc_store_error(st, r->pool));
+            return HTTP_SERVICE_UNAVAILABLE;
+    }
+    rs->sess = apr_pcalloc(r->pool, sizeof(*rs->sess));
+    rs->sess->user = apr_pmemdup(r->pool, &row->user, sizeof(row->user));
+    rs->sess->token_hash = hash;
+    rs->sess->expires = row->expires;
+    rs->resolved = 1;
+    /* last_seen: the statement itself writes at most once a minute. */
+    if (cfg->idle_timeout > 0 &&
+        apr_time_now() - row->last_seen > apr_time_from_sec(60)) {
+        acc_session_touch(st, r->pool, hash);
+    }
+    *out = rs->sess;
+    return OK;
+}
+
+acc_session_t *acc_session_peek(request_rec *r)
+{
+    return req_state(r)->sess;
+}
+
+int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u)
+{
+    acc_srv_cfg_t *cfg = acc_srv(r->server);
+    req_sess_t *rs = req_state(r);
+    const char *old = token_of(r);
+    const char *tok = acc_random_token(r->pool, ACC_TOKEN_BYTES);
+    const char *hash;
+
+    if (tok == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_CRIT, 0, r,
+                      ACC_LOGNO(0031) "the OS gave no random bytes for a "
+                      "session token");
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    /* Whatever session the browser had is over: a new token, always. */
+    if (old) {
+        acc_session_delete(st, r->pool, acc_sha256_hex(r->pool, old));
+    }
+    hash = acc_sha256_hex(r->pool, tok);
+    if (acc_session_create(st, r->pool, hash, u->id, cfg->max_age) !=
+        ACC_STORE_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      ACC_LOGNO(0032) "cannot store a session: %s",
+                      acc_store_error(st, r->pool));
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    acc_set_cookie(r, acc_session_cookie_name(r), tok, cfg->max_age);
+    rs->sess = apr_pcalloc(r->pool, sizeof(*rs->sess));
+    rs->sess->user = u;
+    rs->sess->token_hash = hash;
+    rs->sess->expires = apr_time_now() + apr_time_from_sec(cfg->max_age);
+    rs->resolved = 1;
+    return OK;
+}
+
+int acc_session_logout(request_rec *r, acc_store_t *st)
+{
+    req_sess_t *rs = req_state(r);
+    const char *tok = token_of(r);
+
+    if (tok) {
+        if (acc_session_delete(st, r->pool, acc_sha256_hex(r->pool, tok)) !=
+            ACC_STORE_OK) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          ACC_LOGNO(0033) "cannot delete a session: %s",
+                          acc_store_error(st, r->pool));
+            return HTTP_SERVICE_UNAVAILABLE;
+        }
+    }
+    acc_set_cookie(r, acc_session_cookie_name(r), "", -1);
+    rs->sess = NULL;
+    rs->resolved = 1;
+    return OK;
+}

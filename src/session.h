@@ -1,0 +1,55 @@
+/*
+ * src/session.h -- session tokens: issue, look up, expire, cookie in and
+ * out.
+ *
+ * A session token is 256 random bits from the OS, base64url (43
+ * characters) in the cookie; the database keeps only its SHA-256.
+ */
+#ifndef ACC_SESSION_H
+#define ACC_SESSION_H
+
+#include "mod_accounts.h"
+#include "store.h"
+
+#define ACC_TOKEN_BYTES 32
+#define ACC_TOKEN_CHARS 43
+
+typedef struct {
+    acc_user_t *user;
+    const char *token_hash; /* hex SHA-256 of the cookie's token */
+    apr_time_t expires;
+} acc_session_t;
+
+/* Resolve the request's session from its cookie, once per request (sub-
+ * requests and internal redirects share the answer).  Returns OK with
+ * *sess set (NULL when anonymous: no cookie, a malformed one, or one the
+ * store does not know, expired, idle too long, or of an inactive user), or
+ * HTTP_SERVICE_UNAVAILABLE when the database cannot be asked (logged). */
+int acc_session_current(request_rec *r, acc_session_t **sess);
+
+/* The session acc_session_current found, or NULL (never asks anyone). */
+acc_session_t *acc_session_peek(request_rec *r);
+
+/* Log user u in: a brand-new token (the old session, if any, is deleted:
+ * no fixation), stored hashed, cookie set on r->err_headers_out.  Returns
+ * OK or HTTP_SERVICE_UNAVAILABLE. */
+int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u);
+
+/* End the request's session: row deleted, cookie expired.  Returns OK or
+ * HTTP_SERVICE_UNAVAILABLE. */
+int acc_session_logout(request_rec *r, acc_store_t *st);
+
+/* 1 when cookies for this request should be Secure (AccountsCookieSecure
+ * On, or Auto on HTTPS). */
+int acc_cookie_secure(request_rec *r);
+
+/* The session cookie's name for this request (with __Host- when
+ * Secure). */
+const char *acc_session_cookie_name(request_rec *r);
+
+/* Add a Set-Cookie to r->err_headers_out: Path=/, HttpOnly,
+ * SameSite=Lax, Secure per acc_cookie_secure; max_age < 0 deletes. */
+void acc_set_cookie(request_rec *r, const char *name, const char *value,
+                    apr_int64_t max_age);
+
+#endif /* ACC_SESSION_H */

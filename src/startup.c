@@ -1,0 +1,112 @@
+/*
+ * src/startup.c -- what happens once the configuration is read.
+ */
+#include "startup.h"
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "password.h"
+#include "render.h"
+
+#include <apr_crypto.h>
+#include <apr_file_io.h>
+#include <apr_strings.h>
+
+#include <string.h>
+
+/* Read the key file: its first line, at least 32 bytes of it. */
+static int load_key(apr_pool_t *pconf, server_rec *s, acc_srv_cfg_t *c)
+{
+    apr_file_t *f;
+    char buf[1024];
+    apr_size_t n = sizeof(buf) - 1;
+    apr_status_t rv;
+
+    rv = apr_file_open(&f, c->key_file, APR_FOPEN_READ, 0, pconf);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     ACC_LOGNO(0101) "AccountsSecretKeyFile: cannot read "
+                     "'%s' (make one with 'accountsctl genkey')",
+                     c->key_file);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    rv = apr_file_read(f, buf, &n);
+    apr_file_close(f);
+    if (rv != APR_SUCCESS && rv != APR_EOF) {
+        n = 0;
+    }
+    buf[n] = '\0';
+    n = strcspn(buf, "\r\n");
+    if (n < 32) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     ACC_LOGNO(0102) "AccountsSecretKeyFile: '%s' holds "
+                     "fewer than 32 characters on its first line (make one "
+                     "with 'accountsctl genkey')",
+                     c->key_file);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    c->secret_key = apr_pmemdup(pconf, buf, n);
+    c->secret_key_len = n;
+    apr_crypto_memzero(buf, sizeof(buf));
+    return OK;
+}
+
+int acc_startup(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    server_rec *v;
+    unsigned char *random_key = NULL;
+    apr_hash_t *dummies = apr_hash_make(ptemp);
+    int rc;
+
+    acc_config_defaults(s);
+    if ((rc = acc_db_init(pconf, s)) != OK) {
+        return rc;
+    }
+    if ((rc = acc_render_init(pconf, ptemp, s)) != OK) {
+        return rc;
+    }
+    for (v = s; v; v = v->next) {
+        acc_srv_cfg_t *c = acc_srv(v);
+        const char *key, *err = NULL;
+
+        if (c->key_file) {
+            if ((rc = load_key(pconf, v, c)) != OK) {
+                return rc;
+            }
+        }
+        else {
+            if (random_key == NULL) {
+                random_key = apr_palloc(pconf, 32);
+                if (acc_random_bytes(random_key, 32) != APR_SUCCESS) {
+                    return HTTP_INTERNAL_SERVER_ERROR;
+                }
+                ap_log_error(APLOG_MARK, APLOG_WARNING, 0, v,
+                             ACC_LOGNO(0103) "no AccountsSecretKeyFile: "
+                             "using a random key until the next restart "
+                             "(make one with 'accountsctl genkey')");
+            }
+            c->secret_key = random_key;
+            c->secret_key_len = 32;
+        }
+        /* The hash an unknown username is checked against, so that it
+         * costs what a real one does: one per cost setting. */
+        key = apr_psprintf(ptemp, "%u/%u/%u", c->hash.m_kib, c->hash.t,
+                           c->hash.p);
+        c->dummy_hash = apr_hash_get(dummies, key, APR_HASH_KEY_STRING);
+        if (c->dummy_hash == NULL) {
+            const char *pw = acc_random_token(ptemp, 16);
+            if (pw == NULL ||
+                acc_password_hash(pconf, &c->hash, pw, strlen(pw),
+                                  &c->dummy_hash, &err) != APR_SUCCESS) {
+                ap_log_error(APLOG_MARK, APLOG_EMERG, 0, v,
+                             ACC_LOGNO(0104) "AccountsPasswordHash: cannot "
+                             "hash with m=%u t=%u p=%u: %s",
+                             c->hash.m_kib, c->hash.t, c->hash.p,
+                             err ? err : "no random bytes");
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
+            apr_hash_set(dummies, key, APR_HASH_KEY_STRING, c->dummy_hash);
+        }
+    }
+    return OK;
+}

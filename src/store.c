@@ -1,0 +1,592 @@
+/*
+ * src/store.c -- every SQL statement and the schema migrations.
+ *
+ * Statements are prepared once per connection (acc_store_open) under the
+ * labels accounts_<table>_<verb>.  Results are always fetched whole
+ * (random access), so a pooled connection is never left with unread rows.
+ */
+#include "store.h"
+
+#include <apr_strings.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the schema, one step per version ---- */
+
+static const char *const migrations[] = {
+    /* 1: users, sessions, groups (Django's column names). */
+    "CREATE TABLE accounts_user ("
+    "  id bigserial PRIMARY KEY,"
+    "  password varchar(255) NOT NULL,"
+    "  last_login timestamptz NULL,"
+    "  is_superuser boolean NOT NULL DEFAULT false,"
+    "  username varchar(150) NOT NULL UNIQUE,"
+    /* Django checks uniqueness case-insensitively; this is the NFKC
+     * case-folded username, made by the module, so the database enforces
+     * it even under concurrent registrations. */
+    "  username_key varchar(600) NOT NULL UNIQUE,"
+    "  first_name varchar(150) NOT NULL DEFAULT '',"
+    "  last_name varchar(150) NOT NULL DEFAULT '',"
+    "  email varchar(254) NOT NULL DEFAULT '',"
+    "  is_staff boolean NOT NULL DEFAULT false,"
+    "  is_active boolean NOT NULL DEFAULT true,"
+    "  date_joined timestamptz NOT NULL DEFAULT now()"
+    ");"
+    "CREATE TABLE accounts_session ("
+    "  token_hash char(64) PRIMARY KEY,"
+    "  user_id bigint NOT NULL REFERENCES accounts_user(id)"
+    "    ON DELETE CASCADE,"
+    "  created timestamptz NOT NULL DEFAULT now(),"
+    "  last_seen timestamptz NOT NULL DEFAULT now(),"
+    "  expires timestamptz NOT NULL"
+    ");"
+    "CREATE INDEX accounts_session_user_id ON accounts_session (user_id);"
+    "CREATE INDEX accounts_session_expires ON accounts_session (expires);"
+    "CREATE TABLE accounts_group ("
+    "  id bigserial PRIMARY KEY,"
+    "  name varchar(150) NOT NULL UNIQUE"
+    ");"
+    "CREATE TABLE accounts_user_groups ("
+    "  id bigserial PRIMARY KEY,"
+    "  user_id bigint NOT NULL REFERENCES accounts_user(id)"
+    "    ON DELETE CASCADE,"
+    "  group_id bigint NOT NULL REFERENCES accounts_group(id)"
+    "    ON DELETE CASCADE,"
+    "  UNIQUE (user_id, group_id)"
+    ");"
+    "CREATE INDEX accounts_user_groups_group_id"
+    "  ON accounts_user_groups (group_id);",
+};
+
+/* Any constant that marks mod_accounts' migration lock. */
+#define MIGRATE_LOCK "7360227116"
+
+/* ---- prepared statements ---- */
+
+#define USER_COLS                                                             \
+    "id, username, email, password, first_name, last_name,"                   \
+    " is_active::int, is_staff::int, is_superuser::int,"                      \
+    " extract(epoch from date_joined)::bigint,"                               \
+    " coalesce(extract(epoch from last_login)::bigint, 0)"
+
+enum {
+    S_USER_BY_NAME,
+    S_USER_KEY_TAKEN,
+    S_USER_CREATE,
+    S_USER_SET_PASSWORD,
+    S_USER_TOUCH_LOGIN,
+    S_USER_SET_ACTIVE,
+    S_USER_LIST,
+    S_SESSION_CREATE,
+    S_SESSION_GET,
+    S_SESSION_TOUCH,
+    S_SESSION_DELETE,
+    S_SESSION_DELETE_USER,
+    S_SESSION_CLEAR,
+    S_COUNT
+};
+
+static const struct {
+    const char *label;
+    const char *sql;
+} stmts[S_COUNT] = {
+    [S_USER_BY_NAME] = {"accounts_user_get",
+                        "SELECT " USER_COLS
+                        " FROM accounts_user WHERE username = %s"},
+    [S_USER_KEY_TAKEN] = {"accounts_user_keytaken",
+                          "SELECT 1 FROM accounts_user WHERE username_key = %s"},
+    [S_USER_CREATE] = {"accounts_user_insert",
+                       "INSERT INTO accounts_user (username, username_key,"
+                       " email, password, first_name, last_name, is_active,"
+                       " is_staff, is_superuser) VALUES (%s, %s, %s, %s, %s,"
+                       " %s, %s::int::boolean, %s::int::boolean,"
+                       " %s::int::boolean) ON CONFLICT DO NOTHING"
+                       " RETURNING id"},
+    [S_USER_SET_PASSWORD] = {"accounts_user_setpassword",
+                             "UPDATE accounts_user SET password = %s"
+                             " WHERE id = %s::bigint"},
+    [S_USER_TOUCH_LOGIN] = {"accounts_user_touchlogin",
+                            "UPDATE accounts_user SET last_login = now()"
+                            " WHERE id = %s::bigint"},
+    [S_USER_SET_ACTIVE] = {"accounts_user_setactive",
+                           "UPDATE accounts_user SET is_active ="
+                           " %s::int::boolean WHERE username = %s"
+                           " RETURNING id"},
+    [S_USER_LIST] = {"accounts_user_list",
+                     "SELECT " USER_COLS " FROM accounts_user ORDER BY id"},
+    [S_SESSION_CREATE] = {"accounts_session_insert",
+                          "INSERT INTO accounts_session (token_hash, user_id,"
+                          " expires) VALUES (%s, %s::bigint, now() +"
+                          " make_interval(secs => %s::bigint))"},
+    [S_SESSION_GET] =
+        {"accounts_session_get",
+         "SELECT u.id, u.username, u.email, u.password, u.first_name,"
+         " u.last_name, u.is_active::int, u.is_staff::int,"
+         " u.is_superuser::int, extract(epoch from u.date_joined)::bigint,"
+         " coalesce(extract(epoch from u.last_login)::bigint, 0),"
+         " extract(epoch from s.created)::bigint,"
+         " extract(epoch from s.last_seen)::bigint,"
+         " extract(epoch from s.expires)::bigint"
+         " FROM accounts_session s JOIN accounts_user u ON u.id = s.user_id"
+         " WHERE s.token_hash = %s AND s.expires > now() AND u.is_active"
+         " AND (%s::bigint = 0 OR s.last_seen > now() -"
+         " make_interval(secs => %s::bigint))"},
+    [S_SESSION_TOUCH] = {"accounts_session_touch",
+                         "UPDATE accounts_session SET last_seen = now()"
+                         " WHERE token_hash = %s AND last_seen <"
+                         " now() - interval '60 seconds'"},
+    [S_SESSION_DELETE] = {"accounts_session_delete",
+                          "DELETE FROM accounts_session WHERE token_hash = %s"},
+    [S_SESSION_DELETE_USER] = {"accounts_session_deleteuser",
+                               "DELETE FROM accounts_session"
+                               " WHERE user_id = %s::bigint"},
+    [S_SESSION_CLEAR] = {"accounts_session_clear",
+                         "DELETE FROM accounts_session WHERE expires <= now()"
+                         " OR (%s::bigint > 0 AND last_seen <= now() -"
+                         " make_interval(secs => %s::bigint))"},
+};
+
+struct acc_store {
+    const apr_dbd_driver_t *driver;
+    apr_dbd_t *handle;
+    apr_dbd_prepared_t *stmt[S_COUNT];
+};
+
+/* ---- helpers ---- */
+
+static const char *dberr(apr_pool_t *p, const apr_dbd_driver_t *driver,
+                         apr_dbd_t *handle, int rv)
+{
+    const char *msg = apr_dbd_error(driver, handle, rv);
+    apr_size_t n;
+    char *s;
+
+    if (msg == NULL || *msg == '\0') {
+        return apr_psprintf(p, "database error %d", rv);
+    }
+    /* libpq ends its messages with a newline; one line is what we log. */
+    s = apr_pstrdup(p, msg);
+    n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == ' ')) {
+        s[--n] = '\0';
+    }
+    for (; *s == ' '; s++) {
+    }
+    {
+        char *nl = strchr(s, '\n');
+        if (nl) {
+            *nl = '\0';
+        }
+    }
+    return s;
+}
+
+static apr_int64_t to_i64(const char *s)
+{
+    return s ? apr_atoi64(s) : 0;
+}
+
+static const char *col(const apr_dbd_driver_t *d, apr_dbd_row_t *row, int n,
+                       apr_pool_t *p)
+{
+    const char *v = apr_dbd_get_entry(d, row, n);
+    return apr_pstrdup(p, v ? v : "");
+}
+
+static void read_user(acc_store_t *st, apr_dbd_row_t *row, apr_pool_t *p,
+                      acc_user_t *u)
+{
+    const apr_dbd_driver_t *d = st->driver;
+
+    u->id = to_i64(apr_dbd_get_entry(d, row, 0));
+    u->username = col(d, row, 1, p);
+    u->email = col(d, row, 2, p);
+    u->password = col(d, row, 3, p);
+    u->first_name = col(d, row, 4, p);
+    u->last_name = col(d, row, 5, p);
+    u->is_active = to_i64(apr_dbd_get_entry(d, row, 6)) != 0;
+    u->is_staff = to_i64(apr_dbd_get_entry(d, row, 7)) != 0;
+    u->is_superuser = to_i64(apr_dbd_get_entry(d, row, 8)) != 0;
+    u->date_joined = apr_time_from_sec(to_i64(apr_dbd_get_entry(d, row, 9)));
+    u->last_login = apr_time_from_sec(to_i64(apr_dbd_get_entry(d, row, 10)));
+}
+
+/* Run a SELECT statement with nargs string arguments, fetching the whole
+ * result. */
+static acc_store_rc_t sel(acc_store_t *st, apr_pool_t *p, int which,
+                          apr_dbd_results_t **res, int nargs,
+                          const char **args)
+{
+    int rv;
+
+    *res = NULL;
+    rv = apr_dbd_pselect(st->driver, p, st->handle, res, st->stmt[which], 1,
+                         nargs, args);
+    return rv == 0 ? ACC_STORE_OK : ACC_STORE_ERROR;
+}
+
+/* Run a statement that returns no rows; *nrows gets the count. */
+static acc_store_rc_t exec(acc_store_t *st, apr_pool_t *p, int which,
+                           int *nrows, int nargs, const char **args)
+{
+    int n = 0, rv;
+
+    rv = apr_dbd_pquery(st->driver, p, st->handle, &n, st->stmt[which], nargs,
+                        args);
+    if (nrows) {
+        *nrows = n;
+    }
+    return rv == 0 ? ACC_STORE_OK : ACC_STORE_ERROR;
+}
+
+/* The first row of a whole result, or NULL. */
+static apr_dbd_row_t *first_row(acc_store_t *st, apr_pool_t *p,
+                                apr_dbd_results_t *res)
+{
+    apr_dbd_row_t *row = NULL;
+
+    if (apr_dbd_get_row(st->driver, p, res, &row, 1) != 0) {
+        return NULL;
+    }
+    return row;
+}
+
+/* ---- schema ---- */
+
+static acc_store_rc_t query1(apr_pool_t *p, const apr_dbd_driver_t *driver,
+                             apr_dbd_t *handle, const char *sql,
+                             const char **value, const char **err)
+{
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    int rv;
+
+    rv = apr_dbd_select(driver, p, handle, &res, sql, 1);
+    if (rv != 0) {
+        *err = dberr(p, driver, handle, rv);
+        return ACC_STORE_ERROR;
+    }
+    if (apr_dbd_get_row(driver, p, res, &row, 1) != 0) {
+        *value = NULL;
+        return ACC_STORE_OK;
+    }
+    *value = apr_pstrdup(p, apr_dbd_get_entry(driver, row, 0));
+    return ACC_STORE_OK;
+}
+
+static acc_store_rc_t run(apr_pool_t *p, const apr_dbd_driver_t *driver,
+                          apr_dbd_t *handle, const char *sql, const char **err)
+{
+    int n = 0, rv;
+
+    rv = apr_dbd_query(driver, handle, &n, sql);
+    if (rv != 0) {
+        *err = dberr(p, driver, handle, rv);
+        return ACC_STORE_ERROR;
+    }
+    return ACC_STORE_OK;
+}
+
+acc_store_rc_t acc_store_schema_version(apr_pool_t *p,
+                                        const apr_dbd_driver_t *driver,
+                                        apr_dbd_t *handle, int *version,
+                                        const char **err)
+{
+    const char *v = NULL;
+
+    *version = 0;
+    if (query1(p, driver, handle,
+               "SELECT to_regclass('accounts_schema_migrations') IS NOT NULL",
+               &v, err) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    if (v == NULL || strcmp(v, "t") != 0) {
+        return ACC_STORE_OK;
+    }
+    if (query1(p, driver, handle,
+               "SELECT coalesce(max(version), 0) FROM "
+               "accounts_schema_migrations",
+               &v, err) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    *version = v ? atoi(v) : 0;
+    return ACC_STORE_OK;
+}
+
+acc_store_rc_t acc_store_migrate(apr_pool_t *p, const apr_dbd_driver_t *driver,
+                                 apr_dbd_t *handle, int *from, int *to,
+                                 const char **err)
+{
+    acc_store_rc_t rc = ACC_STORE_OK;
+    const char *ignored;
+    int v, i;
+
+    *from = *to = 0;
+    /* One migrator at a time; the lock is released when we are done or
+     * when the connection closes. */
+    if (query1(p, driver, handle,
+               "SELECT pg_advisory_lock(" MIGRATE_LOCK ")::text", &ignored,
+               err) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    if (run(p, driver, handle,
+            "CREATE TABLE IF NOT EXISTS accounts_schema_migrations ("
+            " version integer PRIMARY KEY,"
+            " applied timestamptz NOT NULL DEFAULT now())",
+            err) != ACC_STORE_OK ||
+        acc_store_schema_version(p, driver, handle, &v, err) != ACC_STORE_OK) {
+        rc = ACC_STORE_ERROR;
+        goto unlock;
+    }
+    *from = *to = v;
+    for (i = v; i < (int)(sizeof(migrations) / sizeof(migrations[0])); i++) {
+        const char *sql = apr_pstrcat(
+            p, "BEGIN;", migrations[i],
+            apr_psprintf(p,
+                         ";INSERT INTO accounts_schema_migrations (version)"
+                         " VALUES (%d);COMMIT;",
+                         i + 1),
+            NULL);
+        if (run(p, driver, handle, sql, err) != ACC_STORE_OK) {
+            const char *e2;
+            run(p, driver, handle, "ROLLBACK", &e2);
+            *err = apr_psprintf(p, "migration %d failed: %s", i + 1, *err);
+            rc = ACC_STORE_ERROR;
+            break;
+        }
+        *to = i + 1;
+    }
+unlock:
+    query1(p, driver, handle,
+           "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")::text", &ignored,
+           &ignored);
+    return rc;
+}
+
+acc_store_rc_t acc_store_open(apr_pool_t *p, const apr_dbd_driver_t *driver,
+                              apr_dbd_t *handle, acc_store_t **out,
+                              const char **err)
+{
+    acc_store_t *st = apr_pcalloc(p, sizeof(*st));
+    int i, rv;
+
+    st->driver = driver;
+    st->handle = handle;
+    for (i = 0; i < S_COUNT; i++) {
+        rv = apr_dbd_prepare(driver, p, handle, stmts[i].sql, stmts[i].label,
+                             &st->stmt[i]);
+        if (rv != 0) {
+            *err = apr_psprintf(p, "cannot prepare %s: %s", stmts[i].label,
+                                dberr(p, driver, handle, rv));
+            return ACC_STORE_ERROR;
+        }
+    }
+    *out = st;
+    return ACC_STORE_OK;
+}
+
+const char *acc_store_error(acc_store_t *st, apr_pool_t *p)
+{
+    return dberr(p, st->driver, st->handle, -1);
+}
+
+/* ---- users ---- */
+
+acc_store_rc_t acc_user_by_name(acc_store_t *st, apr_pool_t *p,
+                                const char *name, acc_user_t **u)
+{
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row;
+    const char *args[1] = {name};
+
+    if (sel(st, p, S_USER_BY_NAME, &res, 1, args) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    row = first_row(st, p, res);
+    if (row == NULL) {
+        return ACC_STORE_NOTFOUND;
+    }
+    *u = apr_pcalloc(p, sizeof(**u));
+    read_user(st, row, p, *u);
+    return ACC_STORE_OK;
+}
+
+acc_store_rc_t acc_user_key_taken(acc_store_t *st, apr_pool_t *p,
+                                  const char *key)
+{
+    apr_dbd_results_t *res;
+    const char *args[1] = {key};
+
+    if (sel(st, p, S_USER_KEY_TAKEN, &res, 1, args) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    return first_row(st, p, res) ? ACC_STORE_EXISTS : ACC_STORE_NOTFOUND;
+}
+
+acc_store_rc_t acc_user_create(acc_store_t *st, apr_pool_t *p,
+                               const acc_user_t *u, const char *key,
+                               apr_int64_t *id)
+{
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row;
+    const char *args[9];
+
+    args[0] = u->username;
+    args[1] = key;
+    args[2] = u->email ? u->email : "";
+    args[3] = u->password;
+    args[4] = u->first_name ? u->first_name : "";
+    args[5] = u->last_name ? u->last_name : "";
+    args[6] = u->is_active ? "1" : "0";
+    args[7] = u->is_staff ? "1" : "0";
+    args[8] = u->is_superuser ? "1" : "0";
+    if (sel(st, p, S_USER_CREATE, &res, 9, args) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    row = first_row(st, p, res);
+    if (row == NULL) {
+        return ACC_STORE_EXISTS;
+    }
+    *id = to_i64(apr_dbd_get_entry(st->driver, row, 0));
+    return ACC_STORE_OK;
+}
+
+acc_store_rc_t acc_user_set_password(acc_store_t *st, apr_pool_t *p,
+                                     apr_int64_t id, const char *phc)
+{
+    const char *args[2] = {phc, apr_off_t_toa(p, id)};
+    int n;
+
+    if (exec(st, p, S_USER_SET_PASSWORD, &n, 2, args) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    return n ? ACC_STORE_OK : ACC_STORE_NOTFOUND;
+}
+
+acc_store_rc_t acc_user_touch_login(acc_store_t *st, apr_pool_t *p,
+                                    apr_int64_t id)
+{
+    const char *args[1] = {apr_off_t_toa(p, id)};
+
+    return exec(st, p, S_USER_TOUCH_LOGIN, NULL, 1, args);
+}
+
+acc_store_rc_t acc_user_set_active(acc_store_t *st, apr_pool_t *p,
+                                   const char *name, int active)
+{
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row;
+    const char *args[2] = {active ? "1" : "0", name};
+
+    if (sel(st, p, S_USER_SET_ACTIVE, &res, 2, args) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    row = first_row(st, p, res);
+    if (row == NULL) {
+        return ACC_STORE_NOTFOUND;
+    }
+    if (!active) {
+        return acc_session_delete_user(
+            st, p, to_i64(apr_dbd_get_entry(st->driver, row, 0)));
+    }
+    return ACC_STORE_OK;
+}
+
+acc_store_rc_t acc_user_list(acc_store_t *st, apr_pool_t *p,
+                             apr_array_header_t **users)
+{
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    int i, n;
+
+    if (sel(st, p, S_USER_LIST, &res, 0, NULL) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    n = apr_dbd_num_tuples(st->driver, res);
+    *users = apr_array_make(p, n > 0 ? n : 1, sizeof(acc_user_t *));
+    for (i = 1; i <= n; i++) {
+        acc_user_t *u;
+        if (apr_dbd_get_row(st->driver, p, res, &row, i) != 0) {
+            break;
+        }
+        u = apr_pcalloc(p, sizeof(*u));
+        read_user(st, row, p, u);
+        APR_ARRAY_PUSH(*users, acc_user_t *) = u;
+    }
+    return ACC_STORE_OK;
+}
+
+/* ---- sessions ---- */
+
+acc_store_rc_t acc_session_create(acc_store_t *st, apr_pool_t *p,
+                                  const char *token_hash, apr_int64_t user_id,
+                                  apr_int64_t max_age)
+{
+    const char *args[3] = {token_hash, apr_off_t_toa(p, user_id),
+                           apr_off_t_toa(p, max_age)};
+
+    return exec(st, p, S_SESSION_CREATE, NULL, 3, args);
+}
+
+acc_store_rc_t acc_session_get(acc_store_t *st, apr_pool_t *p,
+                               const char *token_hash, apr_int64_t idle,
+                               acc_session_row_t **out)
+{
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row;
+    const char *i = apr_off_t_toa(p, idle);
+    const char *args[3] = {token_hash, i, i};
+    acc_session_row_t *s;
+
+    if (sel(st, p, S_SESSION_GET, &res, 3, args) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    row = first_row(st, p, res);
+    if (row == NULL) {
+        return ACC_STORE_NOTFOUND;
+    }
+    s = apr_pcalloc(p, sizeof(*s));
+    read_user(st, row, p, &s->user);
+    s->created = apr_time_from_sec(to_i64(apr_dbd_get_entry(st->driver, row,
+                                                            11)));
+    s->last_seen = apr_time_from_sec(
+        to_i64(apr_dbd_get_entry(st->driver, row, 12)));
+    s->expires = apr_time_from_sec(to_i64(apr_dbd_get_entry(st->driver, row,
+                                                            13)));
+    *out = s;
+    return ACC_STORE_OK;
+}
+
+acc_store_rc_t acc_session_touch(acc_store_t *st, apr_pool_t *p,
+                                 const char *token_hash)
+{
+    const char *args[1] = {token_hash};
+
+    return exec(st, p, S_SESSION_TOUCH, NULL, 1, args);
+}
+
+acc_store_rc_t acc_session_delete(acc_store_t *st, apr_pool_t *p,
+                                  const char *token_hash)
+{
+    const char *args[1] = {token_hash};
+
+    return exec(st, p, S_SESSION_DELETE, NULL, 1, args);
+}
+
+acc_store_rc_t acc_session_delete_user(acc_store_t *st, apr_pool_t *p,
+                                       apr_int64_t user_id)
+{
+    const char *args[1] = {apr_off_t_toa(p, user_id)};
+
+    return exec(st, p, S_SESSION_DELETE_USER, NULL, 1, args);
+}
+
+acc_store_rc_t acc_session_clear_expired(acc_store_t *st, apr_pool_t *p,
+                                         apr_int64_t idle, int *count)
+{
+    const char *i = apr_off_t_toa(p, idle);
+    const char *args[2] = {i, i};
+
+    return exec(st, p, S_SESSION_CLEAR, count, 2, args);
+}

@@ -1,0 +1,151 @@
+/*
+ * src/store.h -- every SQL statement, in plain apr_dbd.
+ *
+ * The module reaches PostgreSQL through mod_dbd's pooled connections and
+ * accountsctl through its own; both hand the store a driver and a handle
+ * and get back an acc_store_t with this file's statements prepared on that
+ * connection.  The schema migrations are compiled in (see store.c).  Every
+ * statement takes its values as placeholders: no string is ever spliced
+ * into SQL.  The store never sees a request.
+ */
+#ifndef ACC_STORE_H
+#define ACC_STORE_H
+
+#include "core.h"
+
+#include <apr_dbd.h>
+#include <apr_time.h>
+
+/* The schema version this build needs; `accountsctl migrate` brings a
+ * database up to it. */
+#define ACC_SCHEMA_VERSION 1
+
+typedef enum {
+    ACC_STORE_OK = 0,
+    ACC_STORE_NOTFOUND, /* no such row */
+    ACC_STORE_EXISTS,   /* a unique key is taken */
+    ACC_STORE_ERROR     /* the database failed; see acc_store_error() */
+} acc_store_rc_t;
+
+typedef struct acc_store acc_store_t;
+
+typedef struct {
+    apr_int64_t id;
+    const char *username;
+    const char *email;
+    const char *password; /* PHC string */
+    const char *first_name;
+    const char *last_name;
+    int is_active;
+    int is_staff;
+    int is_superuser;
+    apr_time_t date_joined;
+    apr_time_t last_login; /* 0 when never */
+} acc_user_t;
+
+/* What a session lookup returns: the session's times and its user. */
+typedef struct {
+    acc_user_t user;
+    apr_time_t created;
+    apr_time_t last_seen;
+    apr_time_t expires;
+} acc_session_row_t;
+
+/* The schema version of the database on (driver, handle): 0 when
+ * mod_accounts' tables are not there at all.  Returns ACC_STORE_OK or
+ * ACC_STORE_ERROR (with *err, in p). */
+acc_store_rc_t acc_store_schema_version(apr_pool_t *p,
+                                        const apr_dbd_driver_t *driver,
+                                        apr_dbd_t *handle, int *version,
+                                        const char **err);
+
+/* Bring the schema up to ACC_SCHEMA_VERSION: each missing step in its own
+ * transaction, under a PostgreSQL advisory lock so concurrent runs
+ * serialise; a current schema is left alone.  *from and *to get the
+ * versions before and after.  Returns ACC_STORE_OK or ACC_STORE_ERROR
+ * (with *err, in p; nothing of the failed step stays). */
+acc_store_rc_t acc_store_migrate(apr_pool_t *p, const apr_dbd_driver_t *driver,
+                                 apr_dbd_t *handle, int *from, int *to,
+                                 const char **err);
+
+/* Prepare every statement on (driver, handle) with memory from p (which
+ * must live as long as the connection) and return the store.  Fails with
+ * ACC_STORE_ERROR (and *err) when a statement does not prepare, which is
+ * what an old or missing schema looks like. */
+acc_store_rc_t acc_store_open(apr_pool_t *p, const apr_dbd_driver_t *driver,
+                              apr_dbd_t *handle, acc_store_t **st,
+                              const char **err);
+
+/* The last database error on this store's connection, in p. */
+const char *acc_store_error(acc_store_t *st, apr_pool_t *p);
+
+/* ---- users ---- */
+
+/* The user whose username is exactly name (case-sensitive, as Django's
+ * login).  *u in p. */
+acc_store_rc_t acc_user_by_name(acc_store_t *st, apr_pool_t *p,
+                                const char *name, acc_user_t **u);
+
+/* Whether a user holds the uniqueness key `key` (see acc_username_key):
+ * ACC_STORE_EXISTS, ACC_STORE_NOTFOUND or ACC_STORE_ERROR. */
+acc_store_rc_t acc_user_key_taken(acc_store_t *st, apr_pool_t *p,
+                                  const char *key);
+
+/* Create a user from u (username, email, password, first/last name and
+ * the three flags; id and dates are ignored) under the uniqueness key
+ * `key` (see acc_username_key).  Sets *id.  ACC_STORE_EXISTS when the key
+ * is taken (also under a concurrent insert): exactly one wins. */
+acc_store_rc_t acc_user_create(acc_store_t *st, apr_pool_t *p,
+                               const acc_user_t *u, const char *key,
+                               apr_int64_t *id);
+
+/* Set a user's password hash (e.g. a rehash at login). */
+acc_store_rc_t acc_user_set_password(acc_store_t *st, apr_pool_t *p,
+                                     apr_int64_t id, const char *phc);
+
+/* Stamp last_login = now(). */
+acc_store_rc_t acc_user_touch_login(acc_store_t *st, apr_pool_t *p,
+                                    apr_int64_t id);
+
+/* Set is_active for the user called name; NOTFOUND when there is none.
+ * Deactivating also ends the user's sessions. */
+acc_store_rc_t acc_user_set_active(acc_store_t *st, apr_pool_t *p,
+                                   const char *name, int active);
+
+/* Every user, ordered by id (acc_user_t *, in p). */
+acc_store_rc_t acc_user_list(acc_store_t *st, apr_pool_t *p,
+                             apr_array_header_t **users);
+
+/* ---- sessions ---- */
+
+/* Store a new session for user_id under token_hash (hex SHA-256 of the
+ * token), expiring max_age seconds from now. */
+acc_store_rc_t acc_session_create(acc_store_t *st, apr_pool_t *p,
+                                  const char *token_hash, apr_int64_t user_id,
+                                  apr_int64_t max_age);
+
+/* The live session stored under token_hash, with its user: not expired,
+ * not idle longer than idle seconds (0: no idle limit), user active.
+ * NOTFOUND otherwise.  *row in p. */
+acc_store_rc_t acc_session_get(acc_store_t *st, apr_pool_t *p,
+                               const char *token_hash, apr_int64_t idle,
+                               acc_session_row_t **row);
+
+/* last_seen = now(), written only when it is older than a minute. */
+acc_store_rc_t acc_session_touch(acc_store_t *st, apr_pool_t *p,
+                                 const char *token_hash);
+
+/* Delete one session (logout).  OK also when it was already gone. */
+acc_store_rc_t acc_session_delete(acc_store_t *st, apr_pool_t *p,
+                                  const char *token_hash);
+
+/* Delete every session of a user (password change, deactivation). */
+acc_store_rc_t acc_session_delete_user(acc_store_t *st, apr_pool_t *p,
+                                       apr_int64_t user_id);
+
+/* Delete expired sessions (and, when idle > 0, sessions idle longer than
+ * idle seconds); *count gets how many. */
+acc_store_rc_t acc_session_clear_expired(acc_store_t *st, apr_pool_t *p,
+                                         apr_int64_t idle, int *count);
+
+#endif /* ACC_STORE_H */

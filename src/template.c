@@ -1,0 +1,1674 @@
+/*
+ * src/template.c -- a small Django-like template engine: parse, link, render.
+ *
+ * acc_tpl_add parses a source once into a tree (text, var, if, for, block,
+ * include, csrf_token nodes) without recursion: open tags live on a fixed
+ * stack of MAX_NEST frames.  acc_tpl_link checks the names between
+ * templates and rejects cycles.  acc_tpl_render walks the tree into a
+ * growing buffer in the caller's pool; it never writes to the set, so one
+ * set serves every thread.  Inheritance follows Django's BlockContext: for
+ * each block name a stack of definitions, root first, most derived on top.
+ */
+#include "template.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#define MAX_NEST   64  /* open if/for/block tags in one template */
+#define MAX_LEVEL  32  /* include, extends and block.super levels */
+#define MAX_RNEST  512 /* node lists open at once while rendering */
+#define MAX_TOKENS 128 /* words in one tag */
+#define QUOTE_MAX  40  /* bytes of user input quoted in a message */
+
+/* ---- values ---- */
+
+enum { TV_STR, TV_SAFE, TV_BOOL, TV_LIST, TV_MAP, TV_NUM, TV_LOOP };
+
+struct acc_tval {
+    int kind;
+    int b;
+    const char *s;
+    apr_array_header_t *list;
+    apr_hash_t *map;
+};
+
+static const acc_tval_t tv_true = {TV_BOOL, 1, NULL, NULL, NULL};
+static const acc_tval_t tv_false = {TV_BOOL, 0, NULL, NULL, NULL};
+static const acc_tval_t tv_loop = {TV_LOOP, 0, NULL, NULL, NULL};
+static const acc_tval_t tv_nothing = {TV_SAFE, 0, "", NULL, NULL};
+
+static acc_tval_t *tval_new(apr_pool_t *p, int kind)
+{
+    acc_tval_t *v = apr_pcalloc(p, sizeof(*v));
+
+    v->kind = kind;
+    return v;
+}
+
+acc_tval_t *acc_tval_str(apr_pool_t *p, const char *s)
+{
+    acc_tval_t *v = tval_new(p, TV_STR);
+
+    v->s = apr_pstrdup(p, s ? s : "");
+    return v;
+}
+
+acc_tval_t *acc_tval_safe(apr_pool_t *p, const char *html)
+{
+    acc_tval_t *v = tval_new(p, TV_SAFE);
+
+    v->s = apr_pstrdup(p, html ? html : "");
+    return v;
+}
+
+acc_tval_t *acc_tval_bool(apr_pool_t *p, int b)
+{
+    acc_tval_t *v = tval_new(p, TV_BOOL);
+
+    v->b = b != 0;
+    return v;
+}
+
+acc_tval_t *acc_tval_list(apr_pool_t *p)
+{
+    acc_tval_t *v = tval_new(p, TV_LIST);
+
+    v->list = apr_array_make(p, 4, sizeof(acc_tval_t *));
+    return v;
+}
+
+acc_tval_t *acc_tval_map(apr_pool_t *p)
+{
+    acc_tval_t *v = tval_new(p, TV_MAP);
+
+    v->map = apr_hash_make(p);
+    return v;
+}
+
+void acc_tval_push(acc_tval_t *list, acc_tval_t *v)
+{
+    if (list && list->kind == TV_LIST) {
+        APR_ARRAY_PUSH(list->list, acc_tval_t *) = v;
+    }
+}
+
+void acc_tval_set(acc_tval_t *map, const char *key, acc_tval_t *v)
+{
+    if (map && map->kind == TV_MAP && key) {
+        apr_hash_set(map->map, key, APR_HASH_KEY_STRING, v);
+    }
+}
+
+acc_tval_t *acc_tval_setstr(acc_tval_t *map, const char *key, const char *s)
+{
+    if (map && map->kind == TV_MAP) {
+        acc_tval_set(map, key, acc_tval_str(apr_hash_pool_get(map->map), s));
+    }
+    return map;
+}
+
+acc_tval_t *acc_tval_setbool(acc_tval_t *map, const char *key, int b)
+{
+    if (map && map->kind == TV_MAP) {
+        acc_tval_set(map, key, acc_tval_bool(apr_hash_pool_get(map->map), b));
+    }
+    return map;
+}
+
+acc_tval_t *acc_tval_get(const acc_tval_t *map, const char *key)
+{
+    if (!map || map->kind != TV_MAP || !key) {
+        return NULL;
+    }
+    return apr_hash_get(map->map, key, APR_HASH_KEY_STRING);
+}
+
+int acc_tval_true(const acc_tval_t *v)
+{
+    if (!v) {
+        return 0;
+    }
+    switch (v->kind) {
+        case TV_STR:
+        case TV_SAFE:
+            return v->s[0] != '\0';
+        case TV_NUM:
+            return strcmp(v->s, "0") != 0;
+        case TV_BOOL:
+            return v->b;
+        case TV_LIST:
+            return v->list->nelts > 0;
+        case TV_MAP:
+            return apr_hash_count(v->map) > 0;
+        default:
+            return 1;
+    }
+}
+
+static int tv_text(const acc_tval_t *v)
+{
+    return v->kind == TV_STR || v->kind == TV_SAFE || v->kind == TV_NUM;
+}
+
+/* Django's ==: strings by content, bools by value, missing equals
+ * missing, anything else only itself. */
+static int tv_eq(const acc_tval_t *a, const acc_tval_t *b)
+{
+    if (!a || !b) {
+        return a == b;
+    }
+    if (tv_text(a) && tv_text(b)) {
+        return strcmp(a->s, b->s) == 0;
+    }
+    if (a->kind == TV_BOOL && b->kind == TV_BOOL) {
+        return a->b == b->b;
+    }
+    return a == b;
+}
+
+/* ---- the parsed tree ---- */
+
+typedef struct {
+    const acc_tval_t *lit; /* a literal; NULL for a path */
+    const char **seg;      /* path segments */
+    int nseg;
+    int super; /* the path is block.super */
+} operand_t;
+
+enum { F_SAFE, F_DEFAULT };
+
+typedef struct {
+    int kind;
+    operand_t arg;
+} filter_t;
+
+typedef struct {
+    operand_t val;
+    filter_t *f;
+    int nf;
+} varexpr_t;
+
+enum { OP_NONE, OP_EQ, OP_NE };
+
+typedef struct {
+    int neg; /* an odd number of `not` */
+    int op;
+    int or_; /* an `or` comes before this term */
+    operand_t a, b;
+} term_t;
+
+typedef struct {
+    term_t *t;
+    int n; /* 0: an else branch */
+} cond_t;
+
+typedef struct node node_t;
+typedef struct branch branch_t;
+
+struct branch {
+    cond_t cond;
+    node_t *body;
+    branch_t *next;
+};
+
+enum { N_TEXT, N_VAR, N_IF, N_FOR, N_BLOCK, N_INCLUDE, N_CSRF };
+
+struct node {
+    int kind;
+    int reversed; /* N_FOR */
+    node_t *next;
+    const char *s;  /* N_TEXT text, N_BLOCK and N_INCLUDE name, N_FOR var */
+    apr_size_t len; /* N_TEXT */
+    varexpr_t var;  /* N_VAR; N_FOR: var.val is the list */
+    branch_t *br;   /* N_IF */
+    node_t *body;   /* N_FOR, N_BLOCK */
+    node_t *empty;  /* N_FOR */
+};
+
+typedef struct {
+    int include; /* else extends */
+    int line;
+    const char *name;
+} ref_t;
+
+typedef struct {
+    apr_pool_t *p; /* owns everything below except name */
+    const char *name;
+    const char *origin;
+    node_t *body;
+    const char *parent;         /* extends target, or NULL */
+    apr_array_header_t *blocks; /* node_t *: every block, at any depth */
+    apr_array_header_t *refs;   /* ref_t: extends and includes, for link */
+    int idx;                    /* position in set->all */
+} tpl_t;
+
+struct acc_tpl_set {
+    apr_pool_t *p;
+    apr_hash_t *byname;       /* name -> tpl_t * */
+    apr_array_header_t *all;  /* tpl_t *, in the order first added */
+};
+
+static const tpl_t *tpl_get(const acc_tpl_set_t *set, const char *name)
+{
+    return apr_hash_get(set->byname, name, APR_HASH_KEY_STRING);
+}
+
+/* ---- parsing: tokens inside a tag ---- */
+
+enum { K_WORD, K_STR, K_EQ, K_NE, K_PIPE, K_COLON };
+
+typedef struct {
+    int kind;
+    const char *s;
+    apr_size_t len;
+} tok_t;
+
+typedef struct {
+    int kind; /* N_IF, N_FOR, N_BLOCK; unused for the body */
+    int line;
+    int phase; /* 1 after else / empty */
+    node_t *node;
+    branch_t *br;
+    node_t **tail;
+} frame_t;
+
+typedef struct {
+    tpl_t *t;
+    const char *src; /* the template's own copy */
+    apr_size_t len;
+    apr_pool_t *errp;
+    const char *err;
+    apr_hash_t *bnames;
+    int first; /* extends is still allowed */
+    int depth; /* st[0] is the template body */
+    frame_t st[MAX_NEST + 1];
+} parser_t;
+
+static int perr(parser_t *ps, int line, const char *fmt, ...)
+{
+    va_list ap;
+    const char *msg;
+
+    va_start(ap, fmt);
+    msg = apr_pvsprintf(ps->errp, fmt, ap);
+    va_end(ap);
+    ps->err = apr_psprintf(ps->errp, "%s:%d: %s", ps->t->origin, line, msg);
+    return -1;
+}
+
+static int qlen(apr_size_t len)
+{
+    return len > QUOTE_MAX ? QUOTE_MAX : (int)len;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v';
+}
+
+static int is_word(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+static int tok_is(const tok_t *k, const char *w)
+{
+    apr_size_t n = strlen(w);
+
+    return k->kind == K_WORD && k->len == n && memcmp(k->s, w, n) == 0;
+}
+
+static int lex(parser_t *ps, int line, const char *s, apr_size_t len,
+               tok_t *tok)
+{
+    apr_size_t i = 0;
+    int n = 0;
+
+    for (;;) {
+        tok_t *k = &tok[n];
+        apr_size_t st;
+
+        while (i < len && is_space(s[i])) {
+            i++;
+        }
+        if (i == len) {
+            return n;
+        }
+        if (n == MAX_TOKENS) {
+            return perr(ps, line, "more than %d words in one tag", n);
+        }
+        st = i;
+        if (s[i] == '"' || s[i] == '\'') {
+            for (i++; i < len && s[i] != s[st]; i++) {
+                if (s[i] == '\\') {
+                    i++;
+                }
+            }
+            if (i >= len) {
+                return perr(ps, line, "unterminated string %.*s",
+                            qlen(len - st), s + st);
+            }
+            k->kind = K_STR;
+            i++;
+        }
+        else if (is_word(s[i])) {
+            while (i < len && is_word(s[i])) {
+                i++;
+            }
+            k->kind = K_WORD;
+        }
+        else if (i + 1 < len && (s[i] == '=' || s[i] == '!') &&
+                 s[i + 1] == '=') {
+            k->kind = s[i] == '=' ? K_EQ : K_NE;
+            i += 2;
+        }
+        else if (s[i] == '|' || s[i] == ':') {
+            k->kind = s[i] == '|' ? K_PIPE : K_COLON;
+            i++;
+        }
+        else if (s[i] > ' ' && s[i] < 127) {
+            return perr(ps, line, "unexpected character '%c'", s[i]);
+        }
+        else {
+            return perr(ps, line, "unexpected byte 0x%02x",
+                        (unsigned char)s[i]);
+        }
+        k->s = s + st;
+        k->len = i - st;
+        n++;
+    }
+}
+
+/* A quoted literal without its quotes; \<quote> and \\ as Django reads
+ * them, any other backslash kept. */
+static const char *unquote(apr_pool_t *p, const tok_t *k)
+{
+    char *out = apr_palloc(p, k->len);
+    apr_size_t i, j = 0;
+
+    for (i = 1; i + 1 < k->len; i++) {
+        if (k->s[i] == '\\' && i + 2 < k->len &&
+            (k->s[i + 1] == k->s[0] || k->s[i + 1] == '\\')) {
+            i++;
+        }
+        out[j++] = k->s[i];
+    }
+    out[j] = '\0';
+    return out;
+}
+
+static int mk_operand(parser_t *ps, int line, const tok_t *k, operand_t *o)
+{
+    apr_pool_t *p = ps->t->p;
+    apr_size_t i, st;
+    int n = 1;
+
+    memset(o, 0, sizeof(*o));
+    if (k->kind == K_STR) {
+        acc_tval_t *v = tval_new(p, TV_SAFE);
+
+        v->s = unquote(p, k);
+        o->lit = v;
+        return 0;
+    }
+    if (k->kind != K_WORD) {
+        return perr(ps, line, "expected a value, not '%.*s'", qlen(k->len),
+                    k->s);
+    }
+    for (i = 0; i < k->len && k->s[i] >= '0' && k->s[i] <= '9'; i++) {
+    }
+    if (i == k->len) {
+        acc_tval_t *v = tval_new(p, TV_NUM);
+
+        v->s = apr_pstrmemdup(p, k->s, k->len);
+        o->lit = v;
+        return 0;
+    }
+    for (i = 0; i < k->len; i++) {
+        if (k->s[i] == '.' &&
+            (i == 0 || i + 1 == k->len || k->s[i + 1] == '.')) {
+            return perr(ps, line, "bad variable name '%.*s'", qlen(k->len),
+                        k->s);
+        }
+        n += k->s[i] == '.';
+    }
+    o->seg = apr_palloc(p, n * sizeof(*o->seg));
+    for (st = i = 0; i <= k->len; i++) {
+        if (i == k->len || k->s[i] == '.') {
+            o->seg[o->nseg++] = apr_pstrmemdup(p, k->s + st, i - st);
+            st = i + 1;
+        }
+    }
+    o->super = n == 2 && !strcmp(o->seg[0], "block") &&
+               !strcmp(o->seg[1], "super");
+    return 0;
+}
+
+/* value (| name [: arg])* */
+static int parse_var(parser_t *ps, int line, const tok_t *k, int n,
+                     varexpr_t *ve)
+{
+    int i = 1;
+
+    if (n == 0) {
+        return perr(ps, line, "empty variable tag");
+    }
+    if (mk_operand(ps, line, &k[0], &ve->val) < 0) {
+        return -1;
+    }
+    ve->f = apr_palloc(ps->t->p, n * sizeof(*ve->f));
+    ve->nf = 0;
+    while (i < n) {
+        filter_t *f = &ve->f[ve->nf++];
+        int arg = 0;
+
+        if (k[i].kind != K_PIPE) {
+            return perr(ps, line, "unexpected '%.*s' in variable tag",
+                        qlen(k[i].len), k[i].s);
+        }
+        if (++i == n || k[i].kind != K_WORD) {
+            return perr(ps, line, "missing filter name after '|'");
+        }
+        if (i + 1 < n && k[i + 1].kind == K_COLON) {
+            if (i + 2 == n) {
+                return perr(ps, line, "missing argument after ':'");
+            }
+            if (mk_operand(ps, line, &k[i + 2], &f->arg) < 0) {
+                return -1;
+            }
+            arg = 1;
+        }
+        if (tok_is(&k[i], "safe") && !arg) {
+            f->kind = F_SAFE;
+        }
+        else if (tok_is(&k[i], "default") && arg) {
+            f->kind = F_DEFAULT;
+        }
+        else if (tok_is(&k[i], "safe") || tok_is(&k[i], "default")) {
+            return perr(ps, line, "filter '%.*s' %s", (int)k[i].len, k[i].s,
+                        arg ? "takes no argument" : "needs an argument");
+        }
+        else {
+            return perr(ps, line, "unknown filter '%.*s'", qlen(k[i].len),
+                        k[i].s);
+        }
+        i += arg ? 3 : 1;
+    }
+    return 0;
+}
+
+static int is_keyword(const tok_t *k)
+{
+    return tok_is(k, "and") || tok_is(k, "or") || tok_is(k, "not");
+}
+
+/* term ((and | or) term)*, term = not* value [(== | !=) value] */
+static int parse_cond(parser_t *ps, int line, const tok_t *k, int n,
+                      cond_t *c)
+{
+    int i = 0, or_ = 0;
+
+    if (n == 0) {
+        return perr(ps, line, "'if' needs an expression");
+    }
+    c->t = apr_pcalloc(ps->t->p, n * sizeof(*c->t));
+    c->n = 0;
+    for (;;) {
+        term_t *t = &c->t[c->n++];
+
+        t->or_ = or_;
+        for (; i < n && tok_is(&k[i], "not"); i++) {
+            t->neg = !t->neg;
+        }
+        if (i == n) {
+            return perr(ps, line, "'if' expression ends too early");
+        }
+        if (is_keyword(&k[i])) {
+            return perr(ps, line, "unexpected '%.*s' in 'if'", (int)k[i].len,
+                        k[i].s);
+        }
+        if (mk_operand(ps, line, &k[i++], &t->a) < 0) {
+            return -1;
+        }
+        if (i < n && (k[i].kind == K_EQ || k[i].kind == K_NE)) {
+            t->op = k[i++].kind == K_EQ ? OP_EQ : OP_NE;
+            if (i == n || is_keyword(&k[i])) {
+                return perr(ps, line, "missing value after comparison");
+            }
+            if (mk_operand(ps, line, &k[i++], &t->b) < 0) {
+                return -1;
+            }
+        }
+        if (i == n) {
+            return 0;
+        }
+        if (!tok_is(&k[i], "and") && !tok_is(&k[i], "or")) {
+            return perr(ps, line, "unexpected '%.*s' in 'if'",
+                        qlen(k[i].len), k[i].s);
+        }
+        or_ = tok_is(&k[i++], "or");
+    }
+}
+
+/* ---- parsing: the tree ---- */
+
+static node_t *add_node(parser_t *ps, int kind)
+{
+    frame_t *f = &ps->st[ps->depth];
+    node_t *n = apr_pcalloc(ps->t->p, sizeof(*n));
+
+    n->kind = kind;
+    *f->tail = n;
+    f->tail = &n->next;
+    return n;
+}
+
+static frame_t *push(parser_t *ps, int line, int kind, node_t *n,
+                     node_t **tail)
+{
+    frame_t *f;
+
+    if (ps->depth == MAX_NEST) {
+        perr(ps, line, "tags nested deeper than %d", MAX_NEST);
+        return NULL;
+    }
+    f = &ps->st[++ps->depth];
+    memset(f, 0, sizeof(*f));
+    f->kind = kind;
+    f->line = line;
+    f->node = n;
+    f->tail = tail;
+    return f;
+}
+
+static const char *end_name(int kind)
+{
+    return kind == N_IF ? "endif" : kind == N_FOR ? "endfor" : "endblock";
+}
+
+static int unexpected(parser_t *ps, int line, const char *tag)
+{
+    const frame_t *f = &ps->st[ps->depth];
+
+    if (ps->depth == 0) {
+        return perr(ps, line, "unexpected '%s'", tag);
+    }
+    return perr(ps, line, "unexpected '%s', expected '%s' (open since line %d)",
+                tag, end_name(f->kind), f->line);
+}
+
+static int no_args(parser_t *ps, int line, const char *tag, int n)
+{
+    return n ? perr(ps, line, "'%s' takes no arguments", tag) : 0;
+}
+
+static const char *tpl_name(parser_t *ps, int line, const char *tag,
+                            const tok_t *k, int n)
+{
+    const char *name;
+
+    if (n != 1 || k[0].kind != K_STR) {
+        perr(ps, line, "'%s' needs one quoted template name", tag);
+        return NULL;
+    }
+    name = unquote(ps->t->p, &k[0]);
+    if (!*name) {
+        perr(ps, line, "'%s' needs a template name", tag);
+        return NULL;
+    }
+    return name;
+}
+
+static void add_ref(parser_t *ps, int line, int include, const char *name)
+{
+    ref_t *r = apr_array_push(ps->t->refs);
+
+    r->include = include;
+    r->line = line;
+    r->name = name;
+}
+
+static int tag_if(parser_t *ps, int line, const char *tag, const tok_t *k,
+                  int n)
+{
+    frame_t *f = &ps->st[ps->depth];
+    branch_t *br;
+
+    if (!strcmp(tag, "if")) {
+        node_t *nd = add_node(ps, N_IF);
+
+        nd->br = br = apr_pcalloc(ps->t->p, sizeof(*br));
+        if (parse_cond(ps, line, k, n, &br->cond) < 0 ||
+            !(f = push(ps, line, N_IF, nd, &br->body))) {
+            return -1;
+        }
+        f->br = br;
+        return 0;
+    }
+    if (ps->depth == 0 || f->kind != N_IF) {
+        return unexpected(ps, line, tag);
+    }
+    if (!strcmp(tag, "endif")) {
+        ps->depth--;
+        return no_args(ps, line, tag, n);
+    }
+    if (f->phase) {
+        return perr(ps, line, "'%s' after 'else'", tag);
+    }
+    br = apr_pcalloc(ps->t->p, sizeof(*br));
+    if (!strcmp(tag, "else")) {
+        f->phase = 1;
+        if (no_args(ps, line, tag, n) < 0) {
+            return -1;
+        }
+    }
+    else if (parse_cond(ps, line, k, n, &br->cond) < 0) {
+        return -1;
+    }
+    f->br->next = br;
+    f->br = br;
+    f->tail = &br->body;
+    return 0;
+}
+
+static int tag_for(parser_t *ps, int line, const char *tag, const tok_t *k,
+                   int n)
+{
+    frame_t *f = &ps->st[ps->depth];
+    node_t *nd;
+
+    if (strcmp(tag, "for")) {
+        if (ps->depth == 0 || f->kind != N_FOR ||
+            (f->phase && !strcmp(tag, "empty"))) {
+            return unexpected(ps, line, tag);
+        }
+        if (!strcmp(tag, "endfor")) {
+            ps->depth--;
+        }
+        else {
+            f->phase = 1;
+            f->tail = &f->node->empty;
+        }
+        return no_args(ps, line, tag, n);
+    }
+    if ((n != 3 && n != 4) || k[0].kind != K_WORD || is_keyword(&k[0]) ||
+        memchr(k[0].s, '.', k[0].len) || !tok_is(&k[1], "in") ||
+        (n == 4 && !tok_is(&k[3], "reversed"))) {
+        return perr(ps, line, "bad 'for': expected 'for x in list'");
+    }
+    nd = add_node(ps, N_FOR);
+    nd->s = apr_pstrmemdup(ps->t->p, k[0].s, k[0].len);
+    nd->reversed = n == 4;
+    if (mk_operand(ps, line, &k[2], &nd->var.val) < 0) {
+        return -1;
+    }
+    return push(ps, line, N_FOR, nd, &nd->body) ? 0 : -1;
+}
+
+static int tag_block(parser_t *ps, int line, const char *tag, const tok_t *k,
+                     int n)
+{
+    frame_t *f = &ps->st[ps->depth];
+    node_t *nd;
+
+    if (!strcmp(tag, "endblock")) {
+        if (ps->depth == 0 || f->kind != N_BLOCK) {
+            return unexpected(ps, line, tag);
+        }
+        if (n > 1 || (n == 1 && (k[0].kind != K_WORD ||
+                                 strlen(f->node->s) != k[0].len ||
+                                 memcmp(f->node->s, k[0].s, k[0].len)))) {
+            return perr(ps, line, "'endblock' does not match block '%s'",
+                        f->node->s);
+        }
+        ps->depth--;
+        return 0;
+    }
+    if (n != 1 || k[0].kind != K_WORD) {
+        return perr(ps, line, "'block' needs one name");
+    }
+    nd = add_node(ps, N_BLOCK);
+    nd->s = apr_pstrmemdup(ps->t->p, k[0].s, k[0].len);
+    if (apr_hash_get(ps->bnames, nd->s, APR_HASH_KEY_STRING)) {
+        return perr(ps, line, "block '%s' appears more than once", nd->s);
+    }
+    apr_hash_set(ps->bnames, nd->s, APR_HASH_KEY_STRING, nd);
+    APR_ARRAY_PUSH(ps->t->blocks, node_t *) = nd;
+    return push(ps, line, N_BLOCK, nd, &nd->body) ? 0 : -1;
+}
+
+static apr_size_t find2(const char *s, apr_size_t len, apr_size_t from,
+                        char a, char b)
+{
+    while (from + 1 < len) {
+        const char *q = memchr(s + from, a, len - from - 1);
+
+        if (!q) {
+            break;
+        }
+        from = (apr_size_t)(q - s);
+        if (s[from + 1] == b) {
+            return from;
+        }
+        from++;
+    }
+    return len;
+}
+
+static int count_nl(const char *s, apr_size_t len)
+{
+    const char *e = s + len;
+    int n = 0;
+
+    while ((s = memchr(s, '\n', (apr_size_t)(e - s))) != NULL) {
+        n++;
+        s++;
+    }
+    return n;
+}
+
+static int is_endcomment(const char *s, apr_size_t len)
+{
+    while (len && is_space(*s)) {
+        s++;
+        len--;
+    }
+    while (len && is_space(s[len - 1])) {
+        len--;
+    }
+    return len == ACC_SLEN("endcomment") && !memcmp(s, "endcomment", len);
+}
+
+/* Skip from *pos past {% endcomment %}, whatever lies between. */
+static int skip_comment(parser_t *ps, apr_size_t *pos, int line)
+{
+    const char *s = ps->src;
+    apr_size_t len = ps->len, at = *pos, o, c = 0;
+
+    for (;;) {
+        o = find2(s, len, at, '{', '%');
+        if (o < len && c < o + 2) {
+            c = find2(s, len, o + 2, '%', '}');
+        }
+        if (o == len || c == len) {
+            return perr(ps, line, "unclosed 'comment' (no 'endcomment')");
+        }
+        if (is_endcomment(s + o + 2, c - o - 2)) {
+            *pos = c + 2;
+            return 0;
+        }
+        at = o + 2;
+    }
+}
+
+static int parse_tag(parser_t *ps, int line, const char *s, apr_size_t len,
+                     apr_size_t *pos)
+{
+    tok_t k[MAX_TOKENS];
+    char tag[16];
+    apr_size_t i = 0, st;
+    int n;
+
+    while (i < len && is_space(s[i])) {
+        i++;
+    }
+    for (st = i; i < len && is_word(s[i]) && s[i] != '.'; i++) {
+    }
+    if (i == st) {
+        return perr(ps, line, "missing tag name");
+    }
+    if (i - st >= sizeof(tag)) {
+        return perr(ps, line, "unknown tag '%.*s'", qlen(i - st), s + st);
+    }
+    memcpy(tag, s + st, i - st);
+    tag[i - st] = '\0';
+    if (!strcmp(tag, "comment")) {
+        return skip_comment(ps, pos, line);
+    }
+    if ((n = lex(ps, line, s + i, len - i, k)) < 0) {
+        return -1;
+    }
+    if (strcmp(tag, "extends")) {
+        ps->first = 0;
+    }
+    if (!strcmp(tag, "if") || !strcmp(tag, "elif") || !strcmp(tag, "else") ||
+        !strcmp(tag, "endif")) {
+        return tag_if(ps, line, tag, k, n);
+    }
+    if (!strcmp(tag, "for") || !strcmp(tag, "empty") ||
+        !strcmp(tag, "endfor")) {
+        return tag_for(ps, line, tag, k, n);
+    }
+    if (!strcmp(tag, "block") || !strcmp(tag, "endblock")) {
+        return tag_block(ps, line, tag, k, n);
+    }
+    if (!strcmp(tag, "extends")) {
+        if (!ps->first) {
+            return perr(ps, line, "'extends' must be the first tag");
+        }
+        ps->first = 0;
+        if (!(ps->t->parent = tpl_name(ps, line, tag, k, n))) {
+            return -1;
+        }
+        add_ref(ps, line, 0, ps->t->parent);
+        return 0;
+    }
+    if (!strcmp(tag, "include")) {
+        node_t *nd = add_node(ps, N_INCLUDE);
+
+        if (!(nd->s = tpl_name(ps, line, tag, k, n))) {
+            return -1;
+        }
+        add_ref(ps, line, 1, nd->s);
+        return 0;
+    }
+    if (!strcmp(tag, "csrf_token")) {
+        add_node(ps, N_CSRF);
+        return no_args(ps, line, tag, n);
+    }
+    if (!strcmp(tag, "endcomment")) {
+        return unexpected(ps, line, tag);
+    }
+    return perr(ps, line, "unknown tag '%s'", tag);
+}
+
+/* The next {{, {% or {# at or after from, or len. */
+static apr_size_t find_open(const char *s, apr_size_t len, apr_size_t from)
+{
+    while (from + 1 < len) {
+        const char *q = memchr(s + from, '{', len - from - 1);
+
+        if (!q) {
+            break;
+        }
+        from = (apr_size_t)(q - s);
+        if (s[from + 1] == '{' || s[from + 1] == '%' || s[from + 1] == '#') {
+            return from;
+        }
+        from++;
+    }
+    return len;
+}
+
+static int parse(parser_t *ps)
+{
+    const char *src = ps->src;
+    apr_size_t len = ps->len, pos = 0;
+    int line = 1;
+
+    while (pos < len) {
+        apr_size_t open = find_open(src, len, pos), close, i;
+        char c;
+
+        if (open > pos) {
+            node_t *nd = add_node(ps, N_TEXT);
+
+            nd->s = src + pos;
+            nd->len = open - pos;
+            for (i = pos; ps->first && i < open; i++) {
+                ps->first = is_space(src[i]);
+            }
+            line += count_nl(src + pos, open - pos);
+        }
+        if (open == len) {
+            break;
+        }
+        c = src[open + 1];
+        close = find2(src, len, open + 2, c == '{' ? '}' : c, '}');
+        if (close == len) {
+            return perr(ps, line, "unclosed '{%c'", c);
+        }
+        pos = close + 2;
+        if (c == '{') {
+            tok_t k[MAX_TOKENS];
+            int n = lex(ps, line, src + open + 2, close - open - 2, k);
+            node_t *nd;
+
+            ps->first = 0;
+            nd = add_node(ps, N_VAR);
+            if (n < 0 || parse_var(ps, line, k, n, &nd->var) < 0) {
+                return -1;
+            }
+        }
+        else if (c == '%' && parse_tag(ps, line, src + open + 2,
+                                       close - open - 2, &pos) < 0) {
+            return -1;
+        }
+        line += count_nl(src + open, pos - open);
+    }
+    if (ps->depth > 0) {
+        const frame_t *f = &ps->st[ps->depth];
+
+        return perr(ps, f->line, "unclosed '%s' (no '%s')",
+                    f->kind == N_IF    ? "if"
+                    : f->kind == N_FOR ? "for"
+                                       : "block",
+                    end_name(f->kind));
+    }
+    return 0;
+}
+
+/* ---- sets ---- */
+
+static void set_err(const char **err, const char *msg)
+{
+    if (err) {
+        *err = msg;
+    }
+}
+
+acc_tpl_set_t *acc_tpl_set_create(apr_pool_t *p)
+{
+    acc_tpl_set_t *set = apr_pcalloc(p, sizeof(*set));
+
+    set->p = p;
+    set->byname = apr_hash_make(p);
+    set->all = apr_array_make(p, 16, sizeof(tpl_t *));
+    return set;
+}
+
+apr_status_t acc_tpl_add(acc_tpl_set_t *set, const char *name,
+                         const char *src, apr_size_t len, const char *origin,
+                         const char **err)
+{
+    parser_t ps;
+    apr_pool_t *tp;
+    tpl_t *t, *old;
+    char *copy;
+    apr_status_t rv;
+
+    if (!set || !name || (!src && len)) {
+        set_err(err, "template: bad arguments");
+        return APR_EINVAL;
+    }
+    if ((rv = apr_pool_create(&tp, set->p)) != APR_SUCCESS) {
+        set_err(err, apr_psprintf(set->p, "%s: out of memory",
+                                  origin ? origin : name));
+        return rv;
+    }
+    t = apr_pcalloc(tp, sizeof(*t));
+    t->p = tp;
+    t->origin = apr_pstrdup(tp, origin ? origin : name);
+    t->blocks = apr_array_make(tp, 8, sizeof(node_t *));
+    t->refs = apr_array_make(tp, 4, sizeof(ref_t));
+    copy = apr_palloc(tp, len + 1);
+    if (len) {
+        memcpy(copy, src, len);
+    }
+    copy[len] = '\0';
+
+    memset(&ps, 0, sizeof(ps));
+    ps.t = t;
+    ps.src = copy;
+    ps.len = len;
+    ps.errp = set->p;
+    ps.bnames = apr_hash_make(tp);
+    ps.first = 1;
+    ps.st[0].tail = &t->body;
+    if (parse(&ps) < 0) {
+        set_err(err, ps.err);
+        apr_pool_destroy(tp);
+        return APR_EINVAL;
+    }
+
+    old = apr_hash_get(set->byname, name, APR_HASH_KEY_STRING);
+    if (old) {
+        t->name = old->name;
+        t->idx = old->idx;
+        APR_ARRAY_IDX(set->all, t->idx, tpl_t *) = t;
+        apr_hash_set(set->byname, t->name, APR_HASH_KEY_STRING, t);
+        apr_pool_destroy(old->p);
+    }
+    else {
+        t->name = apr_pstrdup(set->p, name);
+        t->idx = set->all->nelts;
+        APR_ARRAY_PUSH(set->all, tpl_t *) = t;
+        apr_hash_set(set->byname, t->name, APR_HASH_KEY_STRING, t);
+    }
+    return APR_SUCCESS;
+}
+
+int acc_tpl_has(const acc_tpl_set_t *set, const char *name)
+{
+    return set && name && tpl_get(set, name) != NULL;
+}
+
+typedef struct {
+    int t; /* index in set->all */
+    int e; /* next ref to follow */
+} dfs_t;
+
+static const char *cycle_msg(const acc_tpl_set_t *set, const dfs_t *stk,
+                             int from, int top, const tpl_t *last)
+{
+    const char *path = "";
+    int k, include = 0;
+
+    for (k = from; k <= top; k++) {
+        const tpl_t *t = APR_ARRAY_IDX(set->all, stk[k].t, tpl_t *);
+
+        include |= APR_ARRAY_IDX(t->refs, stk[k].e - 1, ref_t).include;
+        path = apr_pstrcat(set->p, path, t->name, " -> ", NULL);
+    }
+    return apr_pstrcat(set->p, include ? "include" : "extends", " cycle: ",
+                       path, last->name, NULL);
+}
+
+apr_status_t acc_tpl_link(acc_tpl_set_t *set, const char **err)
+{
+    apr_pool_t *tmp;
+    dfs_t *stk;
+    char *color;
+    int n, s, i, sp;
+
+    if (!set) {
+        set_err(err, "template: bad arguments");
+        return APR_EINVAL;
+    }
+    n = set->all->nelts;
+    for (i = 0; i < n; i++) {
+        const tpl_t *t = APR_ARRAY_IDX(set->all, i, tpl_t *);
+
+        for (s = 0; s < t->refs->nelts; s++) {
+            const ref_t *r = &APR_ARRAY_IDX(t->refs, s, ref_t);
+
+            if (!tpl_get(set, r->name)) {
+                set_err(err, apr_psprintf(set->p,
+                                          "%s:%d: %s '%s': no such template",
+                                          t->origin, r->line,
+                                          r->include ? "include" : "extends",
+                                          r->name));
+                return APR_EINVAL;
+            }
+        }
+    }
+
+    /* Depth-first over extends and include edges; grey (1) on the stack. */
+    if (apr_pool_create(&tmp, set->p) != APR_SUCCESS) {
+        set_err(err, "template: out of memory");
+        return APR_ENOMEM;
+    }
+    color = apr_pcalloc(tmp, n + 1);
+    stk = apr_palloc(tmp, (n + 1) * sizeof(*stk));
+    for (s = 0; s < n; s++) {
+        if (color[s]) {
+            continue;
+        }
+        sp = 0;
+        stk[0].t = s;
+        stk[0].e = 0;
+        color[s] = 1;
+        while (sp >= 0) {
+            const tpl_t *t = APR_ARRAY_IDX(set->all, stk[sp].t, tpl_t *);
+            const ref_t *r;
+            const tpl_t *u;
+
+            if (stk[sp].e == t->refs->nelts) {
+                color[stk[sp--].t] = 2;
+                continue;
+            }
+            r = &APR_ARRAY_IDX(t->refs, stk[sp].e++, ref_t);
+            u = tpl_get(set, r->name);
+            if (color[u->idx] == 1) {
+                for (i = 0; stk[i].t != u->idx; i++) {
+                }
+                set_err(err, apr_psprintf(set->p, "%s:%d: %s", t->origin,
+                                          r->line,
+                                          cycle_msg(set, stk, i, sp, u)));
+                apr_pool_destroy(tmp);
+                return APR_EINVAL;
+            }
+            if (color[u->idx] == 0) {
+                color[u->idx] = 1;
+                stk[++sp].t = u->idx;
+                stk[sp].e = 0;
+            }
+        }
+    }
+    apr_pool_destroy(tmp);
+    return APR_SUCCESS;
+}
+
+/* ---- rendering ---- */
+
+typedef struct {
+    apr_pool_t *p;
+    char *d;
+    apr_size_t len, cap; /* len < cap: room for the NUL */
+} obuf_t;
+
+static void ob_init(obuf_t *b, apr_pool_t *p, apr_size_t cap)
+{
+    b->p = p;
+    b->d = apr_palloc(p, cap);
+    b->len = 0;
+    b->cap = cap;
+}
+
+static void ob_put(obuf_t *b, const char *s, apr_size_t n)
+{
+    if (n >= b->cap - b->len) {
+        apr_size_t cap = b->cap * 2;
+        char *d;
+
+        while (n >= cap - b->len) {
+            cap *= 2;
+        }
+        d = apr_palloc(b->p, cap);
+        memcpy(d, b->d, b->len);
+        b->d = d;
+        b->cap = cap;
+    }
+    memcpy(b->d + b->len, s, n);
+    b->len += n;
+}
+
+static void ob_puts(obuf_t *b, const char *s)
+{
+    ob_put(b, s, strlen(s));
+}
+
+static const char *esc_of(char c)
+{
+    switch (c) {
+        case '&':
+            return "&amp;";
+        case '<':
+            return "&lt;";
+        case '>':
+            return "&gt;";
+        case '"':
+            return "&quot;";
+        case '\'':
+            return "&#x27;";
+        default:
+            return NULL;
+    }
+}
+
+static void ob_esc(obuf_t *b, const char *s)
+{
+    const char *run = s, *e;
+
+    for (; *s; s++) {
+        if ((e = esc_of(*s)) != NULL) {
+            ob_put(b, run, (apr_size_t)(s - run));
+            ob_puts(b, e);
+            run = s + 1;
+        }
+    }
+    ob_put(b, run, (apr_size_t)(s - run));
+}
+
+const char *acc_html_escape(apr_pool_t *p, const char *s)
+{
+    apr_size_t n = 0;
+    const char *q, *e;
+    char *out, *o;
+
+    if (!s) {
+        return "";
+    }
+    for (q = s; *q; q++) {
+        n += (e = esc_of(*q)) ? strlen(e) : 1;
+    }
+    o = out = apr_palloc(p, n + 1);
+    for (q = s; *q; q++) {
+        if ((e = esc_of(*q)) != NULL) {
+            while (*e) {
+                *o++ = *e++;
+            }
+        }
+        else {
+            *o++ = *q;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+typedef struct loopf loopf_t;
+
+struct loopf {
+    const char *name;
+    const acc_tval_t *item;
+    int i, n;
+    loopf_t *up;
+    acc_tval_t num[4]; /* counter, counter0, revcounter, revcounter0 */
+    char buf[4][16];
+};
+
+typedef struct {
+    const node_t **v; /* definitions, root first */
+    int n;            /* how many are not popped */
+} bstack_t;
+
+typedef struct {
+    const acc_tpl_set_t *set;
+    const acc_tval_t *ctx;
+    apr_pool_t *p;
+    obuf_t *out;
+    loopf_t *loops;
+    apr_hash_t *bc;    /* block name -> bstack_t; NULL without extends */
+    const node_t *blk; /* the block being rendered, for block.super */
+    int level;
+    int nest;
+} rs_t;
+
+static apr_status_t render_list(rs_t *rs, const node_t *n);
+static apr_status_t render_tpl(rs_t *rs, const tpl_t *t);
+
+static const acc_tval_t *loop_attr(loopf_t *f, const char *a)
+{
+    static const char *const names[4] = {"counter", "counter0", "revcounter",
+                                         "revcounter0"};
+    int k, v;
+
+    if (!strcmp(a, "first")) {
+        return f->i == 0 ? &tv_true : &tv_false;
+    }
+    if (!strcmp(a, "last")) {
+        return f->i == f->n - 1 ? &tv_true : &tv_false;
+    }
+    for (k = 0; k < 4; k++) {
+        if (!strcmp(a, names[k])) {
+            v = k == 0 ? f->i + 1 : k == 1 ? f->i : f->n - f->i - (k - 2);
+            apr_snprintf(f->buf[k], sizeof(f->buf[k]), "%d", v);
+            f->num[k].kind = TV_NUM;
+            f->num[k].s = f->buf[k];
+            return &f->num[k];
+        }
+    }
+    return NULL;
+}
+
+static const acc_tval_t *member(const acc_tval_t *v, const char *seg)
+{
+    const char *q;
+    int i = 0;
+
+    if (v->kind == TV_MAP) {
+        return apr_hash_get(v->map, seg, APR_HASH_KEY_STRING);
+    }
+    if (v->kind != TV_LIST) {
+        return NULL;
+    }
+    for (q = seg; *q >= '0' && *q <= '9' && i <= v->list->nelts; q++) {
+        i = i * 10 + (*q - '0');
+    }
+    if (*q || q == seg || i >= v->list->nelts) {
+        return NULL;
+    }
+    return APR_ARRAY_IDX(v->list, i, const acc_tval_t *);
+}
+
+static const acc_tval_t *resolve(rs_t *rs, const operand_t *o)
+{
+    const acc_tval_t *v = NULL;
+    const char *h = o->seg[0];
+    loopf_t *f;
+    int i = 1;
+
+    for (f = rs->loops; f; f = f->up) {
+        if (!strcmp(f->name, h)) {
+            v = f->item;
+            break;
+        }
+        if (!strcmp(h, "forloop")) {
+            for (; i < o->nseg && !strcmp(o->seg[i], "parentloop"); i++) {
+                if (!(f = f->up)) {
+                    return NULL;
+                }
+            }
+            if (i == o->nseg) {
+                return &tv_loop;
+            }
+            v = loop_attr(f, o->seg[i++]);
+            break;
+        }
+    }
+    if (!f) {
+        if (rs->blk && !strcmp(h, "block")) {
+            return NULL;
+        }
+        v = acc_tval_get(rs->ctx, h);
+    }
+    for (; v && i < o->nseg; i++) {
+        v = member(v, o->seg[i]);
+    }
+    return v;
+}
+
+/* Django's BlockNode.render: the top definition of the name, popped
+ * while it renders so that block.super finds the next one down. */
+static apr_status_t render_block(rs_t *rs, const node_t *n)
+{
+    bstack_t *st = rs->bc ? apr_hash_get(rs->bc, n->s, APR_HASH_KEY_STRING)
+                          : NULL;
+    const node_t *popped = NULL, *save = rs->blk;
+    apr_status_t rv;
+
+    if (st && st->n > 0) {
+        popped = st->v[--st->n];
+    }
+    rs->blk = popped ? popped : n;
+    rv = render_list(rs, rs->blk->body);
+    rs->blk = save;
+    if (popped) {
+        st->n++;
+    }
+    return rv;
+}
+
+static apr_status_t block_super(rs_t *rs, const acc_tval_t **v)
+{
+    bstack_t *st;
+    obuf_t tmp, *save = rs->out;
+    acc_tval_t *r;
+    apr_status_t rv = APR_EINVAL;
+
+    *v = &tv_nothing;
+    st = rs->bc ? apr_hash_get(rs->bc, rs->blk->s, APR_HASH_KEY_STRING)
+                : NULL;
+    if (!st || st->n == 0) {
+        return APR_SUCCESS;
+    }
+    ob_init(&tmp, rs->p, 256);
+    rs->out = &tmp;
+    if (++rs->level <= MAX_LEVEL) {
+        rv = render_block(rs, rs->blk);
+    }
+    rs->level--;
+    rs->out = save;
+    if (rv == APR_SUCCESS) {
+        tmp.d[tmp.len] = '\0';
+        r = tval_new(rs->p, TV_SAFE);
+        r->s = tmp.d;
+        *v = r;
+    }
+    return rv;
+}
+
+static apr_status_t eval(rs_t *rs, const operand_t *o, const acc_tval_t **v)
+{
+    if (o->lit) {
+        *v = o->lit;
+        return APR_SUCCESS;
+    }
+    if (o->super && rs->blk) {
+        return block_super(rs, v);
+    }
+    *v = resolve(rs, o);
+    return APR_SUCCESS;
+}
+
+static apr_status_t render_var(rs_t *rs, const varexpr_t *ve)
+{
+    const acc_tval_t *v;
+    apr_status_t rv;
+    int i, safe = 0;
+
+    if ((rv = eval(rs, &ve->val, &v)) != APR_SUCCESS) {
+        return rv;
+    }
+    for (i = 0; i < ve->nf; i++) {
+        if (ve->f[i].kind == F_SAFE) {
+            safe = 1;
+        }
+        else if (!acc_tval_true(v)) {
+            if ((rv = eval(rs, &ve->f[i].arg, &v)) != APR_SUCCESS) {
+                return rv;
+            }
+            safe = 0;
+        }
+    }
+    if (!v) {
+        return APR_SUCCESS;
+    }
+    switch (v->kind) {
+        case TV_STR:
+            if (!safe) {
+                ob_esc(rs->out, v->s);
+                break;
+            }
+            /* fall through */
+        case TV_SAFE:
+        case TV_NUM:
+            ob_puts(rs->out, v->s);
+            break;
+        case TV_BOOL:
+            ob_puts(rs->out, v->b ? "True" : "False");
+            break;
+        default:
+            break;
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t cond_eval(rs_t *rs, const cond_t *c, int *res)
+{
+    int k, any = 0, all = 1;
+
+    for (k = 0; k < c->n; k++) {
+        const term_t *t = &c->t[k];
+        const acc_tval_t *a, *b;
+        apr_status_t rv;
+
+        if (t->or_) {
+            if ((any |= all)) {
+                break;
+            }
+            all = 1;
+        }
+        if (!all) {
+            continue;
+        }
+        if ((rv = eval(rs, &t->a, &a)) != APR_SUCCESS) {
+            return rv;
+        }
+        if (t->op == OP_NONE) {
+            all = acc_tval_true(a);
+        }
+        else if ((rv = eval(rs, &t->b, &b)) != APR_SUCCESS) {
+            return rv;
+        }
+        else {
+            all = tv_eq(a, b) == (t->op == OP_EQ);
+        }
+        all ^= t->neg;
+    }
+    *res = any | all;
+    return APR_SUCCESS;
+}
+
+static apr_status_t render_for(rs_t *rs, const node_t *n)
+{
+    const acc_tval_t *v;
+    apr_status_t rv;
+    loopf_t f;
+
+    if ((rv = eval(rs, &n->var.val, &v)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (!v || v->kind != TV_LIST || v->list->nelts == 0) {
+        return render_list(rs, n->empty);
+    }
+    memset(&f, 0, sizeof(f));
+    f.name = n->s;
+    f.n = v->list->nelts;
+    f.up = rs->loops;
+    rs->loops = &f;
+    for (f.i = 0; f.i < f.n && rv == APR_SUCCESS; f.i++) {
+        f.item = APR_ARRAY_IDX(v->list, n->reversed ? f.n - 1 - f.i : f.i,
+                               const acc_tval_t *);
+        rv = render_list(rs, n->body);
+    }
+    rs->loops = f.up;
+    return rv;
+}
+
+static apr_status_t render_node(rs_t *rs, const node_t *n)
+{
+    static const char *const seg[] = {"csrf_token"};
+    static const operand_t csrf = {NULL, (const char **)seg, 1, 0};
+    const acc_tval_t *v;
+    const branch_t *br;
+    const tpl_t *t;
+    apr_status_t rv;
+    apr_hash_t *bc;
+    const node_t *blk;
+    int yes;
+
+    switch (n->kind) {
+        case N_TEXT:
+            ob_put(rs->out, n->s, n->len);
+            return APR_SUCCESS;
+        case N_VAR:
+            return render_var(rs, &n->var);
+        case N_IF:
+            for (br = n->br; br; br = br->next) {
+                yes = 1;
+                if (br->cond.n &&
+                    (rv = cond_eval(rs, &br->cond, &yes)) != APR_SUCCESS) {
+                    return rv;
+                }
+                if (yes) {
+                    return render_list(rs, br->body);
+                }
+            }
+            return APR_SUCCESS;
+        case N_FOR:
+            return render_for(rs, n);
+        case N_BLOCK:
+            return render_block(rs, n);
+        case N_INCLUDE:
+            if (!(t = tpl_get(rs->set, n->s))) {
+                return APR_NOTFOUND;
+            }
+            /* Same context, fresh block context, as Django's include. */
+            bc = rs->bc;
+            blk = rs->blk;
+            rs->bc = NULL;
+            rs->blk = NULL;
+            rv = render_tpl(rs, t);
+            rs->bc = bc;
+            rs->blk = blk;
+            return rv;
+        case N_CSRF:
+            v = resolve(rs, &csrf);
+            if (v && tv_text(v) && v->s[0]) {
+                ob_puts(rs->out, "<input type=\"hidden\" "
+                                 "name=\"csrfmiddlewaretoken\" value=\"");
+                ob_esc(rs->out, v->s);
+                ob_puts(rs->out, "\">");
+            }
+            return APR_SUCCESS;
+        default:
+            return APR_SUCCESS;
+    }
+}
+
+static apr_status_t render_list(rs_t *rs, const node_t *n)
+{
+    apr_status_t rv = APR_SUCCESS;
+
+    if (++rs->nest > MAX_RNEST) {
+        rv = APR_EINVAL;
+    }
+    for (; n && rv == APR_SUCCESS; n = n->next) {
+        rv = render_node(rs, n);
+    }
+    rs->nest--;
+    return rv;
+}
+
+/* Render t; with extends, stack every block of the chain by name (root
+ * first) and render the root. */
+static apr_status_t render_tpl(rs_t *rs, const tpl_t *t)
+{
+    const tpl_t *chain[MAX_LEVEL + 1];
+    const node_t *blk;
+    apr_hash_t *bc;
+    apr_status_t rv = APR_SUCCESS;
+    int n = 0, k, i;
+
+    if (++rs->level > MAX_LEVEL) {
+        rs->level--;
+        return APR_EINVAL;
+    }
+    if (!t->parent) {
+        rv = render_list(rs, t->body);
+        rs->level--;
+        return rv;
+    }
+    for (chain[n++] = t; t->parent; chain[n++] = t) {
+        if (n > MAX_LEVEL) {
+            rv = APR_EINVAL;
+        }
+        else if (!(t = tpl_get(rs->set, t->parent))) {
+            rv = APR_NOTFOUND;
+        }
+        if (rv != APR_SUCCESS) {
+            rs->level--;
+            return rv;
+        }
+    }
+    bc = rs->bc;
+    blk = rs->blk;
+    rs->bc = apr_hash_make(rs->p);
+    for (k = n - 1; k >= 0; k--) {
+        for (i = 0; i < chain[k]->blocks->nelts; i++) {
+            const node_t *b = APR_ARRAY_IDX(chain[k]->blocks, i, node_t *);
+            bstack_t *st = apr_hash_get(rs->bc, b->s, APR_HASH_KEY_STRING);
+
+            if (!st) {
+                st = apr_palloc(rs->p, sizeof(*st));
+                st->v = apr_palloc(rs->p, n * sizeof(*st->v));
+                st->n = 0;
+                apr_hash_set(rs->bc, b->s, APR_HASH_KEY_STRING, st);
+            }
+            st->v[st->n++] = b;
+        }
+    }
+    rs->blk = NULL;
+    rv = render_list(rs, t->body);
+    rs->bc = bc;
+    rs->blk = blk;
+    rs->level--;
+    return rv;
+}
+
+apr_status_t acc_tpl_render(const acc_tpl_set_t *set, const char *name,
+                            const acc_tval_t *ctx, apr_pool_t *p,
+                            const char **out, apr_size_t *outlen)
+{
+    const tpl_t *t = set && name ? tpl_get(set, name) : NULL;
+    obuf_t ob;
+    rs_t rs;
+    apr_status_t rv;
+
+    *out = "";
+    if (outlen) {
+        *outlen = 0;
+    }
+    if (!t) {
+        return APR_NOTFOUND;
+    }
+    memset(&rs, 0, sizeof(rs));
+    ob_init(&ob, p, 8192);
+    rs.set = set;
+    rs.ctx = ctx;
+    rs.p = p;
+    rs.out = &ob;
+    if ((rv = render_tpl(&rs, t)) != APR_SUCCESS) {
+        return rv;
+    }
+    ob.d[ob.len] = '\0';
+    *out = ob.d;
+    if (outlen) {
+        *outlen = ob.len;
+    }
+    return APR_SUCCESS;
+}
