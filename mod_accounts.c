@@ -13,8 +13,10 @@
 #include "src/handler.h"
 #include "src/startup.h"
 
-static int acc_post_config(apr_pool_t *pconf, apr_pool_t *plog,
-                           apr_pool_t *ptemp, server_rec *s)
+/* check_config runs for `httpd -t` too, so a missing mod_dbd or a broken
+ * template fails the config test, not only the start. */
+static int acc_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                            apr_pool_t *ptemp, server_rec *s)
 {
     return acc_startup(pconf, ptemp, s);
 }
@@ -24,7 +26,7 @@ static void acc_register_hooks(apr_pool_t *p)
     /* After mod_dbd, whose optional functions we take. */
     static const char *const after_dbd[] = {"mod_dbd.c", NULL};
 
-    ap_hook_post_config(acc_post_config, NULL, after_dbd, APR_HOOK_MIDDLE);
+    ap_hook_check_config(acc_check_config, NULL, after_dbd, APR_HOOK_MIDDLE);
     ap_hook_check_access(acc_guard_access, NULL, NULL, APR_HOOK_MIDDLE,
                          AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_handler(acc_handler, NULL, NULL, APR_HOOK_MIDDLE);

@@ -168,8 +168,8 @@ static void run(apr_pool_t *p, const uint8_t *data, size_t size, int render)
         return;
     }
     for (i = 0; i < MAX_PIECES + 2; i++) {
-        const char *name = i < 2 ? (i ? "inc.html" : "base.html")
-                                 : names[i - 2];
+        const char *name =
+            i < 2 ? (i ? "inc.html" : "base.html") : names[i - 2];
 
         if (!acc_tpl_has(set, name)) {
             continue;

@@ -74,7 +74,21 @@ const char *acc_next_param(request_rec *r, const apr_array_header_t *form)
             next = f->value;
         }
     }
-    return (next && acc_next_is_safe(next)) ? next : NULL;
+    if (next == NULL || !acc_next_is_safe(next)) {
+        return NULL;
+    }
+    /* Safe values may carry surrounding spaces (Django strips them too);
+     * redirect to what the check judged. */
+    while (*next == ' ') {
+        next++;
+    }
+    {
+        apr_size_t n = strlen(next);
+        while (n && next[n - 1] == ' ') {
+            n--;
+        }
+        return apr_pstrndup(r->pool, next, n);
+    }
 }
 
 acc_tval_t *acc_tval_messages(apr_pool_t *p, const apr_array_header_t *msgs)

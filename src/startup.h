@@ -6,7 +6,7 @@
 
 #include "mod_accounts.h"
 
-/* post_config: apply defaults, check mod_dbd is there, parse the
+/* check_config: apply defaults, check mod_dbd is there, parse the
  * templates, read the secret key, make the dummy hash.  Returns OK, or
  * HTTP_INTERNAL_SERVER_ERROR (logged) so httpd refuses to start. */
 int acc_startup(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);

@@ -1,6 +1,12 @@
 /*
  * src/template.c -- a small Django-like template engine: parse, link, render.
- *
+ */
+#include "template.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+/*
  * acc_tpl_add parses a source once into a tree (text, var, if, for, block,
  * include, csrf_token nodes) without recursion: open tags live on a fixed
  * stack of MAX_NEST frames.  acc_tpl_link checks the names between
@@ -9,10 +15,6 @@
  * set serves every thread.  Inheritance follows Django's BlockContext: for
  * each block name a stack of definitions, root first, most derived on top.
  */
-#include "template.h"
-
-#include <stdarg.h>
-#include <string.h>
 
 #define MAX_NEST   64  /* open if/for/block tags in one template */
 #define MAX_LEVEL  32  /* include, extends and block.super levels */
@@ -244,8 +246,8 @@ typedef struct {
 
 struct acc_tpl_set {
     apr_pool_t *p;
-    apr_hash_t *byname;       /* name -> tpl_t * */
-    apr_array_header_t *all;  /* tpl_t *, in the order first added */
+    apr_hash_t *byname;      /* name -> tpl_t * */
+    apr_array_header_t *all; /* tpl_t *, in the order first added */
 };
 
 static const tpl_t *tpl_get(const acc_tpl_set_t *set, const char *name)
@@ -441,8 +443,8 @@ static int mk_operand(parser_t *ps, int line, const tok_t *k, operand_t *o)
             st = i + 1;
         }
     }
-    o->super = n == 2 && !strcmp(o->seg[0], "block") &&
-               !strcmp(o->seg[1], "super");
+    o->super =
+        n == 2 && !strcmp(o->seg[0], "block") && !strcmp(o->seg[1], "super");
     return 0;
 }
 
@@ -505,8 +507,7 @@ static int is_keyword(const tok_t *k)
 }
 
 /* term ((and | or) term)*, term = not* value [(== | !=) value] */
-static int parse_cond(parser_t *ps, int line, const tok_t *k, int n,
-                      cond_t *c)
+static int parse_cond(parser_t *ps, int line, const tok_t *k, int n, cond_t *c)
 {
     int i = 0, or_ = 0;
 
@@ -545,8 +546,8 @@ static int parse_cond(parser_t *ps, int line, const tok_t *k, int n,
             return 0;
         }
         if (!tok_is(&k[i], "and") && !tok_is(&k[i], "or")) {
-            return perr(ps, line, "unexpected '%.*s' in 'if'",
-                        qlen(k[i].len), k[i].s);
+            return perr(ps, line, "unexpected '%.*s' in 'if'", qlen(k[i].len),
+                        k[i].s);
         }
         or_ = tok_is(&k[i++], "or");
     }
@@ -565,8 +566,7 @@ static node_t *add_node(parser_t *ps, int kind)
     return n;
 }
 
-static frame_t *push(parser_t *ps, int line, int kind, node_t *n,
-                     node_t **tail)
+static frame_t *push(parser_t *ps, int line, int kind, node_t *n, node_t **tail)
 {
     frame_t *f;
 
@@ -717,9 +717,9 @@ static int tag_block(parser_t *ps, int line, const char *tag, const tok_t *k,
         if (ps->depth == 0 || f->kind != N_BLOCK) {
             return unexpected(ps, line, tag);
         }
-        if (n > 1 || (n == 1 && (k[0].kind != K_WORD ||
-                                 strlen(f->node->s) != k[0].len ||
-                                 memcmp(f->node->s, k[0].s, k[0].len)))) {
+        if (n > 1 ||
+            (n == 1 && (k[0].kind != K_WORD || strlen(f->node->s) != k[0].len ||
+                        memcmp(f->node->s, k[0].s, k[0].len)))) {
             return perr(ps, line, "'endblock' does not match block '%s'",
                         f->node->s);
         }
@@ -739,8 +739,8 @@ static int tag_block(parser_t *ps, int line, const char *tag, const tok_t *k,
     return push(ps, line, N_BLOCK, nd, &nd->body) ? 0 : -1;
 }
 
-static apr_size_t find2(const char *s, apr_size_t len, apr_size_t from,
-                        char a, char b)
+static apr_size_t find2(const char *s, apr_size_t len, apr_size_t from, char a,
+                        char b)
 {
     while (from + 1 < len) {
         const char *q = memchr(s + from, a, len - from - 1);
@@ -969,9 +969,8 @@ acc_tpl_set_t *acc_tpl_set_create(apr_pool_t *p)
     return set;
 }
 
-apr_status_t acc_tpl_add(acc_tpl_set_t *set, const char *name,
-                         const char *src, apr_size_t len, const char *origin,
-                         const char **err)
+apr_status_t acc_tpl_add(acc_tpl_set_t *set, const char *name, const char *src,
+                         apr_size_t len, const char *origin, const char **err)
 {
     parser_t ps;
     apr_pool_t *tp;
@@ -1052,8 +1051,8 @@ static const char *cycle_msg(const acc_tpl_set_t *set, const dfs_t *stk,
         include |= APR_ARRAY_IDX(t->refs, stk[k].e - 1, ref_t).include;
         path = apr_pstrcat(set->p, path, t->name, " -> ", NULL);
     }
-    return apr_pstrcat(set->p, include ? "include" : "extends", " cycle: ",
-                       path, last->name, NULL);
+    return apr_pstrcat(set->p, include ? "include" : "extends",
+                       " cycle: ", path, last->name, NULL);
 }
 
 apr_status_t acc_tpl_link(acc_tpl_set_t *set, const char **err)
@@ -1075,11 +1074,10 @@ apr_status_t acc_tpl_link(acc_tpl_set_t *set, const char **err)
             const ref_t *r = &APR_ARRAY_IDX(t->refs, s, ref_t);
 
             if (!tpl_get(set, r->name)) {
-                set_err(err, apr_psprintf(set->p,
-                                          "%s:%d: %s '%s': no such template",
-                                          t->origin, r->line,
-                                          r->include ? "include" : "extends",
-                                          r->name));
+                set_err(err, apr_psprintf(
+                                 set->p, "%s:%d: %s '%s': no such template",
+                                 t->origin, r->line,
+                                 r->include ? "include" : "extends", r->name));
                 return APR_EINVAL;
             }
         }
@@ -1114,9 +1112,9 @@ apr_status_t acc_tpl_link(acc_tpl_set_t *set, const char **err)
             if (color[u->idx] == 1) {
                 for (i = 0; stk[i].t != u->idx; i++) {
                 }
-                set_err(err, apr_psprintf(set->p, "%s:%d: %s", t->origin,
-                                          r->line,
-                                          cycle_msg(set, stk, i, sp, u)));
+                set_err(err,
+                        apr_psprintf(set->p, "%s:%d: %s", t->origin, r->line,
+                                     cycle_msg(set, stk, i, sp, u)));
                 apr_pool_destroy(tmp);
                 return APR_EINVAL;
             }
@@ -1345,8 +1343,8 @@ static const acc_tval_t *resolve(rs_t *rs, const operand_t *o)
  * while it renders so that block.super finds the next one down. */
 static apr_status_t render_block(rs_t *rs, const node_t *n)
 {
-    bstack_t *st = rs->bc ? apr_hash_get(rs->bc, n->s, APR_HASH_KEY_STRING)
-                          : NULL;
+    bstack_t *st =
+        rs->bc ? apr_hash_get(rs->bc, n->s, APR_HASH_KEY_STRING) : NULL;
     const node_t *popped = NULL, *save = rs->blk;
     apr_status_t rv;
 
@@ -1370,8 +1368,7 @@ static apr_status_t block_super(rs_t *rs, const acc_tval_t **v)
     apr_status_t rv = APR_EINVAL;
 
     *v = &tv_nothing;
-    st = rs->bc ? apr_hash_get(rs->bc, rs->blk->s, APR_HASH_KEY_STRING)
-                : NULL;
+    st = rs->bc ? apr_hash_get(rs->bc, rs->blk->s, APR_HASH_KEY_STRING) : NULL;
     if (!st || st->n == 0) {
         return APR_SUCCESS;
     }

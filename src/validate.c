@@ -19,14 +19,12 @@
 #include <string.h>
 
 #define MSG_REQUIRED "This field is required."
-#define MSG_USERNAME                                                          \
-    "Enter a valid username. This value may contain only letters, "          \
+#define MSG_USERNAME                                                           \
+    "Enter a valid username. This value may contain only letters, "            \
     "numbers, and @/./+/-/_ characters."
-#define MSG_EMAIL "Enter a valid email address."
-#define MSG_TOO_LONG "Ensure this value has at most %d characters (it has %"  \
-    APR_SIZE_T_FMT ")."
+#define MSG_EMAIL      "Enter a valid email address."
 #define EMAIL_HARD_MAX 320 /* EmailValidator's own limit (RFC 3696) */
-#define IPV6_MAX 39        /* django.utils.ipv6.MAX_IPV6_ADDRESS_LENGTH */
+#define IPV6_MAX       39  /* django.utils.ipv6.MAX_IPV6_ADDRESS_LENGTH */
 
 /* ---- UTF-8 and code points ------------------------------------------ */
 
@@ -146,8 +144,7 @@ static char *encode(apr_pool_t *p, const int32_t *cp, apr_size_t n)
 static int is_space(int32_t c)
 {
     if (c < 0x80) {
-        return c == ' ' || (c >= 0x09 && c <= 0x0D) ||
-               (c >= 0x1C && c <= 0x1F);
+        return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
     }
     return c == 0x85 || c == 0xA0 || c == 0x1680 ||
            (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
@@ -242,6 +239,15 @@ const char *acc_strip(apr_pool_t *p, const char *s)
     return apr_pstrmemdup(p, s + start, end - start);
 }
 
+/* Django's MaxLengthValidator message. */
+static const char *too_long(apr_pool_t *p, int max, apr_size_t n)
+{
+    return apr_psprintf(p,
+                        "Ensure this value has at most %d characters "
+                        "(it has %" APR_SIZE_T_FMT ").",
+                        max, n);
+}
+
 /* ---- Username -------------------------------------------------------- */
 
 const char *acc_username_clean(apr_pool_t *p, const char *raw)
@@ -269,7 +275,7 @@ const char *acc_username_check(apr_pool_t *p, const char *name)
     }
     n = acc_utf8_length(name);
     if (n > ACC_USERNAME_MAX) {
-        return apr_psprintf(p, MSG_TOO_LONG, ACC_USERNAME_MAX, n);
+        return too_long(p, ACC_USERNAME_MAX, n);
     }
     while (i < len) {
         i += next_cp(name + i, len - i, &c);
@@ -317,8 +323,8 @@ static int is_alnum(int32_t c)
 /* [-!#$%&'*+/=?^_`{}|~0-9A-Z] */
 static int is_atext(int32_t c)
 {
-    return is_alnum(c) || (c > 0 && c < 0x80 && strchr("-!#$%&'*+/=?^_`{}|~",
-                                                       (int)c) != NULL);
+    return is_alnum(c) ||
+           (c > 0 && c < 0x80 && strchr("-!#$%&'*+/=?^_`{}|~", (int)c) != NULL);
 }
 
 /* [\001-\010\013\014\016-\037!#-\[\]-\177] and [\001-\011\013\014\016-\177],
@@ -514,8 +520,8 @@ static int literal_ok(apr_pool_t *p, const int32_t *d, apr_size_t n)
         return 0;
     }
     for (i = 1; i < n - 1; i++) {
-        if (!(d[i] < 0x80 && (apr_isxdigit(d[i]) || d[i] == ':' ||
-                              d[i] == '.'))) {
+        if (!(d[i] < 0x80 &&
+              (apr_isxdigit(d[i]) || d[i] == ':' || d[i] == '.'))) {
             return 0;
         }
     }
@@ -567,7 +573,7 @@ const char *acc_email_check(apr_pool_t *p, const char *email)
         return MSG_EMAIL;
     }
     if (n > ACC_EMAIL_MAX) {
-        return apr_psprintf(p, MSG_TOO_LONG, ACC_EMAIL_MAX, n);
+        return too_long(p, ACC_EMAIL_MAX, n);
     }
     return NULL;
 }
@@ -578,10 +584,9 @@ const char *acc_email_check(apr_pool_t *p, const char *email)
  * MidLetter, MidNumLet or Single_Quote. */
 static int case_ignorable(int32_t c)
 {
-    static const int32_t mid[] = {0x27,   0x2E,   0x3A,   0xB7,   0x387,
-                                  0x55F,  0x5F4,  0x2018, 0x2019, 0x2024,
-                                  0x2027, 0xFE13, 0xFE52, 0xFE55, 0xFF07,
-                                  0xFF0E, 0xFF1A};
+    static const int32_t mid[] = {
+        0x27,   0x2E,   0x3A,   0xB7,   0x387,  0x55F,  0x5F4,  0x2018, 0x2019,
+        0x2024, 0x2027, 0xFE13, 0xFE52, 0xFE55, 0xFF07, 0xFF0E, 0xFF1A};
     apr_size_t i;
 
     switch (utf8proc_category(c)) {
@@ -821,8 +826,7 @@ apr_array_header_t *acc_password_validate(apr_pool_t *p,
     return errs;
 }
 
-apr_array_header_t *acc_password_help(apr_pool_t *p,
-                                      const acc_pwpolicy_t *pol)
+apr_array_header_t *acc_password_help(apr_pool_t *p, const acc_pwpolicy_t *pol)
 {
     apr_array_header_t *help = apr_array_make(p, 4, sizeof(const char *));
 

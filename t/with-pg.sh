@@ -37,10 +37,19 @@ umask 022
 (cd / && "$PGBIN/initdb" -D "$pgtmp/data" -U postgres --auth-local=trust \
     --auth-host=scram-sha-256 --pwfile="$pgtmp/su.pw" --no-locale -E UTF8 \
     --no-sync) >"$pgtmp/initdb.log" 2>&1 || { cat "$pgtmp/initdb.log" >&2; exit 1; }
+# In postgresql.conf, so a plain `pg_ctl start` (tests restart it) finds
+# the same server again.
+cat >> "$pgtmp/data/postgresql.conf" <<CONF
+port = $port
+unix_socket_directories = '$pgtmp'
+listen_addresses = '127.0.0.1'
+max_connections = 200
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
 started=1
-(cd / && "$PGBIN/pg_ctl" -D "$pgtmp/data" -l "$pgtmp/pg.log" -w -t 60 \
-    -o "-p $port -k $pgtmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-    start) >/dev/null
+(cd / && "$PGBIN/pg_ctl" -D "$pgtmp/data" -l "$pgtmp/pg.log" -w -t 60 start) >/dev/null
 
 psql() { command "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$pgtmp" -p "$port" -U postgres "$@"; }
 psql -d postgres -c "CREATE ROLE accounts LOGIN PASSWORD '$pw'" \

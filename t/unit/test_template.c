@@ -75,18 +75,18 @@ static const char *add_err(const char *src)
     acc_tpl_set_t *set = acc_tpl_set_create(p);
     const char *err = NULL;
 
-    assert_int_equal(acc_tpl_add(set, "t.html", src, strlen(src),
-                                 "dir/t.html", &err),
-                     APR_EINVAL);
+    assert_int_equal(
+        acc_tpl_add(set, "t.html", src, strlen(src), "dir/t.html", &err),
+        APR_EINVAL);
     assert_non_null(err);
     return err;
 }
 
-#define assert_has(hay, needle)                                              \
-    do {                                                                     \
-        if (!strstr((hay), (needle))) {                                      \
-            fail_msg("'%s' does not contain '%s'", (hay), (needle));         \
-        }                                                                    \
+#define assert_has(hay, needle)                                                \
+    do {                                                                       \
+        if (!strstr((hay), (needle))) {                                        \
+            fail_msg("'%s' does not contain '%s'", (hay), (needle));           \
+        }                                                                      \
     } while (0)
 
 static acc_tval_t *ctx_basic(void)
@@ -137,7 +137,8 @@ static void test_escape_each_char(void **state)
     /* UTF-8 passes through untouched, in values and in text */
     acc_tval_setstr(ctx, "v", "caf\xc3\xa9 \xe2\x82\xac <");
     assert_string_equal(r1("\xc3\xbc{{ v }}", ctx),
-                        "\xc3\xbc" "caf\xc3\xa9 \xe2\x82\xac &lt;");
+                        "\xc3\xbc"
+                        "caf\xc3\xa9 \xe2\x82\xac &lt;");
     /* text of the template itself is never escaped */
     assert_string_equal(r1("<p a='1'>&</p>", NULL), "<p a='1'>&</p>");
 }
@@ -170,9 +171,11 @@ static void test_default(void **state)
     assert_string_equal(r1("{{ missing | default : \"sp\" }}", ctx), "sp");
     assert_string_equal(r1("{{ missing|default:\"a \\\"q\\\" b\" }}", ctx),
                         "a \"q\" b");
+    /* \\ and \<quote> are escapes, any other backslash stays */
+    assert_string_equal(r1("{{ missing|default:'x\\\\y\\n\\'' }}", ctx),
+                        "x\\y\\n'");
     /* chained; literals are template text and so not escaped */
-    assert_string_equal(r1("{{ missing|default:\"<a>\"|safe }}", ctx),
-                        "<a>");
+    assert_string_equal(r1("{{ missing|default:\"<a>\"|safe }}", ctx), "<a>");
     assert_string_equal(r1("{{ missing|default:\"\"|default:\"2nd\" }}", ctx),
                         "2nd");
     acc_tval_setstr(ctx, "h", "<");
@@ -243,20 +246,17 @@ static void test_if(void **state)
     assert_string_equal(r1("{% if yes %}y{% endif %}", ctx), "y");
     assert_string_equal(r1("{% if no %}y{% else %}n{% endif %}", ctx), "n");
     assert_string_equal(r1(chain, ctx), "3");
-    assert_string_equal(r1("{% if no %}1{% elif nope %}2{% else %}4{% endif %}",
-                           ctx),
-                        "4");
+    assert_string_equal(
+        r1("{% if no %}1{% elif nope %}2{% else %}4{% endif %}", ctx), "4");
     assert_string_equal(r1("{% if not no %}t{% endif %}", ctx), "t");
     assert_string_equal(r1("{% if not not yes %}t{% endif %}", ctx), "t");
     assert_string_equal(r1("{% if not items %}t{% else %}f{% endif %}", ctx),
                         "f");
     assert_string_equal(r1("{% if none %}t{% else %}f{% endif %}", ctx), "f");
     assert_string_equal(r1("{% if s == \"str\" %}eq{% endif %}", ctx), "eq");
-    assert_string_equal(r1("{% if s == 'other' %}eq{% else %}ne{% endif %}",
-                           ctx),
-                        "ne");
-    assert_string_equal(r1("{% if s != \"other\" %}ne{% endif %}", ctx),
-                        "ne");
+    assert_string_equal(
+        r1("{% if s == 'other' %}eq{% else %}ne{% endif %}", ctx), "ne");
+    assert_string_equal(r1("{% if s != \"other\" %}ne{% endif %}", ctx), "ne");
     assert_string_equal(r1("{% if s!=\"str\" %}x{% else %}y{% endif %}", ctx),
                         "y");
     assert_string_equal(r1("{% if \"str\" == s %}eq{% endif %}", ctx), "eq");
@@ -270,15 +270,12 @@ static void test_if(void **state)
     assert_string_equal(r1("{% if no or empty %}A{% else %}B{% endif %}", ctx),
                         "B");
     /* and binds tighter: yes or (no and no), not (yes or no) and no */
-    assert_string_equal(r1("{% if yes or no and no %}A{% else %}B{% endif %}",
-                           ctx),
-                        "A");
-    assert_string_equal(r1("{% if no and no or yes %}A{% else %}B{% endif %}",
-                           ctx),
-                        "A");
-    assert_string_equal(r1("{% if no and yes or no %}A{% else %}B{% endif %}",
-                           ctx),
-                        "B");
+    assert_string_equal(
+        r1("{% if yes or no and no %}A{% else %}B{% endif %}", ctx), "A");
+    assert_string_equal(
+        r1("{% if no and no or yes %}A{% else %}B{% endif %}", ctx), "A");
+    assert_string_equal(
+        r1("{% if no and yes or no %}A{% else %}B{% endif %}", ctx), "B");
     assert_string_equal(r1("{%  if   yes  %}w{%endif%}", ctx), "w");
     assert_string_equal(r1("{%\nif\nyes\n%}nl{% endif %}", ctx), "nl");
 }
@@ -303,11 +300,9 @@ static void test_for(void **state)
                            "{{ forloop.revcounter }}{% endfor %}",
                            ctx),
                         "031221");
-    assert_string_equal(r1("{% for i in none %}x{% empty %}E{% endfor %}",
-                           ctx),
+    assert_string_equal(r1("{% for i in none %}x{% empty %}E{% endfor %}", ctx),
                         "E");
-    assert_string_equal(r1("{% for i in nope %}x{% empty %}E{% endfor %}",
-                           ctx),
+    assert_string_equal(r1("{% for i in nope %}x{% empty %}E{% endfor %}", ctx),
                         "E");
     assert_string_equal(r1("{% for i in none %}x{% endfor %}.", ctx), ".");
     assert_string_equal(r1("{% for i in items %}{% if forloop.counter == 2 %}"
@@ -315,9 +310,8 @@ static void test_for(void **state)
                            ctx),
                         "two");
     /* the loop variable shadows an outer name, only inside the loop */
-    assert_string_equal(r1("{% for s in items %}{{ s.n }}{% endfor %}{{ s }}",
-                           ctx),
-                        "abcstr");
+    assert_string_equal(
+        r1("{% for s in items %}{{ s.n }}{% endfor %}{{ s }}", ctx), "abcstr");
     assert_string_equal(r1("[{{ forloop.counter }}]", ctx), "[]");
 }
 
@@ -387,19 +381,19 @@ static void test_extends(void **state)
 
 static void test_extends_nested_blocks(void **state)
 {
-    acc_tpl_set_t *set = mkset(
-        "base.html",
-        "{% block outer %}<o>{% block inner %}i{% endblock %}</o>"
-        "{% endblock %}",
-        "only_inner.html",
-        "{% extends \"base.html\" %}{% block inner %}I2{% endblock %}",
-        "outer.html",
-        "{% extends \"base.html\" %}{% block outer %}[{{ block.super }}]"
-        "{% block inner %}new{% endblock %}{% endblock %}",
-        "in_if.html",
-        "{% extends \"base.html\" %}{% if x %}{% block inner %}IF"
-        "{% endblock %}{% endif %}",
-        NULL);
+    acc_tpl_set_t *set =
+        mkset("base.html",
+              "{% block outer %}<o>{% block inner %}i{% endblock %}</o>"
+              "{% endblock %}",
+              "only_inner.html",
+              "{% extends \"base.html\" %}{% block inner %}I2{% endblock %}",
+              "outer.html",
+              "{% extends \"base.html\" %}{% block outer %}[{{ block.super }}]"
+              "{% block inner %}new{% endblock %}{% endblock %}",
+              "in_if.html",
+              "{% extends \"base.html\" %}{% if x %}{% block inner %}IF"
+              "{% endblock %}{% endif %}",
+              NULL);
 
     ACC_UNUSED(state);
     assert_string_equal(render(set, "only_inner.html", NULL), "<o>I2</o>");
@@ -424,6 +418,15 @@ static void test_include(void **state)
                         "<ul><li>a/Ann</li><li>b/Ann</li><li>c/Ann</li></ul>");
     assert_string_equal(render(set, "page.html", ctx),
                         "<ul><li>a/Ann</li><li>b/Ann</li><li>c/Ann</li></ul>");
+    /* an included template has its own blocks, not the includer's */
+    set = mkset("base.html", "{% block b %}B{% endblock %}", "inc.html",
+                "{% block b %}inc{% endblock %}", "page.html",
+                "{% extends 'base.html' %}{% block b %}P "
+                "{% include 'inc.html' %}{% endblock %}",
+                NULL);
+    assert_string_equal(render(set, "page.html", ctx), "P inc");
+    assert_true(acc_tpl_has(set, "inc.html"));
+    set = mkset("item.html", "", NULL);
     assert_true(acc_tpl_has(set, "item.html"));
     assert_false(acc_tpl_has(set, "nope.html"));
 }
@@ -444,6 +447,8 @@ static void test_csrf_token(void **state)
                         "<input type=\"hidden\" name=\"csrfmiddlewaretoken\" "
                         "value=\"a&quot;&gt;&lt;x\">");
     assert_string_equal(r1("{% csrf_token %}", NULL), "");
+    acc_tval_setstr(ctx, "csrf_token", "");
+    assert_string_equal(r1("{% csrf_token %}", ctx), "");
 }
 
 static void test_comments(void **state)
@@ -452,9 +457,8 @@ static void test_comments(void **state)
 
     ACC_UNUSED(state);
     assert_string_equal(r1("a{# b {{ c }} #}d", NULL), "ad");
-    assert_string_equal(r1("a{% comment %}{% bogus %}{{ x{% endcomment %}d",
-                           NULL),
-                        "ad");
+    assert_string_equal(
+        r1("a{% comment %}{% bogus %}{{ x{% endcomment %}d", NULL), "ad");
     assert_string_equal(r1("a{% comment \"note\" %}x\ny{%endcomment%}d", NULL),
                         "ad");
     /* lines inside comments still count */
@@ -478,7 +482,8 @@ static void test_syntax_errors(void **state)
         {"{% for x in y %}\n{% endif %}",
          "dir/t.html:2: unexpected 'endif', expected 'endfor'"},
         {"{% endfor %}", "dir/t.html:1: unexpected 'endfor'"},
-        {"{% if a %}{% empty %}{% endif %}", "dir/t.html:1: unexpected 'empty'"},
+        {"{% if a %}{% empty %}{% endif %}",
+         "dir/t.html:1: unexpected 'empty'"},
         {"{% block a %}\n{% endblock b %}",
          "dir/t.html:2: 'endblock' does not match block 'a'"},
         {"{% block a %}{% endblock %}\n{% block a %}{% endblock %}",
@@ -592,8 +597,7 @@ static void test_link_errors(void **state)
         assert_int_equal(acc_tpl_link(set, &err), APR_EINVAL);
         assert_non_null(err);
         if (strcmp(err, cases[i].err)) {
-            fail_msg("case %d: got '%s', want '%s'", (int)i, err,
-                     cases[i].err);
+            fail_msg("case %d: got '%s', want '%s'", (int)i, err, cases[i].err);
         }
     }
 }
@@ -643,20 +647,16 @@ static void test_render_depth(void **state)
 
     /* a cycle that was never linked still stops */
     set = acc_tpl_set_create(p);
-    assert_int_equal(acc_tpl_add(set, "a", "{% include 'a' %}", 17, NULL,
-                                 &err),
+    assert_int_equal(acc_tpl_add(set, "a", "{% include 'a' %}", 17, NULL, &err),
                      APR_SUCCESS);
-    assert_int_equal(acc_tpl_render(set, "a", NULL, p, &out, NULL),
-                     APR_EINVAL);
-    assert_int_equal(acc_tpl_add(set, "a", "{% extends 'a' %}", 17, NULL,
-                                 &err),
+    assert_int_equal(acc_tpl_render(set, "a", NULL, p, &out, NULL), APR_EINVAL);
+    assert_int_equal(acc_tpl_add(set, "a", "{% extends 'a' %}", 17, NULL, &err),
                      APR_SUCCESS);
-    assert_int_equal(acc_tpl_render(set, "a", NULL, p, &out, NULL),
-                     APR_EINVAL);
+    assert_int_equal(acc_tpl_render(set, "a", NULL, p, &out, NULL), APR_EINVAL);
     /* and a missing target without link is APR_NOTFOUND */
-    assert_int_equal(acc_tpl_add(set, "a", "{% include 'zz' %}", 18, NULL,
-                                 &err),
-                     APR_SUCCESS);
+    assert_int_equal(
+        acc_tpl_add(set, "a", "{% include 'zz' %}", 18, NULL, &err),
+        APR_SUCCESS);
     assert_int_equal(acc_tpl_render(set, "a", NULL, p, &out, NULL),
                      APR_NOTFOUND);
 }
@@ -664,13 +664,14 @@ static void test_render_depth(void **state)
 static void test_render_twice(void **state)
 {
     acc_tval_t *ctx = ctx_basic();
-    acc_tpl_set_t *set = mkset(
-        "base.html", "{% block a %}A{% endblock %}|{% block b %}B{% endblock %}",
-        "page.html",
-        "{% extends 'base.html' %}{% block a %}{{ block.super }}a"
-        "{% for s in items %}{{ s.n }}{{ forloop.counter }}{% endfor %}"
-        "{% endblock %}",
-        NULL);
+    acc_tpl_set_t *set =
+        mkset("base.html",
+              "{% block a %}A{% endblock %}|{% block b %}B{% endblock %}",
+              "page.html",
+              "{% extends 'base.html' %}{% block a %}{{ block.super }}a"
+              "{% for s in items %}{{ s.n }}{{ forloop.counter }}{% endfor %}"
+              "{% endblock %}",
+              NULL);
     const char *one, *two;
 
     ACC_UNUSED(state);
@@ -692,10 +693,8 @@ static void test_replace_and_errors(void **state)
     apr_size_t len;
 
     ACC_UNUSED(state);
-    assert_int_equal(acc_tpl_add(set, "x", "one", 3, NULL, &err),
-                     APR_SUCCESS);
-    assert_int_equal(acc_tpl_add(set, "x", "two", 3, NULL, &err),
-                     APR_SUCCESS);
+    assert_int_equal(acc_tpl_add(set, "x", "one", 3, NULL, &err), APR_SUCCESS);
+    assert_int_equal(acc_tpl_add(set, "x", "two", 3, NULL, &err), APR_SUCCESS);
     assert_string_equal(render(set, "x", NULL), "two");
     /* a failed add keeps the old template and names the origin */
     assert_int_equal(acc_tpl_add(set, "x", "{% if %}", 8, "built-in x", &err),
@@ -727,9 +726,14 @@ static void test_block_super_outside(void **state)
     acc_tval_set(ctx, "block", blk);
     /* outside any block, "block" is an ordinary name */
     assert_string_equal(r1("{{ block.super }}", ctx), "ctx");
-    assert_string_equal(r1("{% block a %}[{{ block.super }}]{% endblock %}",
+    assert_string_equal(
+        r1("{% block a %}[{{ block.super }}]{% endblock %}", ctx), "[]");
+    /* inside a block, "block" is the block: other members are missing */
+    acc_tval_setstr(blk, "x", "X");
+    assert_string_equal(r1("{{ block.x }}{% block a %}[{{ block.x }}]"
+                           "{% endblock %}",
                            ctx),
-                        "[]");
+                        "X[]");
     assert_string_equal(r1("{% block a %}{{ block.super|default:'d' }}"
                            "{% endblock %}",
                            ctx),
@@ -755,8 +759,7 @@ static void test_large_output(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_escape_each_char, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_escape_each_char, setup, teardown),
         cmocka_unit_test_setup_teardown(test_safe, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),

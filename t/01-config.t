@@ -1,0 +1,77 @@
+# t/01-config.t -- httpd refuses to start, with a message that says what to
+# do, when the configuration is wrong: no mod_dbd, a broken template, a bad
+# directive value.
+use strict;
+use warnings FATAL => 'all';
+use Apache::Test;
+use Apache::TestUtil;
+use File::Temp qw(tempdir);
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use AccountsTest;
+
+plan tests => 12;
+
+my $httpd = Apache::Test::vars('httpd');
+my $so = Apache::Test::vars('serverroot') . '/../.libs/mod_accounts.so';
+my $dir = tempdir(CLEANUP => 1);
+
+# configtest(LINES...) -- `httpd -t` on a minimal config: (exit, output).
+sub configtest {
+    my $conf = "$dir/httpd.conf";
+    open my $fh, '>', $conf or die $!;
+    print $fh join("\n",
+        'ServerRoot /usr/lib/apache2',
+        'ServerName 127.0.0.1',
+        'LoadModule mpm_event_module modules/mod_mpm_event.so',
+        'LoadModule authz_core_module modules/mod_authz_core.so',
+        "PidFile $dir/pid", "ErrorLog $dir/error_log", 'Listen 127.0.0.1:1',
+        @_), "\n";
+    close $fh;
+    my ($rc, $out, $err) = AccountsTest::run(undef, $httpd, '-t', '-f', $conf);
+    return ($rc, $out . $err);
+}
+
+my $dbd = 'LoadModule dbd_module modules/mod_dbd.so';
+my $acc = "LoadModule accounts_module $so";
+
+my ($rc, $out) = configtest($dbd, $acc, 'DBDriver pgsql');
+ok t_cmp($rc, 0, 'a correct configuration passes httpd -t');
+
+($rc, $out) = configtest($acc);
+ok t_cmp($rc, qr/^[1-9]/, 'without mod_dbd httpd refuses the configuration');
+ok t_cmp($out, qr/LoadModule dbd_module/, '... and says LoadModule dbd_module is needed');
+
+# A template with a syntax error stops httpd and names file and line.
+mkdir "$dir/tpl";
+open my $t, '>', "$dir/tpl/login.html" or die $!;
+print $t "{% extends \"base.html\" %}\n{% block content %}\n<p>hi</p>\n{% if x %}\n{% endblock %}\n";
+close $t;
+($rc, $out) = configtest($dbd, $acc, "AccountsTemplateDir $dir/tpl");
+ok t_cmp($rc, qr/^[1-9]/, 'a broken template stops httpd');
+ok t_cmp($out, qr{\Q$dir\E/tpl/login\.html:\d+}, '... naming the file and line');
+
+# A template that includes one that does not exist.
+open $t, '>', "$dir/tpl/login.html" or die $!;
+print $t "{% include \"nothere.html\" %}\n";
+close $t;
+($rc, $out) = configtest($dbd, $acc, "AccountsTemplateDir $dir/tpl");
+ok t_cmp($rc, qr/^[1-9]/, 'an include of a missing template stops httpd');
+ok t_cmp($out, qr/nothere\.html/, '... naming the missing template');
+
+# A good override is accepted.
+open $t, '>', "$dir/tpl/login.html" or die $!;
+print $t "{% extends \"base.html\" %}{% block content %}<p>custom</p>{% endblock %}\n";
+close $t;
+($rc, $out) = configtest($dbd, $acc, "AccountsTemplateDir $dir/tpl");
+ok t_cmp($rc, 0, 'a good template override is accepted');
+
+# Bad directive values name the directive.
+($rc, $out) = configtest($dbd, $acc, 'AccountsPasswordHash argon2id m=4 t=1 p=1');
+ok t_cmp($out, qr/AccountsPasswordHash/, 'a bad hash cost names AccountsPasswordHash');
+($rc, $out) = configtest($dbd, $acc, 'AccountsSessionMaxAge two-weeks');
+ok t_cmp($out, qr/AccountsSessionMaxAge/, 'a bad max age names AccountsSessionMaxAge');
+($rc, $out) = configtest($dbd, $acc, 'AccountsLoginURL //evil.example/login');
+ok t_cmp($out, qr/AccountsLoginURL/, 'a login URL that is not a local path is refused');
+($rc, $out) = configtest($dbd, $acc, "AccountsSecretKeyFile $dir/missing.key");
+ok t_cmp($out, qr/accountsctl genkey/, 'a missing key file says how to make one');

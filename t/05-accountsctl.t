@@ -1,0 +1,118 @@
+# t/05-accountsctl.t -- the admin command line against the suite's
+# PostgreSQL: migrations, users, sessions, keys, and its errors.
+use strict;
+use warnings FATAL => 'all';
+use Apache::Test;
+use Apache::TestUtil;
+use File::Temp qw(tempdir);
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use AccountsTest;
+
+plan tests => 40;
+
+my ($rc, $out, $err);
+
+# migrate: the suite's database is already migrated; again is a no-op.
+($rc, $out, $err) = AccountsTest::ctl('migrate');
+ok t_cmp($rc, 0, 'migrate on a current schema exits 0');
+ok t_cmp($out, qr/schema is current \(version \d+\)/, 'migrate twice is a no-op');
+
+# Two migrations at once on a new database: both succeed, one schema.
+AccountsTest::sql('CREATE DATABASE ctl_concurrent OWNER accounts', 'postgres');
+(my $db2 = $ENV{ACCOUNTS_DB}) =~ s/dbname=\S+/dbname=ctl_concurrent/;
+my @pids;
+for my $i (1 .. 3) {
+    my $pid = fork;
+    if (!$pid) {
+        my ($r) = AccountsTest::run(undef, $ENV{ACC_CTL}, '--db', $db2, 'migrate');
+        exit $r;
+    }
+    push @pids, $pid;
+}
+my $bad = 0;
+for (@pids) { waitpid $_, 0; $bad++ if $? }
+ok t_cmp($bad, 0, 'three concurrent migrations all succeed');
+my $v = AccountsTest::sql('SELECT count(*), max(version) FROM accounts_schema_migrations', 'ctl_concurrent');
+ok t_cmp($v->[0][0], $v->[0][1], 'each migration step recorded exactly once');
+
+# createuser, then list.
+my $name = AccountsTest::unique_name('ctl');
+($rc, $out, $err) = AccountsTest::createuser($name, undef, '--email', "$name\@example.com", '--staff');
+ok t_cmp($rc, 0, 'createuser exits 0');
+ok t_cmp($out, qr/created user '\Q$name\E'/, 'createuser says so');
+($rc, $out, $err) = AccountsTest::ctl('list');
+ok t_cmp($rc, 0, 'list exits 0');
+my @lines = split /\n/, $out;
+ok t_cmp($lines[0], "id\tusername\temail\tactive\tstaff\tsuperuser\tdate_joined\tlast_login", 'list has a tab-separated header');
+my ($row) = grep { (split /\t/)[1] eq $name } @lines;
+ok t_cmp(defined $row ? 1 : 0, 1, 'list shows the new user');
+my @f = split /\t/, ($row // '');
+ok t_cmp("$f[2] $f[3] $f[4] $f[5]", "$name\@example.com yes yes no", 'list shows email and flags');
+my $hash = AccountsTest::sql("SELECT password FROM accounts_user WHERE username = '$name'")->[0][0];
+ok t_cmp($hash, qr/^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+\/]{22}\$[A-Za-z0-9+\/]{43}$/, 'the password is stored as an argon2id PHC string');
+
+# Errors: exists, refused passwords, bad names.
+($rc, $out, $err) = AccountsTest::createuser($name);
+ok t_cmp($rc, 1, 'an existing user: exit 1');
+ok t_cmp($err, qr/^accountsctl: user '\Q$name\E' already exists\n\z/, '... with one line on stderr');
+($rc, $out, $err) = AccountsTest::createuser(uc $name);
+ok t_cmp($rc, 1, 'an existing user in other case: exit 1');
+($rc, $out, $err) = AccountsTest::createuser(AccountsTest::unique_name('ctl'), 'password');
+ok t_cmp($rc, 1, 'a common password is refused: exit 1');
+ok t_cmp($err, qr/password refused: .*This password is too common\./, '... with the validator message');
+($rc, $out, $err) = AccountsTest::createuser(AccountsTest::unique_name('ctl'), '12345678901');
+ok t_cmp($err, qr/This password is entirely numeric\./, 'a numeric password is refused');
+($rc, $out, $err) = AccountsTest::createuser(AccountsTest::unique_name('ctl'), 'short');
+ok t_cmp($err, qr/This password is too short\. It must contain at least 8 characters\./, 'a short password is refused');
+my $weak = AccountsTest::unique_name('ctl');
+($rc, $out, $err) = AccountsTest::createuser($weak, 'password', '--no-validate');
+ok t_cmp($rc, 0, '--no-validate skips the rules');
+ok t_cmp($err, qr/warning: --no-validate/, '... loudly');
+($rc, $out, $err) = AccountsTest::createuser('bad name!');
+ok t_cmp($rc, 1, 'an invalid username is refused');
+ok t_cmp($err, qr/Enter a valid username/, '... with Django\'s message');
+
+# passwd, deactivate, activate.
+($rc, $out, $err) = AccountsTest::ctl_in("Another-Good-Passw0rd\n", 'passwd', $name);
+ok t_cmp($rc, 0, 'passwd exits 0');
+my $hash2 = AccountsTest::sql("SELECT password FROM accounts_user WHERE username = '$name'")->[0][0];
+ok t_cmp($hash2 ne $hash ? 'changed' : 'same', 'changed', 'passwd stores a new hash');
+($rc, $out, $err) = AccountsTest::ctl_in("Another-Good-Passw0rd\n", 'passwd', 'no_such_user_xyz');
+ok t_cmp($rc, 1, 'passwd of no such user: exit 1');
+ok t_cmp($err, qr/no such user 'no_such_user_xyz'/, '... says so');
+($rc) = AccountsTest::ctl('deactivate', $name);
+ok t_cmp($rc, 0, 'deactivate exits 0');
+ok t_cmp(AccountsTest::sql("SELECT is_active FROM accounts_user WHERE username = '$name'")->[0][0], 'f', 'deactivate clears is_active');
+($rc) = AccountsTest::ctl('activate', $name);
+ok t_cmp(AccountsTest::sql("SELECT is_active FROM accounts_user WHERE username = '$name'")->[0][0], 't', 'activate sets it again');
+($rc, $out, $err) = AccountsTest::ctl('deactivate', 'no_such_user_xyz');
+ok t_cmp($rc, 1, 'deactivate of no such user: exit 1');
+
+# clearsessions deletes only expired rows.
+my $uid = AccountsTest::sql("SELECT id FROM accounts_user WHERE username = '$name'")->[0][0];
+AccountsTest::sql("INSERT INTO accounts_session (token_hash, user_id, expires) VALUES (repeat('a', 64), $uid, now() - interval '1 hour'), (repeat('b', 64), $uid, now() + interval '1 hour')");
+($rc, $out, $err) = AccountsTest::ctl('clearsessions');
+ok t_cmp($out, qr/deleted 1 expired session/, 'clearsessions deletes the expired session');
+ok t_cmp(AccountsTest::sql("SELECT count(*) FROM accounts_session WHERE token_hash = repeat('b', 64)")->[0][0], 1, '... and keeps the live one');
+
+# genkey: a new file, mode 0600, never overwritten.
+my $dir = tempdir(CLEANUP => 1);
+($rc, $out, $err) = AccountsTest::ctl('genkey', "$dir/k");
+ok t_cmp($rc, 0, 'genkey exits 0');
+ok t_cmp(sprintf('%04o', (stat "$dir/k")[2] & 07777), '0600', 'the key file is mode 0600');
+ok t_cmp(-s "$dir/k" > 32 ? 'long' : 'short', 'long', 'the key is long');
+($rc, $out, $err) = AccountsTest::ctl('genkey', "$dir/k");
+ok t_cmp($rc, 1, 'genkey refuses to overwrite a key');
+
+# Connection errors: one line, exit 1.
+($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, '--db', 'host=127.0.0.1 port=9 dbname=x user=x connect_timeout=2', 'list');
+ok t_cmp("$rc $err", qr/^1 accountsctl: cannot connect to the database: .+\n\z/, 'server down: exit 1 and one line');
+($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, '--db', 'nonsense_option=1', 'list');
+ok t_cmp("$rc $err", qr/^1 accountsctl: cannot connect to the database: .*nonsense_option/, 'bad conninfo: exit 1 and names the problem');
+
+# Usage errors: exit 2.
+($rc, $out, $err) = AccountsTest::ctl('frobnicate');
+ok t_cmp($rc, 2, 'an unknown command: exit 2');
+($rc, $out, $err) = AccountsTest::ctl('createuser');
+ok t_cmp($rc, 2, 'createuser without a name: exit 2');
