@@ -49,5 +49,6 @@ acc_build() {
         echo "$args" > "$stamp"
     fi
     make -s -j"$(nproc)" >/dev/null
+    make -s -j"$(nproc)" unit-build >/dev/null
     make -s t/TEST >/dev/null
 }
