@@ -8,6 +8,7 @@
 #include "crypto.h"
 #include "db.h"
 
+#include <apr_atomic.h>
 #include <apr_date.h>
 #include <apr_strings.h>
 
@@ -164,6 +165,30 @@ acc_session_t *acc_session_peek(request_rec *r)
     return req_state(r)->sess;
 }
 
+/* Expired sessions are deleted at most this often per child process, at
+ * a login (as `accountsctl clearsessions` does from cron). */
+#define CLEAR_EVERY apr_time_from_sec(600)
+static volatile apr_uint32_t last_clear; /* seconds since the epoch */
+
+static void maybe_clear(request_rec *r, acc_store_t *st)
+{
+    acc_srv_cfg_t *cfg = acc_srv(r->server);
+    apr_uint32_t now = (apr_uint32_t)apr_time_sec(apr_time_now());
+    apr_uint32_t last = apr_atomic_read32(&last_clear);
+    int n = 0;
+
+    if (now - last < apr_time_sec(CLEAR_EVERY) ||
+        apr_atomic_cas32(&last_clear, now, last) != last) {
+        return; /* recently done, or another thread is doing it */
+    }
+    if (acc_session_clear_expired(st, r->pool, cfg->idle_timeout, &n) ==
+            ACC_STORE_OK &&
+        n > 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      ACC_LOGNO(0034) "deleted %d expired sessions", n);
+    }
+}
+
 int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u)
 {
     acc_srv_cfg_t *cfg = acc_srv(r->server);
@@ -191,6 +216,7 @@ int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u)
         return HTTP_SERVICE_UNAVAILABLE;
     }
     acc_set_cookie(r, acc_session_cookie_name(r), tok, cfg->max_age);
+    maybe_clear(r, st);
     rs->sess = apr_pcalloc(r->pool, sizeof(*rs->sess));
     rs->sess->user = u;
     rs->sess->token_hash = hash;

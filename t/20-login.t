@@ -340,10 +340,11 @@ my $alice = mkuser(AccountsTest::unique_name('alice'));
         "/home/caf\x{e9}" => '/home/caf%C3%A9',
     );
     for my $next (sort keys %safe) {
+        (my $show = $next) =~ s/([^\x20-\x7e])/sprintf('\\x{%x}', ord $1)/ge;
         my $res = login_bytes(AccountsTest->browser, $name, $PW, $next);
-        ok t_cmp($res->code, 303, "safe next '$next': 303");
+        ok t_cmp($res->code, 303, "safe next '$show': 303");
         ok t_cmp($res->header('Location') // '', $safe{$next},
-                 "safe next '$next': Location is exactly it");
+                 "safe next '$show': Location is exactly it");
     }
 
     # next from the query string (the form posts to its own URL).

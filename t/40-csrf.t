@@ -10,7 +10,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 99;
+plan tests => 100;
 
 my $CHARS = join '', 'a' .. 'z', 'A' .. 'Z', '0' .. '9';
 my %IDX;
@@ -286,3 +286,5 @@ ok t_cmp(logged_in($ob), 0, '... logged out');
 my $log = AccountsTest::error_log();
 ok t_cmp(($log =~ /exit signal/ ? 'crashed' : 'no crash'), 'no crash', 'no httpd child crashed');
 ok t_cmp(($log =~ /ACC0040: CSRF verification failed/ ? "logged" : "not logged"), "logged", "CSRF failures are logged");
+ok t_cmp((grep({ index($log, $_) >= 0 } $secret, $secret2, $tok1, $tok2, $session) ? 'leaked' : 'clean'),
+         'clean', 'no CSRF secret, token or session cookie value in the error log');

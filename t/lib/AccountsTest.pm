@@ -114,7 +114,7 @@ sub set_cookie {
 sub submit {
     my ($self, $path, @fields) = @_;
     my $page = $self->get($path);
-    my $token = token_in($page->decoded_content // '') // '';
+    my $token = token_in($page->content // '') // '';
     my %given = @fields;
     my @post = exists $given{csrfmiddlewaretoken} ? @fields
              : (csrfmiddlewaretoken => $token, @fields);
