@@ -12,12 +12,31 @@ cd "$top"
 [ -f .libs/mod_accounts.so ] || { echo "run.sh: build first (make)" >&2; exit 1; }
 [ -x t/TEST ] || make -s t/TEST
 
+# With ACC_ASAN=1 (scripts/test --asan) the module was built with
+# AddressSanitizer and UBSan; httpd is not, so the runtime is preloaded
+# into it through a wrapper.
+asan_args=()
+make_asan_wrapper() {
+    local w="$1/asan-httpd"
+    cat > "$w" <<WRAP
+#!/bin/sh
+LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:halt_on_error=0"
+UBSAN_OPTIONS="print_stacktrace=1"
+export LD_PRELOAD ASAN_OPTIONS UBSAN_OPTIONS
+exec $(apxs -q SBINDIR)/$(apxs -q TARGET) "\$@"
+WRAP
+    chmod 755 "$w"
+    asan_args=(-httpd "$w")
+}
+
 if [ "$(id -u)" != 0 ]; then
     export ACC_CTL="$top/accountsctl"
+    [ "${ACC_ASAN:-0}" = 1 ] && make_asan_wrapper "$top/t"
     rm -rf t/logs t/state
     find t/conf -maxdepth 1 -type f ! -name '*.in' ! -name modules.conf -delete
     "$ACC_CTL" genkey t/conf/accounts.key >/dev/null
-    exec t/with-pg.sh t/TEST -port select "$@"
+    exec t/with-pg.sh t/TEST -port select "${asan_args[@]}" "$@"
 fi
 
 runas=${ACC_TEST_USER:-www-data}
@@ -43,12 +62,13 @@ cp accountsctl "$stage/bin/"
 rm -rf "$stage/t/logs" "$stage/t/state"
 find "$stage/t/conf" -maxdepth 1 -type f ! -name '*.in' ! -name modules.conf -delete
 "$stage/bin/accountsctl" genkey "$stage/t/conf/accounts.key" >/dev/null
+[ "${ACC_ASAN:-0}" = 1 ] && make_asan_wrapper "$stage/bin"
 chown -R "$runas:" "$stage"
 chmod 755 "$stage"
 cd "$stage"
 set +e
 runuser -u "$runas" -- env ACC_CTL="$stage/bin/accountsctl" HOME="$stage" \
-    "$stage/t/with-pg.sh" "$stage/t/TEST" -port select "$@"
+    "$stage/t/with-pg.sh" "$stage/t/TEST" -port select "${asan_args[@]}" "$@"
 rc=$?
 set -e
 exit $rc

@@ -1,0 +1,158 @@
+# t/60-dbdown.t -- PostgreSQL goes away while httpd runs: accounts pages
+# and guarded pages with a session answer 503 (never an open door), and
+# when PostgreSQL comes back everything works again without an httpd
+# restart, with no user or session lost.  Runs last: it stops the
+# suite's database (and always starts it again).
+use strict;
+use warnings FATAL => 'all';
+use Apache::Test;
+use Apache::TestUtil;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use AccountsTest;
+use POSIX ();
+
+plan tests => 38;
+
+my $pg_down = 0;
+# Whatever happens below, the database comes back for whoever runs next.
+END { AccountsTest::pg_start() if $pg_down }
+
+sub body { my ($res) = @_; return $res->decoded_content // '' }
+
+my $log_start = length AccountsTest::error_log();
+
+my $pw = AccountsTest::good_password();
+my $user = AccountsTest::unique_name('down');
+my ($rc, $out, $err) = AccountsTest::createuser($user, $pw);
+ok t_cmp($rc, 0, "accountsctl createuser $user (stderr: $err)");
+
+# A logged-in browser, and one holding a login form with its token.
+my $b = AccountsTest->browser;
+my $res = $b->login($user, $pw);
+ok t_cmp($res->code, 303, 'logged in before the outage');
+my $sid = $b->cookie('sessionid') // '';
+ok t_cmp($sid, qr/^[A-Za-z0-9_-]{43}$/, '... with a session cookie');
+$res = $b->get('/home/');
+ok t_cmp($res->code, 200, '/home/ with the session: 200');
+ok t_cmp(body($res), qr/Hello, \Q$user\E!/, '... greets the user');
+
+my $f = AccountsTest->browser;
+my $ftok = AccountsTest::token_in(body($f->get('/accounts/login/'))) // '';
+ok t_cmp($ftok, qr/^[A-Za-z0-9]{64}$/, 'a login form loaded before the outage');
+my $rtok = AccountsTest::token_in(body($f->get('/accounts/register/'))) // '';
+
+# Fill the connection pools: concurrent requests make each child open
+# several connections, which the outage then leaves stale.
+my @kids;
+for (1 .. 12) {
+    my $pid = fork;
+    die "fork: $!" unless defined $pid;
+    if ($pid == 0) {
+        my $w = AccountsTest->browser;
+        $w->set_cookie(sessionid => $sid);
+        $w->get('/home/') for 1 .. 5;
+        POSIX::_exit(0);
+    }
+    push @kids, $pid;
+}
+waitpid $_, 0 for @kids;
+ok t_cmp($b->get('/home/')->code, 200, '/home/ still 200 after filling the pools');
+
+# ---- the database goes away -------------------------------------------
+
+$pg_down = 1;
+ok t_cmp(AccountsTest::pg_stop() ? 'stopped' : 'still running', 'stopped', 'PostgreSQL stopped');
+
+my @down;
+eval {
+    $res = AccountsTest->browser->get('/accounts/login/');
+    push @down, $res->code;
+    ok t_cmp($res->code, 503, 'database down: GET login/ answers 503');
+    ok t_cmp(body($res), qr/temporarily unavailable/i, '... a page saying the service is temporarily unavailable');
+    ok t_cmp($res->header('Content-Type') // '', qr{^text/html}i, '... as HTML');
+
+    $res = $f->post('/accounts/login/', [csrfmiddlewaretoken => $ftok, username => $user, password => $pw]);
+    push @down, $res->code;
+    ok t_cmp($res->code, 503, 'database down: POST login/ answers 503');
+    ok t_cmp(($f->cookie('sessionid') ? 'session' : 'no session'), 'no session', '... and sets no session');
+
+    my $name = AccountsTest::unique_name('downreg');
+    $res = $f->post('/accounts/register/', [csrfmiddlewaretoken => $rtok, username => $name, email => '',
+                                            password1 => $pw, password2 => $pw]);
+    push @down, $res->code;
+    ok t_cmp($res->code, 503, 'database down: POST register/ answers 503');
+
+    $res = $b->get('/home/');
+    push @down, $res->code;
+    ok t_cmp($res->code, 503, 'database down: /home/ with a valid session cookie answers 503, not an open door');
+    ok t_cmp((body($res) =~ /Hello,/ ? 'page shown' : 'page withheld'), 'page withheld',
+             '... the guarded page is not shown');
+
+    $res = AccountsTest->browser->get('/home/');
+    push @down, $res->code;
+    ok t_cmp($res->code, 302, 'database down: /home/ without a cookie still redirects to login (no database needed)');
+    ok t_cmp($res->header('Location') // '', qr{/accounts/login/\?next=%2Fhome%2F|/accounts/login/\?next=/home/},
+             '... to the login page');
+
+    # Again: the answer does not depend on which child or pooled
+    # connection a request meets.
+    my @more = map { AccountsTest->browser->get('/accounts/login/')->code } 1 .. 3;
+    ok t_cmp(join(',', @more), '503,503,503', 'database down: three more GET login/ all answer 503');
+    1;
+} or print STDERR "# while the database was down: $@\n";
+
+# ---- it comes back ----------------------------------------------------
+
+ok t_cmp(AccountsTest::pg_start() ? 'started' : 'not started', 'started', 'PostgreSQL started again');
+$pg_down = 0;
+
+$res = AccountsTest->browser->get('/accounts/login/');
+ok t_cmp($res->code, 200, 'the very first request after the restart: login/ answers 200');
+ok t_cmp(body($res), qr/name="csrfmiddlewaretoken"/, '... with the form');
+
+$res = $b->get('/home/');
+ok t_cmp($res->code, 200, '/home/ with the session from before the outage: 200');
+ok t_cmp(body($res), qr/Hello, \Q$user\E!/, '... greets the user');
+ok t_cmp($b->cookie('sessionid') // '', $sid, '... with the same session cookie');
+
+# The next requests all work too, whichever child and pooled connection
+# they meet.
+my (@bad_login, @bad_home);
+for (1 .. 20) {
+    my $code = AccountsTest->browser->get('/accounts/login/')->code;
+    push @bad_login, $code if $code != 200;
+    $code = $b->get('/home/')->code;
+    push @bad_home, $code if $code != 200;
+}
+ok t_cmp(join(',', @bad_login), '', 'twenty more GET login/ after the restart: all 200');
+ok t_cmp(join(',', @bad_home), '', 'twenty more /home/ with the old session: all 200');
+
+# Logging in works again, with the old form's token too.
+my $n = AccountsTest->browser;
+$res = $n->login($user, $pw);
+ok t_cmp($res->code, 303, 'login after the restart: 303');
+$res = $n->get('/home/');
+ok t_cmp($res->code, 200, '... and /home/ for the new session: 200');
+ok t_cmp(body($res), qr/Hello, \Q$user\E!/, '... greets the user');
+$res = $f->post('/accounts/login/', [csrfmiddlewaretoken => $ftok, username => $user, password => $pw]);
+ok t_cmp($res->code, 303, 'the form loaded before the outage logs in after it');
+
+# Nothing was lost.
+($rc, $out, $err) = AccountsTest::ctl('list');
+ok t_cmp($rc, 0, "accountsctl list (stderr: $err)");
+ok t_cmp(scalar(grep { (split /\t/)[0] eq $user || /(^|\t)\Q$user\E(\t|$)/ } split /\n/, $out), 1,
+         "... lists $user");
+my $rows = AccountsTest::sql("SELECT count(*) FROM accounts_session s JOIN accounts_user u ON u.id = s.user_id "
+                             . "WHERE u.username = '$user'");
+ok t_cmp($rows->[0][0], 3, "$user has the three sessions made before and after the outage");
+ok t_cmp(AccountsTest::sql("SELECT count(*) FROM accounts_user WHERE username LIKE 'downreg%'")->[0][0], 0,
+         'the registration during the outage left nothing behind');
+
+# Logging out works again.
+$res = $b->logout;
+ok t_cmp($res->code, 303, 'logout of the old session after the restart: 303');
+ok t_cmp($b->get('/home/')->code, 302, '... and /home/ is closed again');
+
+my $log = substr AccountsTest::error_log(), $log_start;
+ok t_cmp(($log =~ /exit signal/ ? 'crashed' : 'no crash'), 'no crash', 'no httpd child crashed during the outage');
