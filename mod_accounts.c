@@ -8,6 +8,7 @@
  */
 #include "src/mod_accounts.h"
 #include "src/config.h"
+#include "src/authz.h"
 #include "src/db.h"
 #include "src/guard.h"
 #include "src/handler.h"
@@ -27,8 +28,13 @@ static void acc_register_hooks(apr_pool_t *p)
     static const char *const after_dbd[] = {"mod_dbd.c", NULL};
 
     ap_hook_check_config(acc_check_config, NULL, after_dbd, APR_HOOK_MIDDLE);
+    ap_hook_post_read_request(acc_strip_identity_headers, NULL, NULL,
+                              APR_HOOK_REALLY_FIRST);
     ap_hook_check_access(acc_guard_access, NULL, NULL, APR_HOOK_MIDDLE,
                          AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_check_authn(acc_guard_authn, NULL, NULL, APR_HOOK_MIDDLE,
+                        AP_AUTH_INTERNAL_PER_CONF);
+    acc_authz_register(p);
     ap_hook_handler(acc_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }
 

@@ -45,6 +45,13 @@ static const char usage_text[] =
     "  activate NAME                   let NAME log in again\n"
     "  clearsessions [--idle SECONDS]  delete expired sessions\n"
     "  genkey FILE                     write a new secret key file (0600)\n"
+    "  group add GROUP [USER...]       create GROUP, add users to it\n"
+    "  group remove GROUP [USER...]    remove users from GROUP (no USER: "
+    "delete it)\n"
+    "  group list                      groups and their members\n"
+    "  perm grant PERM --user U|--group G   grant a permission\n"
+    "  perm revoke PERM --user U|--group G  revoke it\n"
+    "  perm list                       every grant\n"
     "\n"
     "The connection comes from --db, else ACCOUNTS_DB, else libpq's PG*\n"
     "variables.  ACCOUNTS_PASSWORD_HASH (\"m=19456 t=2 p=1\") sets the\n"
@@ -547,6 +554,162 @@ static int cmd_genkey(ctl_t *c, int argc, const char *const *argv)
     return 0;
 }
 
+static int store_fail(ctl_t *c, const char *what)
+{
+    return fail("cannot %s: %s", what, acc_store_error(c->store, c->pool));
+}
+
+/* NOTFOUND when user is not a user (with the message printed). */
+static int need_user(ctl_t *c, const char *name)
+{
+    acc_user_t *u;
+
+    switch (acc_user_by_name(c->store, c->pool, name, &u)) {
+        case ACC_STORE_OK:
+            return 0;
+        case ACC_STORE_NOTFOUND:
+            return fail("no such user '%s'", name);
+        default:
+            return store_fail(c, "read user");
+    }
+}
+
+static int need_group(ctl_t *c, const char *name)
+{
+    switch (acc_group_exists(c->store, c->pool, name)) {
+        case ACC_STORE_OK:
+            return 0;
+        case ACC_STORE_NOTFOUND:
+            return fail("no such group '%s'", name);
+        default:
+            return store_fail(c, "read group");
+    }
+}
+
+static int cmd_group(ctl_t *c, int argc, const char *const *argv)
+{
+    int i, rc;
+
+    if (argc < 1) {
+        return usage("group needs add, remove or list");
+    }
+    if (strcmp(argv[0], "list") == 0 && argc == 1) {
+        apr_array_header_t *lines;
+        if ((rc = db_open(c)) != 0) {
+            return rc;
+        }
+        if (acc_group_list(c->store, c->pool, &lines) != ACC_STORE_OK) {
+            return store_fail(c, "list groups");
+        }
+        printf("group\tmembers\n");
+        for (i = 0; i < lines->nelts; i++) {
+            printf("%s\n", APR_ARRAY_IDX(lines, i, const char *));
+        }
+        return 0;
+    }
+    if ((strcmp(argv[0], "add") != 0 && strcmp(argv[0], "remove") != 0) ||
+        argc < 2 || argv[1][0] == '\0') {
+        return usage("group add|remove GROUP [USER...] or group list");
+    }
+    if (strlen(argv[1]) > 150) {
+        return fail("group names have at most 150 characters");
+    }
+    if ((rc = db_open(c)) != 0) {
+        return rc;
+    }
+    if (strcmp(argv[0], "add") == 0) {
+        if (acc_group_create(c->store, c->pool, argv[1]) != ACC_STORE_OK) {
+            return store_fail(c, "create group");
+        }
+        for (i = 2; i < argc; i++) {
+            if ((rc = need_user(c, argv[i])) != 0) {
+                return rc;
+            }
+            if (acc_group_member(c->store, c->pool, argv[1], argv[i], 1) !=
+                ACC_STORE_OK) {
+                return store_fail(c, "add to group");
+            }
+        }
+        printf("group '%s': %d user%s added\n", argv[1], argc - 2,
+               argc - 2 == 1 ? "" : "s");
+        return 0;
+    }
+    if ((rc = need_group(c, argv[1])) != 0) {
+        return rc;
+    }
+    if (argc == 2) {
+        if (acc_group_delete(c->store, c->pool, argv[1]) != ACC_STORE_OK) {
+            return store_fail(c, "delete group");
+        }
+        printf("deleted group '%s'\n", argv[1]);
+        return 0;
+    }
+    for (i = 2; i < argc; i++) {
+        if ((rc = need_user(c, argv[i])) != 0) {
+            return rc;
+        }
+        if (acc_group_member(c->store, c->pool, argv[1], argv[i], 0) !=
+            ACC_STORE_OK) {
+            return store_fail(c, "remove from group");
+        }
+    }
+    printf("group '%s': %d user%s removed\n", argv[1], argc - 2,
+           argc - 2 == 1 ? "" : "s");
+    return 0;
+}
+
+static int cmd_perm(ctl_t *c, int argc, const char *const *argv)
+{
+    const char *user = NULL, *group = NULL;
+    int grant, i, rc;
+
+    if (argc == 1 && strcmp(argv[0], "list") == 0) {
+        apr_array_header_t *lines;
+        if ((rc = db_open(c)) != 0) {
+            return rc;
+        }
+        if (acc_perm_list(c->store, c->pool, &lines) != ACC_STORE_OK) {
+            return store_fail(c, "list permissions");
+        }
+        printf("to\tname\tpermission\n");
+        for (i = 0; i < lines->nelts; i++) {
+            printf("%s\n", APR_ARRAY_IDX(lines, i, const char *));
+        }
+        return 0;
+    }
+    if (argc != 4 || (strcmp(argv[0], "grant") != 0 &&
+                      strcmp(argv[0], "revoke") != 0)) {
+        return usage("perm grant|revoke PERM --user NAME|--group NAME, or "
+                     "perm list");
+    }
+    grant = strcmp(argv[0], "grant") == 0;
+    if (strcmp(argv[2], "--user") == 0) {
+        user = argv[3];
+    }
+    else if (strcmp(argv[2], "--group") == 0) {
+        group = argv[3];
+    }
+    else {
+        return usage("perm needs --user NAME or --group NAME");
+    }
+    if (argv[1][0] == '\0' || strlen(argv[1]) > 100) {
+        return fail("permission names have 1 to 100 characters");
+    }
+    if ((rc = db_open(c)) != 0) {
+        return rc;
+    }
+    if ((rc = user ? need_user(c, user) : need_group(c, group)) != 0) {
+        return rc;
+    }
+    if (acc_perm_set(c->store, c->pool, argv[1], user, group, grant) !=
+        ACC_STORE_OK) {
+        return store_fail(c, grant ? "grant" : "revoke");
+    }
+    printf("%s '%s' %s %s '%s'\n", grant ? "granted" : "revoked", argv[1],
+           grant ? "to" : "from", user ? "user" : "group", user ? user : group);
+    return 0;
+}
+
 int main(int argc, const char *const *argv)
 {
     ctl_t c;
@@ -612,6 +775,12 @@ int main(int argc, const char *const *argv)
     }
     else if (strcmp(cmd, "genkey") == 0) {
         rc = cmd_genkey(&c, argc, argv);
+    }
+    else if (strcmp(cmd, "group") == 0) {
+        rc = cmd_group(&c, argc, argv);
+    }
+    else if (strcmp(cmd, "perm") == 0) {
+        rc = cmd_perm(&c, argc, argv);
     }
     else {
         rc = usage(apr_psprintf(c.pool, "unknown command or arguments: '%s'",

@@ -67,6 +67,7 @@ void *acc_create_dir_cfg(apr_pool_t *p, char *dir)
 
     c->base = dir;
     c->login_required = ACC_UNSET;
+    c->forward_headers = ACC_UNSET;
     return c;
 }
 
@@ -77,6 +78,7 @@ void *acc_merge_dir_cfg(apr_pool_t *p, void *basev, void *addv)
 
     PICK(base);
     PICK_INT(login_required);
+    PICK_INT(forward_headers);
     return m;
 }
 
@@ -374,6 +376,12 @@ static const char *set_login_required(cmd_parms *cmd, void *dirv, int on)
     return NULL;
 }
 
+static const char *set_forward_headers(cmd_parms *cmd, void *dirv, int on)
+{
+    ((acc_dir_cfg_t *)dirv)->forward_headers = on;
+    return NULL;
+}
+
 #define OFF(f) (void *)APR_OFFSETOF(acc_srv_cfg_t, f)
 
 const command_rec acc_cmds[] = {
@@ -388,6 +396,10 @@ const command_rec acc_cmds[] = {
     AP_INIT_FLAG("AccountsLoginRequired", set_login_required, NULL,
                  ACCESS_CONF | OR_AUTHCFG,
                  "On: only logged-in users may see this location"),
+    AP_INIT_FLAG("AccountsForwardHeaders", set_forward_headers, NULL,
+                 ACCESS_CONF | OR_AUTHCFG,
+                 "On: X-Remote-User, X-Remote-Email, X-Remote-Groups to "
+                 "backends (and REMOTE_EMAIL, REMOTE_GROUPS to CGI)"),
     AP_INIT_TAKE1("AccountsCookieName", set_cookie_name, NULL, RSRC_CONF,
                   "the session cookie's name (default sessionid)"),
     AP_INIT_TAKE1("AccountsCookieSecure", set_cookie_secure, NULL, RSRC_CONF,

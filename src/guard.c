@@ -139,6 +139,125 @@ static int anonymous(request_rec *r)
     return HTTP_MOVED_TEMPORARILY;
 }
 
+/* The identity headers a client may never send (compared with '_' read
+ * as '-', any case). */
+static const char *const identity_headers[] = {"x-remote-user",
+                                               "x-remote-email",
+                                               "x-remote-groups"};
+
+static int is_identity_header(const char *name)
+{
+    apr_size_t i, j;
+
+    for (i = 0; i < sizeof(identity_headers) / sizeof(identity_headers[0]);
+         i++) {
+        const char *want = identity_headers[i];
+        for (j = 0; want[j]; j++) {
+            char c = apr_tolower(name[j]);
+            if (c == '_') {
+                c = '-';
+            }
+            if (c != want[j]) {
+                break;
+            }
+        }
+        if (want[j] == '\0' && name[j] == '\0') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int strip_one(void *rec, const char *key, const char *value)
+{
+    apr_array_header_t *drop = rec;
+
+    if (is_identity_header(key)) {
+        APR_ARRAY_PUSH(drop, const char *) = key;
+    }
+    return 1;
+}
+
+int acc_strip_identity_headers(request_rec *r)
+{
+    apr_array_header_t *drop = apr_array_make(r->pool, 2,
+                                              sizeof(const char *));
+    int i;
+
+    apr_table_do(strip_one, drop, r->headers_in, NULL);
+    for (i = 0; i < drop->nelts; i++) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      ACC_LOGNO(0080) "dropped a client-sent %s header",
+                      ap_escape_logitem(r->pool,
+                                        APR_ARRAY_IDX(drop, i, const char *)));
+        apr_table_unset(r->headers_in, APR_ARRAY_IDX(drop, i, const char *));
+    }
+    return DECLINED;
+}
+
+/* Who the session is, for httpd, the log and what is behind. */
+static void identify(request_rec *r, acc_session_t *s)
+{
+    acc_dir_cfg_t *d = acc_dir(r);
+
+    r->user = apr_pstrdup(r->pool, s->user->username);
+    r->ap_auth_type = ACC_AUTH_TYPE;
+    /* No shared cache may keep one user's page for another. */
+    if (!apr_table_get(r->notes, "mod_accounts:private")) {
+        apr_table_setn(r->notes, "mod_accounts:private", "1");
+        apr_table_mergen(r->err_headers_out, "Cache-Control", "private");
+        apr_table_mergen(r->err_headers_out, "Vary", "Cookie");
+    }
+    if (d && d->forward_headers == 1) {
+        const char *groups = "";
+        int i;
+        for (i = 0; i < s->groups->nelts; i++) {
+            groups = apr_pstrcat(r->pool, groups, i ? "," : "",
+                                 APR_ARRAY_IDX(s->groups, i, const char *),
+                                 NULL);
+        }
+        apr_table_setn(r->headers_in, "X-Remote-User", r->user);
+        apr_table_setn(r->headers_in, "X-Remote-Email", s->user->email);
+        apr_table_setn(r->headers_in, "X-Remote-Groups", groups);
+        apr_table_setn(r->subprocess_env, "REMOTE_EMAIL", s->user->email);
+        apr_table_setn(r->subprocess_env, "REMOTE_GROUPS", groups);
+    }
+}
+
+/* 503 from the access or authn phase. */
+static int unavailable(request_rec *r)
+{
+    if (acc_wants_json(r)) {
+        return answer(r, HTTP_SERVICE_UNAVAILABLE, "application/json",
+                      "{\"error\": \"service unavailable\"}\n");
+    }
+    apr_table_setn(r->err_headers_out, "Retry-After", "5");
+    return answer(r, HTTP_SERVICE_UNAVAILABLE, "text/html; charset=utf-8",
+                  "<!DOCTYPE html>\n<html><head><title>503 Service "
+                  "Unavailable</title></head><body><h1>Service "
+                  "Unavailable</h1><p>Logins cannot be checked right "
+                  "now. Please try again in a moment.</p></body>"
+                  "</html>\n");
+}
+
+int acc_guard_authn(request_rec *r)
+{
+    const char *type = ap_auth_type(r);
+    acc_session_t *s = NULL;
+
+    if (type == NULL || strcasecmp(type, ACC_AUTH_TYPE) != 0) {
+        return DECLINED;
+    }
+    if (acc_session_current(r, &s) != OK) {
+        return unavailable(r);
+    }
+    if (s == NULL) {
+        return anonymous(r);
+    }
+    identify(r, s);
+    return OK;
+}
+
 int acc_guard_access(request_rec *r)
 {
     acc_dir_cfg_t *d = acc_dir(r);
@@ -148,25 +267,11 @@ int acc_guard_access(request_rec *r)
         return DECLINED;
     }
     if (acc_session_current(r, &s) != OK) {
-        if (acc_wants_json(r)) {
-            return answer(r, HTTP_SERVICE_UNAVAILABLE, "application/json",
-                          "{\"error\": \"service unavailable\"}\n");
-        }
-        apr_table_setn(r->err_headers_out, "Retry-After", "5");
-        return answer(r, HTTP_SERVICE_UNAVAILABLE, "text/html; charset=utf-8",
-                      "<!DOCTYPE html>\n<html><head><title>503 Service "
-                      "Unavailable</title></head><body><h1>Service "
-                      "Unavailable</h1><p>Logins cannot be checked right "
-                      "now. Please try again in a moment.</p></body>"
-                      "</html>\n");
+        return unavailable(r);
     }
     if (s == NULL) {
         return anonymous(r);
     }
-    r->user = apr_pstrdup(r->pool, s->user->username);
-    r->ap_auth_type = ACC_AUTH_TYPE;
-    /* No shared cache may keep one user's page for another. */
-    apr_table_mergen(r->err_headers_out, "Cache-Control", "private");
-    apr_table_mergen(r->err_headers_out, "Vary", "Cookie");
+    identify(r, s);
     return DECLINED;
 }

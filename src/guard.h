@@ -1,5 +1,6 @@
 /*
- * src/guard.h -- the access hook: AccountsLoginRequired.
+ * src/guard.h -- the guard: AccountsLoginRequired, AuthType Accounts, the
+ * identity handed to what is behind.
  */
 #ifndef ACC_GUARD_H
 #define ACC_GUARD_H
@@ -12,6 +13,16 @@
  * an anonymous XHR/API request gets 401 with a small JSON body; a database
  * that cannot be asked gets 503 (never an open door). */
 int acc_guard_access(request_rec *r);
+
+/* check_authn hook for `AuthType Accounts`: a live session is the
+ * authenticated user (then httpd's Require lines decide), else the same
+ * answers as the access hook. */
+int acc_guard_authn(request_rec *r);
+
+/* post_read_request hook: remove X-Remote-User, X-Remote-Email and
+ * X-Remote-Groups (any case, '-' or '_') from every request, so a client
+ * can never forge what AccountsForwardHeaders sends. */
+int acc_strip_identity_headers(request_rec *r);
 
 /* 1 when the request is from a script (X-Requested-With: XMLHttpRequest,
  * Sec-Fetch-Mode: cors, or an Accept that prefers JSON to HTML). */

@@ -275,7 +275,9 @@ int acc_render(request_rec *r, const char *name, acc_tval_t *ctx, int status)
     return OK;
 }
 
-int acc_render_error(request_rec *r, int status, const char *message)
+/* The context and template name of an error page. */
+static const char *error_page(request_rec *r, int status, const char *message,
+                              acc_tval_t **ctxp)
 {
     acc_srv_cfg_t *cfg = acc_srv(r->server);
     acc_tval_t *ctx = acc_render_context(r);
@@ -290,10 +292,36 @@ int acc_render_error(request_rec *r, int status, const char *message)
     acc_tval_setstr(ctx, "message", message);
     /* Error pages never set a CSRF cookie. */
     acc_tval_setstr(ctx, "csrf_token", "");
+    *ctxp = ctx;
+    return name;
+}
+
+int acc_render_error(request_rec *r, int status, const char *message)
+{
+    acc_tval_t *ctx;
+    const char *name = error_page(r, status, message, &ctx);
+
     if (status == HTTP_SERVICE_UNAVAILABLE) {
         apr_table_setn(r->err_headers_out, "Retry-After", "5");
     }
     return acc_render(r, name, ctx, status);
+}
+
+void acc_render_error_later(request_rec *r, int status, const char *message)
+{
+    acc_srv_cfg_t *cfg = acc_srv(r->server);
+    acc_tval_t *ctx;
+    const char *name = error_page(r, status, message, &ctx);
+    const char *out;
+
+    if (acc_tpl_render(cfg->templates, name, ctx, r->pool, &out, NULL) !=
+        APR_SUCCESS) {
+        return;
+    }
+    /* httpd sends custom text as text/html; without a charset parameter
+     * the page's own <meta charset="utf-8"> is what browsers use. */
+    apr_table_setn(r->subprocess_env, "suppress-error-charset", "1");
+    ap_custom_response(r, status, out);
 }
 
 int acc_render_static(request_rec *r, const char *name)

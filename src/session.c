@@ -89,6 +89,28 @@ void acc_set_cookie(request_rec *r, const char *name, const char *value,
                                NULL));
 }
 
+/* Split an ACC_LIST_SEP-separated list (empty: no names). */
+static apr_array_header_t *split_list(apr_pool_t *p, const char *s)
+{
+    apr_array_header_t *a = apr_array_make(p, 4, sizeof(const char *));
+    const char *start = s;
+
+    if (s == NULL || *s == '\0') {
+        return a;
+    }
+    for (;; s++) {
+        if (*s == ACC_LIST_SEP || *s == '\0') {
+            APR_ARRAY_PUSH(a, const char *) =
+                apr_pstrndup(p, start, (apr_size_t)(s - start));
+            if (*s == '\0') {
+                break;
+            }
+            start = s + 1;
+        }
+    }
+    return a;
+}
+
 /* The token from the request's cookie, if it is well-formed. */
 static const char *token_of(request_rec *r)
 {
@@ -150,6 +172,8 @@ int acc_session_current(request_rec *r, acc_session_t **out)
     rs->sess->user = apr_pmemdup(r->pool, &row->user, sizeof(row->user));
     rs->sess->token_hash = hash;
     rs->sess->expires = row->expires;
+    rs->sess->groups = split_list(r->pool, row->groups);
+    rs->sess->perms = split_list(r->pool, row->perms);
     rs->resolved = 1;
     /* last_seen: the statement itself writes at most once a minute. */
     if (cfg->idle_timeout > 0 &&
@@ -221,6 +245,8 @@ int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u)
     rs->sess->user = u;
     rs->sess->token_hash = hash;
     rs->sess->expires = apr_time_now() + apr_time_from_sec(cfg->max_age);
+    rs->sess->groups = apr_array_make(r->pool, 1, sizeof(const char *));
+    rs->sess->perms = apr_array_make(r->pool, 1, sizeof(const char *));
     rs->resolved = 1;
     return OK;
 }

@@ -18,6 +18,8 @@ typedef struct {
     acc_user_t *user;
     const char *token_hash; /* hex SHA-256 of the cookie's token */
     apr_time_t expires;
+    apr_array_header_t *groups; /* group names (const char *) */
+    apr_array_header_t *perms;  /* permission codenames (const char *) */
 } acc_session_t;
 
 /* Resolve the request's session from its cookie, once per request (sub-

@@ -57,6 +57,34 @@ static const char *const migrations[] = {
     ");"
     "CREATE INDEX accounts_user_groups_group_id"
     "  ON accounts_user_groups (group_id);",
+
+    /* 2: permissions, granted to users directly or through groups
+     * (Django's has_perm). */
+    "CREATE TABLE accounts_permission ("
+    "  id bigserial PRIMARY KEY,"
+    "  codename varchar(100) NOT NULL UNIQUE,"
+    "  name varchar(255) NOT NULL DEFAULT ''"
+    ");"
+    "CREATE TABLE accounts_group_permissions ("
+    "  id bigserial PRIMARY KEY,"
+    "  group_id bigint NOT NULL REFERENCES accounts_group(id)"
+    "    ON DELETE CASCADE,"
+    "  permission_id bigint NOT NULL REFERENCES accounts_permission(id)"
+    "    ON DELETE CASCADE,"
+    "  UNIQUE (group_id, permission_id)"
+    ");"
+    "CREATE TABLE accounts_user_permissions ("
+    "  id bigserial PRIMARY KEY,"
+    "  user_id bigint NOT NULL REFERENCES accounts_user(id)"
+    "    ON DELETE CASCADE,"
+    "  permission_id bigint NOT NULL REFERENCES accounts_permission(id)"
+    "    ON DELETE CASCADE,"
+    "  UNIQUE (user_id, permission_id)"
+    ");"
+    "CREATE INDEX accounts_group_permissions_permission_id"
+    "  ON accounts_group_permissions (permission_id);"
+    "CREATE INDEX accounts_user_permissions_permission_id"
+    "  ON accounts_user_permissions (permission_id);",
 };
 
 /* Any constant that marks mod_accounts' migration lock. */
@@ -84,6 +112,19 @@ enum {
     S_SESSION_DELETE,
     S_SESSION_DELETE_USER,
     S_SESSION_CLEAR,
+    S_SESSION_HASHES_OF_USER,
+    S_GROUP_GET,
+    S_GROUP_CREATE,
+    S_GROUP_DELETE,
+    S_GROUP_ADD_USER,
+    S_GROUP_REMOVE_USER,
+    S_GROUP_LIST,
+    S_PERM_CREATE,
+    S_PERM_GRANT_USER,
+    S_PERM_GRANT_GROUP,
+    S_PERM_REVOKE_USER,
+    S_PERM_REVOKE_GROUP,
+    S_PERM_LIST,
     S_COUNT
 };
 
@@ -127,7 +168,18 @@ static const struct {
          " coalesce(extract(epoch from u.last_login)::bigint, 0),"
          " extract(epoch from s.created)::bigint,"
          " extract(epoch from s.last_seen)::bigint,"
-         " extract(epoch from s.expires)::bigint"
+         " extract(epoch from s.expires)::bigint,"
+         /* The user's groups and permissions, read once per session
+          * validation (not once per Require line); \x1f separates. */
+         " coalesce((SELECT string_agg(g.name, E'\\x1f' ORDER BY g.name)"
+         " FROM accounts_user_groups ug JOIN accounts_group g"
+         " ON g.id = ug.group_id WHERE ug.user_id = u.id), ''),"
+         " coalesce((SELECT string_agg(p.codename, E'\\x1f'"
+         " ORDER BY p.codename) FROM accounts_permission p WHERE p.id IN"
+         " (SELECT permission_id FROM accounts_user_permissions"
+         " WHERE user_id = u.id UNION SELECT gp.permission_id"
+         " FROM accounts_group_permissions gp JOIN accounts_user_groups ug"
+         " ON ug.group_id = gp.group_id WHERE ug.user_id = u.id)), '')"
          " FROM accounts_session s JOIN accounts_user u ON u.id = s.user_id"
          " WHERE s.token_hash = %s AND s.expires > now() AND u.is_active"
          " AND (%s::bigint = 0 OR s.last_seen > now() -"
@@ -145,6 +197,55 @@ static const struct {
                          "DELETE FROM accounts_session WHERE expires <= now()"
                          " OR (%s::bigint > 0 AND last_seen <= now() -"
                          " make_interval(secs => %s::bigint))"},
+};
+
+#define USER_ID "(SELECT id FROM accounts_user WHERE username = %s)"
+#define GROUP_ID "(SELECT id FROM accounts_group WHERE name = %s)"
+#define PERM_ID "(SELECT id FROM accounts_permission WHERE codename = %s)"
+
+static const struct {
+    const char *label;
+    const char *sql;
+} stmts2[S_COUNT - S_SESSION_HASHES_OF_USER] = {
+    {"accounts_session_hashesofuser",
+     "SELECT token_hash FROM accounts_session WHERE user_id = %s::bigint"},
+    {"accounts_group_get", "SELECT id FROM accounts_group WHERE name = %s"},
+    {"accounts_group_insert",
+     "INSERT INTO accounts_group (name) VALUES (%s) ON CONFLICT DO NOTHING"},
+    {"accounts_group_delete", "DELETE FROM accounts_group WHERE name = %s"},
+    {"accounts_user_groups_insert",
+     "INSERT INTO accounts_user_groups (user_id, group_id) VALUES (" USER_ID
+     ", " GROUP_ID ") ON CONFLICT DO NOTHING"},
+    {"accounts_user_groups_delete",
+     "DELETE FROM accounts_user_groups WHERE user_id = " USER_ID
+     " AND group_id = " GROUP_ID},
+    {"accounts_group_list",
+     "SELECT g.name, coalesce(string_agg(u.username, ',' ORDER BY"
+     " u.username), '') FROM accounts_group g LEFT JOIN accounts_user_groups"
+     " ug ON ug.group_id = g.id LEFT JOIN accounts_user u ON u.id ="
+     " ug.user_id GROUP BY g.name ORDER BY g.name"},
+    {"accounts_permission_insert",
+     "INSERT INTO accounts_permission (codename) VALUES (%s)"
+     " ON CONFLICT DO NOTHING"},
+    {"accounts_user_permissions_insert",
+     "INSERT INTO accounts_user_permissions (user_id, permission_id) VALUES"
+     " (" USER_ID ", " PERM_ID ") ON CONFLICT DO NOTHING"},
+    {"accounts_group_permissions_insert",
+     "INSERT INTO accounts_group_permissions (group_id, permission_id)"
+     " VALUES (" GROUP_ID ", " PERM_ID ") ON CONFLICT DO NOTHING"},
+    {"accounts_user_permissions_delete",
+     "DELETE FROM accounts_user_permissions WHERE user_id = " USER_ID
+     " AND permission_id = " PERM_ID},
+    {"accounts_group_permissions_delete",
+     "DELETE FROM accounts_group_permissions WHERE group_id = " GROUP_ID
+     " AND permission_id = " PERM_ID},
+    {"accounts_permission_list",
+     "SELECT 'user', u.username, p.codename FROM accounts_user_permissions x"
+     " JOIN accounts_user u ON u.id = x.user_id JOIN accounts_permission p"
+     " ON p.id = x.permission_id UNION ALL SELECT 'group', g.name,"
+     " p.codename FROM accounts_group_permissions x JOIN accounts_group g"
+     " ON g.id = x.group_id JOIN accounts_permission p ON p.id ="
+     " x.permission_id ORDER BY 1, 2, 3"},
 };
 
 struct acc_store {
@@ -238,6 +339,36 @@ static acc_store_rc_t exec(acc_store_t *st, apr_pool_t *p, int which,
         *nrows = n;
     }
     return rv == 0 ? ACC_STORE_OK : ACC_STORE_ERROR;
+}
+
+/* Every row of a SELECT, its first ncols columns joined with tabs
+ * (const char *, in p). */
+static acc_store_rc_t rows(acc_store_t *st, apr_pool_t *p, int which,
+                           int nargs, const char **args, int ncols,
+                           apr_array_header_t **out)
+{
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    int i, j, n;
+
+    if (sel(st, p, which, &res, nargs, args) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    n = apr_dbd_num_tuples(st->driver, res);
+    *out = apr_array_make(p, n > 0 ? n : 1, sizeof(const char *));
+    for (i = 1; i <= n; i++) {
+        const char *line = NULL;
+        if (apr_dbd_get_row(st->driver, p, res, &row, i) != 0) {
+            break;
+        }
+        for (j = 0; j < ncols; j++) {
+            const char *v = apr_dbd_get_entry(st->driver, row, j);
+            line = line ? apr_pstrcat(p, line, "\t", v ? v : "", NULL)
+                        : apr_pstrdup(p, v ? v : "");
+        }
+        APR_ARRAY_PUSH(*out, const char *) = line;
+    }
+    return ACC_STORE_OK;
 }
 
 /* The first row of a whole result, or NULL. */
@@ -374,10 +505,15 @@ acc_store_rc_t acc_store_open(apr_pool_t *p, const apr_dbd_driver_t *driver,
     st->driver = driver;
     st->handle = handle;
     for (i = 0; i < S_COUNT; i++) {
-        rv = apr_dbd_prepare(driver, p, handle, stmts[i].sql, stmts[i].label,
-                             &st->stmt[i]);
+        const char *label = i < S_SESSION_HASHES_OF_USER
+                                ? stmts[i].label
+                                : stmts2[i - S_SESSION_HASHES_OF_USER].label;
+        const char *sql = i < S_SESSION_HASHES_OF_USER
+                              ? stmts[i].sql
+                              : stmts2[i - S_SESSION_HASHES_OF_USER].sql;
+        rv = apr_dbd_prepare(driver, p, handle, sql, label, &st->stmt[i]);
         if (rv != 0) {
-            *err = apr_psprintf(p, "cannot prepare %s: %s", stmts[i].label,
+            *err = apr_psprintf(p, "cannot prepare %s: %s", label,
                                 dberr(p, driver, handle, rv));
             return ACC_STORE_ERROR;
         }
@@ -554,6 +690,8 @@ acc_store_rc_t acc_session_get(acc_store_t *st, apr_pool_t *p,
         to_i64(apr_dbd_get_entry(st->driver, row, 12)));
     s->expires = apr_time_from_sec(to_i64(apr_dbd_get_entry(st->driver, row,
                                                             13)));
+    s->groups = col(st->driver, row, 14, p);
+    s->perms = col(st->driver, row, 15, p);
     *out = s;
     return ACC_STORE_OK;
 }
@@ -589,4 +727,87 @@ acc_store_rc_t acc_session_clear_expired(acc_store_t *st, apr_pool_t *p,
     const char *args[2] = {i, i};
 
     return exec(st, p, S_SESSION_CLEAR, count, 2, args);
+}
+
+acc_store_rc_t acc_session_hashes_of_user(acc_store_t *st, apr_pool_t *p,
+                                          apr_int64_t user_id,
+                                          apr_array_header_t **hashes)
+{
+    const char *args[1] = {apr_off_t_toa(p, user_id)};
+
+    return rows(st, p, S_SESSION_HASHES_OF_USER, 1, args, 1, hashes);
+}
+
+/* ---- groups and permissions ---- */
+
+acc_store_rc_t acc_group_exists(acc_store_t *st, apr_pool_t *p,
+                                const char *name)
+{
+    apr_dbd_results_t *res;
+    const char *args[1] = {name};
+
+    if (sel(st, p, S_GROUP_GET, &res, 1, args) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    return first_row(st, p, res) ? ACC_STORE_OK : ACC_STORE_NOTFOUND;
+}
+
+acc_store_rc_t acc_group_create(acc_store_t *st, apr_pool_t *p,
+                                const char *name)
+{
+    const char *args[1] = {name};
+
+    return exec(st, p, S_GROUP_CREATE, NULL, 1, args);
+}
+
+acc_store_rc_t acc_group_delete(acc_store_t *st, apr_pool_t *p,
+                                const char *name)
+{
+    const char *args[1] = {name};
+    int n = 0;
+
+    if (exec(st, p, S_GROUP_DELETE, &n, 1, args) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    return n ? ACC_STORE_OK : ACC_STORE_NOTFOUND;
+}
+
+acc_store_rc_t acc_group_member(acc_store_t *st, apr_pool_t *p,
+                                const char *group, const char *user, int add)
+{
+    const char *args[2] = {user, group};
+
+    return exec(st, p, add ? S_GROUP_ADD_USER : S_GROUP_REMOVE_USER, NULL, 2,
+                args);
+}
+
+acc_store_rc_t acc_group_list(acc_store_t *st, apr_pool_t *p,
+                              apr_array_header_t **lines)
+{
+    return rows(st, p, S_GROUP_LIST, 0, NULL, 2, lines);
+}
+
+acc_store_rc_t acc_perm_set(acc_store_t *st, apr_pool_t *p, const char *perm,
+                            const char *user, const char *group, int grant)
+{
+    const char *args[2] = {user ? user : group, perm};
+    int which;
+
+    if (grant) {
+        const char *a1[1] = {perm};
+        if (exec(st, p, S_PERM_CREATE, NULL, 1, a1) != ACC_STORE_OK) {
+            return ACC_STORE_ERROR;
+        }
+        which = user ? S_PERM_GRANT_USER : S_PERM_GRANT_GROUP;
+    }
+    else {
+        which = user ? S_PERM_REVOKE_USER : S_PERM_REVOKE_GROUP;
+    }
+    return exec(st, p, which, NULL, 2, args);
+}
+
+acc_store_rc_t acc_perm_list(acc_store_t *st, apr_pool_t *p,
+                             apr_array_header_t **lines)
+{
+    return rows(st, p, S_PERM_LIST, 0, NULL, 3, lines);
 }

@@ -18,7 +18,7 @@
 
 /* The schema version this build needs; `accountsctl migrate` brings a
  * database up to it. */
-#define ACC_SCHEMA_VERSION 1
+#define ACC_SCHEMA_VERSION 2
 
 typedef enum {
     ACC_STORE_OK = 0,
@@ -49,7 +49,14 @@ typedef struct {
     apr_time_t created;
     apr_time_t last_seen;
     apr_time_t expires;
+    const char *groups; /* group names, separated by ACC_LIST_SEP */
+    const char *perms;  /* permission codenames (direct and through
+                           groups), separated by ACC_LIST_SEP */
 } acc_session_row_t;
+
+/* Separates the names in acc_session_row_t's lists (no name holds it). */
+#define ACC_LIST_SEP '\x1f'
+
 
 /* The schema version of the database on (driver, handle): 0 when
  * mod_accounts' tables are not there at all.  Returns ACC_STORE_OK or
@@ -147,5 +154,42 @@ acc_store_rc_t acc_session_delete_user(acc_store_t *st, apr_pool_t *p,
  * idle seconds); *count gets how many. */
 acc_store_rc_t acc_session_clear_expired(acc_store_t *st, apr_pool_t *p,
                                          apr_int64_t idle, int *count);
+
+/* The token hashes of every session of a user (const char *, in p), so
+ * a cache in front of the store can forget them. */
+acc_store_rc_t acc_session_hashes_of_user(acc_store_t *st, apr_pool_t *p,
+                                          apr_int64_t user_id,
+                                          apr_array_header_t **hashes);
+
+/* ---- groups and permissions (accountsctl) ---- */
+
+/* OK when a group called name exists, else NOTFOUND. */
+acc_store_rc_t acc_group_exists(acc_store_t *st, apr_pool_t *p,
+                                const char *name);
+
+/* Create a group (nothing when it exists). */
+acc_store_rc_t acc_group_create(acc_store_t *st, apr_pool_t *p,
+                                const char *name);
+
+/* Delete a group and its memberships; NOTFOUND when there is none. */
+acc_store_rc_t acc_group_delete(acc_store_t *st, apr_pool_t *p,
+                                const char *name);
+
+/* Add (add=1) or remove user from group; both must exist. */
+acc_store_rc_t acc_group_member(acc_store_t *st, apr_pool_t *p,
+                                const char *group, const char *user, int add);
+
+/* "name<TAB>member,member,..." per group, by name (in p). */
+acc_store_rc_t acc_group_list(acc_store_t *st, apr_pool_t *p,
+                              apr_array_header_t **lines);
+
+/* Grant (creating the permission) or revoke perm for a user or a group
+ * (exactly one of user and group is given). */
+acc_store_rc_t acc_perm_set(acc_store_t *st, apr_pool_t *p, const char *perm,
+                            const char *user, const char *group, int grant);
+
+/* "user|group<TAB>name<TAB>codename" per grant (in p). */
+acc_store_rc_t acc_perm_list(acc_store_t *st, apr_pool_t *p,
+                             apr_array_header_t **lines);
 
 #endif /* ACC_STORE_H */

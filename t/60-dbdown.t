@@ -12,7 +12,7 @@ use lib "$FindBin::Bin/lib";
 use AccountsTest;
 use POSIX ();
 
-plan tests => 38;
+plan tests => 45;
 
 my $pg_down = 0;
 # Whatever happens below, the database comes back for whoever runs next.
@@ -153,6 +153,55 @@ ok t_cmp(AccountsTest::sql("SELECT count(*) FROM accounts_user WHERE username LI
 $res = $b->logout;
 ok t_cmp($res->code, 303, 'logout of the old session after the restart: 303');
 ok t_cmp($b->get('/home/')->code, 302, '... and /home/ is closed again');
+
+# ---- a restart while idle ----------------------------------------------
+# The database restarts while nobody asks: every pooled connection is
+# stale and nothing has noticed.  The next requests that need the
+# database must still work.
+
+my $lb = AccountsTest->browser;
+$res = $lb->login($user, $pw);
+ok t_cmp($res->code, 303, 'a second session before the idle restart');
+my @kids2;
+for (1 .. 12) {
+    my $pid = fork;
+    die "fork: $!" unless defined $pid;
+    if ($pid == 0) {
+        my $w = AccountsTest->browser;
+        $w->set_cookie(sessionid => $lb->cookie('sessionid'));
+        $w->get('/home/') for 1 .. 10;
+        POSIX::_exit(0);
+    }
+    push @kids2, $pid;
+}
+waitpid $_, 0 for @kids2;
+my $pooled = AccountsTest::sql("SELECT count(*) FROM pg_stat_activity WHERE usename = 'accounts' "
+                               . "AND datname = '$ENV{ACC_PGDATABASE}'")->[0][0];
+ok t_cmp(($pooled >= 1 ? 'pooled' : 'none'), 'pooled', "httpd holds pooled connections ($pooled)");
+
+$pg_down = 1;
+my $cycled = AccountsTest::pg_stop() && AccountsTest::pg_start();
+$pg_down = 0 if $cycled;
+ok t_cmp(($cycled ? 'restarted' : 'failed'), 'restarted', 'PostgreSQL stopped and started with no request between');
+
+$res = $lb->get('/home/');
+ok t_cmp($res->code, 200, 'the first request after an idle restart that needs the database (/home/ with a session): 200');
+# However the first one went, the module must recover by itself.
+my $recovered = 0;
+for (1 .. 40) {
+    if ($lb->get('/home/')->code == 200) { $recovered = 1; last }
+    select undef, undef, undef, 0.25;
+}
+ok t_cmp(($recovered ? 'recovered' : 'still failing after 10 s'), 'recovered',
+         'after an idle restart /home/ with a session recovers by itself within 10 s');
+my @bad_idle;
+for (1 .. 20) {
+    my $code = $lb->get('/home/')->code;
+    push @bad_idle, $code if $code != 200;
+}
+ok t_cmp(join(',', @bad_idle), '', 'twenty more /home/ after the idle restart: all 200');
+$res = AccountsTest->browser->login($user, $pw);
+ok t_cmp($res->code, 303, 'login after the idle restart: 303');
 
 my $log = substr AccountsTest::error_log(), $log_start;
 ok t_cmp(($log =~ /exit signal/ ? 'crashed' : 'no crash'), 'no crash', 'no httpd child crashed during the outage');

@@ -1,0 +1,144 @@
+/*
+ * src/authz.c -- httpd authorization providers: Require account-group,
+ * account-perm, account-staff, account-superuser.
+ *
+ * They read the groups and permissions the session lookup already loaded
+ * (once per request, however many Require lines there are).  As Django's
+ * has_perm: an active superuser has every permission; `account-perm A B`
+ * needs all of them (has_perms), `account-group A B` any of them.  A
+ * logged-in user refused here gets our 403 page, never a redirect back to
+ * the login page.
+ */
+#include "authz.h"
+#include "render.h"
+#include "session.h"
+
+#include <mod_auth.h>
+#include <apr_strings.h>
+
+#include <string.h>
+
+typedef enum { REQ_GROUP, REQ_PERM, REQ_STAFF, REQ_SUPERUSER } req_kind_t;
+
+static int has(const apr_array_header_t *names, const char *want)
+{
+    int i;
+
+    for (i = 0; i < names->nelts; i++) {
+        if (strcmp(APR_ARRAY_IDX(names, i, const char *), want) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static authz_status check(request_rec *r, const char *line, req_kind_t kind)
+{
+    acc_session_t *s = NULL;
+    const char *word;
+    int ok = 0;
+
+    if (r->user == NULL) {
+        return AUTHZ_DENIED_NO_USER;
+    }
+    if (acc_session_current(r, &s) != OK) {
+        return AUTHZ_GENERAL_ERROR;
+    }
+    if (s == NULL) {
+        /* Someone else authenticated this request: not our user. */
+        return AUTHZ_DENIED;
+    }
+    switch (kind) {
+        case REQ_STAFF:
+            ok = s->user->is_staff;
+            break;
+        case REQ_SUPERUSER:
+            ok = s->user->is_superuser;
+            break;
+        case REQ_GROUP:
+            while (!ok && *(word = ap_getword_conf(r->pool, &line))) {
+                ok = has(s->groups, word);
+            }
+            break;
+        case REQ_PERM:
+            ok = 1;
+            while (*(word = ap_getword_conf(r->pool, &line))) {
+                if (!s->user->is_superuser && !has(s->perms, word)) {
+                    ok = 0;
+                    break;
+                }
+            }
+            break;
+    }
+    if (ok) {
+        return AUTHZ_GRANTED;
+    }
+    acc_render_error_later(r, HTTP_FORBIDDEN,
+                           "Your account is not allowed to see this page.");
+    return AUTHZ_DENIED;
+}
+
+static authz_status group_check(request_rec *r, const char *line,
+                                const void *parsed)
+{
+    return check(r, line, REQ_GROUP);
+}
+
+static authz_status perm_check(request_rec *r, const char *line,
+                               const void *parsed)
+{
+    return check(r, line, REQ_PERM);
+}
+
+static authz_status staff_check(request_rec *r, const char *line,
+                                const void *parsed)
+{
+    return check(r, line, REQ_STAFF);
+}
+
+static authz_status superuser_check(request_rec *r, const char *line,
+                                    const void *parsed)
+{
+    return check(r, line, REQ_SUPERUSER);
+}
+
+static const char *need_names(cmd_parms *cmd, const char *line,
+                              const void **parsed)
+{
+    if (line == NULL || *line == '\0') {
+        return "Require account-group and account-perm need at least one "
+               "name";
+    }
+    return NULL;
+}
+
+static const char *no_args(cmd_parms *cmd, const char *line,
+                           const void **parsed)
+{
+    if (line && *line) {
+        return "Require account-staff and account-superuser take no "
+               "arguments";
+    }
+    return NULL;
+}
+
+static const authz_provider group_provider = {group_check, need_names};
+static const authz_provider perm_provider = {perm_check, need_names};
+static const authz_provider staff_provider = {staff_check, no_args};
+static const authz_provider superuser_provider = {superuser_check, no_args};
+
+void acc_authz_register(apr_pool_t *p)
+{
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "account-group",
+                              AUTHZ_PROVIDER_VERSION, &group_provider,
+                              AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "account-perm",
+                              AUTHZ_PROVIDER_VERSION, &perm_provider,
+                              AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "account-staff",
+                              AUTHZ_PROVIDER_VERSION, &staff_provider,
+                              AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "account-superuser",
+                              AUTHZ_PROVIDER_VERSION, &superuser_provider,
+                              AP_AUTH_INTERNAL_PER_CONF);
+}
