@@ -34,6 +34,9 @@ static void acc_register_hooks(apr_pool_t *p)
                          AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_check_authn(acc_guard_authn, NULL, NULL, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_note_auth_failure(acc_guard_note_failure, NULL, NULL,
+                              APR_HOOK_MIDDLE);
+    ap_hook_insert_error_filter(acc_guard_error, NULL, NULL, APR_HOOK_MIDDLE);
     acc_authz_register(p);
     ap_hook_handler(acc_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }

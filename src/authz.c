@@ -73,7 +73,7 @@ static authz_status check(request_rec *r, const char *line, req_kind_t kind)
     if (ok) {
         return AUTHZ_GRANTED;
     }
-    acc_render_error_later(r, HTTP_FORBIDDEN,
+    acc_render_error_later(r, HTTP_FORBIDDEN, HTTP_FORBIDDEN,
                            "Your account is not allowed to see this page.");
     return AUTHZ_DENIED;
 }

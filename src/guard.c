@@ -275,3 +275,29 @@ int acc_guard_access(request_rec *r)
     identify(r, s);
     return DECLINED;
 }
+
+void acc_guard_error(request_rec *r)
+{
+    const char *type = ap_auth_type(r);
+
+    /* httpd's authorization answers 401 when a user it knows fails a
+     * Require (unless AuthzSendForbiddenOnFailure is On), inviting a new
+     * login.  For our logged-in users that would be a loop: say 403, with
+     * our page. */
+    if (r->status != HTTP_UNAUTHORIZED || r->user == NULL || type == NULL ||
+        strcasecmp(type, ACC_AUTH_TYPE) != 0 || acc_session_peek(r) == NULL) {
+        return;
+    }
+    r->status = HTTP_FORBIDDEN;
+    r->status_line = ap_get_status_line(HTTP_FORBIDDEN);
+    apr_table_unset(r->err_headers_out, "WWW-Authenticate");
+    acc_render_error_later(r, HTTP_UNAUTHORIZED, HTTP_FORBIDDEN,
+                           "Your account is not allowed to see this page.");
+}
+
+int acc_guard_note_failure(request_rec *r, const char *type)
+{
+    /* Nothing to add (no WWW-Authenticate challenge for a login form),
+     * but the failure is ours to note. */
+    return strcasecmp(type, ACC_AUTH_TYPE) == 0 ? OK : DECLINED;
+}

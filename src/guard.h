@@ -24,6 +24,13 @@ int acc_guard_authn(request_rec *r);
  * can never forge what AccountsForwardHeaders sends. */
 int acc_strip_identity_headers(request_rec *r);
 
+/* insert_error_filter hook: a logged-in user refused by httpd's Require
+ * lines under AuthType Accounts gets 403 and our page, not 401. */
+void acc_guard_error(request_rec *r);
+
+/* note_auth_failure hook for AuthType Accounts. */
+int acc_guard_note_failure(request_rec *r, const char *type);
+
 /* 1 when the request is from a script (X-Requested-With: XMLHttpRequest,
  * Sec-Fetch-Mode: cors, or an Accept that prefers JSON to HTML). */
 int acc_wants_json(request_rec *r);

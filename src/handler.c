@@ -164,7 +164,7 @@ int acc_handler(request_rec *r)
     memset(&pg, 0, sizeof(pg));
     pg.r = r;
     pg.cfg = acc_srv(r->server);
-    pg.store = acc_db_store(r, &dbs);
+    pg.store = acc_db_store_ex(r, 1, &dbs);
     if (pg.store == NULL) {
         return db_unavailable(r, dbs);
     }

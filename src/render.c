@@ -307,11 +307,12 @@ int acc_render_error(request_rec *r, int status, const char *message)
     return acc_render(r, name, ctx, status);
 }
 
-void acc_render_error_later(request_rec *r, int status, const char *message)
+void acc_render_error_later(request_rec *r, int status, int page,
+                            const char *message)
 {
     acc_srv_cfg_t *cfg = acc_srv(r->server);
     acc_tval_t *ctx;
-    const char *name = error_page(r, status, message, &ctx);
+    const char *name = error_page(r, page, message, &ctx);
     const char *out;
 
     if (acc_tpl_render(cfg->templates, name, ctx, r->pool, &out, NULL) !=

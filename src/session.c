@@ -140,6 +140,7 @@ int acc_session_current(request_rec *r, acc_session_t **out)
     acc_db_state_t dbs;
     acc_session_row_t *row = NULL;
     const char *hash;
+    acc_store_rc_t rc;
 
     if (rs->resolved) {
         *out = rs->sess;
@@ -156,7 +157,17 @@ int acc_session_current(request_rec *r, acc_session_t **out)
         return HTTP_SERVICE_UNAVAILABLE;
     }
     hash = acc_sha256_hex(r->pool, tok);
-    switch (acc_session_get(st, r->pool, hash, cfg->idle_timeout, &row)) {
+    rc = acc_session_get(st, r->pool, hash, cfg->idle_timeout, &row);
+    if (rc == ACC_STORE_ERROR) {
+        /* A pooled connection that died under us (the database was
+         * restarted): once more on a checked one. */
+        st = acc_db_store_again(r, &dbs);
+        if (st == NULL) {
+            return HTTP_SERVICE_UNAVAILABLE;
+        }
+        rc = acc_session_get(st, r->pool, hash, cfg->idle_timeout, &row);
+    }
+    switch (rc) {
         case ACC_STORE_OK:
             break;
         case ACC_STORE_NOTFOUND:

@@ -251,6 +251,7 @@ static const struct {
 struct acc_store {
     const apr_dbd_driver_t *driver;
     apr_dbd_t *handle;
+    int failed; /* a statement failed since it was prepared */
     apr_dbd_prepared_t *stmt[S_COUNT];
 };
 
@@ -324,7 +325,11 @@ static acc_store_rc_t sel(acc_store_t *st, apr_pool_t *p, int which,
     *res = NULL;
     rv = apr_dbd_pselect(st->driver, p, st->handle, res, st->stmt[which], 1,
                          nargs, args);
-    return rv == 0 ? ACC_STORE_OK : ACC_STORE_ERROR;
+    if (rv != 0) {
+        st->failed = 1;
+        return ACC_STORE_ERROR;
+    }
+    return ACC_STORE_OK;
 }
 
 /* Run a statement that returns no rows; *nrows gets the count. */
@@ -338,7 +343,11 @@ static acc_store_rc_t exec(acc_store_t *st, apr_pool_t *p, int which,
     if (nrows) {
         *nrows = n;
     }
-    return rv == 0 ? ACC_STORE_OK : ACC_STORE_ERROR;
+    if (rv != 0) {
+        st->failed = 1;
+        return ACC_STORE_ERROR;
+    }
+    return ACC_STORE_OK;
 }
 
 /* Every row of a SELECT, its first ncols columns joined with tabs
@@ -520,6 +529,11 @@ acc_store_rc_t acc_store_open(apr_pool_t *p, const apr_dbd_driver_t *driver,
     }
     *out = st;
     return ACC_STORE_OK;
+}
+
+int acc_store_failed(const acc_store_t *st)
+{
+    return st->failed;
 }
 
 const char *acc_store_error(acc_store_t *st, apr_pool_t *p)

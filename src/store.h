@@ -83,6 +83,10 @@ acc_store_rc_t acc_store_open(apr_pool_t *p, const apr_dbd_driver_t *driver,
                               apr_dbd_t *handle, acc_store_t **st,
                               const char **err);
 
+/* 1 when a statement failed on this store since it was opened: its
+ * connection may have been reset, so the caller should open it again. */
+int acc_store_failed(const acc_store_t *st);
+
 /* The last database error on this store's connection, in p. */
 const char *acc_store_error(acc_store_t *st, apr_pool_t *p);
 

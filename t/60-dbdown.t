@@ -1,8 +1,9 @@
 # t/60-dbdown.t -- PostgreSQL goes away while httpd runs: accounts pages
 # and guarded pages with a session answer 503 (never an open door), and
 # when PostgreSQL comes back everything works again without an httpd
-# restart, with no user or session lost.  Runs last: it stops the
-# suite's database (and always starts it again).
+# restart, with no user or session lost.  Meant to run after the other
+# files (sorted order): it stops the suite's database twice (and always
+# starts it again, even when an assertion dies).
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test;

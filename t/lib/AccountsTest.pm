@@ -154,6 +154,8 @@ sub errors_in {
 # run(CMD, ARGS...) with optional stdin: (exit code, stdout, stderr).
 sub run {
     my ($stdin, @cmd) = @_;
+    # The command may exit before reading its stdin (a refused name).
+    local $SIG{PIPE} = 'IGNORE';
     my $err = Symbol::gensym();
     my $pid = IPC::Open3::open3(my $in, my $out, $err, @cmd);
     print $in $stdin if defined $stdin;

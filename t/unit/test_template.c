@@ -744,6 +744,7 @@ static void test_large_output(void **state)
 {
     acc_tval_t *ctx = acc_tval_map(p), *l = acc_tval_list(p);
     const char *out;
+    char *big;
     int i;
 
     ACC_UNUSED(state);
@@ -754,6 +755,15 @@ static void test_large_output(void **state)
     out = r1("{% for v in l %}{{ v }}{% endfor %}", ctx);
     assert_int_equal(strlen(out), 5000 * 9);
     assert_memory_equal(out, "&lt;x&gt;&lt;x&gt;", 18);
+
+    /* one value far larger than the buffer's first size */
+    big = apr_palloc(p, 100001);
+    memset(big, '>', 100000);
+    big[100000] = '\0';
+    acc_tval_setstr(ctx, "big", big);
+    out = r1("[{{ big|safe }}]{{ big }}", ctx);
+    assert_int_equal(strlen(out), 100002 + 400000);
+    assert_memory_equal(out + 100001, "]&gt;", 5);
 }
 
 int main(void)
