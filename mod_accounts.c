@@ -42,12 +42,8 @@ static void acc_register_hooks(apr_pool_t *p)
 }
 
 module AP_MODULE_DECLARE_DATA accounts_module = {
-    STANDARD20_MODULE_STUFF,
-    acc_create_dir_cfg,
-    acc_merge_dir_cfg,
-    acc_create_srv_cfg,
-    acc_merge_srv_cfg,
-    acc_cmds,
+    STANDARD20_MODULE_STUFF,    acc_create_dir_cfg, acc_merge_dir_cfg,
+    acc_create_srv_cfg,         acc_merge_srv_cfg,  acc_cmds,
     acc_register_hooks,
 #if defined(AP_MODULE_FLAG_ALWAYS_MERGE)
     AP_MODULE_FLAG_ALWAYS_MERGE

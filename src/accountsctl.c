@@ -27,7 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define EXIT_FAIL 1
+#define EXIT_FAIL  1
 #define EXIT_USAGE 2
 
 static const char usage_text[] =
@@ -197,8 +197,7 @@ static int read_password(ctl_t *c, char **pw)
             return fail("cannot read the password");
         }
         sz = sizeof(again);
-        if (apr_password_get("Password (again): ", again, &sz) !=
-            APR_SUCCESS) {
+        if (apr_password_get("Password (again): ", again, &sz) != APR_SUCCESS) {
             apr_crypto_memzero(buf, sizeof(buf));
             return fail("cannot read the password");
         }
@@ -326,8 +325,10 @@ static int cmd_createuser(ctl_t *c, int argc, const char *const *argv)
             validate = 0;
         }
         else if (argv[i][0] == '-') {
-            return usage(apr_psprintf(c->pool, "createuser: unknown option "
-                                               "'%s'", argv[i]));
+            return usage(apr_psprintf(c->pool,
+                                      "createuser: unknown option "
+                                      "'%s'",
+                                      argv[i]));
         }
         else if (raw == NULL) {
             raw = argv[i];
@@ -387,8 +388,8 @@ static int cmd_passwd(ctl_t *c, int argc, const char *const *argv)
             validate = 0;
         }
         else if (argv[i][0] == '-') {
-            return usage(apr_psprintf(c->pool, "passwd: unknown option '%s'",
-                                      argv[i]));
+            return usage(
+                apr_psprintf(c->pool, "passwd: unknown option '%s'", argv[i]));
         }
         else if (name == NULL) {
             name = argv[i];
@@ -418,8 +419,7 @@ static int cmd_passwd(ctl_t *c, int argc, const char *const *argv)
     if ((rc = make_hash(c, u, pw, validate, &phc)) != 0) {
         return rc;
     }
-    if (acc_user_set_password(c->store, c->pool, u->id, phc) !=
-            ACC_STORE_OK ||
+    if (acc_user_set_password(c->store, c->pool, u->id, phc) != ACC_STORE_OK ||
         acc_session_delete_user(c->store, c->pool, u->id) != ACC_STORE_OK) {
         return fail("cannot set the password: %s",
                     acc_store_error(c->store, c->pool));
@@ -467,8 +467,7 @@ static int cmd_list(ctl_t *c)
     return 0;
 }
 
-static int cmd_active(ctl_t *c, int argc, const char *const *argv,
-                      int active)
+static int cmd_active(ctl_t *c, int argc, const char *const *argv, int active)
 {
     int rc;
 
@@ -481,8 +480,7 @@ static int cmd_active(ctl_t *c, int argc, const char *const *argv,
     }
     switch (acc_user_set_active(c->store, c->pool, argv[0], active)) {
         case ACC_STORE_OK:
-            printf("%s '%s'\n", active ? "activated" : "deactivated",
-                   argv[0]);
+            printf("%s '%s'\n", active ? "activated" : "deactivated", argv[0]);
             return 0;
         case ACC_STORE_NOTFOUND:
             return fail("no such user '%s'", argv[0]);
@@ -677,8 +675,8 @@ static int cmd_perm(ctl_t *c, int argc, const char *const *argv)
         }
         return 0;
     }
-    if (argc != 4 || (strcmp(argv[0], "grant") != 0 &&
-                      strcmp(argv[0], "revoke") != 0)) {
+    if (argc != 4 ||
+        (strcmp(argv[0], "grant") != 0 && strcmp(argv[0], "revoke") != 0)) {
         return usage("perm grant|revoke PERM --user NAME|--group NAME, or "
                      "perm list");
     }
@@ -733,8 +731,7 @@ int main(int argc, const char *const *argv)
         else if (strncmp(argv[i], "--db=", 5) == 0) {
             c.conninfo = argv[i] + 5;
         }
-        else if (strcmp(argv[i], "--help") == 0 ||
-                 strcmp(argv[i], "-h") == 0) {
+        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage_text, stdout);
             return 0;
         }
@@ -783,8 +780,8 @@ int main(int argc, const char *const *argv)
         rc = cmd_perm(&c, argc, argv);
     }
     else {
-        rc = usage(apr_psprintf(c.pool, "unknown command or arguments: '%s'",
-                                cmd));
+        rc = usage(
+            apr_psprintf(c.pool, "unknown command or arguments: '%s'", cmd));
     }
     fflush(stdout);
     if (c.handle) {

@@ -10,13 +10,13 @@
 
 /* ---- defaults, in one place ---- */
 
-#define DEF_LOGIN_URL "/accounts/login/"
+#define DEF_LOGIN_URL      "/accounts/login/"
 #define DEF_LOGIN_REDIRECT "/"
-#define DEF_COOKIE_NAME "sessionid"
-#define DEF_MAX_AGE (14 * 24 * 3600) /* Django's two weeks */
-#define DEF_MIN_LENGTH 8
-#define DEF_MAX_BODY (16 * 1024)
-#define DEF_SITE_NAME "mod_accounts"
+#define DEF_COOKIE_NAME    "sessionid"
+#define DEF_MAX_AGE        (14 * 24 * 3600) /* Django's two weeks */
+#define DEF_MIN_LENGTH     8
+#define DEF_MAX_BODY       (16 * 1024)
+#define DEF_SITE_NAME      "mod_accounts"
 
 void *acc_create_srv_cfg(apr_pool_t *p, server_rec *s)
 {
@@ -33,7 +33,7 @@ void *acc_create_srv_cfg(apr_pool_t *p, server_rec *s)
     return c;
 }
 
-#define PICK(f) m->f = add->f ? add->f : base->f
+#define PICK(f)     m->f = add->f ? add->f : base->f
 #define PICK_INT(f) m->f = add->f != ACC_UNSET ? add->f : base->f
 
 void *acc_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
@@ -151,8 +151,7 @@ static const char *set_url(cmd_parms *cmd, void *dummy, const char *arg)
     acc_srv_cfg_t *c = acc_srv(cmd->server);
     const char **slot = (const char **)((char *)c + (apr_size_t)cmd->info);
 
-    if (arg[0] != '/' &&
-        strncasecmp(arg, "http://", 7) != 0 &&
+    if (arg[0] != '/' && strncasecmp(arg, "http://", 7) != 0 &&
         strncasecmp(arg, "https://", 8) != 0) {
         return apr_psprintf(cmd->pool,
                             "%s takes a path starting with '/' or an "
@@ -160,8 +159,9 @@ static const char *set_url(cmd_parms *cmd, void *dummy, const char *arg)
                             cmd->directive->directive, arg);
     }
     if (strpbrk(arg, " \t\r\n\"<>") != NULL) {
-        return apr_psprintf(cmd->pool, "%s: '%s' must not contain spaces, "
-                                       "quotes or angle brackets",
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' must not contain spaces, "
+                            "quotes or angle brackets",
                             cmd->directive->directive, arg);
     }
     *slot = arg;
@@ -214,8 +214,7 @@ static const char *set_str(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
-static const char *set_cookie_name(cmd_parms *cmd, void *dummy,
-                                   const char *arg)
+static const char *set_cookie_name(cmd_parms *cmd, void *dummy, const char *arg)
 {
     const char *s;
 
@@ -285,8 +284,7 @@ static const char *set_hash(cmd_parms *cmd, void *dummy, const char *args)
     return NULL;
 }
 
-static const char *set_min_length(cmd_parms *cmd, void *dummy,
-                                  const char *arg)
+static const char *set_min_length(cmd_parms *cmd, void *dummy, const char *arg)
 {
     char *end;
     apr_int64_t v = apr_strtoi64(arg, &end, 10);
@@ -301,8 +299,7 @@ static const char *set_min_length(cmd_parms *cmd, void *dummy,
     return NULL;
 }
 
-static const char *set_validators(cmd_parms *cmd, void *dummy,
-                                  const char *arg)
+static const char *set_validators(cmd_parms *cmd, void *dummy, const char *arg)
 {
     acc_srv_cfg_t *c = acc_srv(cmd->server);
     static const struct {
@@ -385,8 +382,8 @@ static const char *set_forward_headers(cmd_parms *cmd, void *dirv, int on)
 #define OFF(f) (void *)APR_OFFSETOF(acc_srv_cfg_t, f)
 
 const command_rec acc_cmds[] = {
-    AP_INIT_TAKE1("AccountsLoginURL", set_login_url, OFF(login_url),
-                  RSRC_CONF, "the login page's path (Django's LOGIN_URL)"),
+    AP_INIT_TAKE1("AccountsLoginURL", set_login_url, OFF(login_url), RSRC_CONF,
+                  "the login page's path (Django's LOGIN_URL)"),
     AP_INIT_TAKE1("AccountsLoginRedirect", set_url, OFF(login_redirect),
                   RSRC_CONF,
                   "where a login without a safe 'next' goes "
@@ -404,15 +401,15 @@ const command_rec acc_cmds[] = {
                   "the session cookie's name (default sessionid)"),
     AP_INIT_TAKE1("AccountsCookieSecure", set_cookie_secure, NULL, RSRC_CONF,
                   "On, Off or Auto (Secure and __Host- on HTTPS)"),
-    AP_INIT_TAKE1("AccountsSessionMaxAge", set_seconds, OFF(max_age),
-                  RSRC_CONF, "a session's absolute lifetime in seconds"),
-    AP_INIT_TAKE1("AccountsSessionIdleTimeout", set_seconds,
-                  OFF(idle_timeout), RSRC_CONF,
+    AP_INIT_TAKE1("AccountsSessionMaxAge", set_seconds, OFF(max_age), RSRC_CONF,
+                  "a session's absolute lifetime in seconds"),
+    AP_INIT_TAKE1("AccountsSessionIdleTimeout", set_seconds, OFF(idle_timeout),
+                  RSRC_CONF,
                   "seconds without a request that end a session (0: off)"),
     AP_INIT_RAW_ARGS("AccountsPasswordHash", set_hash, NULL, RSRC_CONF,
                      "argon2id m=KiB t=passes p=lanes"),
-    AP_INIT_TAKE1("AccountsPasswordMinLength", set_min_length, NULL,
-                  RSRC_CONF, "minimum password length in characters"),
+    AP_INIT_TAKE1("AccountsPasswordMinLength", set_min_length, NULL, RSRC_CONF,
+                  "minimum password length in characters"),
     AP_INIT_ITERATE("AccountsPasswordValidators", set_validators, NULL,
                     RSRC_CONF,
                     "which password rules run: similarity length common "
@@ -421,14 +418,14 @@ const command_rec acc_cmds[] = {
                  (void *)APR_OFFSETOF(acc_srv_cfg_t, registration), RSRC_CONF,
                  "Off turns the registration page off"),
     AP_INIT_FLAG("AccountsRegisterLogin", set_flag,
-                 (void *)APR_OFFSETOF(acc_srv_cfg_t, register_login),
-                 RSRC_CONF, "On logs a new user in at registration"),
+                 (void *)APR_OFFSETOF(acc_srv_cfg_t, register_login), RSRC_CONF,
+                 "On logs a new user in at registration"),
     AP_INIT_TAKE1("AccountsMaxBody", set_max_body, NULL, RSRC_CONF,
                   "largest form body accepted, in bytes"),
-    AP_INIT_TAKE1("AccountsTemplateDir", set_path, OFF(template_dir),
-                  RSRC_CONF, "a directory whose templates replace ours"),
+    AP_INIT_TAKE1("AccountsTemplateDir", set_path, OFF(template_dir), RSRC_CONF,
+                  "a directory whose templates replace ours"),
     AP_INIT_TAKE1("AccountsSiteName", set_str, OFF(site_name), RSRC_CONF,
                   "the site's name as pages show it"),
-    AP_INIT_TAKE1("AccountsSecretKeyFile", set_path, OFF(key_file),
-                  RSRC_CONF, "the secret key file (accountsctl genkey)"),
+    AP_INIT_TAKE1("AccountsSecretKeyFile", set_path, OFF(key_file), RSRC_CONF,
+                  "the secret key file (accountsctl genkey)"),
     {NULL}};

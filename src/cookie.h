@@ -14,8 +14,7 @@
  * value, or several joined with "; " or ", "), in p; NULL when absent.
  * Names compare exactly (case-sensitive); whitespace around names and
  * values is dropped; a value in double quotes loses them. */
-const char *acc_cookie_get(apr_pool_t *p, const char *header,
-                           const char *name);
+const char *acc_cookie_get(apr_pool_t *p, const char *header, const char *name);
 
 /* Every value of the cookies called name, in order (const char *, in p):
  * a browser may send several (different paths or a tossed cookie). */

@@ -107,8 +107,7 @@ const char *acc_random_token(apr_pool_t *p, apr_size_t nbytes)
     if (nbytes > sizeof(buf) || acc_random_bytes(buf, nbytes) != APR_SUCCESS) {
         return NULL;
     }
-    tok = apr_pencode_base64_binary(p, buf, nbytes, APR_ENCODE_BASE64URL,
-                                    NULL);
+    tok = apr_pencode_base64_binary(p, buf, nbytes, APR_ENCODE_BASE64URL, NULL);
     apr_crypto_memzero(buf, sizeof(buf));
     return tok;
 }

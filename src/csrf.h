@@ -13,7 +13,7 @@
 #include "core.h"
 
 #define ACC_CSRF_SECRET_LEN 32
-#define ACC_CSRF_TOKEN_LEN 64
+#define ACC_CSRF_TOKEN_LEN  64
 
 /* A new random secret in p (uniform over the 62 characters: no modulo
  * bias).  NULL when the OS has no randomness. */

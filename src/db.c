@@ -11,11 +11,11 @@
 
 #include <apr_optional.h>
 
-static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open;
-static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_open) * dbd_open;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_close) * dbd_close;
 
 #define STORE_KEY "mod_accounts:store"
-#define REQ_NOTE "mod_accounts:store-of-request"
+#define REQ_NOTE  "mod_accounts:store-of-request"
 
 /* A connection that cannot be used is replaced this many times per
  * request: after a database restart every pooled connection is dead, and
@@ -37,11 +37,13 @@ int acc_db_init(apr_pool_t *pconf, server_rec *s)
     dbd_open = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
     dbd_close = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
     if (dbd_open == NULL || dbd_close == NULL) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                     ACC_LOGNO(0001) "mod_accounts needs mod_dbd: add "
-                     "'LoadModule dbd_module modules/mod_dbd.so' before "
-                     "'LoadModule accounts_module' and set DBDriver pgsql "
-                     "and DBDParams");
+        ap_log_error(
+            APLOG_MARK, APLOG_EMERG, 0, s,
+            ACC_LOGNO(
+                0001) "mod_accounts needs mod_dbd: add "
+                      "'LoadModule dbd_module modules/mod_dbd.so' before "
+                      "'LoadModule accounts_module' and set DBDriver pgsql "
+                      "and DBDParams");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;
@@ -134,11 +136,13 @@ static acc_store_t *store_of(request_rec *r, ap_dbd_t *dbd, int probe,
         return NULL;
     }
     if (version < ACC_SCHEMA_VERSION) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      ACC_LOGNO(0003) "the database schema is at version %d "
+        ap_log_rerror(
+            APLOG_MARK, APLOG_ERR, 0, r,
+            ACC_LOGNO(
+                0003) "the database schema is at version %d "
                       "but mod_accounts needs version %d: run 'accountsctl "
                       "migrate'",
-                      version, ACC_SCHEMA_VERSION);
+            version, ACC_SCHEMA_VERSION);
         *state = ACC_DB_SCHEMA;
         return NULL;
     }
@@ -147,23 +151,21 @@ static acc_store_t *store_of(request_rec *r, ap_dbd_t *dbd, int probe,
         ACC_STORE_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       ACC_LOGNO(0004) "%s (is the schema current? run "
-                      "'accountsctl migrate')",
+                                      "'accountsctl migrate')",
                       err);
         *state = ACC_DB_SCHEMA;
         return NULL;
     }
     if (cs == NULL) {
         cs = apr_pcalloc(dbd->pool, sizeof(*cs));
-        apr_pool_userdata_set(cs, STORE_KEY, apr_pool_cleanup_null,
-                              dbd->pool);
+        apr_pool_userdata_set(cs, STORE_KEY, apr_pool_cleanup_null, dbd->pool);
     }
     cs->store = st;
     *csp = cs;
     return st;
 }
 
-acc_store_t *acc_db_store_ex(request_rec *r, int probe,
-                             acc_db_state_t *state)
+acc_store_t *acc_db_store_ex(request_rec *r, int probe, acc_db_state_t *state)
 {
     request_rec *top = r->main ? r->main : r;
     req_store_t *rs = NULL;
@@ -207,7 +209,7 @@ acc_store_t *acc_db_store_ex(request_rec *r, int probe,
     if (rs->store == NULL && rs->state == ACC_DB_DOWN) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       ACC_LOGNO(0005) "no database connection: is "
-                      "PostgreSQL up and DBDParams right?");
+                                      "PostgreSQL up and DBDParams right?");
     }
     /* A failure is not remembered past this request. */
     apr_pool_userdata_setn(rs, REQ_NOTE, apr_pool_cleanup_null, top->pool);

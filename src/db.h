@@ -28,8 +28,7 @@ acc_store_t *acc_db_store(request_rec *r, acc_db_state_t *state);
 /* The same, but with probe set the connection is checked with a round
  * trip even when it was used a moment ago: pages whose answer does not
  * otherwise need the database still say 503 when it is down. */
-acc_store_t *acc_db_store_ex(request_rec *r, int probe,
-                             acc_db_state_t *state);
+acc_store_t *acc_db_store_ex(request_rec *r, int probe, acc_db_state_t *state);
 
 /* After a statement failed on the request's store: give that connection
  * back and get another, checked one (or NULL with *state). */

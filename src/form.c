@@ -40,7 +40,7 @@ int acc_form_read(request_rec *r, apr_off_t max, apr_array_header_t **fields)
     if (!is_urlencoded(apr_table_get(r->headers_in, "Content-Type"))) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       ACC_LOGNO(0010) "form body is not "
-                      "application/x-www-form-urlencoded");
+                                      "application/x-www-form-urlencoded");
         return HTTP_BAD_REQUEST;
     }
     if (cl) {
@@ -50,11 +50,12 @@ int acc_form_read(request_rec *r, apr_off_t max, apr_array_header_t **fields)
             return HTTP_BAD_REQUEST;
         }
         if (n > max) {
-            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                          ACC_LOGNO(0011) "form body of %" APR_OFF_T_FMT
-                          " bytes is over AccountsMaxBody (%" APR_OFF_T_FMT
-                          ")",
-                          n, max);
+            ap_log_rerror(
+                APLOG_MARK, APLOG_INFO, 0, r,
+                ACC_LOGNO(
+                    0011) "form body of %" APR_OFF_T_FMT
+                          " bytes is over AccountsMaxBody (%" APR_OFF_T_FMT ")",
+                n, max);
             return HTTP_REQUEST_ENTITY_TOO_LARGE;
         }
     }
@@ -92,7 +93,8 @@ int acc_form_read(request_rec *r, apr_off_t max, apr_array_header_t **fields)
                 apr_brigade_destroy(bb);
                 ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                               ACC_LOGNO(0013) "form body is over "
-                              "AccountsMaxBody (%" APR_OFF_T_FMT ")",
+                                              "AccountsMaxBody (%" APR_OFF_T_FMT
+                                              ")",
                               max);
                 return HTTP_REQUEST_ENTITY_TOO_LARGE;
             }

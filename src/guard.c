@@ -125,8 +125,8 @@ static int anonymous(request_rec *r)
     /* Django's next: the full path with its query, kept as sent. */
     target = r->unparsed_uri ? r->unparsed_uri : r->uri;
     login = apr_pstrcat(r->pool, cfg->login_url,
-                        strchr(cfg->login_url, '?') ? "&" : "?", "next=",
-                        acc_url_quote(r->pool, target), NULL);
+                        strchr(cfg->login_url, '?') ? "&" : "?",
+                        "next=", acc_url_quote(r->pool, target), NULL);
     if (acc_wants_json(r)) {
         apr_table_setn(r->err_headers_out, "X-Login-URL", login);
         return answer(r, HTTP_UNAUTHORIZED, "application/json",
@@ -141,9 +141,8 @@ static int anonymous(request_rec *r)
 
 /* The identity headers a client may never send (compared with '_' read
  * as '-', any case). */
-static const char *const identity_headers[] = {"x-remote-user",
-                                               "x-remote-email",
-                                               "x-remote-groups"};
+static const char *const identity_headers[] = {
+    "x-remote-user", "x-remote-email", "x-remote-groups"};
 
 static int is_identity_header(const char *name)
 {
@@ -180,16 +179,15 @@ static int strip_one(void *rec, const char *key, const char *value)
 
 int acc_strip_identity_headers(request_rec *r)
 {
-    apr_array_header_t *drop = apr_array_make(r->pool, 2,
-                                              sizeof(const char *));
+    apr_array_header_t *drop = apr_array_make(r->pool, 2, sizeof(const char *));
     int i;
 
     apr_table_do(strip_one, drop, r->headers_in, NULL);
     for (i = 0; i < drop->nelts; i++) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      ACC_LOGNO(0080) "dropped a client-sent %s header",
-                      ap_escape_logitem(r->pool,
-                                        APR_ARRAY_IDX(drop, i, const char *)));
+        ap_log_rerror(
+            APLOG_MARK, APLOG_INFO, 0, r,
+            ACC_LOGNO(0080) "dropped a client-sent %s header",
+            ap_escape_logitem(r->pool, APR_ARRAY_IDX(drop, i, const char *)));
         apr_table_unset(r->headers_in, APR_ARRAY_IDX(drop, i, const char *));
     }
     return DECLINED;
@@ -212,9 +210,9 @@ static void identify(request_rec *r, acc_session_t *s)
         const char *groups = "";
         int i;
         for (i = 0; i < s->groups->nelts; i++) {
-            groups = apr_pstrcat(r->pool, groups, i ? "," : "",
-                                 APR_ARRAY_IDX(s->groups, i, const char *),
-                                 NULL);
+            groups =
+                apr_pstrcat(r->pool, groups, i ? "," : "",
+                            APR_ARRAY_IDX(s->groups, i, const char *), NULL);
         }
         apr_table_setn(r->headers_in, "X-Remote-User", r->user);
         apr_table_setn(r->headers_in, "X-Remote-Email", s->user->email);

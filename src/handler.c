@@ -34,8 +34,7 @@ const char *acc_accounts_base(request_rec *r)
         strncmp(r->uri, d->base, strlen(d->base)) == 0) {
         apr_size_t n = strlen(d->base);
         return d->base[n - 1] == '/' ? d->base
-                                     : apr_pstrcat(r->pool, d->base, "/",
-                                                   NULL);
+                                     : apr_pstrcat(r->pool, d->base, "/", NULL);
     }
     /* Outside the accounts location: the login URL's parent. */
     slash = strrchr(login, '/');
@@ -97,8 +96,7 @@ acc_tval_t *acc_tval_messages(apr_pool_t *p, const apr_array_header_t *msgs)
     int i;
 
     for (i = 0; msgs && i < msgs->nelts; i++) {
-        acc_tval_push(l, acc_tval_str(p, APR_ARRAY_IDX(msgs, i,
-                                                       const char *)));
+        acc_tval_push(l, acc_tval_str(p, APR_ARRAY_IDX(msgs, i, const char *)));
     }
     return l;
 }
@@ -127,8 +125,7 @@ int acc_handler(request_rec *r)
         return DECLINED;
     }
     base = acc_accounts_base(r);
-    rel = strncmp(r->uri, base, strlen(base)) == 0 ? r->uri + strlen(base)
-                                                   : "";
+    rel = strncmp(r->uri, base, strlen(base)) == 0 ? r->uri + strlen(base) : "";
 
     if (strncmp(rel, "static/", 7) == 0) {
         if (r->method_number != M_GET) {
@@ -149,8 +146,8 @@ int acc_handler(request_rec *r)
             break;
         }
     }
-    if (fn == NULL || (fn == acc_page_register &&
-                       !acc_srv(r->server)->registration)) {
+    if (fn == NULL ||
+        (fn == acc_page_register && !acc_srv(r->server)->registration)) {
         return acc_render_error(r, HTTP_NOT_FOUND,
                                 "The page you asked for is not here.");
     }
@@ -179,8 +176,7 @@ int acc_handler(request_rec *r)
         if (rc == HTTP_REQUEST_ENTITY_TOO_LARGE) {
             /* The rest of the body is not read: close the connection. */
             r->connection->keepalive = AP_CONN_CLOSE;
-            return acc_render_error(r, rc,
-                                    "The form sent was too large.");
+            return acc_render_error(r, rc, "The form sent was too large.");
         }
         if (rc != OK) {
             r->connection->keepalive = AP_CONN_CLOSE;
@@ -191,13 +187,12 @@ int acc_handler(request_rec *r)
         }
         if (acc_csrf_verify(r, pg.form, &why) != OK) {
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                          ACC_LOGNO(0040) "CSRF verification failed: %s",
-                          why);
+                          ACC_LOGNO(0040) "CSRF verification failed: %s", why);
             return acc_render_error(
                 r, HTTP_FORBIDDEN,
                 apr_pstrcat(r->pool,
-                            "CSRF verification failed. Request aborted. ",
-                            why, NULL));
+                            "CSRF verification failed. Request aborted. ", why,
+                            NULL));
         }
     }
     return fn(&pg);

@@ -15,8 +15,8 @@
 
 #include <string.h>
 
-#define BAD_LOGIN                                                             \
-    "Please enter a correct username and password. Note that both fields "   \
+#define BAD_LOGIN                                                              \
+    "Please enter a correct username and password. Note that both fields "     \
     "may be case-sensitive."
 #define REQUIRED "This field is required."
 
@@ -96,7 +96,7 @@ int acc_page_login(acc_page_t *pg)
     if (pwlen > ACC_PASSWORD_MAX_BYTES) {
         ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
                       ACC_LOGNO(0050) "login refused for '%s': password "
-                      "over %d bytes",
+                                      "over %d bytes",
                       ap_escape_logitem(r->pool, username),
                       ACC_PASSWORD_MAX_BYTES);
         return show(pg, username, NULL, NULL, BAD_LOGIN);
@@ -125,8 +125,7 @@ int acc_page_login(acc_page_t *pg)
         acc_wipe(pwcopy);
         ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
                       ACC_LOGNO(0052) "login failed for '%s' from %s",
-                      ap_escape_logitem(r->pool, username),
-                      r->useragent_ip);
+                      ap_escape_logitem(r->pool, username), r->useragent_ip);
         return show(pg, username, NULL, NULL, BAD_LOGIN);
     }
     /* Django's must_update: re-make the hash when the cost changed. */
@@ -138,7 +137,7 @@ int acc_page_login(acc_page_t *pg)
                 ACC_STORE_OK) {
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                           ACC_LOGNO(0053) "re-hashed the password of '%s' "
-                          "with the configured cost",
+                                          "with the configured cost",
                           ap_escape_logitem(r->pool, username));
         }
     }

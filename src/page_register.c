@@ -15,9 +15,9 @@
 
 #include <string.h>
 
-#define REQUIRED "This field is required."
+#define REQUIRED  "This field is required."
 #define DUPLICATE "A user with that username already exists."
-#define MISMATCH "The two password fields didn\xe2\x80\x99t match."
+#define MISMATCH  "The two password fields didn\xe2\x80\x99t match."
 
 /* The four fields, in the form's order. */
 enum { F_USERNAME, F_EMAIL, F_PASSWORD1, F_PASSWORD2, F_COUNT };
@@ -159,9 +159,8 @@ static int validate(acc_page_t *pg, regform_t *f, const char **key)
         else {
             acc_user_attrs_t attrs = {f->value[F_USERNAME], "", "",
                                       f->value[F_EMAIL]};
-            apr_array_header_t *msgs =
-                acc_password_validate(r->pool, &pol, f->value[F_PASSWORD2],
-                                      &attrs);
+            apr_array_header_t *msgs = acc_password_validate(
+                r->pool, &pol, f->value[F_PASSWORD2], &attrs);
             for (i = 0; i < msgs->nelts; i++) {
                 add_error(r->pool, f, F_PASSWORD2,
                           APR_ARRAY_IDX(msgs, i, const char *));

@@ -133,7 +133,7 @@ static bundle_t *load_bundle(apr_pool_t *pconf, apr_pool_t *ptemp,
         if (rv != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                          ACC_LOGNO(0021) "AccountsTemplateDir: cannot open "
-                         "'%s'",
+                                         "'%s'",
                          dir);
             return NULL;
         }
@@ -149,14 +149,13 @@ static bundle_t *load_bundle(apr_pool_t *pconf, apr_pool_t *ptemp,
             rv = slurp(pconf, path, &data, &len);
             if (rv != APR_SUCCESS) {
                 ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                             ACC_LOGNO(0022) "cannot read template '%s'",
-                             path);
+                             ACC_LOGNO(0022) "cannot read template '%s'", path);
                 apr_dir_close(d);
                 return NULL;
             }
             if (is_template(fi.name)) {
-                if (acc_tpl_add(b->set, apr_pstrdup(pconf, fi.name), data,
-                                len, path, &err) != APR_SUCCESS) {
+                if (acc_tpl_add(b->set, apr_pstrdup(pconf, fi.name), data, len,
+                                path, &err) != APR_SUCCESS) {
                     ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                                  ACC_LOGNO(0023) "broken template: %s", err);
                     apr_dir_close(d);
@@ -212,12 +211,12 @@ acc_tval_t *acc_render_context(request_rec *r)
 
     acc_tval_setstr(ctx, "site_name", cfg->site_name);
     acc_tval_setstr(urls, "login", cfg->login_url);
-    acc_tval_setstr(urls, "logout", apr_pstrcat(r->pool, base, "logout/",
-                                                NULL));
-    acc_tval_setstr(urls, "register", apr_pstrcat(r->pool, base,
-                                                  "register/", NULL));
-    acc_tval_setstr(urls, "static", apr_pstrcat(r->pool, base, "static/",
-                                                NULL));
+    acc_tval_setstr(urls, "logout",
+                    apr_pstrcat(r->pool, base, "logout/", NULL));
+    acc_tval_setstr(urls, "register",
+                    apr_pstrcat(r->pool, base, "register/", NULL));
+    acc_tval_setstr(urls, "static",
+                    apr_pstrcat(r->pool, base, "static/", NULL));
     acc_tval_setstr(urls, "home", cfg->login_redirect);
     acc_tval_set(ctx, "urls", urls);
     acc_tval_setbool(ctx, "registration_open", cfg->registration);
@@ -336,8 +335,7 @@ int acc_render_static(request_rec *r, const char *name)
             ap_set_content_type(r, sf->type);
             apr_table_setn(r->headers_out, "Cache-Control",
                            "public, max-age=3600");
-            apr_table_setn(r->headers_out, "X-Content-Type-Options",
-                           "nosniff");
+            apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
             ap_set_content_length(r, (apr_off_t)sf->len);
             if (!r->header_only) {
                 ap_rwrite(sf->data, (int)sf->len, r);

@@ -76,17 +76,16 @@ void acc_set_cookie(request_rec *r, const char *name, const char *value,
     else {
         char date[APR_RFC822_DATE_LEN];
         apr_rfc822_date(date, apr_time_now() + apr_time_from_sec(max_age));
-        attrs = apr_psprintf(r->pool, "; Max-Age=%" APR_INT64_T_FMT
-                                      "; Expires=%s",
-                             max_age, date);
+        attrs =
+            apr_psprintf(r->pool, "; Max-Age=%" APR_INT64_T_FMT "; Expires=%s",
+                         max_age, date);
     }
     /* Written by hand, not with ap_cookie_write: that one logs the value
      * at debug level, and a session token must never reach a log. */
     apr_table_addn(r->err_headers_out, "Set-Cookie",
                    apr_pstrcat(r->pool, name, "=", value, attrs,
                                "; Path=/; HttpOnly; SameSite=Lax",
-                               acc_cookie_secure(r) ? "; Secure" : "",
-                               NULL));
+                               acc_cookie_secure(r) ? "; Secure" : "", NULL));
 }
 
 /* Split an ACC_LIST_SEP-separated list (empty: no names). */
@@ -235,7 +234,7 @@ int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u)
     if (tok == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_CRIT, 0, r,
                       ACC_LOGNO(0031) "the OS gave no random bytes for a "
-                      "session token");
+                                      "session token");
         return HTTP_SERVICE_UNAVAILABLE;
     }
     /* Whatever session the browser had is over: a new token, always. */

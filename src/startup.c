@@ -24,10 +24,11 @@ static int load_key(apr_pool_t *pconf, server_rec *s, acc_srv_cfg_t *c)
 
     rv = apr_file_open(&f, c->key_file, APR_FOPEN_READ, 0, pconf);
     if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                     ACC_LOGNO(0101) "AccountsSecretKeyFile: cannot read "
-                     "'%s' (make one with 'accountsctl genkey')",
-                     c->key_file);
+        ap_log_error(
+            APLOG_MARK, APLOG_EMERG, rv, s,
+            ACC_LOGNO(0101) "AccountsSecretKeyFile: cannot read "
+                            "'%s' (make one with 'accountsctl genkey')",
+            c->key_file);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     rv = apr_file_read(f, buf, &n);
@@ -38,11 +39,13 @@ static int load_key(apr_pool_t *pconf, server_rec *s, acc_srv_cfg_t *c)
     buf[n] = '\0';
     n = strcspn(buf, "\r\n");
     if (n < 32) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                     ACC_LOGNO(0102) "AccountsSecretKeyFile: '%s' holds "
-                     "fewer than 32 characters on its first line (make one "
-                     "with 'accountsctl genkey')",
-                     c->key_file);
+        ap_log_error(
+            APLOG_MARK, APLOG_EMERG, 0, s,
+            ACC_LOGNO(
+                0102) "AccountsSecretKeyFile: '%s' holds "
+                      "fewer than 32 characters on its first line (make one "
+                      "with 'accountsctl genkey')",
+            c->key_file);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     c->secret_key = apr_pmemdup(pconf, buf, n);
@@ -80,10 +83,11 @@ int acc_startup(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
                 if (acc_random_bytes(random_key, 32) != APR_SUCCESS) {
                     return HTTP_INTERNAL_SERVER_ERROR;
                 }
-                ap_log_error(APLOG_MARK, APLOG_WARNING, 0, v,
-                             ACC_LOGNO(0103) "no AccountsSecretKeyFile: "
-                             "using a random key until the next restart "
-                             "(make one with 'accountsctl genkey')");
+                ap_log_error(
+                    APLOG_MARK, APLOG_WARNING, 0, v,
+                    ACC_LOGNO(0103) "no AccountsSecretKeyFile: "
+                                    "using a random key until the next restart "
+                                    "(make one with 'accountsctl genkey')");
             }
             c->secret_key = random_key;
             c->secret_key_len = 32;
@@ -100,7 +104,7 @@ int acc_startup(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
                                   &c->dummy_hash, &err) != APR_SUCCESS) {
                 ap_log_error(APLOG_MARK, APLOG_EMERG, 0, v,
                              ACC_LOGNO(0104) "AccountsPasswordHash: cannot "
-                             "hash with m=%u t=%u p=%u: %s",
+                                             "hash with m=%u t=%u p=%u: %s",
                              c->hash.m_kib, c->hash.t, c->hash.p,
                              err ? err : "no random bytes");
                 return HTTP_INTERNAL_SERVER_ERROR;

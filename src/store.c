@@ -92,10 +92,10 @@ static const char *const migrations[] = {
 
 /* ---- prepared statements ---- */
 
-#define USER_COLS                                                             \
-    "id, username, email, password, first_name, last_name,"                   \
-    " is_active::int, is_staff::int, is_superuser::int,"                      \
-    " extract(epoch from date_joined)::bigint,"                               \
+#define USER_COLS                                                              \
+    "id, username, email, password, first_name, last_name,"                    \
+    " is_active::int, is_staff::int, is_superuser::int,"                       \
+    " extract(epoch from date_joined)::bigint,"                                \
     " coalesce(extract(epoch from last_login)::bigint, 0)"
 
 enum {
@@ -135,8 +135,9 @@ static const struct {
     [S_USER_BY_NAME] = {"accounts_user_get",
                         "SELECT " USER_COLS
                         " FROM accounts_user WHERE username = %s"},
-    [S_USER_KEY_TAKEN] = {"accounts_user_keytaken",
-                          "SELECT 1 FROM accounts_user WHERE username_key = %s"},
+    [S_USER_KEY_TAKEN] =
+        {"accounts_user_keytaken",
+         "SELECT 1 FROM accounts_user WHERE username_key = %s"},
     [S_USER_CREATE] = {"accounts_user_insert",
                        "INSERT INTO accounts_user (username, username_key,"
                        " email, password, first_name, last_name, is_active,"
@@ -199,9 +200,9 @@ static const struct {
                          " make_interval(secs => %s::bigint))"},
 };
 
-#define USER_ID "(SELECT id FROM accounts_user WHERE username = %s)"
+#define USER_ID  "(SELECT id FROM accounts_user WHERE username = %s)"
 #define GROUP_ID "(SELECT id FROM accounts_group WHERE name = %s)"
-#define PERM_ID "(SELECT id FROM accounts_permission WHERE codename = %s)"
+#define PERM_ID  "(SELECT id FROM accounts_permission WHERE codename = %s)"
 
 static const struct {
     const char *label;
@@ -317,8 +318,7 @@ static void read_user(acc_store_t *st, apr_dbd_row_t *row, apr_pool_t *p,
 /* Run a SELECT statement with nargs string arguments, fetching the whole
  * result. */
 static acc_store_rc_t sel(acc_store_t *st, apr_pool_t *p, int which,
-                          apr_dbd_results_t **res, int nargs,
-                          const char **args)
+                          apr_dbd_results_t **res, int nargs, const char **args)
 {
     int rv;
 
@@ -352,8 +352,8 @@ static acc_store_rc_t exec(acc_store_t *st, apr_pool_t *p, int which,
 
 /* Every row of a SELECT, its first ncols columns joined with tabs
  * (const char *, in p). */
-static acc_store_rc_t rows(acc_store_t *st, apr_pool_t *p, int which,
-                           int nargs, const char **args, int ncols,
+static acc_store_rc_t rows(acc_store_t *st, apr_pool_t *p, int which, int nargs,
+                           const char **args, int ncols,
                            apr_array_header_t **out)
 {
     apr_dbd_results_t *res;
@@ -698,12 +698,12 @@ acc_store_rc_t acc_session_get(acc_store_t *st, apr_pool_t *p,
     }
     s = apr_pcalloc(p, sizeof(*s));
     read_user(st, row, p, &s->user);
-    s->created = apr_time_from_sec(to_i64(apr_dbd_get_entry(st->driver, row,
-                                                            11)));
-    s->last_seen = apr_time_from_sec(
-        to_i64(apr_dbd_get_entry(st->driver, row, 12)));
-    s->expires = apr_time_from_sec(to_i64(apr_dbd_get_entry(st->driver, row,
-                                                            13)));
+    s->created =
+        apr_time_from_sec(to_i64(apr_dbd_get_entry(st->driver, row, 11)));
+    s->last_seen =
+        apr_time_from_sec(to_i64(apr_dbd_get_entry(st->driver, row, 12)));
+    s->expires =
+        apr_time_from_sec(to_i64(apr_dbd_get_entry(st->driver, row, 13)));
     s->groups = col(st->driver, row, 14, p);
     s->perms = col(st->driver, row, 15, p);
     *out = s;

@@ -57,7 +57,6 @@ typedef struct {
 /* Separates the names in acc_session_row_t's lists (no name holds it). */
 #define ACC_LIST_SEP '\x1f'
 
-
 /* The schema version of the database on (driver, handle): 0 when
  * mod_accounts' tables are not there at all.  Returns ACC_STORE_OK or
  * ACC_STORE_ERROR (with *err, in p). */

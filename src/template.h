@@ -66,9 +66,8 @@ acc_tpl_set_t *acc_tpl_set_create(apr_pool_t *p);
  * APR_EINVAL with *err = "<origin>:<line>: <what is wrong>" (in the set's
  * pool) for a syntax error: unknown tag, unclosed or mismatched block,
  * bad expression, extends not first, ... */
-apr_status_t acc_tpl_add(acc_tpl_set_t *set, const char *name,
-                         const char *src, apr_size_t len, const char *origin,
-                         const char **err);
+apr_status_t acc_tpl_add(acc_tpl_set_t *set, const char *name, const char *src,
+                         apr_size_t len, const char *origin, const char **err);
 
 /* Check that every extends/include names a template in the set and that
  * no chain of extends/includes loops.  Call once after the last add.

@@ -13,8 +13,8 @@
 
 /* Problems found in one field's name or value. */
 #define ACC_FIELD_BAD_ESCAPE 0x1 /* "%" not followed by two hex digits */
-#define ACC_FIELD_BAD_UTF8 0x2   /* value is not valid UTF-8 */
-#define ACC_FIELD_NUL 0x4        /* value holds a NUL byte (%00) */
+#define ACC_FIELD_BAD_UTF8   0x2 /* value is not valid UTF-8 */
+#define ACC_FIELD_NUL        0x4 /* value holds a NUL byte (%00) */
 
 typedef struct {
     const char *name;  /* decoded, NUL-terminated */

@@ -12,8 +12,8 @@
 #include "core.h"
 
 #define ACC_USERNAME_MAX 150 /* characters */
-#define ACC_EMAIL_MAX 254    /* characters, the model column */
-#define ACC_NAME_MAX 150     /* first_name, last_name */
+#define ACC_EMAIL_MAX    254 /* characters, the model column */
+#define ACC_NAME_MAX     150 /* first_name, last_name */
 
 /* 1 when s[0..len) is valid UTF-8 with no NUL byte, else 0. */
 int acc_utf8_valid(const char *s, apr_size_t len);
@@ -50,10 +50,10 @@ const char *acc_strip(apr_pool_t *p, const char *s);
 
 /* Which password validators run (AccountsPasswordValidators). */
 #define ACC_PWV_SIMILARITY 0x1 /* UserAttributeSimilarityValidator */
-#define ACC_PWV_MINLENGTH 0x2  /* MinimumLengthValidator */
-#define ACC_PWV_COMMON 0x4     /* CommonPasswordValidator */
-#define ACC_PWV_NUMERIC 0x8    /* NumericPasswordValidator */
-#define ACC_PWV_ALL 0xf
+#define ACC_PWV_MINLENGTH  0x2 /* MinimumLengthValidator */
+#define ACC_PWV_COMMON     0x4 /* CommonPasswordValidator */
+#define ACC_PWV_NUMERIC    0x8 /* NumericPasswordValidator */
+#define ACC_PWV_ALL        0xf
 
 typedef struct {
     unsigned int validators; /* ACC_PWV_* bits */
@@ -90,8 +90,7 @@ apr_array_header_t *acc_password_validate(apr_pool_t *p,
  *    information.", "Your password must contain at least 8 characters.",
  *   "Your password can’t be a commonly used password.",
  *   "Your password can’t be entirely numeric."                          */
-apr_array_header_t *acc_password_help(apr_pool_t *p,
-                                      const acc_pwpolicy_t *pol);
+apr_array_header_t *acc_password_help(apr_pool_t *p, const acc_pwpolicy_t *pol);
 
 /* 1 when lowercased, stripped pw is in Django's common-password list. */
 int acc_password_is_common(apr_pool_t *p, const char *pw);

@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-#define NOTE "mod_accounts:csrf-secret"
+#define NOTE         "mod_accounts:csrf-secret"
 #define CSRF_MAX_AGE (52 * 7 * 24 * 3600) /* Django: a year */
 
 /* The secret the request's cookie holds, if well-formed. */
@@ -133,8 +133,8 @@ int acc_csrf_verify(request_rec *r, const apr_array_header_t *fields,
                    "host is secure.";
             return HTTP_FORBIDDEN;
         }
-        if (!same_origin(r, apr_pstrcat(r->pool, "https://", u.hostinfo,
-                                        NULL))) {
+        if (!same_origin(r,
+                         apr_pstrcat(r->pool, "https://", u.hostinfo, NULL))) {
             *why = "Referer checking failed - Referer does not match any "
                    "trusted origins.";
             return HTTP_FORBIDDEN;

@@ -14,7 +14,7 @@
 #include "mod_accounts.h"
 
 #define ACC_CSRF_COOKIE "csrftoken"
-#define ACC_CSRF_FIELD "csrfmiddlewaretoken"
+#define ACC_CSRF_FIELD  "csrfmiddlewaretoken"
 
 /* A masked token for a form on this response, creating the secret (and
  * its cookie) when the browser has none.  NULL only when the OS has no
