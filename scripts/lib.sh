@@ -41,14 +41,14 @@ acc_install_packages() {
 acc_build() {
     local args="--enable-werror $*" stamp=.acc-configure-args
     if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
-        autoreconf -fi >/dev/null 2>&1 || autoreconf -fiv
+        autoreconf -fi >/dev/null 2>&1 || autoreconf -fiv || return 1
     fi
     if [ ! -f Makefile ] || [ "$(cat "$stamp" 2>/dev/null)" != "$args" ]; then
-        [ -f Makefile ] && make -s clean >/dev/null 2>&1 || true
-        ./configure -q $args
+        if [ -f Makefile ]; then make -s clean >/dev/null 2>&1 || true; fi
+        ./configure -q $args || return 1
         echo "$args" > "$stamp"
     fi
-    make -s -j"$(nproc)" >/dev/null
-    make -s -j"$(nproc)" unit-build >/dev/null
-    make -s t/TEST >/dev/null
+    make -s -j"$(nproc)" >/dev/null || return 1
+    make -s -j"$(nproc)" unit-build >/dev/null || return 1
+    make -s t/TEST >/dev/null || return 1
 }
