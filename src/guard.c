@@ -238,14 +238,12 @@ static int unavailable(request_rec *r)
                   "</html>\n");
 }
 
-int acc_guard_authn(request_rec *r)
+/* The guard itself: `ok` when the request has a live session (after
+ * identifying it), else the anonymous or unavailable answer. */
+static int guard(request_rec *r, int ok)
 {
-    const char *type = ap_auth_type(r);
     acc_session_t *s = NULL;
 
-    if (type == NULL || strcasecmp(type, ACC_AUTH_TYPE) != 0) {
-        return DECLINED;
-    }
     if (acc_session_current(r, &s) != OK) {
         return unavailable(r);
     }
@@ -253,25 +251,28 @@ int acc_guard_authn(request_rec *r)
         return anonymous(r);
     }
     identify(r, s);
-    return OK;
+    return ok;
+}
+
+int acc_guard_authn(request_rec *r)
+{
+    const char *type = ap_auth_type(r);
+
+    if (type == NULL || strcasecmp(type, ACC_AUTH_TYPE) != 0) {
+        return DECLINED;
+    }
+    return guard(r, OK);
 }
 
 int acc_guard_access(request_rec *r)
 {
     acc_dir_cfg_t *d = acc_dir(r);
-    acc_session_t *s = NULL;
 
     if (d == NULL || d->login_required != 1) {
         return DECLINED;
     }
-    if (acc_session_current(r, &s) != OK) {
-        return unavailable(r);
-    }
-    if (s == NULL) {
-        return anonymous(r);
-    }
-    identify(r, s);
-    return DECLINED;
+    /* DECLINED: the other access checkers (Require ip, ...) still run. */
+    return guard(r, DECLINED);
 }
 
 void acc_guard_error(request_rec *r)
