@@ -112,7 +112,6 @@ enum {
     S_SESSION_DELETE,
     S_SESSION_DELETE_USER,
     S_SESSION_CLEAR,
-    S_SESSION_HASHES_OF_USER,
     S_GROUP_GET,
     S_GROUP_CREATE,
     S_GROUP_DELETE,
@@ -127,6 +126,10 @@ enum {
     S_PERM_LIST,
     S_COUNT
 };
+
+#define USER_ID  "(SELECT id FROM accounts_user WHERE username = %s)"
+#define GROUP_ID "(SELECT id FROM accounts_group WHERE name = %s)"
+#define PERM_ID  "(SELECT id FROM accounts_permission WHERE codename = %s)"
 
 static const struct {
     const char *label;
@@ -198,55 +201,56 @@ static const struct {
                          "DELETE FROM accounts_session WHERE expires <= now()"
                          " OR (%s::bigint > 0 AND last_seen <= now() -"
                          " make_interval(secs => %s::bigint))"},
-};
-
-#define USER_ID  "(SELECT id FROM accounts_user WHERE username = %s)"
-#define GROUP_ID "(SELECT id FROM accounts_group WHERE name = %s)"
-#define PERM_ID  "(SELECT id FROM accounts_permission WHERE codename = %s)"
-
-static const struct {
-    const char *label;
-    const char *sql;
-} stmts2[S_COUNT - S_SESSION_HASHES_OF_USER] = {
-    {"accounts_session_hashesofuser",
-     "SELECT token_hash FROM accounts_session WHERE user_id = %s::bigint"},
-    {"accounts_group_get", "SELECT id FROM accounts_group WHERE name = %s"},
-    {"accounts_group_insert",
-     "INSERT INTO accounts_group (name) VALUES (%s) ON CONFLICT DO NOTHING"},
-    {"accounts_group_delete", "DELETE FROM accounts_group WHERE name = %s"},
-    {"accounts_user_groups_insert",
-     "INSERT INTO accounts_user_groups (user_id, group_id) VALUES (" USER_ID
-     ", " GROUP_ID ") ON CONFLICT DO NOTHING"},
-    {"accounts_user_groups_delete",
-     "DELETE FROM accounts_user_groups WHERE user_id = " USER_ID
-     " AND group_id = " GROUP_ID},
-    {"accounts_group_list",
-     "SELECT g.name, coalesce(string_agg(u.username, ',' ORDER BY"
-     " u.username), '') FROM accounts_group g LEFT JOIN accounts_user_groups"
-     " ug ON ug.group_id = g.id LEFT JOIN accounts_user u ON u.id ="
-     " ug.user_id GROUP BY g.name ORDER BY g.name"},
-    {"accounts_permission_insert",
-     "INSERT INTO accounts_permission (codename) VALUES (%s)"
-     " ON CONFLICT DO NOTHING"},
-    {"accounts_user_permissions_insert",
-     "INSERT INTO accounts_user_permissions (user_id, permission_id) VALUES"
-     " (" USER_ID ", " PERM_ID ") ON CONFLICT DO NOTHING"},
-    {"accounts_group_permissions_insert",
-     "INSERT INTO accounts_group_permissions (group_id, permission_id)"
-     " VALUES (" GROUP_ID ", " PERM_ID ") ON CONFLICT DO NOTHING"},
-    {"accounts_user_permissions_delete",
-     "DELETE FROM accounts_user_permissions WHERE user_id = " USER_ID
-     " AND permission_id = " PERM_ID},
-    {"accounts_group_permissions_delete",
-     "DELETE FROM accounts_group_permissions WHERE group_id = " GROUP_ID
-     " AND permission_id = " PERM_ID},
-    {"accounts_permission_list",
-     "SELECT 'user', u.username, p.codename FROM accounts_user_permissions x"
-     " JOIN accounts_user u ON u.id = x.user_id JOIN accounts_permission p"
-     " ON p.id = x.permission_id UNION ALL SELECT 'group', g.name,"
-     " p.codename FROM accounts_group_permissions x JOIN accounts_group g"
-     " ON g.id = x.group_id JOIN accounts_permission p ON p.id ="
-     " x.permission_id ORDER BY 1, 2, 3"},
+    [S_GROUP_GET] = {"accounts_group_get",
+                     "SELECT id FROM accounts_group WHERE name = %s"},
+    [S_GROUP_CREATE] = {"accounts_group_insert",
+                        "INSERT INTO accounts_group (name) VALUES (%s) ON "
+                        "CONFLICT DO NOTHING"},
+    [S_GROUP_DELETE] = {"accounts_group_delete",
+                        "DELETE FROM accounts_group WHERE name = %s"},
+    [S_GROUP_ADD_USER] =
+        {"accounts_user_groups_insert",
+         "INSERT INTO accounts_user_groups (user_id, group_id) VALUES (" USER_ID
+         ", " GROUP_ID ") ON CONFLICT DO NOTHING"},
+    [S_GROUP_REMOVE_USER] =
+        {"accounts_user_groups_delete",
+         "DELETE FROM accounts_user_groups WHERE user_id = " USER_ID
+         " AND group_id = " GROUP_ID},
+    [S_GROUP_LIST] =
+        {"accounts_group_list",
+         "SELECT g.name, coalesce(string_agg(u.username, ',' ORDER BY"
+         " u.username), '') FROM accounts_group g LEFT JOIN "
+         "accounts_user_groups"
+         " ug ON ug.group_id = g.id LEFT JOIN accounts_user u ON u.id ="
+         " ug.user_id GROUP BY g.name ORDER BY g.name"},
+    [S_PERM_CREATE] = {"accounts_permission_insert",
+                       "INSERT INTO accounts_permission (codename) VALUES (%s)"
+                       " ON CONFLICT DO NOTHING"},
+    [S_PERM_GRANT_USER] =
+        {"accounts_user_permissions_insert",
+         "INSERT INTO accounts_user_permissions (user_id, permission_id) VALUES"
+         " (" USER_ID ", " PERM_ID ") ON CONFLICT DO NOTHING"},
+    [S_PERM_GRANT_GROUP] =
+        {"accounts_group_permissions_insert",
+         "INSERT INTO accounts_group_permissions (group_id, permission_id)"
+         " VALUES (" GROUP_ID ", " PERM_ID ") ON CONFLICT DO NOTHING"},
+    [S_PERM_REVOKE_USER] =
+        {"accounts_user_permissions_delete",
+         "DELETE FROM accounts_user_permissions WHERE user_id = " USER_ID
+         " AND permission_id = " PERM_ID},
+    [S_PERM_REVOKE_GROUP] =
+        {"accounts_group_permissions_delete",
+         "DELETE FROM accounts_group_permissions WHERE group_id = " GROUP_ID
+         " AND permission_id = " PERM_ID},
+    [S_PERM_LIST] =
+        {"accounts_permission_list",
+         "SELECT 'user', u.username, p.codename FROM accounts_user_permissions "
+         "x"
+         " JOIN accounts_user u ON u.id = x.user_id JOIN accounts_permission p"
+         " ON p.id = x.permission_id UNION ALL SELECT 'group', g.name,"
+         " p.codename FROM accounts_group_permissions x JOIN accounts_group g"
+         " ON g.id = x.group_id JOIN accounts_permission p ON p.id ="
+         " x.permission_id ORDER BY 1, 2, 3"},
 };
 
 struct acc_store {
@@ -514,15 +518,10 @@ acc_store_rc_t acc_store_open(apr_pool_t *p, const apr_dbd_driver_t *driver,
     st->driver = driver;
     st->handle = handle;
     for (i = 0; i < S_COUNT; i++) {
-        const char *label = i < S_SESSION_HASHES_OF_USER
-                                ? stmts[i].label
-                                : stmts2[i - S_SESSION_HASHES_OF_USER].label;
-        const char *sql = i < S_SESSION_HASHES_OF_USER
-                              ? stmts[i].sql
-                              : stmts2[i - S_SESSION_HASHES_OF_USER].sql;
-        rv = apr_dbd_prepare(driver, p, handle, sql, label, &st->stmt[i]);
+        rv = apr_dbd_prepare(driver, p, handle, stmts[i].sql, stmts[i].label,
+                             &st->stmt[i]);
         if (rv != 0) {
-            *err = apr_psprintf(p, "cannot prepare %s: %s", label,
+            *err = apr_psprintf(p, "cannot prepare %s: %s", stmts[i].label,
                                 dberr(p, driver, handle, rv));
             return ACC_STORE_ERROR;
         }
@@ -741,15 +740,6 @@ acc_store_rc_t acc_session_clear_expired(acc_store_t *st, apr_pool_t *p,
     const char *args[2] = {i, i};
 
     return exec(st, p, S_SESSION_CLEAR, count, 2, args);
-}
-
-acc_store_rc_t acc_session_hashes_of_user(acc_store_t *st, apr_pool_t *p,
-                                          apr_int64_t user_id,
-                                          apr_array_header_t **hashes)
-{
-    const char *args[1] = {apr_off_t_toa(p, user_id)};
-
-    return rows(st, p, S_SESSION_HASHES_OF_USER, 1, args, 1, hashes);
 }
 
 /* ---- groups and permissions ---- */

@@ -158,12 +158,6 @@ acc_store_rc_t acc_session_delete_user(acc_store_t *st, apr_pool_t *p,
 acc_store_rc_t acc_session_clear_expired(acc_store_t *st, apr_pool_t *p,
                                          apr_int64_t idle, int *count);
 
-/* The token hashes of every session of a user (const char *, in p), so
- * a cache in front of the store can forget them. */
-acc_store_rc_t acc_session_hashes_of_user(acc_store_t *st, apr_pool_t *p,
-                                          apr_int64_t user_id,
-                                          apr_array_header_t **hashes);
-
 /* ---- groups and permissions (accountsctl) ---- */
 
 /* OK when a group called name exists, else NOTFOUND. */

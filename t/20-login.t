@@ -17,28 +17,13 @@ my $BAD = 'Please enter a correct username and password. Note that both '
 my $REQUIRED = 'This field is required.';
 my $PW = AccountsTest::good_password();
 
-# A user made through accountsctl with a given argon2 cost (the suite's
-# cheap one unless told otherwise).
 sub mkuser {
     my ($name, $password, $cost) = @_;
-    local $ENV{ACCOUNTS_PASSWORD_HASH} = $cost // 'm=1024 t=1 p=1';
-    my ($rc, $out, $err) = AccountsTest::createuser($name, $password // $PW);
-    die "createuser $name failed ($rc): $err" if $rc;
-    return $name;
+    local $ENV{ACCOUNTS_PASSWORD_HASH} = $cost if $cost;
+    return AccountsTest::mkuser($name, $password // $PW);
 }
-
-# Values safe to put in a quoted SQL literal (names from unique_name,
-# base64url tokens, hex hashes).
-sub lit {
-    my ($s) = @_;
-    die "refusing to splice '$s' into SQL" unless $s =~ /\A[A-Za-z0-9_-]+\z/;
-    return "'$s'";
-}
-
-sub sql1 {
-    my $rows = AccountsTest::sql(shift);
-    return @$rows ? $rows->[0][0] : undef;
-}
+*lit = \&AccountsTest::lit;
+*sql1 = \&AccountsTest::sql1;
 
 # The session token hashes stored for a user.
 sub session_hashes {

@@ -15,42 +15,19 @@ use AccountsTest;
 plan tests => 77;
 
 my $PW = AccountsTest::good_password();
+
+sub mkuser { my ($name, @opt) = @_; return AccountsTest::mkuser($name, $PW, @opt) }
+*lit = \&AccountsTest::lit;
+*sql1 = \&AccountsTest::sql1;
+sub logged_in { return AccountsTest::logged_in($_[0], $PW) }
 my $BAD = 'Please enter a correct username and password. Note that both '
         . 'fields may be case-sensitive.';
 my $LOGIN = '/accounts/login/';
-
-sub mkuser {
-    my ($name) = @_;
-    local $ENV{ACCOUNTS_PASSWORD_HASH} = 'm=1024 t=1 p=1';
-    my ($rc, $out, $err) = AccountsTest::createuser($name, $PW);
-    die "createuser $name failed ($rc): $err" if $rc;
-    return $name;
-}
-
-sub lit {
-    my ($s) = @_;
-    die "refusing to splice '$s' into SQL" unless $s =~ /\A[A-Za-z0-9_-]+\z/;
-    return "'$s'";
-}
-
-sub sql1 {
-    my $rows = AccountsTest::sql(shift);
-    return @$rows ? $rows->[0][0] : undef;
-}
 
 sub session_count {
     my ($name) = @_;
     return sql1('SELECT count(*) FROM accounts_session s JOIN accounts_user u'
               . ' ON u.id = s.user_id WHERE u.username = ' . lit($name));
-}
-
-# A logged-in browser for NAME.
-sub logged_in {
-    my ($name) = @_;
-    my $b = AccountsTest->browser;
-    my $res = $b->login($name, $PW);
-    die "login of $name failed: " . $res->status_line if $res->code != 303;
-    return $b;
 }
 
 sub browser_with_session {

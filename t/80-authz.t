@@ -17,32 +17,19 @@ use AccountsTest;
 plan tests => 183;
 
 my $PW = AccountsTest::good_password();
+
+sub mkuser { my ($name, @opt) = @_; return AccountsTest::mkuser($name, $PW, @opt) }
+sub logged_in { return AccountsTest::logged_in($_[0], $PW) }
 my $LOGIN = '/accounts/login/';
 my $SITE = 'mod_accounts test';
 
 # ---- helpers ----------------------------------------------------------------
-
-sub mkuser {
-    my ($name, @opt) = @_;
-    local $ENV{ACCOUNTS_PASSWORD_HASH} = 'm=1024 t=1 p=1';
-    my ($rc, $out, $err) = AccountsTest::createuser($name, $PW, @opt);
-    die "createuser $name failed ($rc): $err" if $rc;
-    return $name;
-}
 
 # accountsctl for the setup; a failure here is a broken fixture, not a test.
 sub ctl_ok {
     my ($rc, $out, $err) = AccountsTest::ctl(@_);
     die "accountsctl @_ failed ($rc): $err" if $rc;
     return $out;
-}
-
-sub logged_in {
-    my ($name) = @_;
-    my $b = AccountsTest->browser;
-    my $res = $b->login($name, $PW);
-    die "login of $name failed: " . $res->status_line if $res->code != 303;
-    return $b;
 }
 
 sub az { my ($b, $loc, @h) = @_; return $b->get("/az/$loc/env.cgi", @h) }

@@ -176,6 +176,40 @@ sub createuser {
     return ctl_in(($password // good_password()) . "\n", 'createuser', $name, @opt);
 }
 
+# mkuser(NAME, PASSWORD, OPTIONS...) -- createuser at the suite's cheap
+# cost (or $ENV{ACCOUNTS_PASSWORD_HASH} when the caller set it); dies on
+# failure, since a broken fixture is not a test result.
+sub mkuser {
+    my ($name, $password, @opt) = @_;
+    local $ENV{ACCOUNTS_PASSWORD_HASH} = $ENV{ACCOUNTS_PASSWORD_HASH} // 'm=1024 t=1 p=1';
+    my ($rc, $out, $err) = createuser($name, $password, @opt);
+    die "createuser $name failed ($rc): $err" if $rc;
+    return $name;
+}
+
+# logged_in(NAME, PASSWORD) -- a fresh browser logged in as NAME.
+sub logged_in {
+    my ($name, $password) = @_;
+    my $b = AccountsTest->browser;
+    my $res = $b->login($name, $password);
+    die "login of $name failed: " . $res->status_line if $res->code != 303;
+    return $b;
+}
+
+# lit(VALUE) -- VALUE as a quoted SQL literal; only names, base64url
+# tokens and hex hashes are allowed, so nothing odd is ever spliced.
+sub lit {
+    my ($s) = @_;
+    die "refusing to splice '$s' into SQL" unless $s =~ /\A[A-Za-z0-9_-]+\z/;
+    return "'$s'";
+}
+
+# sql1(STATEMENT) -- the first column of the first row, or undef.
+sub sql1 {
+    my $rows = sql(shift);
+    return @$rows ? $rows->[0][0] : undef;
+}
+
 # sql(STATEMENT, DB) -- run SQL as the superuser; rows as arrays of fields.
 sub sql {
     my ($statement, $db) = @_;
