@@ -12,6 +12,7 @@
 #include "src/db.h"
 #include "src/guard.h"
 #include "src/handler.h"
+#include "src/sesscache.h"
 #include "src/startup.h"
 
 /* check_config runs for `httpd -t` too, so a missing mod_dbd or a broken
@@ -22,12 +23,20 @@ static int acc_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     return acc_startup(pconf, ptemp, s);
 }
 
+static void acc_child_init(apr_pool_t *p, server_rec *s)
+{
+    acc_cache_child_init(p, s);
+}
+
 static void acc_register_hooks(apr_pool_t *p)
 {
     /* After mod_dbd, whose optional functions we take. */
     static const char *const after_dbd[] = {"mod_dbd.c", NULL};
 
+    ap_hook_pre_config(acc_cache_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(acc_check_config, NULL, after_dbd, APR_HOOK_MIDDLE);
+    ap_hook_post_config(acc_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(acc_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_read_request(acc_strip_identity_headers, NULL, NULL,
                               APR_HOOK_REALLY_FIRST);
     ap_hook_check_access(acc_guard_access, NULL, NULL, APR_HOOK_MIDDLE,

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 #include "redirect.h"
+#include "sesscache.h"
 
 #include <apr_lib.h>
 
@@ -17,6 +18,7 @@
 #define DEF_MIN_LENGTH     8
 #define DEF_MAX_BODY       (16 * 1024)
 #define DEF_SITE_NAME      "mod_accounts"
+#define DEF_CACHE_TTL      10 /* seconds */
 
 void *acc_create_srv_cfg(apr_pool_t *p, server_rec *s)
 {
@@ -30,6 +32,7 @@ void *acc_create_srv_cfg(apr_pool_t *p, server_rec *s)
     c->registration = ACC_UNSET;
     c->register_login = ACC_UNSET;
     c->max_body = ACC_UNSET;
+    c->cache_ttl = ACC_UNSET;
     return c;
 }
 
@@ -58,6 +61,7 @@ void *acc_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     PICK(template_dir);
     PICK(site_name);
     PICK(key_file);
+    PICK_INT(cache_ttl);
     return m;
 }
 
@@ -131,6 +135,9 @@ void acc_config_defaults(server_rec *s)
         if (!c->site_name) {
             c->site_name = DEF_SITE_NAME;
         }
+        if (c->cache_ttl == ACC_UNSET) {
+            c->cache_ttl = DEF_CACHE_TTL;
+        }
     }
 }
 
@@ -194,6 +201,23 @@ static const char *set_seconds(cmd_parms *cmd, void *dummy, const char *arg)
     }
     *slot = v;
     return NULL;
+}
+
+static const char *set_idle(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *err = set_seconds(cmd, dummy, arg);
+
+    /* last_seen is written at most once a minute, so a shorter timeout
+     * would end sessions that are in use. */
+    if (err == NULL && acc_srv(cmd->server)->idle_timeout > 0 &&
+        acc_srv(cmd->server)->idle_timeout < 120) {
+        return apr_psprintf(cmd->pool,
+                            "AccountsSessionIdleTimeout takes 0 (off) or at "
+                            "least 120 seconds (a session's last use is "
+                            "recorded once a minute), not '%s'",
+                            arg);
+    }
+    return err;
 }
 
 static const char *set_flag(cmd_parms *cmd, void *dummy, int on)
@@ -403,9 +427,16 @@ const command_rec acc_cmds[] = {
                   "On, Off or Auto (Secure and __Host- on HTTPS)"),
     AP_INIT_TAKE1("AccountsSessionMaxAge", set_seconds, OFF(max_age), RSRC_CONF,
                   "a session's absolute lifetime in seconds"),
-    AP_INIT_TAKE1("AccountsSessionIdleTimeout", set_seconds, OFF(idle_timeout),
+    AP_INIT_TAKE1("AccountsSessionIdleTimeout", set_idle, OFF(idle_timeout),
                   RSRC_CONF,
                   "seconds without a request that end a session (0: off)"),
+    AP_INIT_TAKE1("AccountsSessionCache", acc_cache_set, NULL, RSRC_CONF,
+                  "the socache provider[:arguments] in front of the session "
+                  "store (default shmcb), or none"),
+    AP_INIT_TAKE1("AccountsSessionCacheTTL", set_seconds, OFF(cache_ttl),
+                  RSRC_CONF,
+                  "seconds a cached session lookup is trusted (default 10, "
+                  "0: this host asks the database every time)"),
     AP_INIT_RAW_ARGS("AccountsPasswordHash", set_hash, NULL, RSRC_CONF,
                      "argon2id m=KiB t=passes p=lanes"),
     AP_INIT_TAKE1("AccountsPasswordMinLength", set_min_length, NULL, RSRC_CONF,

@@ -39,6 +39,7 @@ typedef struct {
     const char *template_dir; /* AccountsTemplateDir */
     const char *site_name;    /* AccountsSiteName */
     const char *key_file;     /* AccountsSecretKeyFile */
+    apr_int64_t cache_ttl;    /* AccountsSessionCacheTTL, seconds, 0 = off */
 
     /* Built at startup, read-only after. */
     const unsigned char *secret_key;
@@ -46,6 +47,7 @@ typedef struct {
     acc_tpl_set_t *templates;
     apr_array_header_t *statics; /* our stylesheet and script */
     const char *dummy_hash;      /* hashed against for unknown users */
+    const char *cache_ns;        /* this host's session cache key prefix */
 } acc_srv_cfg_t;
 
 typedef struct {

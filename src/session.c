@@ -7,6 +7,7 @@
 #include "cookie.h"
 #include "crypto.h"
 #include "db.h"
+#include "sesscache.h"
 
 #include <apr_atomic.h>
 #include <apr_date.h>
@@ -130,6 +131,20 @@ static const char *token_of(request_rec *r)
     return NULL;
 }
 
+/* Whether a cached row can stand for the store's answer right now: not
+ * expired, and seen recently enough that last_seen needs no write yet
+ * (which also keeps it well inside any idle timeout, at least a minute). */
+static int cached_row_usable(const acc_session_row_t *row, apr_time_t now)
+{
+    if (row->expires <= now) {
+        return 0;
+    }
+    if (now - row->last_seen > apr_time_from_sec(60)) {
+        return 0; /* the store decides, and touches last_seen */
+    }
+    return 1;
+}
+
 int acc_session_current(request_rec *r, acc_session_t **out)
 {
     acc_srv_cfg_t *cfg = acc_srv(r->server);
@@ -137,9 +152,10 @@ int acc_session_current(request_rec *r, acc_session_t **out)
     const char *tok;
     acc_store_t *st;
     acc_db_state_t dbs;
-    acc_session_row_t *row = NULL;
+    acc_session_row_t cached, *row = NULL;
     const char *hash;
     acc_store_rc_t rc;
+    apr_time_t now;
 
     if (rs->resolved) {
         *out = rs->sess;
@@ -151,32 +167,45 @@ int acc_session_current(request_rec *r, acc_session_t **out)
         rs->resolved = 1;
         return OK;
     }
-    st = acc_db_store(r, &dbs);
-    if (st == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
-    }
     hash = acc_sha256_hex(r->pool, tok);
-    rc = acc_session_get(st, r->pool, hash, cfg->idle_timeout, &row);
-    if (rc == ACC_STORE_ERROR) {
-        /* A pooled connection that died under us (the database was
-         * restarted): once more on a checked one. */
-        st = acc_db_store_again(r, &dbs);
+    now = apr_time_now();
+    if (acc_cache_get(r, hash, &cached) && cached_row_usable(&cached, now)) {
+        row = &cached;
+    }
+    else {
+        st = acc_db_store(r, &dbs);
         if (st == NULL) {
             return HTTP_SERVICE_UNAVAILABLE;
         }
         rc = acc_session_get(st, r->pool, hash, cfg->idle_timeout, &row);
-    }
-    switch (rc) {
-        case ACC_STORE_OK:
-            break;
-        case ACC_STORE_NOTFOUND:
-            rs->resolved = 1;
-            return OK;
-        default:
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                          ACC_LOGNO(0030) "session lookup failed: %s",
-                          acc_store_error(st, r->pool));
-            return HTTP_SERVICE_UNAVAILABLE;
+        if (rc == ACC_STORE_ERROR) {
+            /* A pooled connection that died under us (the database was
+             * restarted): once more on a checked one. */
+            st = acc_db_store_again(r, &dbs);
+            if (st == NULL) {
+                return HTTP_SERVICE_UNAVAILABLE;
+            }
+            rc = acc_session_get(st, r->pool, hash, cfg->idle_timeout, &row);
+        }
+        switch (rc) {
+            case ACC_STORE_OK:
+                break;
+            case ACC_STORE_NOTFOUND:
+                rs->resolved = 1;
+                return OK;
+            default:
+                ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                              ACC_LOGNO(0030) "session lookup failed: %s",
+                              acc_store_error(st, r->pool));
+                return HTTP_SERVICE_UNAVAILABLE;
+        }
+        /* last_seen (for idle expiry and `clearsessions --idle`): the
+         * statement itself writes at most once a minute. */
+        if (now - row->last_seen > apr_time_from_sec(60)) {
+            acc_session_touch(st, r->pool, hash);
+            row->last_seen = now;
+        }
+        acc_cache_put(r, hash, row);
     }
     rs->sess = apr_pcalloc(r->pool, sizeof(*rs->sess));
     rs->sess->user = apr_pmemdup(r->pool, &row->user, sizeof(row->user));
@@ -185,11 +214,6 @@ int acc_session_current(request_rec *r, acc_session_t **out)
     rs->sess->groups = split_list(r->pool, row->groups);
     rs->sess->perms = split_list(r->pool, row->perms);
     rs->resolved = 1;
-    /* last_seen: the statement itself writes at most once a minute. */
-    if (cfg->idle_timeout > 0 &&
-        apr_time_now() - row->last_seen > apr_time_from_sec(60)) {
-        acc_session_touch(st, r->pool, hash);
-    }
     *out = rs->sess;
     return OK;
 }
@@ -239,7 +263,9 @@ int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u)
     }
     /* Whatever session the browser had is over: a new token, always. */
     if (old) {
-        acc_session_delete(st, r->pool, acc_sha256_hex(r->pool, old));
+        const char *old_hash = acc_sha256_hex(r->pool, old);
+        acc_session_delete(st, r->pool, old_hash);
+        acc_cache_forget(r, old_hash);
     }
     hash = acc_sha256_hex(r->pool, tok);
     if (acc_session_create(st, r->pool, hash, u->id, cfg->max_age) !=
@@ -267,8 +293,11 @@ int acc_session_logout(request_rec *r, acc_store_t *st)
     const char *tok = token_of(r);
 
     if (tok) {
-        if (acc_session_delete(st, r->pool, acc_sha256_hex(r->pool, tok)) !=
-            ACC_STORE_OK) {
+        const char *hash = acc_sha256_hex(r->pool, tok);
+        /* Out of the cache first: from here on this server refuses the
+         * token, even if the database is slow to say so. */
+        acc_cache_forget(r, hash);
+        if (acc_session_delete(st, r->pool, hash) != ACC_STORE_OK) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                           ACC_LOGNO(0033) "cannot delete a session: %s",
                           acc_store_error(st, r->pool));

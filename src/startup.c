@@ -7,6 +7,7 @@
 #include "db.h"
 #include "password.h"
 #include "render.h"
+#include "sesscache.h"
 
 #include <apr_crypto.h>
 #include <apr_file_io.h>
@@ -66,6 +67,9 @@ int acc_startup(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
         return rc;
     }
     if ((rc = acc_render_init(pconf, ptemp, s)) != OK) {
+        return rc;
+    }
+    if ((rc = acc_cache_check(pconf, s)) != OK) {
         return rc;
     }
     for (v = s; v; v = v->next) {

@@ -10,7 +10,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 12;
+plan tests => 20;
 
 my $httpd = Apache::Test::vars('httpd');
 my $so = Apache::Test::vars('serverroot') . '/../.libs/mod_accounts.so';
@@ -34,11 +34,12 @@ sub configtest {
 
 my $dbd = 'LoadModule dbd_module modules/mod_dbd.so';
 my $acc = "LoadModule accounts_module $so";
+my $shm = 'LoadModule socache_shmcb_module modules/mod_socache_shmcb.so';
 
-my ($rc, $out) = configtest($dbd, $acc, 'DBDriver pgsql');
+my ($rc, $out) = configtest($dbd, $shm, $acc, 'DBDriver pgsql');
 ok t_cmp($rc, 0, 'a correct configuration passes httpd -t');
 
-($rc, $out) = configtest($acc);
+($rc, $out) = configtest($shm, $acc);
 ok t_cmp($rc, qr/^[1-9]/, 'without mod_dbd httpd refuses the configuration');
 ok t_cmp($out, qr/LoadModule dbd_module/, '... and says LoadModule dbd_module is needed');
 
@@ -47,7 +48,7 @@ mkdir "$dir/tpl";
 open my $t, '>', "$dir/tpl/login.html" or die $!;
 print $t "{% extends \"base.html\" %}\n{% block content %}\n<p>hi</p>\n{% if x %}\n{% endblock %}\n";
 close $t;
-($rc, $out) = configtest($dbd, $acc, "AccountsTemplateDir $dir/tpl");
+($rc, $out) = configtest($dbd, $shm, $acc, "AccountsTemplateDir $dir/tpl");
 ok t_cmp($rc, qr/^[1-9]/, 'a broken template stops httpd');
 ok t_cmp($out, qr{\Q$dir\E/tpl/login\.html:\d+}, '... naming the file and line');
 
@@ -55,7 +56,7 @@ ok t_cmp($out, qr{\Q$dir\E/tpl/login\.html:\d+}, '... naming the file and line')
 open $t, '>', "$dir/tpl/login.html" or die $!;
 print $t "{% include \"nothere.html\" %}\n";
 close $t;
-($rc, $out) = configtest($dbd, $acc, "AccountsTemplateDir $dir/tpl");
+($rc, $out) = configtest($dbd, $shm, $acc, "AccountsTemplateDir $dir/tpl");
 ok t_cmp($rc, qr/^[1-9]/, 'an include of a missing template stops httpd');
 ok t_cmp($out, qr/nothere\.html/, '... naming the missing template');
 
@@ -63,15 +64,35 @@ ok t_cmp($out, qr/nothere\.html/, '... naming the missing template');
 open $t, '>', "$dir/tpl/login.html" or die $!;
 print $t "{% extends \"base.html\" %}{% block content %}<p>custom</p>{% endblock %}\n";
 close $t;
-($rc, $out) = configtest($dbd, $acc, "AccountsTemplateDir $dir/tpl");
+($rc, $out) = configtest($dbd, $shm, $acc, "AccountsTemplateDir $dir/tpl");
 ok t_cmp($rc, 0, 'a good template override is accepted');
 
 # Bad directive values name the directive.
-($rc, $out) = configtest($dbd, $acc, 'AccountsPasswordHash argon2id m=4 t=1 p=1');
+($rc, $out) = configtest($dbd, $shm, $acc, 'AccountsPasswordHash argon2id m=4 t=1 p=1');
 ok t_cmp($out, qr/AccountsPasswordHash/, 'a bad hash cost names AccountsPasswordHash');
-($rc, $out) = configtest($dbd, $acc, 'AccountsSessionMaxAge two-weeks');
+($rc, $out) = configtest($dbd, $shm, $acc, 'AccountsSessionMaxAge two-weeks');
 ok t_cmp($out, qr/AccountsSessionMaxAge/, 'a bad max age names AccountsSessionMaxAge');
-($rc, $out) = configtest($dbd, $acc, 'AccountsLoginURL //evil.example/login');
+($rc, $out) = configtest($dbd, $shm, $acc, 'AccountsLoginURL //evil.example/login');
 ok t_cmp($out, qr/AccountsLoginURL/, 'a login URL that is not a local path is refused');
-($rc, $out) = configtest($dbd, $acc, "AccountsSecretKeyFile $dir/missing.key");
+($rc, $out) = configtest($dbd, $shm, $acc, "AccountsSecretKeyFile $dir/missing.key");
 ok t_cmp($out, qr/accountsctl genkey/, 'a missing key file says how to make one');
+
+# The session cache: shmcb by default, so its module must be loaded.
+($rc, $out) = configtest($dbd, $acc, 'DBDriver pgsql');
+ok t_cmp($rc, qr/^[1-9]/, 'without mod_socache_shmcb httpd refuses the default cache');
+ok t_cmp($out, qr/LoadModule socache_shmcb_module/, '... and names the LoadModule line');
+($rc, $out) = configtest($dbd, $acc, 'DBDriver pgsql', 'AccountsSessionCache none');
+ok t_cmp($rc, 0, 'AccountsSessionCache none needs no socache module');
+($rc, $out) = configtest($dbd, $shm, $acc, 'AccountsSessionCache nosuch:/tmp/x');
+ok t_cmp($out, qr/'nosuch'.*LoadModule socache_nosuch_module/, 'an unknown cache provider is named');
+($rc, $out) = configtest($dbd, $shm, $acc, 'DBDriver pgsql',
+                         "AccountsSessionCache shmcb:$dir/cache(65536)");
+ok t_cmp($rc, 0, 'shmcb with a path and size is accepted');
+($rc, $out) = configtest($dbd, $shm, $acc,
+    '<VirtualHost 127.0.0.1:1>', 'AccountsSessionCache none', '</VirtualHost>');
+ok t_cmp($out, qr/AccountsSessionCache.*not allowed|cannot occur within/i,
+         'AccountsSessionCache is server-wide only');
+($rc, $out) = configtest($dbd, $shm, $acc, 'AccountsSessionCacheTTL soon');
+ok t_cmp($out, qr/AccountsSessionCacheTTL/, 'a bad cache TTL names the directive');
+($rc, $out) = configtest($dbd, $shm, $acc, 'AccountsSessionIdleTimeout 30');
+ok t_cmp($out, qr/AccountsSessionIdleTimeout.*120/, 'an idle timeout under two minutes is refused');

@@ -19,7 +19,7 @@ plan tests => 183;
 my $PW = AccountsTest::good_password();
 
 sub mkuser { my ($name, @opt) = @_; return AccountsTest::mkuser($name, $PW, @opt) }
-sub logged_in { return AccountsTest::logged_in($_[0], $PW) }
+sub logged_in { return AccountsTest::logged_in($_[0], $PW, @_[1 .. $#_]) }
 my $LOGIN = '/accounts/login/';
 my $SITE = 'mod_accounts test';
 
@@ -189,10 +189,11 @@ my $bx = logged_in($banned);
 granted($bp, 'none', $plain, 'RequireNone banned: not a member');
 forbidden($bx, 'none', 'RequireNone banned: a member of banned');
 
-# ---- group removal takes effect at once ------------------------------------------
+# ---- group removal takes effect at once (without a session cache; with one,
+# within its TTL: t/35-cache.t) ---------------------------------------------
 
 {
-    my $bl = logged_in($leaver);
+    my $bl = logged_in($leaver, vhost => 'nocache');
     granted($bl, 'group', $leaver, 'before leaving editors: /az/group/');
     ctl_ok('group', 'remove', 'editors', $leaver);
     forbidden($bl, 'group', 'after group remove, same session: /az/group/');

@@ -187,10 +187,11 @@ sub mkuser {
     return $name;
 }
 
-# logged_in(NAME, PASSWORD) -- a fresh browser logged in as NAME.
+# logged_in(NAME, PASSWORD, vhost => V) -- a fresh browser logged in as
+# NAME (on the default host unless V is given).
 sub logged_in {
-    my ($name, $password) = @_;
-    my $b = AccountsTest->browser;
+    my ($name, $password, %opt) = @_;
+    my $b = AccountsTest->browser(%opt);
     my $res = $b->login($name, $password);
     die "login of $name failed: " . $res->status_line if $res->code != 303;
     return $b;

@@ -1,0 +1,308 @@
+/*
+ * src/sesscache.c -- httpd's small-object cache in front of the session
+ * store.
+ *
+ * One cache instance per configuration, created the way httpd's own
+ * socache users do it (mod_ssl, mod_authn_socache): the provider is
+ * looked up and created while the configuration is read, initialised in
+ * post_config, and guarded by a global mutex only when the provider says
+ * it is not safe across processes (shmcb is not; memcache and redis are).
+ */
+#include "sesscache.h"
+#include "config.h"
+#include "sessrec.h"
+
+#include <ap_provider.h>
+#include <ap_socache.h>
+#include <util_mutex.h>
+#include <apr_global_mutex.h>
+
+#include <string.h>
+
+#define MUTEX_TYPE       "accounts-cache"
+#define CACHE_NAME       "mod_accounts"
+#define DEFAULT_PROVIDER "shmcb"
+
+typedef enum { CACHE_UNSET = 0, CACHE_SET, CACHE_NONE } cache_mode_t;
+
+/* Per configuration: reset in pre_config, set while reading it. */
+static cache_mode_t mode;
+static const char *provider_name;
+static const ap_socache_provider_t *provider;
+static ap_socache_instance_t *instance;
+static apr_global_mutex_t *mutex;
+static int ready; /* initialised, and some host uses it */
+
+static const ap_socache_provider_t *lookup(const char *name)
+{
+    return ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
+                              AP_SOCACHE_PROVIDER_VERSION);
+}
+
+static const char *missing(apr_pool_t *p, const char *name)
+{
+    return apr_psprintf(p,
+                        "AccountsSessionCache: the socache provider '%s' is "
+                        "not loaded (add 'LoadModule socache_%s_module "
+                        "modules/mod_socache_%s.so', or set "
+                        "'AccountsSessionCache none' to look every session "
+                        "up in the database)",
+                        name, name, name);
+}
+
+const char *acc_cache_set(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    const char *sep, *name;
+
+    if (err) {
+        return err;
+    }
+    if (strcasecmp(arg, "none") == 0) {
+        mode = CACHE_NONE;
+        provider = NULL;
+        instance = NULL;
+        return NULL;
+    }
+    sep = strchr(arg, ':');
+    name = sep ? apr_pstrmemdup(cmd->pool, arg, (apr_size_t)(sep - arg)) : arg;
+    provider = lookup(name);
+    if (provider == NULL) {
+        return missing(cmd->pool, name);
+    }
+    instance = NULL;
+    err = provider->create(&instance, sep ? sep + 1 : NULL, cmd->temp_pool,
+                           cmd->pool);
+    if (err) {
+        return apr_psprintf(cmd->pool, "AccountsSessionCache: %s", err);
+    }
+    mode = CACHE_SET;
+    provider_name = name;
+    return NULL;
+}
+
+int acc_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    mode = CACHE_UNSET;
+    provider_name = NULL;
+    provider = NULL;
+    instance = NULL;
+    mutex = NULL;
+    ready = 0;
+    return ap_mutex_register(pconf, MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
+}
+
+int acc_cache_check(apr_pool_t *pconf, server_rec *s)
+{
+    server_rec *v;
+    unsigned int idx = 0;
+
+    for (v = s; v; v = v->next, idx++) {
+        acc_srv_cfg_t *c = acc_srv(v);
+        /* Hosts keep their entries apart: each may have its own database
+         * and key. */
+        c->cache_ns = apr_psprintf(pconf, "acc%u:", idx);
+    }
+    if (mode == CACHE_UNSET) {
+        provider = lookup(DEFAULT_PROVIDER);
+        if (provider == NULL) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, ACC_LOGNO(0110) "%s",
+                         missing(pconf, DEFAULT_PROVIDER));
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        instance = NULL;
+        if (provider->create(&instance, NULL, pconf, pconf) != NULL) {
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        mode = CACHE_SET;
+        provider_name = DEFAULT_PROVIDER;
+    }
+    return OK;
+}
+
+static apr_status_t destroy_cache(void *data)
+{
+    if (instance && provider) {
+        provider->destroy(instance, (server_rec *)data);
+    }
+    instance = NULL;
+    ready = 0;
+    return APR_SUCCESS;
+}
+
+int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                          apr_pool_t *ptemp, server_rec *s)
+{
+    struct ap_socache_hints hints;
+    server_rec *v;
+    int used = 0;
+    apr_status_t rv;
+
+    if (mode != CACHE_SET || instance == NULL) {
+        return OK;
+    }
+    for (v = s; v; v = v->next) {
+        used |= acc_srv(v)->cache_ttl > 0;
+    }
+    if (!used) {
+        return OK;
+    }
+    if (provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
+        rv =
+            ap_global_mutex_create(&mutex, NULL, MUTEX_TYPE, NULL, s, pconf, 0);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                         ACC_LOGNO(0111) "AccountsSessionCache: cannot create "
+                                         "the '" MUTEX_TYPE "' mutex");
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    memset(&hints, 0, sizeof(hints));
+    hints.avg_id_len = 70;
+    hints.avg_obj_size = 300;
+    hints.expiry_interval = apr_time_from_sec(30);
+    rv = provider->init(instance, CACHE_NAME, &hints, s, pconf);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     ACC_LOGNO(0112) "AccountsSessionCache: cannot set up "
+                                     "the '%s' cache",
+                     provider_name);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    apr_pool_cleanup_register(pconf, s, destroy_cache, apr_pool_cleanup_null);
+    ready = 1;
+    return OK;
+}
+
+void acc_cache_child_init(apr_pool_t *p, server_rec *s)
+{
+    if (mutex) {
+        apr_status_t rv = apr_global_mutex_child_init(
+            &mutex, apr_global_mutex_lockfile(mutex), p);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
+                         ACC_LOGNO(0113) "AccountsSessionCache: cannot attach "
+                                         "the '" MUTEX_TYPE "' mutex; the "
+                                         "session cache is off in this "
+                                         "process");
+            ready = 0;
+        }
+    }
+}
+
+static int lock(request_rec *r)
+{
+    apr_status_t rv;
+
+    if (mutex == NULL) {
+        return 1;
+    }
+    rv = apr_global_mutex_lock(mutex);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r,
+                      ACC_LOGNO(0114) "cannot lock the session cache");
+        return 0;
+    }
+    return 1;
+}
+
+static void unlock(void)
+{
+    if (mutex) {
+        apr_global_mutex_unlock(mutex);
+    }
+}
+
+/* The cache's id for a token hash on this host. */
+static const char *key_of(request_rec *r, const acc_srv_cfg_t *c,
+                          const char *token_hash)
+{
+    return apr_pstrcat(r->pool, c->cache_ns, token_hash, NULL);
+}
+
+int acc_cache_get(request_rec *r, const char *token_hash,
+                  acc_session_row_t *row)
+{
+    acc_srv_cfg_t *c = acc_srv(r->server);
+    unsigned char buf[ACC_SESSREC_MAX];
+    unsigned int len = sizeof(buf);
+    const char *key;
+    apr_status_t rv;
+
+    if (!ready || c->cache_ttl <= 0) {
+        return 0;
+    }
+    key = key_of(r, c, token_hash);
+    if (!lock(r)) {
+        return 0;
+    }
+    rv = provider->retrieve(instance, r->server, (const unsigned char *)key,
+                            (unsigned int)strlen(key), buf, &len, r->pool);
+    unlock();
+    if (rv != APR_SUCCESS) {
+        if (rv != APR_NOTFOUND) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, r,
+                          ACC_LOGNO(0115) "session cache lookup failed");
+        }
+        return 0;
+    }
+    if (acc_sessrec_decode(r->pool, buf, len, c->secret_key, c->secret_key_len,
+                           (const unsigned char *)key, strlen(key), row) != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      ACC_LOGNO(0116) "a session cache entry failed its "
+                                      "check (altered, or written with "
+                                      "another key); ignored");
+        return 0;
+    }
+    return 1;
+}
+
+void acc_cache_put(request_rec *r, const char *token_hash,
+                   const acc_session_row_t *row)
+{
+    acc_srv_cfg_t *c = acc_srv(r->server);
+    apr_time_t expiry;
+    const char *key;
+    unsigned char *buf;
+    apr_size_t len;
+    apr_status_t rv;
+
+    if (!ready || c->cache_ttl <= 0) {
+        return;
+    }
+    expiry = apr_time_now() + apr_time_from_sec(c->cache_ttl);
+    if (row->expires < expiry) {
+        expiry = row->expires;
+    }
+    key = key_of(r, c, token_hash);
+    buf = acc_sessrec_encode(r->pool, row, c->secret_key, c->secret_key_len,
+                             (const unsigned char *)key, strlen(key), &len);
+    if (buf == NULL || !lock(r)) {
+        return;
+    }
+    rv = provider->store(instance, r->server, (const unsigned char *)key,
+                         (unsigned int)strlen(key), expiry, buf,
+                         (unsigned int)len, r->pool);
+    unlock();
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, r,
+                      ACC_LOGNO(0117) "session cache store failed");
+    }
+}
+
+void acc_cache_forget(request_rec *r, const char *token_hash)
+{
+    acc_srv_cfg_t *c = acc_srv(r->server);
+    const char *key;
+
+    if (!ready || c->cache_ttl <= 0) {
+        return;
+    }
+    key = key_of(r, c, token_hash);
+    if (!lock(r)) {
+        return;
+    }
+    provider->remove(instance, r->server, (const unsigned char *)key,
+                     (unsigned int)strlen(key), r->pool);
+    unlock();
+}

@@ -1,0 +1,56 @@
+/*
+ * src/sesscache.h -- httpd's small-object cache in front of the session
+ * store.
+ *
+ * A guarded request with a valid session costs no database round trip
+ * while its entry is in the cache.  The cache is one per httpd (its
+ * provider and size set once, server-wide, with AccountsSessionCache:
+ * shmcb by default, shared by the processes of this server; memcache or
+ * redis to share it between servers); each virtual host keeps its entries
+ * apart and says how long they live with AccountsSessionCacheTTL (default
+ * 10 s; 0 turns the cache off for that host).  Logout and a new login on
+ * this server remove the token's entry at once; changes made elsewhere
+ * (accountsctl, another server) take effect within the TTL.
+ */
+#ifndef ACC_SESSCACHE_H
+#define ACC_SESSCACHE_H
+
+#include "mod_accounts.h"
+#include "store.h"
+
+/* AccountsSessionCache none | provider[:arguments] */
+const char *acc_cache_set(cmd_parms *cmd, void *dummy, const char *arg);
+
+/* pre_config: forget the last configuration's cache; register the
+ * "accounts-cache" mutex (the Mutex directive can place it). */
+int acc_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                         apr_pool_t *ptemp);
+
+/* check_config: settle the provider (the default is shmcb) and make each
+ * host's key prefix.  Returns OK or, when the provider's module is not
+ * loaded, logs the LoadModule line to add and returns
+ * HTTP_INTERNAL_SERVER_ERROR. */
+int acc_cache_check(apr_pool_t *pconf, server_rec *s);
+
+/* post_config: create the cache (and its mutex, for providers that need
+ * one). */
+int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                          apr_pool_t *ptemp, server_rec *s);
+
+/* child_init: reattach the mutex. */
+void acc_cache_child_init(apr_pool_t *p, server_rec *s);
+
+/* The cached lookup for token_hash (hex), into *row: 1 on a hit, 0 on a
+ * miss (or when the cache is off for this host). */
+int acc_cache_get(request_rec *r, const char *token_hash,
+                  acc_session_row_t *row);
+
+/* Keep row for token_hash, until the TTL or the session's expiry,
+ * whichever is first. */
+void acc_cache_put(request_rec *r, const char *token_hash,
+                   const acc_session_row_t *row);
+
+/* Drop token_hash's entry (logout, a new login). */
+void acc_cache_forget(request_rec *r, const char *token_hash);
+
+#endif /* ACC_SESSCACHE_H */

@@ -1,0 +1,233 @@
+/*
+ * t/unit/test_sessrec.c -- session cache entries: round trip, and every
+ * kind of damage refused.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <apr_general.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sessrec.h"
+
+static apr_pool_t *pool;
+
+static const unsigned char secret[] = "0123456789abcdef0123456789abcdef";
+#define SECRET_LEN (sizeof(secret) - 1)
+static const unsigned char key[] = "acc0:9f86d081884c7d659a2feaa0c55ad015";
+#define KEY_LEN (sizeof(key) - 1)
+
+static acc_session_row_t sample(void)
+{
+    acc_session_row_t r;
+
+    memset(&r, 0, sizeof(r));
+    r.user.id = 42;
+    r.user.username = "alice";
+    r.user.email = "alice@example.com";
+    r.user.password = "$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA";
+    r.user.first_name = "Alice";
+    r.user.last_name = "Zo\xc3\xab";
+    r.user.is_active = 1;
+    r.user.is_staff = 1;
+    r.user.is_superuser = 0;
+    r.user.date_joined = apr_time_from_sec(1700000000);
+    r.user.last_login = apr_time_from_sec(1700000100);
+    r.created = apr_time_from_sec(1700000100);
+    r.last_seen = apr_time_from_sec(1700000200);
+    r.expires = apr_time_from_sec(1701209700);
+    r.groups = "editors\x1fstaff";
+    r.perms = "blog.add_post\x1f"
+              "blog.change_post";
+    return r;
+}
+
+static void test_round_trip(void **state)
+{
+    acc_session_row_t in = sample(), out;
+    apr_size_t len = 0;
+    unsigned char *buf;
+
+    ACC_UNUSED(state);
+    buf = acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &len);
+    assert_non_null(buf);
+    assert_true(len > 32);
+    assert_int_equal(acc_sessrec_decode(pool, buf, len, secret, SECRET_LEN, key,
+                                        KEY_LEN, &out),
+                     0);
+    assert_true(out.user.id == 42);
+    assert_string_equal(out.user.username, "alice");
+    assert_string_equal(out.user.email, "alice@example.com");
+    assert_string_equal(out.user.first_name, "Alice");
+    assert_string_equal(out.user.last_name, "Zo\xc3\xab");
+    assert_int_equal(out.user.is_active, 1);
+    assert_int_equal(out.user.is_staff, 1);
+    assert_int_equal(out.user.is_superuser, 0);
+    assert_true(out.user.date_joined == in.user.date_joined);
+    assert_true(out.user.last_login == in.user.last_login);
+    assert_true(out.created == in.created);
+    assert_true(out.last_seen == in.last_seen);
+    assert_true(out.expires == in.expires);
+    assert_string_equal(out.groups, "editors\x1fstaff");
+    assert_string_equal(out.perms, "blog.add_post\x1f"
+                                   "blog.change_post");
+}
+
+static void test_no_password(void **state)
+{
+    acc_session_row_t in = sample(), out;
+    apr_size_t len = 0, i;
+    unsigned char *buf;
+
+    ACC_UNUSED(state);
+    buf = acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &len);
+    assert_non_null(buf);
+    for (i = 0; i + 7 <= len; i++) {
+        assert_false(memcmp(buf + i, "$argon2", 7) == 0);
+    }
+    assert_int_equal(acc_sessrec_decode(pool, buf, len, secret, SECRET_LEN, key,
+                                        KEY_LEN, &out),
+                     0);
+    assert_string_equal(out.user.password, "");
+}
+
+static void test_empty_lists_and_nulls(void **state)
+{
+    acc_session_row_t in = sample(), out;
+    apr_size_t len = 0;
+    unsigned char *buf;
+
+    ACC_UNUSED(state);
+    in.groups = NULL;
+    in.perms = "";
+    in.user.first_name = NULL;
+    in.user.last_login = 0;
+    in.user.is_superuser = 1;
+    buf = acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &len);
+    assert_non_null(buf);
+    assert_int_equal(acc_sessrec_decode(pool, buf, len, secret, SECRET_LEN, key,
+                                        KEY_LEN, &out),
+                     0);
+    assert_string_equal(out.groups, "");
+    assert_string_equal(out.perms, "");
+    assert_string_equal(out.user.first_name, "");
+    assert_true(out.user.last_login == 0);
+    assert_int_equal(out.user.is_superuser, 1);
+}
+
+/* Any single flipped bit anywhere is refused. */
+static void test_every_bit_flip_refused(void **state)
+{
+    acc_session_row_t in = sample(), out;
+    apr_size_t len = 0, i;
+    unsigned char *buf, *copy;
+    int bit;
+
+    ACC_UNUSED(state);
+    buf = acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &len);
+    assert_non_null(buf);
+    copy = malloc(len);
+    assert_non_null(copy);
+    for (i = 0; i < len; i++) {
+        for (bit = 0; bit < 8; bit++) {
+            memcpy(copy, buf, len);
+            copy[i] ^= (unsigned char)(1u << bit);
+            out.user.username = "untouched";
+            assert_int_equal(acc_sessrec_decode(pool, copy, len, secret,
+                                                SECRET_LEN, key, KEY_LEN, &out),
+                             -1);
+            assert_string_equal(out.user.username, "untouched");
+        }
+    }
+    free(copy);
+}
+
+static void test_truncated_refused(void **state)
+{
+    acc_session_row_t in = sample(), out;
+    apr_size_t len = 0, n;
+    unsigned char *buf;
+
+    ACC_UNUSED(state);
+    buf = acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &len);
+    assert_non_null(buf);
+    for (n = 0; n < len; n++) {
+        assert_int_equal(acc_sessrec_decode(pool, buf, n, secret, SECRET_LEN,
+                                            key, KEY_LEN, &out),
+                         -1);
+    }
+    assert_int_equal(acc_sessrec_decode(pool, NULL, 0, secret, SECRET_LEN, key,
+                                        KEY_LEN, &out),
+                     -1);
+}
+
+/* An entry is bound to its key and to the secret. */
+static void test_other_key_or_secret_refused(void **state)
+{
+    static const unsigned char other_key[] =
+        "acc1:9f86d081884c7d659a2feaa0c55ad015";
+    static const unsigned char other_secret[] =
+        "0123456789abcdef0123456789abcdeF";
+    acc_session_row_t in = sample(), out;
+    apr_size_t len = 0;
+    unsigned char *buf;
+
+    ACC_UNUSED(state);
+    buf = acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &len);
+    assert_non_null(buf);
+    assert_int_equal(acc_sessrec_decode(pool, buf, len, secret, SECRET_LEN,
+                                        other_key, sizeof(other_key) - 1, &out),
+                     -1);
+    assert_int_equal(acc_sessrec_decode(pool, buf, len, other_secret,
+                                        sizeof(other_secret) - 1, key, KEY_LEN,
+                                        &out),
+                     -1);
+    /* The key's length is part of what is signed. */
+    assert_int_equal(acc_sessrec_decode(pool, buf, len, secret, SECRET_LEN, key,
+                                        KEY_LEN - 1, &out),
+                     -1);
+}
+
+static void test_too_big_not_cached(void **state)
+{
+    acc_session_row_t in = sample();
+    apr_size_t len = 0;
+    char *groups = malloc(ACC_SESSREC_MAX + 1);
+
+    ACC_UNUSED(state);
+    assert_non_null(groups);
+    memset(groups, 'g', ACC_SESSREC_MAX);
+    groups[ACC_SESSREC_MAX] = '\0';
+    in.groups = groups;
+    assert_null(
+        acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &len));
+    free(groups);
+}
+
+int main(void)
+{
+    static const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_no_password),
+        cmocka_unit_test(test_empty_lists_and_nulls),
+        cmocka_unit_test(test_every_bit_flip_refused),
+        cmocka_unit_test(test_truncated_refused),
+        cmocka_unit_test(test_other_key_or_secret_refused),
+        cmocka_unit_test(test_too_big_not_cached),
+    };
+    int rc;
+
+    if (apr_initialize() != APR_SUCCESS ||
+        apr_pool_create(&pool, NULL) != APR_SUCCESS) {
+        return 1;
+    }
+    rc = cmocka_run_group_tests_name("sessrec", tests, NULL, NULL);
+    apr_pool_destroy(pool);
+    apr_terminate();
+    return rc;
+}
