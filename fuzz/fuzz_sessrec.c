@@ -49,6 +49,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                            sizeof(key) - 1, &row) == 0) {
         abort();
     }
+    /* Unsigned (shared memory): may decode; must not misbehave. */
+    if (acc_sessrec_decode(pool, copy, size, NULL, 0, key, sizeof(key) - 1,
+                           &row) == 0 &&
+        (row.user.username == NULL || row.groups == NULL)) {
+        abort();
+    }
     free(copy);
 
     /* The input as field text: encode, decode, compare. */

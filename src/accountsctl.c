@@ -52,6 +52,9 @@ static const char usage_text[] =
     "  perm grant PERM --user U|--group G   grant a permission\n"
     "  perm revoke PERM --user U|--group G  revoke it\n"
     "  perm list                       every grant\n"
+    "  hashtime [N]                    time N (default 20) password checks\n"
+    "                                  at ACCOUNTS_PASSWORD_HASH's cost; no\n"
+    "                                  database\n"
     "\n"
     "The connection comes from --db, else ACCOUNTS_DB, else libpq's PG*\n"
     "variables.  ACCOUNTS_PASSWORD_HASH (\"m=19456 t=2 p=1\") sets the\n"
@@ -552,6 +555,52 @@ static int cmd_genkey(ctl_t *c, int argc, const char *const *argv)
     return 0;
 }
 
+static int cmp_time(const void *a, const void *b)
+{
+    apr_interval_time_t x = *(const apr_interval_time_t *)a;
+    apr_interval_time_t y = *(const apr_interval_time_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* How long one login's password check takes at a cost: the number to
+ * tune AccountsPasswordHash against (and scripts/bench's reference). */
+static int cmd_hashtime(ctl_t *c, int argc, const char *const *argv)
+{
+    acc_argon2_params_t prm;
+    apr_interval_time_t *t;
+    const char *phc, *err = NULL, *pw = "correct horse battery staple";
+    char *end;
+    long n = 20, i;
+    int rc;
+
+    if (argc > 1 || (argc == 1 && ((n = strtol(argv[0], &end, 10)) < 1 ||
+                                   *end || n > 10000))) {
+        return usage("hashtime takes a count from 1 to 10000");
+    }
+    if ((rc = hash_params(c, &prm)) != 0) {
+        return rc;
+    }
+    if (acc_password_hash(c->pool, &prm, pw, strlen(pw), &phc, &err) !=
+        APR_SUCCESS) {
+        return fail("cannot hash: %s", err ? err : "no random bytes");
+    }
+    t = apr_palloc(c->pool, sizeof(*t) * (apr_size_t)n);
+    for (i = 0; i < n; i++) {
+        apr_time_t t0 = apr_time_now();
+        if (acc_password_verify(phc, pw, strlen(pw)) != ACC_PW_MATCH) {
+            return fail("a password check failed to match");
+        }
+        t[i] = apr_time_now() - t0;
+    }
+    qsort(t, (size_t)n, sizeof(*t), cmp_time);
+    printf("argon2id m=%u t=%u p=%u: %ld checks, median %.1f ms, min %.1f ms, "
+           "max %.1f ms\n",
+           prm.m_kib, prm.t, prm.p, n, (double)t[n / 2] / 1000.0,
+           (double)t[0] / 1000.0, (double)t[n - 1] / 1000.0);
+    return 0;
+}
+
 static int store_fail(ctl_t *c, const char *what)
 {
     return fail("cannot %s: %s", what, acc_store_error(c->store, c->pool));
@@ -778,6 +827,9 @@ int main(int argc, const char *const *argv)
     }
     else if (strcmp(cmd, "perm") == 0) {
         rc = cmd_perm(&c, argc, argv);
+    }
+    else if (strcmp(cmd, "hashtime") == 0) {
+        rc = cmd_hashtime(&c, argc, argv);
     }
     else {
         rc = usage(

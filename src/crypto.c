@@ -10,23 +10,17 @@
 
 #include <string.h>
 
-void acc_sha256(const void *data, apr_size_t len,
+void acc_sha256(apr_pool_t *p, const void *data, apr_size_t len,
                 unsigned char out[ACC_SHA256_LEN])
 {
-    /* apr_crypto_sha256_new wants a pool for its state; a short-lived
-     * subpool of nothing would need an allocator, so keep one per call. */
-    apr_pool_t *p;
-    apr_crypto_hash_t *h;
+    /* The hash's state comes from the caller's pool: a pool of its own per
+     * call would cost more than the hash (this runs on every guarded
+     * request). */
+    apr_crypto_hash_t *h = apr_crypto_sha256_new(p);
 
-    if (apr_pool_create_unmanaged_ex(&p, NULL, NULL) != APR_SUCCESS) {
-        memset(out, 0, ACC_SHA256_LEN);
-        return;
-    }
-    h = apr_crypto_sha256_new(p);
     h->init(h);
     h->add(h, data, len);
     h->finish(h, out);
-    apr_pool_destroy(p);
 }
 
 const char *acc_hex(apr_pool_t *p, const unsigned char *buf, apr_size_t len)
@@ -47,29 +41,25 @@ const char *acc_sha256_hex(apr_pool_t *p, const char *s)
 {
     unsigned char md[ACC_SHA256_LEN];
 
-    acc_sha256(s, strlen(s), md);
+    acc_sha256(p, s, strlen(s), md);
     return acc_hex(p, md, sizeof(md));
 }
 
-void acc_hmac_sha256(const void *key, apr_size_t klen, const void *msg,
-                     apr_size_t mlen, unsigned char out[ACC_SHA256_LEN])
+void acc_hmac_sha256(apr_pool_t *p, const void *key, apr_size_t klen,
+                     const void *msg, apr_size_t mlen,
+                     unsigned char out[ACC_SHA256_LEN])
 {
     enum { BLOCK = 64 };
     unsigned char k0[BLOCK], pad[BLOCK], inner[ACC_SHA256_LEN];
-    apr_pool_t *p;
     apr_crypto_hash_t *h;
     int i;
 
     memset(k0, 0, sizeof(k0));
     if (klen > BLOCK) {
-        acc_sha256(key, klen, k0);
+        acc_sha256(p, key, klen, k0);
     }
     else if (klen) {
         memcpy(k0, key, klen);
-    }
-    if (apr_pool_create_unmanaged_ex(&p, NULL, NULL) != APR_SUCCESS) {
-        memset(out, 0, ACC_SHA256_LEN);
-        return;
     }
     h = apr_crypto_sha256_new(p);
 
@@ -91,7 +81,6 @@ void acc_hmac_sha256(const void *key, apr_size_t klen, const void *msg,
 
     apr_crypto_memzero(k0, sizeof(k0));
     apr_crypto_memzero(pad, sizeof(pad));
-    apr_pool_destroy(p);
 }
 
 apr_status_t acc_random_bytes(unsigned char *buf, apr_size_t nbytes)

@@ -11,16 +11,19 @@
 
 #define ACC_SHA256_LEN 32
 
-/* SHA-256 of data into out (32 bytes). */
-void acc_sha256(const void *data, apr_size_t len,
+/* SHA-256 of data into out (32 bytes); the hash's state is allocated
+ * from p. */
+void acc_sha256(apr_pool_t *p, const void *data, apr_size_t len,
                 unsigned char out[ACC_SHA256_LEN]);
 
 /* SHA-256 of a NUL-terminated string as 64 lowercase hex digits, in p. */
 const char *acc_sha256_hex(apr_pool_t *p, const char *s);
 
-/* HMAC-SHA256 (RFC 2104) of msg under key into out (32 bytes). */
-void acc_hmac_sha256(const void *key, apr_size_t klen, const void *msg,
-                     apr_size_t mlen, unsigned char out[ACC_SHA256_LEN]);
+/* HMAC-SHA256 (RFC 2104) of msg under key into out (32 bytes); the
+ * hash's state is allocated from p. */
+void acc_hmac_sha256(apr_pool_t *p, const void *key, apr_size_t klen,
+                     const void *msg, apr_size_t mlen,
+                     unsigned char out[ACC_SHA256_LEN]);
 
 /* Lowercase hex of len bytes, in p. */
 const char *acc_hex(apr_pool_t *p, const unsigned char *buf, apr_size_t len);

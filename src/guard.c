@@ -197,14 +197,22 @@ int acc_strip_identity_headers(request_rec *r)
 static void identify(request_rec *r, acc_session_t *s)
 {
     acc_dir_cfg_t *d = acc_dir(r);
+    request_rec *top;
 
     r->user = apr_pstrdup(r->pool, s->user->username);
     r->ap_auth_type = ACC_AUTH_TYPE;
-    /* No shared cache may keep one user's page for another. */
-    if (!apr_table_get(r->notes, "mod_accounts:private")) {
-        apr_table_setn(r->notes, "mod_accounts:private", "1");
-        apr_table_mergen(r->err_headers_out, "Cache-Control", "private");
-        apr_table_mergen(r->err_headers_out, "Vary", "Cookie");
+    /* No shared cache may keep one user's page for another: neither this
+     * response nor, when this is a subrequest, the request it serves
+     * (lookups made before that one's headers go out).  An SSI include
+     * runs after its page's headers are sent, so a page that includes a
+     * guarded fragment must be marked private by its own configuration
+     * (README). */
+    for (top = r; top; top = top->main) {
+        if (!apr_table_get(top->notes, "mod_accounts:private")) {
+            apr_table_setn(top->notes, "mod_accounts:private", "1");
+            apr_table_mergen(top->err_headers_out, "Cache-Control", "private");
+            apr_table_mergen(top->err_headers_out, "Vary", "Cookie");
+        }
     }
     if (d && d->forward_headers == 1) {
         const char *groups = "";
@@ -225,6 +233,9 @@ static void identify(request_rec *r, acc_session_t *s)
 /* 503 from the access or authn phase. */
 static int unavailable(request_rec *r)
 {
+    /* The answer depends on the cookie, and is only for now. */
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    apr_table_mergen(r->err_headers_out, "Vary", "Cookie");
     if (acc_wants_json(r)) {
         return answer(r, HTTP_SERVICE_UNAVAILABLE, "application/json",
                       "{\"error\": \"service unavailable\"}\n");

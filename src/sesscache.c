@@ -31,7 +31,8 @@ static const char *provider_name;
 static const ap_socache_provider_t *provider;
 static ap_socache_instance_t *instance;
 static apr_global_mutex_t *mutex;
-static int ready; /* initialised, and some host uses it */
+static int ready;          /* initialised, and some host uses it */
+static int signed_entries; /* the cache is a network service */
 
 static const ap_socache_provider_t *lookup(const char *name)
 {
@@ -85,6 +86,7 @@ int acc_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     mode = CACHE_UNSET;
     provider_name = NULL;
+    signed_entries = 1;
     provider = NULL;
     instance = NULL;
     mutex = NULL;
@@ -170,6 +172,11 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     apr_pool_cleanup_register(pconf, s, destroy_cache, apr_pool_cleanup_null);
+    /* Only this httpd's processes can write shmcb's shared memory or the
+     * dbm file; anything else (memcache, redis, ...) is reachable over a
+     * network, so its entries carry a MAC. */
+    signed_entries = strcmp(provider_name, "shmcb") != 0 &&
+                     strcmp(provider_name, "dbm") != 0;
     ready = 1;
     return OK;
 }
@@ -246,8 +253,10 @@ int acc_cache_get(request_rec *r, const char *token_hash,
         }
         return 0;
     }
-    if (acc_sessrec_decode(r->pool, buf, len, c->secret_key, c->secret_key_len,
-                           (const unsigned char *)key, strlen(key), row) != 0) {
+    if (acc_sessrec_decode(r->pool, buf, len,
+                           signed_entries ? c->secret_key : NULL,
+                           c->secret_key_len, (const unsigned char *)key,
+                           strlen(key), row) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       ACC_LOGNO(0116) "a session cache entry failed its "
                                       "check (altered, or written with "
@@ -275,8 +284,9 @@ void acc_cache_put(request_rec *r, const char *token_hash,
         expiry = row->expires;
     }
     key = key_of(r, c, token_hash);
-    buf = acc_sessrec_encode(r->pool, row, c->secret_key, c->secret_key_len,
-                             (const unsigned char *)key, strlen(key), &len);
+    buf = acc_sessrec_encode(
+        r->pool, row, signed_entries ? c->secret_key : NULL, c->secret_key_len,
+        (const unsigned char *)key, strlen(key), &len);
     if (buf == NULL || !lock(r)) {
         return;
     }

@@ -2,9 +2,10 @@
  * src/sessrec.c -- a session lookup's answer as bytes, for the session
  * cache.
  *
- * Layout: "acc1", then the NUL-terminated fields in the order of FIELDS
- * below, then 32 bytes of HMAC-SHA256(secret, klen (4 bytes, big-endian)
- * | key | everything before the MAC).  Text fields come from PostgreSQL
+ * Layout: a magic ("acs1" signed, "acu1" unsigned), then the
+ * NUL-terminated fields in the order of the enum below, then, when
+ * signed, 32 bytes of HMAC-SHA256(secret, klen (4 bytes, big-endian) |
+ * key | everything before the MAC).  Text fields come from PostgreSQL
  * text columns, which never hold a NUL; numbers are decimal; times are
  * whole seconds since the epoch.
  */
@@ -16,7 +17,8 @@
 #include <errno.h>
 #include <string.h>
 
-#define MAGIC "acc1"
+#define MAGIC          "acs1"
+#define MAGIC_UNSIGNED "acu1"
 
 enum {
     F_ID,
@@ -51,7 +53,7 @@ static void sign(apr_pool_t *p, const unsigned char *secret,
     msg[3] = (unsigned char)klen;
     memcpy(msg + 4, key, klen);
     memcpy(msg + 4 + klen, body, blen);
-    acc_hmac_sha256(secret, secret_len, msg, 4 + klen + blen, out);
+    acc_hmac_sha256(p, secret, secret_len, msg, 4 + klen + blen, out);
 }
 
 static const char *str_or_empty(const char *s)
@@ -67,7 +69,7 @@ unsigned char *acc_sessrec_encode(apr_pool_t *p, const acc_session_row_t *row,
 {
     const acc_user_t *u = &row->user;
     const char *f[F_COUNT];
-    apr_size_t n = ACC_SLEN(MAGIC), i;
+    apr_size_t n = ACC_SLEN(MAGIC), i, mac_len;
     unsigned char *buf, *o;
 
     f[F_ID] = apr_off_t_toa(p, (apr_off_t)u->id);
@@ -89,19 +91,22 @@ unsigned char *acc_sessrec_encode(apr_pool_t *p, const acc_session_row_t *row,
     for (i = 0; i < F_COUNT; i++) {
         n += strlen(f[i]) + 1;
     }
-    if (n + ACC_SHA256_LEN > ACC_SESSREC_MAX) {
+    mac_len = secret ? ACC_SHA256_LEN : 0;
+    if (n + mac_len > ACC_SESSREC_MAX) {
         return NULL;
     }
-    o = buf = apr_palloc(p, n + ACC_SHA256_LEN);
-    memcpy(o, MAGIC, ACC_SLEN(MAGIC));
+    o = buf = apr_palloc(p, n + mac_len);
+    memcpy(o, secret ? MAGIC : MAGIC_UNSIGNED, ACC_SLEN(MAGIC));
     o += ACC_SLEN(MAGIC);
     for (i = 0; i < F_COUNT; i++) {
         apr_size_t l = strlen(f[i]) + 1;
         memcpy(o, f[i], l);
         o += l;
     }
-    sign(p, secret, secret_len, key, klen, buf, n, o);
-    *len = n + ACC_SHA256_LEN;
+    if (secret) {
+        sign(p, secret, secret_len, key, klen, buf, n, o);
+    }
+    *len = n + mac_len;
     return buf;
 }
 
@@ -152,19 +157,22 @@ int acc_sessrec_decode(apr_pool_t *p, const unsigned char *buf, apr_size_t len,
 {
     unsigned char mac[ACC_SHA256_LEN];
     const char *f[F_COUNT];
-    apr_size_t blen, pos, i;
+    apr_size_t mac_len = secret ? ACC_SHA256_LEN : 0, blen, pos, i;
     char *body;
     acc_session_row_t r;
     int ok = 1;
 
-    if (buf == NULL || len < ACC_SLEN(MAGIC) + F_COUNT + ACC_SHA256_LEN ||
-        len > ACC_SESSREC_MAX || memcmp(buf, MAGIC, ACC_SLEN(MAGIC)) != 0) {
+    if (buf == NULL || len < ACC_SLEN(MAGIC) + F_COUNT + mac_len ||
+        len > ACC_SESSREC_MAX ||
+        memcmp(buf, secret ? MAGIC : MAGIC_UNSIGNED, ACC_SLEN(MAGIC)) != 0) {
         return -1;
     }
-    blen = len - ACC_SHA256_LEN;
-    sign(p, secret, secret_len, key, klen, buf, blen, mac);
-    if (!apr_crypto_equals(mac, buf + blen, ACC_SHA256_LEN)) {
-        return -1;
+    blen = len - mac_len;
+    if (secret) {
+        sign(p, secret, secret_len, key, klen, buf, blen, mac);
+        if (!apr_crypto_equals(mac, buf + blen, ACC_SHA256_LEN)) {
+            return -1;
+        }
     }
     /* Exactly F_COUNT NUL-terminated fields, the last NUL ending the
      * body. */

@@ -5,11 +5,14 @@
  * The session cache (httpd's socache: shared memory, or memcached/redis
  * shared by several servers) keeps what the store answered for a token so
  * that most guarded requests need no database round trip.  An entry is
- * the row's fields, NUL-separated, followed by an HMAC-SHA256 of the cache
- * key and the fields under the server's secret key: an entry that was
- * altered, truncated, or written by anyone without the key (a shared
- * memcached is a network service) is refused, which costs a database
- * lookup and nothing else.  The password hash is never put in an entry.
+ * the row's fields, NUL-separated.  When the cache is a network service
+ * (memcached, redis) the fields are followed by an HMAC-SHA256 of the
+ * cache key and the fields under the server's secret key: an entry that
+ * was altered, truncated, or written by anyone without the key is
+ * refused, which costs a database lookup and nothing else.  Shared memory
+ * only this httpd's processes can write goes unsigned (the MAC would be
+ * the largest cost of a guarded request).  The password hash is never put
+ * in an entry.
  */
 #ifndef ACC_SESSREC_H
 #define ACC_SESSREC_H
@@ -21,9 +24,9 @@
  * they are looked up in the database every time. */
 #define ACC_SESSREC_MAX 8192
 
-/* Encode row for the cache under key (klen bytes), signed with secret.
- * Returns the entry in p and its length in *len, or NULL when it would be
- * larger than ACC_SESSREC_MAX. */
+/* Encode row for the cache under key (klen bytes), signed with secret
+ * (unsigned when secret is NULL).  Returns the entry in p and its length
+ * in *len, or NULL when it would be larger than ACC_SESSREC_MAX. */
 unsigned char *acc_sessrec_encode(apr_pool_t *p, const acc_session_row_t *row,
                                   const unsigned char *secret,
                                   apr_size_t secret_len,
@@ -31,11 +34,13 @@ unsigned char *acc_sessrec_encode(apr_pool_t *p, const acc_session_row_t *row,
                                   apr_size_t *len);
 
 /* Decode an entry read from the cache under key into *row (strings in p;
- * user.password is ""). Returns 0, or -1 when the entry is malformed or
- * its signature does not match (then *row is untouched). */
-int acc_sessrec_decode(apr_pool_t *p, const unsigned char *buf,
-                       apr_size_t len, const unsigned char *secret,
-                       apr_size_t secret_len, const unsigned char *key,
-                       apr_size_t klen, acc_session_row_t *row);
+ * user.password is "").  With a secret only a signed entry whose MAC
+ * matches is accepted; without one (NULL) only an unsigned entry.
+ * Returns 0, or -1 when the entry is malformed or its signature does not
+ * match (then *row is untouched). */
+int acc_sessrec_decode(apr_pool_t *p, const unsigned char *buf, apr_size_t len,
+                       const unsigned char *secret, apr_size_t secret_len,
+                       const unsigned char *key, apr_size_t klen,
+                       acc_session_row_t *row);
 
 #endif /* ACC_SESSREC_H */

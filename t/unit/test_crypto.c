@@ -36,13 +36,13 @@ static void hmac_vectors(void **state)
 
     (void)state;
     /* RFC 4231 test case 2. */
-    acc_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, out);
+    acc_hmac_sha256(pool, "Jefe", 4, "what do ya want for nothing?", 28, out);
     assert_string_equal(acc_hex(pool, out, sizeof(out)),
                         "5bdcc146bf60754e6a042426089575c7"
                         "5a003f089d2739839dec58b964ec3843");
     /* RFC 4231 test case 6: a key longer than the block. */
     memset(key, 0xaa, sizeof(key));
-    acc_hmac_sha256(key, sizeof(key),
+    acc_hmac_sha256(pool, key, sizeof(key),
                     "Test Using Larger Than Block-Size Key - Hash Key First",
                     54, out);
     assert_string_equal(acc_hex(pool, out, sizeof(out)),

@@ -193,6 +193,46 @@ static void test_other_key_or_secret_refused(void **state)
                      -1);
 }
 
+/* Unsigned entries (shared memory only this httpd writes): they round
+ * trip, and never pass for signed ones or the other way round. */
+static void test_unsigned(void **state)
+{
+    acc_session_row_t in = sample(), out;
+    apr_size_t ulen = 0, slen = 0;
+    unsigned char *u, *sg;
+
+    ACC_UNUSED(state);
+    u = acc_sessrec_encode(pool, &in, NULL, 0, key, KEY_LEN, &ulen);
+    sg = acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &slen);
+    assert_non_null(u);
+    assert_non_null(sg);
+    assert_int_equal(slen, ulen + 32);
+    assert_int_equal(
+        acc_sessrec_decode(pool, u, ulen, NULL, 0, key, KEY_LEN, &out), 0);
+    assert_string_equal(out.user.username, "alice");
+    assert_string_equal(out.perms, "blog.add_post\x1f"
+                                   "blog.change_post");
+    assert_true(out.expires == in.expires);
+    /* An unsigned entry where a signed one is expected, and back. */
+    assert_int_equal(acc_sessrec_decode(pool, u, ulen, secret, SECRET_LEN, key,
+                                        KEY_LEN, &out),
+                     -1);
+    assert_int_equal(
+        acc_sessrec_decode(pool, sg, slen, NULL, 0, key, KEY_LEN, &out), -1);
+    /* Structure is still checked: one byte short, one extra field. */
+    assert_int_equal(
+        acc_sessrec_decode(pool, u, ulen - 1, NULL, 0, key, KEY_LEN, &out), -1);
+    {
+        unsigned char *more = apr_palloc(pool, ulen + 2);
+        memcpy(more, u, ulen);
+        more[ulen] = 'x';
+        more[ulen + 1] = '\0';
+        assert_int_equal(acc_sessrec_decode(pool, more, ulen + 2, NULL, 0, key,
+                                            KEY_LEN, &out),
+                         -1);
+    }
+}
+
 static void test_too_big_not_cached(void **state)
 {
     acc_session_row_t in = sample();
@@ -218,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_every_bit_flip_refused),
         cmocka_unit_test(test_truncated_refused),
         cmocka_unit_test(test_other_key_or_secret_refused),
+        cmocka_unit_test(test_unsigned),
         cmocka_unit_test(test_too_big_not_cached),
     };
     int rc;
