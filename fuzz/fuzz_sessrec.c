@@ -15,6 +15,8 @@
 #include <string.h>
 
 static apr_pool_t *pool;
+static apr_time_t until;
+#define UNTIL APR_INT64_C(1700000300000000)
 static const unsigned char secret[] = "fuzzing-secret-fuzzing-secret-32";
 static const unsigned char key[] = "acc0:0123456789abcdef";
 
@@ -46,12 +48,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(copy, data, size);
     /* Raw bytes: an unsigned entry must be refused. */
     if (acc_sessrec_decode(pool, copy, size, secret, sizeof(secret) - 1, key,
-                           sizeof(key) - 1, &row) == 0) {
+                           sizeof(key) - 1, &row, &until) == 0) {
         abort();
     }
     /* Unsigned (shared memory): may decode; must not misbehave. */
     if (acc_sessrec_decode(pool, copy, size, NULL, 0, key, sizeof(key) - 1,
-                           &row) == 0 &&
+                           &row, &until) == 0 &&
         (row.user.username == NULL || row.groups == NULL)) {
         abort();
     }
@@ -69,11 +71,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     row.groups = text;
     row.perms = text + strlen(text) / 3;
     row.expires = apr_time_from_sec(2000000000);
-    enc = acc_sessrec_encode(pool, &row, secret, sizeof(secret) - 1, key,
+    enc = acc_sessrec_encode(pool, &row, UNTIL, secret, sizeof(secret) - 1, key,
                              sizeof(key) - 1, &len);
     if (enc) {
         if (acc_sessrec_decode(pool, enc, len, secret, sizeof(secret) - 1, key,
-                               sizeof(key) - 1, &back) != 0 ||
+                               sizeof(key) - 1, &back, &until) != 0 ||
             strcmp(back.user.username, row.user.username) != 0 ||
             strcmp(back.groups, row.groups) != 0 ||
             strcmp(back.perms, row.perms) != 0 || back.expires != row.expires) {

@@ -5,23 +5,40 @@
  * One cache instance per configuration, created the way httpd's own
  * socache users do it (mod_ssl, mod_authn_socache): the provider is
  * looked up and created while the configuration is read, initialised in
- * post_config, and guarded by a global mutex only when the provider says
+ * post_config, and guarded by a mutex only when the provider says
  * it is not safe across processes (shmcb is not; memcache and redis are).
  */
 #include "sesscache.h"
 #include "config.h"
+#include "pcache.h"
 #include "sessrec.h"
 
 #include <ap_provider.h>
 #include <ap_socache.h>
 #include <util_mutex.h>
-#include <apr_global_mutex.h>
+#include <apr_proc_mutex.h>
+#include <apr_thread_mutex.h>
+#include <apr_shm.h>
 
 #include <string.h>
 
 #define MUTEX_TYPE       "accounts-cache"
 #define CACHE_NAME       "mod_accounts"
 #define DEFAULT_PROVIDER "shmcb"
+
+/* shmcb needs a lock around every lookup, taken on every guarded request
+ * by every thread of every process.  httpd's default on Linux is a
+ * process-shared pthread mutex with priority inheritance, which under
+ * contention goes through the kernel each time: the guarded page then
+ * serves at about 60% of the unguarded one's rate, where a POSIX
+ * semaphore keeps it above 90% (scripts/bench).  A semaphore is not
+ * released if its holder dies inside the (microsecond-long) lookup;
+ * `Mutex pthread accounts-cache` trades the speed for that. */
+#if APR_HAS_POSIXSEM_SERIALIZE
+#define DEFAULT_MUTEX APR_LOCK_POSIXSEM
+#else
+#define DEFAULT_MUTEX APR_LOCK_DEFAULT
+#endif
 
 typedef enum { CACHE_UNSET = 0, CACHE_SET, CACHE_NONE } cache_mode_t;
 
@@ -30,8 +47,22 @@ static cache_mode_t mode;
 static const char *provider_name;
 static const ap_socache_provider_t *provider;
 static ap_socache_instance_t *instance;
-static apr_global_mutex_t *mutex;
-static int ready;          /* initialised, and some host uses it */
+/* A process mutex, not a global one: a POSIX semaphore (the default), a
+ * pthread mutex or a SysV semaphore serialises the threads of one process
+ * as well, and a global mutex would take a thread mutex first, a second
+ * lock on every lookup.  Only fcntl and flock locks, which belong to a
+ * process, need the thread mutex too. */
+static apr_proc_mutex_t *mutex;
+#if APR_HAS_THREADS
+static apr_thread_mutex_t *thread_mutex;
+#endif
+static int ready; /* initialised, and some host uses it */
+/* The per-process cache in front (pcache.h), and the generation counters
+ * all of this server's processes share. */
+#define GEN_SLOTS     65536
+#define LOCAL_ENTRIES 4096
+static apr_shm_t *gens_shm;
+static acc_pcache_t *pcache;
 static int signed_entries; /* the cache is a network service */
 
 static const ap_socache_provider_t *lookup(const char *name)
@@ -90,8 +121,10 @@ int acc_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
     provider = NULL;
     instance = NULL;
     mutex = NULL;
+    gens_shm = NULL;
+    pcache = NULL;
     ready = 0;
-    return ap_mutex_register(pconf, MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
+    return ap_mutex_register(pconf, MUTEX_TYPE, NULL, DEFAULT_MUTEX, 0);
 }
 
 int acc_cache_check(apr_pool_t *pconf, server_rec *s)
@@ -150,8 +183,7 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         return OK;
     }
     if (provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
-        rv =
-            ap_global_mutex_create(&mutex, NULL, MUTEX_TYPE, NULL, s, pconf, 0);
+        rv = ap_proc_mutex_create(&mutex, NULL, MUTEX_TYPE, NULL, s, pconf, 0);
         if (rv != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                          ACC_LOGNO(0111) "AccountsSessionCache: cannot create "
@@ -172,6 +204,20 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     apr_pool_cleanup_register(pconf, s, destroy_cache, apr_pool_cleanup_null);
+    /* Anonymous shared memory: the children inherit it. */
+    rv = apr_shm_create(&gens_shm, GEN_SLOTS * sizeof(apr_uint32_t), NULL,
+                        pconf);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s,
+                     ACC_LOGNO(0118) "AccountsSessionCache: no shared memory "
+                                     "for the per-process caches; every "
+                                     "lookup goes to the shared cache");
+        gens_shm = NULL;
+    }
+    else {
+        memset(apr_shm_baseaddr_get(gens_shm), 0,
+               GEN_SLOTS * sizeof(apr_uint32_t));
+    }
     /* Only this httpd's processes can write shmcb's shared memory or the
      * dbm file; anything else (memcache, redis, ...) is reachable over a
      * network, so its entries carry a MAC. */
@@ -183,9 +229,13 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 
 void acc_cache_child_init(apr_pool_t *p, server_rec *s)
 {
+    if (ready && gens_shm) {
+        pcache = acc_pcache_create(p, LOCAL_ENTRIES,
+                                   apr_shm_baseaddr_get(gens_shm), GEN_SLOTS);
+    }
     if (mutex) {
-        apr_status_t rv = apr_global_mutex_child_init(
-            &mutex, apr_global_mutex_lockfile(mutex), p);
+        apr_status_t rv = apr_proc_mutex_child_init(
+            &mutex, apr_proc_mutex_lockfile(mutex), p);
         if (rv != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
                          ACC_LOGNO(0113) "AccountsSessionCache: cannot attach "
@@ -193,7 +243,15 @@ void acc_cache_child_init(apr_pool_t *p, server_rec *s)
                                          "session cache is off in this "
                                          "process");
             ready = 0;
+            return;
         }
+#if APR_HAS_THREADS
+        thread_mutex = NULL;
+        if (apr_proc_mutex_mech(mutex) == APR_LOCK_FCNTL ||
+            apr_proc_mutex_mech(mutex) == APR_LOCK_FLOCK) {
+            apr_thread_mutex_create(&thread_mutex, APR_THREAD_MUTEX_DEFAULT, p);
+        }
+#endif
     }
 }
 
@@ -204,8 +262,18 @@ static int lock(request_rec *r)
     if (mutex == NULL) {
         return 1;
     }
-    rv = apr_global_mutex_lock(mutex);
+#if APR_HAS_THREADS
+    if (thread_mutex) {
+        apr_thread_mutex_lock(thread_mutex);
+    }
+#endif
+    rv = apr_proc_mutex_lock(mutex);
     if (rv != APR_SUCCESS) {
+#if APR_HAS_THREADS
+        if (thread_mutex) {
+            apr_thread_mutex_unlock(thread_mutex);
+        }
+#endif
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r,
                       ACC_LOGNO(0114) "cannot lock the session cache");
         return 0;
@@ -216,7 +284,12 @@ static int lock(request_rec *r)
 static void unlock(void)
 {
     if (mutex) {
-        apr_global_mutex_unlock(mutex);
+        apr_proc_mutex_unlock(mutex);
+#if APR_HAS_THREADS
+        if (thread_mutex) {
+            apr_thread_mutex_unlock(thread_mutex);
+        }
+#endif
     }
 }
 
@@ -227,19 +300,14 @@ static const char *key_of(request_rec *r, const acc_srv_cfg_t *c,
     return apr_pstrcat(r->pool, c->cache_ns, token_hash, NULL);
 }
 
-int acc_cache_get(request_rec *r, const char *token_hash,
-                  acc_session_row_t *row)
+/* The shared cache's entry for key, decoded. */
+static int shared_get(request_rec *r, const acc_srv_cfg_t *c, const char *key,
+                      acc_session_row_t *row, apr_time_t *until)
 {
-    acc_srv_cfg_t *c = acc_srv(r->server);
     unsigned char buf[ACC_SESSREC_MAX];
     unsigned int len = sizeof(buf);
-    const char *key;
     apr_status_t rv;
 
-    if (!ready || c->cache_ttl <= 0) {
-        return 0;
-    }
-    key = key_of(r, c, token_hash);
     if (!lock(r)) {
         return 0;
     }
@@ -256,7 +324,7 @@ int acc_cache_get(request_rec *r, const char *token_hash,
     if (acc_sessrec_decode(r->pool, buf, len,
                            signed_entries ? c->secret_key : NULL,
                            c->secret_key_len, (const unsigned char *)key,
-                           strlen(key), row) != 0) {
+                           strlen(key), row, until) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       ACC_LOGNO(0116) "a session cache entry failed its "
                                       "check (altered, or written with "
@@ -266,11 +334,72 @@ int acc_cache_get(request_rec *r, const char *token_hash,
     return 1;
 }
 
-void acc_cache_put(request_rec *r, const char *token_hash,
-                   const acc_session_row_t *row)
+static void shared_remove(request_rec *r, const char *key)
+{
+    if (!lock(r)) {
+        return;
+    }
+    provider->remove(instance, r->server, (const unsigned char *)key,
+                     (unsigned int)strlen(key), r->pool);
+    unlock();
+}
+
+/* This process's copy (unsigned: it never leaves the process). */
+static void local_put(request_rec *r, const char *key,
+                      const acc_session_row_t *row, apr_time_t until,
+                      apr_uint32_t gen)
+{
+    unsigned char *buf;
+    apr_size_t len;
+
+    if (pcache == NULL) {
+        return;
+    }
+    buf = acc_sessrec_encode(r->pool, row, until, NULL, 0,
+                             (const unsigned char *)key, strlen(key), &len);
+    if (buf) {
+        acc_pcache_put(pcache, key, buf, len, until, gen);
+    }
+}
+
+int acc_cache_get(request_rec *r, const char *token_hash,
+                  acc_session_row_t *row, apr_uint32_t *gen)
 {
     acc_srv_cfg_t *c = acc_srv(r->server);
-    apr_time_t expiry;
+    apr_time_t now, until;
+    unsigned char *buf;
+    apr_size_t len;
+    const char *key;
+
+    *gen = 0;
+    if (!ready || c->cache_ttl <= 0) {
+        return 0;
+    }
+    key = key_of(r, c, token_hash);
+    now = apr_time_now();
+    /* Read before any lookup: a revocation from now on makes whatever
+     * this request finds and keeps unusable. */
+    if (pcache) {
+        *gen = acc_pcache_gen(pcache, key);
+        if (acc_pcache_get(pcache, key, now, r->pool, &buf, &len) &&
+            acc_sessrec_decode(r->pool, buf, len, NULL, 0,
+                               (const unsigned char *)key, strlen(key), row,
+                               &until) == 0) {
+            return 1;
+        }
+    }
+    if (!shared_get(r, c, key, row, &until) || until <= now) {
+        return 0;
+    }
+    local_put(r, key, row, until, *gen);
+    return 1;
+}
+
+void acc_cache_put(request_rec *r, const char *token_hash,
+                   const acc_session_row_t *row, apr_uint32_t gen)
+{
+    acc_srv_cfg_t *c = acc_srv(r->server);
+    apr_time_t until;
     const char *key;
     unsigned char *buf;
     apr_size_t len;
@@ -279,25 +408,33 @@ void acc_cache_put(request_rec *r, const char *token_hash,
     if (!ready || c->cache_ttl <= 0) {
         return;
     }
-    expiry = apr_time_now() + apr_time_from_sec(c->cache_ttl);
-    if (row->expires < expiry) {
-        expiry = row->expires;
+    until = apr_time_now() + apr_time_from_sec(c->cache_ttl);
+    if (row->expires < until) {
+        until = row->expires;
     }
     key = key_of(r, c, token_hash);
     buf = acc_sessrec_encode(
-        r->pool, row, signed_entries ? c->secret_key : NULL, c->secret_key_len,
-        (const unsigned char *)key, strlen(key), &len);
+        r->pool, row, until, signed_entries ? c->secret_key : NULL,
+        c->secret_key_len, (const unsigned char *)key, strlen(key), &len);
     if (buf == NULL || !lock(r)) {
         return;
     }
     rv = provider->store(instance, r->server, (const unsigned char *)key,
-                         (unsigned int)strlen(key), expiry, buf,
+                         (unsigned int)strlen(key), until, buf,
                          (unsigned int)len, r->pool);
     unlock();
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, r,
                       ACC_LOGNO(0117) "session cache store failed");
+        return;
     }
+    if (pcache && acc_pcache_gen(pcache, key) != gen) {
+        /* Revoked while this request read the database: what it stored
+         * may already be stale, so take it out again. */
+        shared_remove(r, key);
+        return;
+    }
+    local_put(r, key, row, until, gen);
 }
 
 void acc_cache_forget(request_rec *r, const char *token_hash)
@@ -309,10 +446,11 @@ void acc_cache_forget(request_rec *r, const char *token_hash)
         return;
     }
     key = key_of(r, c, token_hash);
-    if (!lock(r)) {
-        return;
+    /* Revoke first, then remove: a request filling the cache at the same
+     * moment either sees the revocation and removes what it stored, or
+     * stored it before this removal. */
+    if (pcache) {
+        acc_pcache_revoke(pcache, key);
     }
-    provider->remove(instance, r->server, (const unsigned char *)key,
-                     (unsigned int)strlen(key), r->pool);
-    unlock();
+    shared_remove(r, key);
 }

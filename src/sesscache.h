@@ -41,16 +41,20 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 void acc_cache_child_init(apr_pool_t *p, server_rec *s);
 
 /* The cached lookup for token_hash (hex), into *row: 1 on a hit, 0 on a
- * miss (or when the cache is off for this host). */
+ * miss (or when the cache is off for this host).  Looks in this
+ * process's cache, then the shared one.  *gen is for acc_cache_put. */
 int acc_cache_get(request_rec *r, const char *token_hash,
-                  acc_session_row_t *row);
+                  acc_session_row_t *row, apr_uint32_t *gen);
 
-/* Keep row for token_hash, until the TTL or the session's expiry,
- * whichever is first. */
+/* Keep row (as the database gave it after acc_cache_get said *gen) for
+ * token_hash, until the TTL or the session's expiry, whichever is first:
+ * in the shared cache and this process's.  Not kept if the token was
+ * forgotten in between. */
 void acc_cache_put(request_rec *r, const char *token_hash,
-                   const acc_session_row_t *row);
+                   const acc_session_row_t *row, apr_uint32_t gen);
 
-/* Drop token_hash's entry (logout, a new login). */
+/* Drop token_hash's entry (logout, a new login): from the shared cache,
+ * and from every process's cache of this server. */
 void acc_cache_forget(request_rec *r, const char *token_hash);
 
 #endif /* ACC_SESSCACHE_H */

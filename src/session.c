@@ -153,6 +153,7 @@ int acc_session_current(request_rec *r, acc_session_t **out)
     acc_store_t *st;
     acc_db_state_t dbs;
     acc_session_row_t cached, *row = NULL;
+    apr_uint32_t gen;
     const char *hash;
     acc_store_rc_t rc;
     apr_time_t now;
@@ -169,7 +170,8 @@ int acc_session_current(request_rec *r, acc_session_t **out)
     }
     hash = acc_sha256_hex(r->pool, tok);
     now = apr_time_now();
-    if (acc_cache_get(r, hash, &cached) && cached_row_usable(&cached, now)) {
+    if (acc_cache_get(r, hash, &cached, &gen) &&
+        cached_row_usable(&cached, now)) {
         row = &cached;
     }
     else {
@@ -205,7 +207,7 @@ int acc_session_current(request_rec *r, acc_session_t **out)
             acc_session_touch(st, r->pool, hash);
             row->last_seen = now;
         }
-        acc_cache_put(r, hash, row);
+        acc_cache_put(r, hash, row, gen);
     }
     rs->sess = apr_pcalloc(r->pool, sizeof(*rs->sess));
     rs->sess->user = apr_pmemdup(r->pool, &row->user, sizeof(row->user));
@@ -294,10 +296,15 @@ int acc_session_logout(request_rec *r, acc_store_t *st)
 
     if (tok) {
         const char *hash = acc_sha256_hex(r->pool, tok);
-        /* Out of the cache first: from here on this server refuses the
-         * token, even if the database is slow to say so. */
+        /* Out of the cache before the database (from here on this server
+         * refuses the token, even if the database is slow to say so) and
+         * after it (a request that read the row just before the delete
+         * cannot have put it back). */
         acc_cache_forget(r, hash);
-        if (acc_session_delete(st, r->pool, hash) != ACC_STORE_OK) {
+        if (acc_session_delete(st, r->pool, hash) == ACC_STORE_OK) {
+            acc_cache_forget(r, hash);
+        }
+        else {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                           ACC_LOGNO(0033) "cannot delete a session: %s",
                           acc_store_error(st, r->pool));

@@ -36,6 +36,7 @@ enum {
     F_EXPIRES,
     F_GROUPS,
     F_PERMS,
+    F_UNTIL, /* the entry is trusted until then (microseconds) */
     F_COUNT
 };
 
@@ -62,7 +63,7 @@ static const char *str_or_empty(const char *s)
 }
 
 unsigned char *acc_sessrec_encode(apr_pool_t *p, const acc_session_row_t *row,
-                                  const unsigned char *secret,
+                                  apr_time_t until, const unsigned char *secret,
                                   apr_size_t secret_len,
                                   const unsigned char *key, apr_size_t klen,
                                   apr_size_t *len)
@@ -87,6 +88,7 @@ unsigned char *acc_sessrec_encode(apr_pool_t *p, const acc_session_row_t *row,
     f[F_EXPIRES] = apr_off_t_toa(p, (apr_off_t)apr_time_sec(row->expires));
     f[F_GROUPS] = str_or_empty(row->groups);
     f[F_PERMS] = str_or_empty(row->perms);
+    f[F_UNTIL] = apr_off_t_toa(p, (apr_off_t)until);
 
     for (i = 0; i < F_COUNT; i++) {
         n += strlen(f[i]) + 1;
@@ -153,13 +155,14 @@ static int flag(const char *s, int *ok)
 int acc_sessrec_decode(apr_pool_t *p, const unsigned char *buf, apr_size_t len,
                        const unsigned char *secret, apr_size_t secret_len,
                        const unsigned char *key, apr_size_t klen,
-                       acc_session_row_t *row)
+                       acc_session_row_t *row, apr_time_t *until)
 {
     unsigned char mac[ACC_SHA256_LEN];
     const char *f[F_COUNT];
     apr_size_t mac_len = secret ? ACC_SHA256_LEN : 0, blen, pos, i;
     char *body;
     acc_session_row_t r;
+    apr_int64_t u;
     int ok = 1;
 
     if (buf == NULL || len < ACC_SLEN(MAGIC) + F_COUNT + mac_len ||
@@ -207,9 +210,11 @@ int acc_sessrec_decode(apr_pool_t *p, const unsigned char *buf, apr_size_t len,
     r.expires = seconds(f[F_EXPIRES], &ok);
     r.groups = f[F_GROUPS];
     r.perms = f[F_PERMS];
-    if (!ok || r.user.username[0] == '\0') {
+    u = number(f[F_UNTIL], &ok);
+    if (!ok || r.user.username[0] == '\0' || u < 0) {
         return -1;
     }
     *row = r;
+    *until = (apr_time_t)u;
     return 0;
 }

@@ -24,23 +24,24 @@
  * they are looked up in the database every time. */
 #define ACC_SESSREC_MAX 8192
 
-/* Encode row for the cache under key (klen bytes), signed with secret
- * (unsigned when secret is NULL).  Returns the entry in p and its length
- * in *len, or NULL when it would be larger than ACC_SESSREC_MAX. */
+/* Encode row for the cache under key (klen bytes), trusted until `until`,
+ * signed with secret (unsigned when secret is NULL).  Returns the entry in
+ * p and its length in *len, or NULL when it would be larger than
+ * ACC_SESSREC_MAX. */
 unsigned char *acc_sessrec_encode(apr_pool_t *p, const acc_session_row_t *row,
-                                  const unsigned char *secret,
+                                  apr_time_t until, const unsigned char *secret,
                                   apr_size_t secret_len,
                                   const unsigned char *key, apr_size_t klen,
                                   apr_size_t *len);
 
 /* Decode an entry read from the cache under key into *row (strings in p;
- * user.password is "").  With a secret only a signed entry whose MAC
- * matches is accepted; without one (NULL) only an unsigned entry.
- * Returns 0, or -1 when the entry is malformed or its signature does not
- * match (then *row is untouched). */
+ * user.password is "") and *until (when it stops being trusted).  With a secret
+ * only a signed entry whose MAC matches is accepted; without one (NULL) only an
+ * unsigned entry. Returns 0, or -1 when the entry is malformed or its signature
+ * does not match (then *row is untouched). */
 int acc_sessrec_decode(apr_pool_t *p, const unsigned char *buf, apr_size_t len,
                        const unsigned char *secret, apr_size_t secret_len,
                        const unsigned char *key, apr_size_t klen,
-                       acc_session_row_t *row);
+                       acc_session_row_t *row, apr_time_t *until);
 
 #endif /* ACC_SESSREC_H */

@@ -16,6 +16,8 @@
 #include "sessrec.h"
 
 static apr_pool_t *pool;
+static apr_time_t until;
+#define UNTIL APR_INT64_C(1700000300000000)
 
 static const unsigned char secret[] = "0123456789abcdef0123456789abcdef";
 #define SECRET_LEN (sizeof(secret) - 1)
@@ -54,11 +56,12 @@ static void test_round_trip(void **state)
     unsigned char *buf;
 
     ACC_UNUSED(state);
-    buf = acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &len);
+    buf = acc_sessrec_encode(pool, &in, UNTIL, secret, SECRET_LEN, key, KEY_LEN,
+                             &len);
     assert_non_null(buf);
     assert_true(len > 32);
     assert_int_equal(acc_sessrec_decode(pool, buf, len, secret, SECRET_LEN, key,
-                                        KEY_LEN, &out),
+                                        KEY_LEN, &out, &until),
                      0);
     assert_true(out.user.id == 42);
     assert_string_equal(out.user.username, "alice");
@@ -76,6 +79,7 @@ static void test_round_trip(void **state)
     assert_string_equal(out.groups, "editors\x1fstaff");
     assert_string_equal(out.perms, "blog.add_post\x1f"
                                    "blog.change_post");
+    assert_true(until == UNTIL);
 }
 
 static void test_no_password(void **state)
@@ -85,13 +89,14 @@ static void test_no_password(void **state)
     unsigned char *buf;
 
     ACC_UNUSED(state);
-    buf = acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &len);
+    buf = acc_sessrec_encode(pool, &in, UNTIL, secret, SECRET_LEN, key, KEY_LEN,
+                             &len);
     assert_non_null(buf);
     for (i = 0; i + 7 <= len; i++) {
         assert_false(memcmp(buf + i, "$argon2", 7) == 0);
     }
     assert_int_equal(acc_sessrec_decode(pool, buf, len, secret, SECRET_LEN, key,
-                                        KEY_LEN, &out),
+                                        KEY_LEN, &out, &until),
                      0);
     assert_string_equal(out.user.password, "");
 }
@@ -108,10 +113,11 @@ static void test_empty_lists_and_nulls(void **state)
     in.user.first_name = NULL;
     in.user.last_login = 0;
     in.user.is_superuser = 1;
-    buf = acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &len);
+    buf = acc_sessrec_encode(pool, &in, UNTIL, secret, SECRET_LEN, key, KEY_LEN,
+                             &len);
     assert_non_null(buf);
     assert_int_equal(acc_sessrec_decode(pool, buf, len, secret, SECRET_LEN, key,
-                                        KEY_LEN, &out),
+                                        KEY_LEN, &out, &until),
                      0);
     assert_string_equal(out.groups, "");
     assert_string_equal(out.perms, "");
@@ -129,7 +135,8 @@ static void test_every_bit_flip_refused(void **state)
     int bit;
 
     ACC_UNUSED(state);
-    buf = acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &len);
+    buf = acc_sessrec_encode(pool, &in, UNTIL, secret, SECRET_LEN, key, KEY_LEN,
+                             &len);
     assert_non_null(buf);
     copy = malloc(len);
     assert_non_null(copy);
@@ -139,7 +146,8 @@ static void test_every_bit_flip_refused(void **state)
             copy[i] ^= (unsigned char)(1u << bit);
             out.user.username = "untouched";
             assert_int_equal(acc_sessrec_decode(pool, copy, len, secret,
-                                                SECRET_LEN, key, KEY_LEN, &out),
+                                                SECRET_LEN, key, KEY_LEN, &out,
+                                                &until),
                              -1);
             assert_string_equal(out.user.username, "untouched");
         }
@@ -154,15 +162,16 @@ static void test_truncated_refused(void **state)
     unsigned char *buf;
 
     ACC_UNUSED(state);
-    buf = acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &len);
+    buf = acc_sessrec_encode(pool, &in, UNTIL, secret, SECRET_LEN, key, KEY_LEN,
+                             &len);
     assert_non_null(buf);
     for (n = 0; n < len; n++) {
         assert_int_equal(acc_sessrec_decode(pool, buf, n, secret, SECRET_LEN,
-                                            key, KEY_LEN, &out),
+                                            key, KEY_LEN, &out, &until),
                          -1);
     }
     assert_int_equal(acc_sessrec_decode(pool, NULL, 0, secret, SECRET_LEN, key,
-                                        KEY_LEN, &out),
+                                        KEY_LEN, &out, &until),
                      -1);
 }
 
@@ -178,18 +187,20 @@ static void test_other_key_or_secret_refused(void **state)
     unsigned char *buf;
 
     ACC_UNUSED(state);
-    buf = acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &len);
+    buf = acc_sessrec_encode(pool, &in, UNTIL, secret, SECRET_LEN, key, KEY_LEN,
+                             &len);
     assert_non_null(buf);
     assert_int_equal(acc_sessrec_decode(pool, buf, len, secret, SECRET_LEN,
-                                        other_key, sizeof(other_key) - 1, &out),
+                                        other_key, sizeof(other_key) - 1, &out,
+                                        &until),
                      -1);
     assert_int_equal(acc_sessrec_decode(pool, buf, len, other_secret,
                                         sizeof(other_secret) - 1, key, KEY_LEN,
-                                        &out),
+                                        &out, &until),
                      -1);
     /* The key's length is part of what is signed. */
     assert_int_equal(acc_sessrec_decode(pool, buf, len, secret, SECRET_LEN, key,
-                                        KEY_LEN - 1, &out),
+                                        KEY_LEN - 1, &out, &until),
                      -1);
 }
 
@@ -202,33 +213,37 @@ static void test_unsigned(void **state)
     unsigned char *u, *sg;
 
     ACC_UNUSED(state);
-    u = acc_sessrec_encode(pool, &in, NULL, 0, key, KEY_LEN, &ulen);
-    sg = acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &slen);
+    u = acc_sessrec_encode(pool, &in, UNTIL, NULL, 0, key, KEY_LEN, &ulen);
+    sg = acc_sessrec_encode(pool, &in, UNTIL, secret, SECRET_LEN, key, KEY_LEN,
+                            &slen);
     assert_non_null(u);
     assert_non_null(sg);
     assert_int_equal(slen, ulen + 32);
     assert_int_equal(
-        acc_sessrec_decode(pool, u, ulen, NULL, 0, key, KEY_LEN, &out), 0);
+        acc_sessrec_decode(pool, u, ulen, NULL, 0, key, KEY_LEN, &out, &until),
+        0);
     assert_string_equal(out.user.username, "alice");
     assert_string_equal(out.perms, "blog.add_post\x1f"
                                    "blog.change_post");
     assert_true(out.expires == in.expires);
     /* An unsigned entry where a signed one is expected, and back. */
     assert_int_equal(acc_sessrec_decode(pool, u, ulen, secret, SECRET_LEN, key,
-                                        KEY_LEN, &out),
+                                        KEY_LEN, &out, &until),
                      -1);
     assert_int_equal(
-        acc_sessrec_decode(pool, sg, slen, NULL, 0, key, KEY_LEN, &out), -1);
+        acc_sessrec_decode(pool, sg, slen, NULL, 0, key, KEY_LEN, &out, &until),
+        -1);
     /* Structure is still checked: one byte short, one extra field. */
-    assert_int_equal(
-        acc_sessrec_decode(pool, u, ulen - 1, NULL, 0, key, KEY_LEN, &out), -1);
+    assert_int_equal(acc_sessrec_decode(pool, u, ulen - 1, NULL, 0, key,
+                                        KEY_LEN, &out, &until),
+                     -1);
     {
         unsigned char *more = apr_palloc(pool, ulen + 2);
         memcpy(more, u, ulen);
         more[ulen] = 'x';
         more[ulen + 1] = '\0';
         assert_int_equal(acc_sessrec_decode(pool, more, ulen + 2, NULL, 0, key,
-                                            KEY_LEN, &out),
+                                            KEY_LEN, &out, &until),
                          -1);
     }
 }
@@ -244,8 +259,8 @@ static void test_too_big_not_cached(void **state)
     memset(groups, 'g', ACC_SESSREC_MAX);
     groups[ACC_SESSREC_MAX] = '\0';
     in.groups = groups;
-    assert_null(
-        acc_sessrec_encode(pool, &in, secret, SECRET_LEN, key, KEY_LEN, &len));
+    assert_null(acc_sessrec_encode(pool, &in, UNTIL, secret, SECRET_LEN, key,
+                                   KEY_LEN, &len));
     free(groups);
 }
 

@@ -1,0 +1,169 @@
+/*
+ * src/pcache.c -- a per-process cache of session cache entries, in front
+ * of the shared one.
+ */
+#include "pcache.h"
+
+#include <apr_atomic.h>
+#include <apr_thread_rwlock.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *key;
+    unsigned char *buf;
+    apr_size_t len;
+    apr_time_t until;
+    apr_uint32_t gen;
+} entry_t;
+
+struct acc_pcache {
+    apr_hash_t *map; /* key -> entry_t * */
+    apr_size_t max;
+    volatile apr_uint32_t *gens;
+    apr_size_t nslots;
+#if APR_HAS_THREADS
+    apr_thread_rwlock_t *lock;
+#endif
+};
+
+static void rdlock(acc_pcache_t *pc)
+{
+#if APR_HAS_THREADS
+    apr_thread_rwlock_rdlock(pc->lock);
+#endif
+}
+
+static void wrlock(acc_pcache_t *pc)
+{
+#if APR_HAS_THREADS
+    apr_thread_rwlock_wrlock(pc->lock);
+#endif
+}
+
+static void unlock(acc_pcache_t *pc)
+{
+#if APR_HAS_THREADS
+    apr_thread_rwlock_unlock(pc->lock);
+#endif
+}
+
+static void entry_free(entry_t *e)
+{
+    if (e) {
+        free(e->key);
+        free(e->buf);
+        free(e);
+    }
+}
+
+static apr_status_t clear_all(void *data)
+{
+    acc_pcache_t *pc = data;
+    apr_hash_index_t *hi;
+
+    /* Out of the table, then freed (the table reads the keys as it
+     * removes them; deleting the current entry while iterating is
+     * allowed). */
+    for (hi = apr_hash_first(NULL, pc->map); hi; hi = apr_hash_next(hi)) {
+        entry_t *e = apr_hash_this_val(hi);
+        apr_hash_set(pc->map, e->key, APR_HASH_KEY_STRING, NULL);
+        entry_free(e);
+    }
+    return APR_SUCCESS;
+}
+
+acc_pcache_t *acc_pcache_create(apr_pool_t *p, apr_size_t max_entries,
+                                volatile apr_uint32_t *gens, apr_size_t nslots)
+{
+    acc_pcache_t *pc = apr_pcalloc(p, sizeof(*pc));
+
+    pc->map = apr_hash_make(p);
+    pc->max = max_entries ? max_entries : 1;
+    pc->gens = gens;
+    pc->nslots = nslots;
+#if APR_HAS_THREADS
+    if (apr_thread_rwlock_create(&pc->lock, p) != APR_SUCCESS) {
+        return NULL;
+    }
+#endif
+    apr_pool_cleanup_register(p, pc, clear_all, apr_pool_cleanup_null);
+    return pc;
+}
+
+static volatile apr_uint32_t *slot_of(acc_pcache_t *pc, const char *key)
+{
+    apr_ssize_t klen = APR_HASH_KEY_STRING;
+    unsigned int h = apr_hashfunc_default(key, &klen);
+
+    return &pc->gens[h % pc->nslots];
+}
+
+apr_uint32_t acc_pcache_gen(acc_pcache_t *pc, const char *key)
+{
+    return apr_atomic_read32(slot_of(pc, key));
+}
+
+int acc_pcache_get(acc_pcache_t *pc, const char *key, apr_time_t now,
+                   apr_pool_t *p, unsigned char **buf, apr_size_t *len)
+{
+    apr_uint32_t gen = acc_pcache_gen(pc, key);
+    entry_t *e;
+    int hit = 0;
+
+    rdlock(pc);
+    e = apr_hash_get(pc->map, key, APR_HASH_KEY_STRING);
+    if (e && e->gen == gen && now < e->until) {
+        *buf = apr_pmemdup(p, e->buf, e->len);
+        *len = e->len;
+        hit = 1;
+    }
+    unlock(pc);
+    return hit;
+}
+
+void acc_pcache_put(acc_pcache_t *pc, const char *key, const unsigned char *buf,
+                    apr_size_t len, apr_time_t until, apr_uint32_t gen)
+{
+    entry_t *e = calloc(1, sizeof(*e)), *old;
+
+    if (e == NULL || (e->key = strdup(key)) == NULL ||
+        (e->buf = malloc(len ? len : 1)) == NULL) {
+        entry_free(e);
+        return;
+    }
+    memcpy(e->buf, buf, len);
+    e->len = len;
+    e->until = until;
+    e->gen = gen;
+
+    wrlock(pc);
+    old = apr_hash_get(pc->map, key, APR_HASH_KEY_STRING);
+    if (old) {
+        /* Out first: the table keeps the first key pointer it was given. */
+        apr_hash_set(pc->map, key, APR_HASH_KEY_STRING, NULL);
+    }
+    else if (apr_hash_count(pc->map) >= pc->max) {
+        /* Full: start again (the entries live seconds anyway). */
+        clear_all(pc);
+    }
+    apr_hash_set(pc->map, e->key, APR_HASH_KEY_STRING, e);
+    unlock(pc);
+    entry_free(old);
+}
+
+void acc_pcache_revoke(acc_pcache_t *pc, const char *key)
+{
+    apr_atomic_inc32(slot_of(pc, key));
+}
+
+apr_size_t acc_pcache_count(acc_pcache_t *pc)
+{
+    apr_size_t n;
+
+    rdlock(pc);
+    n = apr_hash_count(pc->map);
+    unlock(pc);
+    return n;
+}

@@ -1,0 +1,212 @@
+/*
+ * t/unit/test_pcache.c -- the per-process cache: hits, expiry,
+ * revocation through the shared generations, capacity, and threads.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <apr_general.h>
+#include <apr_thread_proc.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcache.h"
+
+static apr_pool_t *pool;
+
+#define SLOTS 64
+static apr_uint32_t gens[SLOTS];
+
+static acc_pcache_t *fresh(apr_size_t max)
+{
+    acc_pcache_t *pc;
+
+    memset(gens, 0, sizeof(gens));
+    pc = acc_pcache_create(pool, max, gens, SLOTS);
+    assert_non_null(pc);
+    return pc;
+}
+
+static void test_hit_and_copy(void **state)
+{
+    acc_pcache_t *pc = fresh(16);
+    unsigned char *buf = NULL;
+    apr_size_t len = 0;
+    apr_uint32_t g = acc_pcache_gen(pc, "k1");
+
+    (void)state;
+    assert_int_equal(acc_pcache_get(pc, "k1", 100, pool, &buf, &len), 0);
+    acc_pcache_put(pc, "k1", (const unsigned char *)"hello", 5, 200, g);
+    assert_int_equal(acc_pcache_get(pc, "k1", 100, pool, &buf, &len), 1);
+    assert_int_equal(len, 5);
+    assert_memory_equal(buf, "hello", 5);
+    /* A copy: changing it changes nothing in the cache. */
+    buf[0] = 'j';
+    assert_int_equal(acc_pcache_get(pc, "k1", 100, pool, &buf, &len), 1);
+    assert_memory_equal(buf, "hello", 5);
+    /* Another key misses. */
+    assert_int_equal(acc_pcache_get(pc, "k2", 100, pool, &buf, &len), 0);
+}
+
+static void test_expiry(void **state)
+{
+    acc_pcache_t *pc = fresh(16);
+    unsigned char *buf;
+    apr_size_t len;
+
+    (void)state;
+    acc_pcache_put(pc, "k", (const unsigned char *)"v", 1, 200,
+                   acc_pcache_gen(pc, "k"));
+    assert_int_equal(acc_pcache_get(pc, "k", 199, pool, &buf, &len), 1);
+    assert_int_equal(acc_pcache_get(pc, "k", 200, pool, &buf, &len), 0);
+    assert_int_equal(acc_pcache_get(pc, "k", 500, pool, &buf, &len), 0);
+}
+
+static void test_replace(void **state)
+{
+    acc_pcache_t *pc = fresh(16);
+    unsigned char *buf;
+    apr_size_t len;
+    apr_uint32_t g = acc_pcache_gen(pc, "k");
+
+    (void)state;
+    acc_pcache_put(pc, "k", (const unsigned char *)"old", 3, 200, g);
+    acc_pcache_put(pc, "k", (const unsigned char *)"newer", 5, 300, g);
+    assert_int_equal(acc_pcache_count(pc), 1);
+    assert_int_equal(acc_pcache_get(pc, "k", 250, pool, &buf, &len), 1);
+    assert_int_equal(len, 5);
+    assert_memory_equal(buf, "newer", 5);
+}
+
+/* A revocation (in any process: the counters are shared) makes the entry
+ * unusable, and so does one between reading the generation and putting. */
+static void test_revoke(void **state)
+{
+    acc_pcache_t *pc = fresh(16);
+    acc_pcache_t *other = acc_pcache_create(pool, 16, gens, SLOTS);
+    unsigned char *buf;
+    apr_size_t len;
+    apr_uint32_t g;
+
+    (void)state;
+    g = acc_pcache_gen(pc, "k");
+    acc_pcache_put(pc, "k", (const unsigned char *)"v", 1, 200, g);
+    assert_int_equal(acc_pcache_get(pc, "k", 100, pool, &buf, &len), 1);
+    acc_pcache_revoke(other, "k"); /* "another process" */
+    assert_int_equal(acc_pcache_get(pc, "k", 100, pool, &buf, &len), 0);
+    assert_true(acc_pcache_gen(pc, "k") != g);
+
+    /* Filled with a generation read before a revocation: never used. */
+    g = acc_pcache_gen(pc, "k");
+    acc_pcache_revoke(pc, "k");
+    acc_pcache_put(pc, "k", (const unsigned char *)"v", 1, 200, g);
+    assert_int_equal(acc_pcache_get(pc, "k", 100, pool, &buf, &len), 0);
+
+    /* Filled again afterwards: used. */
+    acc_pcache_put(pc, "k", (const unsigned char *)"v", 1, 200,
+                   acc_pcache_gen(pc, "k"));
+    assert_int_equal(acc_pcache_get(pc, "k", 100, pool, &buf, &len), 1);
+}
+
+static void test_capacity(void **state)
+{
+    acc_pcache_t *pc = fresh(8);
+    char key[16];
+    int i;
+
+    (void)state;
+    for (i = 0; i < 100; i++) {
+        snprintf(key, sizeof(key), "k%d", i);
+        acc_pcache_put(pc, key, (const unsigned char *)"v", 1, 200,
+                       acc_pcache_gen(pc, key));
+        assert_true(acc_pcache_count(pc) <= 8);
+    }
+    assert_true(acc_pcache_count(pc) >= 1);
+}
+
+#if APR_HAS_THREADS
+static acc_pcache_t *shared_pc;
+
+static void *APR_THREAD_FUNC worker(apr_thread_t *t, void *data)
+{
+    apr_pool_t *p;
+    char key[16];
+    int i, id = (int)(intptr_t)data;
+
+    apr_pool_create(&p, NULL);
+    for (i = 0; i < 20000; i++) {
+        unsigned char *buf;
+        apr_size_t len;
+        snprintf(key, sizeof(key), "k%d", (i * 7 + id) % 50);
+        if (i % 3 == 0) {
+            acc_pcache_put(shared_pc, key, (const unsigned char *)key,
+                           strlen(key), 1000, acc_pcache_gen(shared_pc, key));
+        }
+        else if (i % 11 == 0) {
+            acc_pcache_revoke(shared_pc, key);
+        }
+        else if (acc_pcache_get(shared_pc, key, 10, p, &buf, &len) &&
+                 (len != strlen(key) || memcmp(buf, key, len) != 0)) {
+            fprintf(stderr, "wrong value for %s\n", key);
+            abort();
+        }
+        if (i % 500 == 0) {
+            apr_pool_clear(p);
+        }
+    }
+    apr_pool_destroy(p);
+    apr_thread_exit(t, APR_SUCCESS);
+    return NULL;
+}
+
+/* Four threads putting, getting and revoking the same keys: every hit is
+ * its own key's value (and ASan/TSan-clean under --asan). */
+static void test_threads(void **state)
+{
+    apr_thread_t *th[4];
+    apr_status_t rv;
+    int i;
+
+    (void)state;
+    shared_pc = fresh(40);
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(
+            apr_thread_create(&th[i], NULL, worker, (void *)(intptr_t)i, pool),
+            APR_SUCCESS);
+    }
+    for (i = 0; i < 4; i++) {
+        apr_thread_join(&rv, th[i]);
+        assert_int_equal(rv, APR_SUCCESS);
+    }
+    assert_true(acc_pcache_count(shared_pc) <= 40);
+}
+#endif
+
+int main(void)
+{
+    static const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hit_and_copy),
+        cmocka_unit_test(test_expiry),
+        cmocka_unit_test(test_replace),
+        cmocka_unit_test(test_revoke),
+        cmocka_unit_test(test_capacity),
+#if APR_HAS_THREADS
+        cmocka_unit_test(test_threads),
+#endif
+    };
+    int rc;
+
+    if (apr_initialize() != APR_SUCCESS ||
+        apr_pool_create(&pool, NULL) != APR_SUCCESS) {
+        return 1;
+    }
+    rc = cmocka_run_group_tests_name("pcache", tests, NULL, NULL);
+    apr_pool_destroy(pool);
+    apr_terminate();
+    return rc;
+}
