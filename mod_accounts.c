@@ -13,6 +13,7 @@
 #include "src/guard.h"
 #include "src/handler.h"
 #include "src/sesscache.h"
+#include "src/hashgate.h"
 #include "src/startup.h"
 
 /* check_config runs for `httpd -t` too, so a missing mod_dbd or a broken
@@ -21,6 +22,14 @@ static int acc_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                             apr_pool_t *ptemp, server_rec *s)
 {
     return acc_startup(pconf, ptemp, s);
+}
+
+static int acc_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp, server_rec *s)
+{
+    int rc = acc_cache_post_config(pconf, plog, ptemp, s);
+
+    return rc != OK ? rc : acc_hashgate_post_config(pconf, s);
 }
 
 static void acc_child_init(apr_pool_t *p, server_rec *s)
@@ -35,7 +44,7 @@ static void acc_register_hooks(apr_pool_t *p)
 
     ap_hook_pre_config(acc_cache_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(acc_check_config, NULL, after_dbd, APR_HOOK_MIDDLE);
-    ap_hook_post_config(acc_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(acc_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(acc_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_read_request(acc_strip_identity_headers, NULL, NULL,
                               APR_HOOK_REALLY_FIRST);

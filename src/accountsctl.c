@@ -52,6 +52,9 @@ static const char usage_text[] =
     "  perm grant PERM --user U|--group G   grant a permission\n"
     "  perm revoke PERM --user U|--group G  revoke it\n"
     "  perm list                       every grant\n"
+    "  unlock NAME|ADDRESS             forget failed logins of a username or\n"
+    "                                  an address (and its registrations)\n"
+    "  log [--user NAME] [-n COUNT]    the newest authentication events\n"
     "  hashtime [N]                    time N (default 20) password checks\n"
     "                                  at ACCOUNTS_PASSWORD_HASH's cost; no\n"
     "                                  database\n"
@@ -427,6 +430,8 @@ static int cmd_passwd(ctl_t *c, int argc, const char *const *argv)
         return fail("cannot set the password: %s",
                     acc_store_error(c->store, c->pool));
     }
+    acc_audit_add(c->store, c->pool, "password_change", u->username, "",
+                  "accountsctl");
     printf("password changed for '%s'; their sessions were ended\n", name);
     return 0;
 }
@@ -517,6 +522,70 @@ static int cmd_clearsessions(ctl_t *c, int argc, const char *const *argv)
                     acc_store_error(c->store, c->pool));
     }
     printf("deleted %d expired session%s\n", n, n == 1 ? "" : "s");
+    n = 0;
+    if (acc_throttle_clear(c->store, c->pool, &n) == ACC_STORE_OK && n > 0) {
+        printf("deleted %d old throttle record%s\n", n, n == 1 ? "" : "s");
+    }
+    return 0;
+}
+
+/* Forget throttling state for a username or a client address. */
+static int cmd_unlock(ctl_t *c, int argc, const char *const *argv)
+{
+    int n = 0, rc;
+
+    if (argc != 1 || argv[0][0] == '\0') {
+        return usage("unlock takes one USERNAME or ADDRESS");
+    }
+    if ((rc = db_open(c)) != 0) {
+        return rc;
+    }
+    /* A username is keyed by its case-folded form; an address as is. */
+    if (acc_throttle_unlock(c->store, c->pool, argv[0],
+                            acc_username_key(c->pool, argv[0]),
+                            &n) != ACC_STORE_OK) {
+        return fail("cannot unlock: %s", acc_store_error(c->store, c->pool));
+    }
+    printf("unlocked '%s' (%d throttle record%s removed)\n", argv[0], n,
+           n == 1 ? "" : "s");
+    return 0;
+}
+
+/* The newest authentication events. */
+static int cmd_log(ctl_t *c, int argc, const char *const *argv)
+{
+    apr_array_header_t *lines;
+    const char *user = NULL;
+    long limit = 50;
+    int i, rc;
+
+    for (i = 0; i < argc; i++) {
+        char *end;
+        if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
+            user = argv[++i];
+        }
+        else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
+            limit = strtol(argv[++i], &end, 10);
+            if (*end || limit < 1 || limit > 100000) {
+                return usage("-n takes a count from 1 to 100000");
+            }
+        }
+        else {
+            return usage("log takes [--user NAME] [-n COUNT]");
+        }
+    }
+    if ((rc = db_open(c)) != 0) {
+        return rc;
+    }
+    if (acc_audit_list(c->store, c->pool, user, (int)limit, &lines) !=
+        ACC_STORE_OK) {
+        return fail("cannot read the log: %s",
+                    acc_store_error(c->store, c->pool));
+    }
+    printf("time\tevent\tusername\taddress\tuser_agent\n");
+    for (i = 0; i < lines->nelts; i++) {
+        printf("%s\n", APR_ARRAY_IDX(lines, i, const char *));
+    }
     return 0;
 }
 
@@ -827,6 +896,12 @@ int main(int argc, const char *const *argv)
     }
     else if (strcmp(cmd, "perm") == 0) {
         rc = cmd_perm(&c, argc, argv);
+    }
+    else if (strcmp(cmd, "unlock") == 0) {
+        rc = cmd_unlock(&c, argc, argv);
+    }
+    else if (strcmp(cmd, "log") == 0) {
+        rc = cmd_log(&c, argc, argv);
     }
     else if (strcmp(cmd, "hashtime") == 0) {
         rc = cmd_hashtime(&c, argc, argv);

@@ -7,6 +7,8 @@
 
 #include <apr_lib.h>
 
+#include <unistd.h>
+
 #include <string.h>
 
 /* ---- defaults, in one place ---- */
@@ -19,6 +21,12 @@
 #define DEF_MAX_BODY       (16 * 1024)
 #define DEF_SITE_NAME      "mod_accounts"
 #define DEF_CACHE_TTL      10 /* seconds */
+#define DEF_THR_USER       5
+#define DEF_THR_ADDR       100
+#define DEF_THR_ADDR_WIN   900
+#define DEF_THR_MAX_DELAY  900
+#define DEF_THR_REGISTER   20
+#define DEF_HASH_WAIT      10
 
 void *acc_create_srv_cfg(apr_pool_t *p, server_rec *s)
 {
@@ -33,6 +41,13 @@ void *acc_create_srv_cfg(apr_pool_t *p, server_rec *s)
     c->register_login = ACC_UNSET;
     c->max_body = ACC_UNSET;
     c->cache_ttl = ACC_UNSET;
+    c->throttle_user = ACC_UNSET;
+    c->throttle_addr = ACC_UNSET;
+    c->throttle_addr_window = ACC_UNSET;
+    c->throttle_max_delay = ACC_UNSET;
+    c->throttle_register = ACC_UNSET;
+    c->hash_concurrency = ACC_UNSET;
+    c->hash_wait = ACC_UNSET;
     return c;
 }
 
@@ -62,6 +77,13 @@ void *acc_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     PICK(site_name);
     PICK(key_file);
     PICK_INT(cache_ttl);
+    PICK_INT(throttle_user);
+    PICK_INT(throttle_addr);
+    PICK_INT(throttle_addr_window);
+    PICK_INT(throttle_max_delay);
+    PICK_INT(throttle_register);
+    PICK_INT(hash_concurrency);
+    PICK_INT(hash_wait);
     return m;
 }
 
@@ -137,6 +159,28 @@ void acc_config_defaults(server_rec *s)
         }
         if (c->cache_ttl == ACC_UNSET) {
             c->cache_ttl = DEF_CACHE_TTL;
+        }
+        if (c->throttle_user == ACC_UNSET) {
+            c->throttle_user = DEF_THR_USER;
+        }
+        if (c->throttle_addr == ACC_UNSET) {
+            c->throttle_addr = DEF_THR_ADDR;
+        }
+        if (c->throttle_addr_window == ACC_UNSET) {
+            c->throttle_addr_window = DEF_THR_ADDR_WIN;
+        }
+        if (c->throttle_max_delay == ACC_UNSET) {
+            c->throttle_max_delay = DEF_THR_MAX_DELAY;
+        }
+        if (c->throttle_register == ACC_UNSET) {
+            c->throttle_register = DEF_THR_REGISTER;
+        }
+        if (c->hash_concurrency == ACC_UNSET) {
+            apr_int64_t n = sysconf(_SC_NPROCESSORS_ONLN);
+            c->hash_concurrency = n > 0 ? (int)n : 1;
+        }
+        if (c->hash_wait == ACC_UNSET) {
+            c->hash_wait = DEF_HASH_WAIT;
         }
     }
 }
@@ -218,6 +262,72 @@ static const char *set_idle(cmd_parms *cmd, void *dummy, const char *arg)
                             arg);
     }
     return err;
+}
+
+/* An int field from 0 (or 1 when min says so) to max. */
+static const char *int_in(cmd_parms *cmd, const char *arg, int min, int max,
+                          int *out)
+{
+    char *end;
+    apr_int64_t v = apr_strtoi64(arg, &end, 10);
+
+    if (end == arg || *end || v < min || v > max) {
+        return apr_psprintf(cmd->pool,
+                            "%s takes a number from %d to %d, not '%s'",
+                            cmd->directive->directive, min, max, arg);
+    }
+    *out = (int)v;
+    return NULL;
+}
+
+static const char *set_throttle_user(cmd_parms *cmd, void *dummy,
+                                     const char *arg)
+{
+    return int_in(cmd, arg, 0, 1000000, &acc_srv(cmd->server)->throttle_user);
+}
+
+static const char *set_throttle_addr(cmd_parms *cmd, void *dummy, const char *n,
+                                     const char *window)
+{
+    acc_srv_cfg_t *c = acc_srv(cmd->server);
+    const char *err = int_in(cmd, n, 0, 1000000, &c->throttle_addr);
+
+    if (err == NULL && window) {
+        err = int_in(cmd, window, 1, 86400, &c->throttle_addr_window);
+    }
+    return err;
+}
+
+static const char *set_throttle_delay(cmd_parms *cmd, void *dummy,
+                                      const char *arg)
+{
+    return int_in(cmd, arg, 1, 86400,
+                  &acc_srv(cmd->server)->throttle_max_delay);
+}
+
+static const char *set_throttle_register(cmd_parms *cmd, void *dummy,
+                                         const char *arg)
+{
+    return int_in(cmd, arg, 0, 1000000,
+                  &acc_srv(cmd->server)->throttle_register);
+}
+
+static const char *set_hash_concurrency(cmd_parms *cmd, void *dummy,
+                                        const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    return err ? err
+               : int_in(cmd, arg, 1, 4096,
+                        &acc_srv(cmd->server)->hash_concurrency);
+}
+
+static const char *set_hash_wait(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    return err ? err
+               : int_in(cmd, arg, 0, 600, &acc_srv(cmd->server)->hash_wait);
 }
 
 static const char *set_flag(cmd_parms *cmd, void *dummy, int on)
@@ -437,6 +547,28 @@ const command_rec acc_cmds[] = {
                   RSRC_CONF,
                   "seconds a cached session lookup is trusted (default 10, "
                   "0: this host asks the database every time)"),
+    AP_INIT_TAKE1("AccountsThrottleUsername", set_throttle_user, NULL,
+                  RSRC_CONF,
+                  "failed logins a username gets before each further "
+                  "attempt waits (default 5; 0: no limit)"),
+    AP_INIT_TAKE12("AccountsThrottleAddress", set_throttle_addr, NULL,
+                   RSRC_CONF,
+                   "failed logins a client address gets within SECONDS "
+                   "before each further attempt waits (default 100 900)"),
+    AP_INIT_TAKE1("AccountsThrottleMaxDelay", set_throttle_delay, NULL,
+                  RSRC_CONF,
+                  "the longest wait after failed logins, seconds (900)"),
+    AP_INIT_TAKE1("AccountsThrottleRegistrations", set_throttle_register, NULL,
+                  RSRC_CONF,
+                  "accounts one address may create per hour (default 20; "
+                  "0: no limit)"),
+    AP_INIT_TAKE1("AccountsHashConcurrency", set_hash_concurrency, NULL,
+                  RSRC_CONF,
+                  "password hashes at once, across the server's processes "
+                  "(default: the number of CPUs)"),
+    AP_INIT_TAKE1("AccountsHashWait", set_hash_wait, NULL, RSRC_CONF,
+                  "seconds a request waits for a hash slot before 503 "
+                  "(default 10)"),
     AP_INIT_RAW_ARGS("AccountsPasswordHash", set_hash, NULL, RSRC_CONF,
                      "argon2id m=KiB t=passes p=lanes"),
     AP_INIT_TAKE1("AccountsPasswordMinLength", set_min_length, NULL, RSRC_CONF,

@@ -40,6 +40,13 @@ typedef struct {
     const char *site_name;    /* AccountsSiteName */
     const char *key_file;     /* AccountsSecretKeyFile */
     apr_int64_t cache_ttl;    /* AccountsSessionCacheTTL, seconds, 0 = off */
+    int throttle_user;        /* AccountsThrottleUsername: free failures */
+    int throttle_addr;        /* AccountsThrottleAddress: free failures */
+    int throttle_addr_window; /* ... forgotten after this many seconds */
+    int throttle_max_delay;   /* AccountsThrottleMaxDelay, seconds */
+    int throttle_register;    /* AccountsThrottleRegistrations per hour */
+    int hash_concurrency;     /* AccountsHashConcurrency (main server) */
+    int hash_wait;            /* AccountsHashWait, seconds (main server) */
 
     /* Built at startup, read-only after. */
     const unsigned char *secret_key;

@@ -5,9 +5,11 @@
 #include "handler.h"
 #include "crypto.h"
 #include "form.h"
+#include "hashgate.h"
 #include "password.h"
 #include "render.h"
 #include "session.h"
+#include "throttle.h"
 #include "validate.h"
 #include "webcsrf.h"
 
@@ -19,9 +21,28 @@
     "Please enter a correct username and password. Note that both fields "     \
     "may be case-sensitive."
 #define REQUIRED "This field is required."
+#define THROTTLED                                                              \
+    "Too many failed login attempts. Please try again in %d second%s."
+
+static int show_status(acc_page_t *pg, int status, const char *username,
+                       const char *uerr, const char *perr,
+                       const char *nonfield);
 
 static int show(acc_page_t *pg, const char *username, const char *uerr,
                 const char *perr, const char *nonfield)
+{
+    return show_status(pg, HTTP_OK, username, uerr, perr, nonfield);
+}
+
+static int unavailable(request_rec *r)
+{
+    return acc_render_error(r, HTTP_SERVICE_UNAVAILABLE,
+                            "The accounts service is temporarily "
+                            "unavailable. Please try again in a moment.");
+}
+
+static int show_status(acc_page_t *pg, int status, const char *username,
+                       const char *uerr, const char *perr, const char *nonfield)
 {
     request_rec *r = pg->r;
     acc_tval_t *ctx = acc_render_context(r);
@@ -53,7 +74,7 @@ static int show(acc_page_t *pg, const char *username, const char *uerr,
     if (next) {
         acc_tval_setstr(ctx, "next", next);
     }
-    return acc_render(r, "login.html", ctx, HTTP_OK);
+    return acc_render(r, "login.html", ctx, status);
 }
 
 /* Check the password against u's hash, or against a dummy hash when there
@@ -71,11 +92,11 @@ int acc_page_login(acc_page_t *pg)
 {
     request_rec *r = pg->r;
     const char *raw, *uerr = NULL, *perr = NULL, *username, *next;
-    const char *pw;
+    const char *pw, *key;
     char *pwcopy;
     apr_size_t pwlen;
     acc_user_t *u = NULL;
-    int ok, rc;
+    int ok, rc, wait;
 
     if (pg->form == NULL) {
         return show(pg, "", NULL, NULL, NULL);
@@ -104,6 +125,21 @@ int acc_page_login(acc_page_t *pg)
     /* Our own copy, wiped whatever happens. */
     pwcopy = apr_pstrmemdup(r->pool, pw, pwlen);
     acc_wipe((char *)pw);
+    key = acc_username_key(r->pool, username);
+
+    /* Throttled: answered before any hashing, and not counted again. */
+    wait = acc_throttle_login_check(r, pg->store, key);
+    if (wait != 0) {
+        acc_wipe(pwcopy);
+        if (wait < 0) {
+            return unavailable(r);
+        }
+        acc_audit(r, pg->store, "login_throttled", username);
+        acc_retry_after(r, wait);
+        return show_status(
+            pg, HTTP_TOO_MANY_REQUESTS, username, NULL, NULL,
+            apr_psprintf(r->pool, THROTTLED, wait, wait == 1 ? "" : "s"));
+    }
 
     rc = acc_user_by_name(pg->store, r->pool, username, &u);
     if (rc == ACC_STORE_ERROR) {
@@ -111,18 +147,26 @@ int acc_page_login(acc_page_t *pg)
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       ACC_LOGNO(0051) "user lookup failed: %s",
                       acc_store_error(pg->store, r->pool));
-        return acc_render_error(r, HTTP_SERVICE_UNAVAILABLE,
-                                "The accounts service is temporarily "
-                                "unavailable. Please try again in a moment.");
+        return unavailable(r);
     }
     if (rc != ACC_STORE_OK) {
         u = NULL;
+    }
+    /* At most AccountsHashConcurrency hashes at once, server-wide. */
+    if ((rc = acc_hashgate_enter(r)) != OK) {
+        acc_wipe(pwcopy);
+        return acc_render_error(r, rc,
+                                "Too many people are logging in right now. "
+                                "Please try again in a moment.");
     }
     /* The password is checked before is_active, as Django does, so an
      * inactive account costs the same and reads the same. */
     ok = password_ok(pg, u, pwcopy, pwlen) && u->is_active;
     if (!ok) {
+        acc_hashgate_leave(r);
         acc_wipe(pwcopy);
+        acc_throttle_login_failed(r, pg->store, key);
+        acc_audit(r, pg->store, "login_failed", username);
         ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
                       ACC_LOGNO(0052) "login failed for '%s' from %s",
                       ap_escape_logitem(r->pool, username), r->useragent_ip);
@@ -141,15 +185,16 @@ int acc_page_login(acc_page_t *pg)
                           ap_escape_logitem(r->pool, username));
         }
     }
+    acc_hashgate_leave(r);
     acc_wipe(pwcopy);
     acc_user_touch_login(pg->store, r->pool, u->id);
+    acc_throttle_login_ok(r, pg->store, key, u->id);
     rc = acc_session_login(r, pg->store, u);
     if (rc != OK) {
-        return acc_render_error(r, HTTP_SERVICE_UNAVAILABLE,
-                                "The accounts service is temporarily "
-                                "unavailable. Please try again in a moment.");
+        return unavailable(r);
     }
     acc_csrf_rotate(r);
+    acc_audit(r, pg->store, "login_ok", u->username);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   ACC_LOGNO(0054) "user '%s' logged in from %s",
                   ap_escape_logitem(r->pool, u->username), r->useragent_ip);

@@ -7,6 +7,7 @@
 #include "handler.h"
 #include "render.h"
 #include "session.h"
+#include "throttle.h"
 
 int acc_page_logout(acc_page_t *pg)
 {
@@ -30,6 +31,7 @@ int acc_page_logout(acc_page_t *pg)
                                 "unavailable. Please try again in a moment.");
     }
     if (s) {
+        acc_audit(r, pg->store, "logout", s->user->username);
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       ACC_LOGNO(0060) "user '%s' logged out",
                       ap_escape_logitem(r->pool, s->user->username));

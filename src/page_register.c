@@ -5,9 +5,11 @@
 #include "handler.h"
 #include "crypto.h"
 #include "form.h"
+#include "hashgate.h"
 #include "password.h"
 #include "render.h"
 #include "session.h"
+#include "throttle.h"
 #include "validate.h"
 #include "webcsrf.h"
 
@@ -18,6 +20,9 @@
 #define REQUIRED  "This field is required."
 #define DUPLICATE "A user with that username already exists."
 #define MISMATCH  "The two password fields didn\xe2\x80\x99t match."
+#define THROTTLED                                                              \
+    "Too many accounts have been created from your network. Please try "       \
+    "again in %d minute%s."
 
 /* The four fields, in the form's order. */
 enum { F_USERNAME, F_EMAIL, F_PASSWORD1, F_PASSWORD2, F_COUNT };
@@ -49,7 +54,16 @@ static int has_errors(const regform_t *f)
     return 0;
 }
 
-static int show(acc_page_t *pg, regform_t *f)
+static apr_array_header_t *one(apr_pool_t *p, const char *msg)
+{
+    apr_array_header_t *a = apr_array_make(p, 1, sizeof(const char *));
+
+    APR_ARRAY_PUSH(a, const char *) = msg;
+    return a;
+}
+
+static int show_status(acc_page_t *pg, regform_t *f, int status,
+                       const char *nonfield)
 {
     request_rec *r = pg->r;
     acc_tval_t *ctx = acc_render_context(r);
@@ -74,10 +88,20 @@ static int show(acc_page_t *pg, regform_t *f)
     }
     acc_tval_set(acc_tval_get(form, "password1"), "help",
                  acc_tval_messages(r->pool, acc_password_help(r->pool, &pol)));
+    if (nonfield) {
+        acc_tval_push(all, acc_tval_str(r->pool, nonfield));
+    }
     acc_tval_set(form, "errors", all);
-    acc_tval_set(form, "non_field_errors", acc_tval_list(r->pool));
+    acc_tval_set(form, "non_field_errors",
+                 nonfield ? acc_tval_messages(r->pool, one(r->pool, nonfield))
+                          : acc_tval_list(r->pool));
     acc_tval_set(ctx, "form", form);
-    return acc_render(r, "register.html", ctx, HTTP_OK);
+    return acc_render(r, "register.html", ctx, status);
+}
+
+static int show(acc_page_t *pg, regform_t *f)
+{
+    return show_status(pg, f, HTTP_OK, NULL);
 }
 
 static int unavailable(request_rec *r)
@@ -177,11 +201,27 @@ int acc_page_register(acc_page_t *pg)
     acc_user_t u;
     const char *key = NULL, *phc = NULL, *err = NULL;
     apr_int64_t id;
-    int rc;
+    const char *ferr;
+    int rc, wait;
 
     memset(&f, 0, sizeof(f));
     if (pg->form == NULL) {
         return show(pg, &f);
+    }
+    /* Accounts created from this address in the last hour: checked
+     * before anything else costs anything. */
+    wait = acc_throttle_register_check(r, pg->store);
+    if (wait != 0) {
+        if (wait < 0) {
+            return unavailable(r);
+        }
+        acc_audit(r, pg->store, "register_throttled", "");
+        acc_retry_after(r, wait);
+        f.value[F_USERNAME] = acc_form_value(pg->form, "username", &ferr);
+        f.value[F_EMAIL] = acc_form_value(pg->form, "email", &ferr);
+        return show_status(pg, &f, HTTP_TOO_MANY_REQUESTS,
+                           apr_psprintf(r->pool, THROTTLED, wait / 60 + 1,
+                                        wait / 60 + 1 == 1 ? "" : "s"));
     }
     rc = validate(pg, &f, &key);
     if (rc < 0) {
@@ -194,9 +234,17 @@ int acc_page_register(acc_page_t *pg)
         acc_wipe((char *)f.value[F_PASSWORD2]);
         return show(pg, &f);
     }
-    if (acc_password_hash(r->pool, &pg->cfg->hash, f.value[F_PASSWORD1],
-                          strlen(f.value[F_PASSWORD1]), &phc,
-                          &err) != APR_SUCCESS) {
+    if ((rc = acc_hashgate_enter(r)) != OK) {
+        acc_wipe((char *)f.value[F_PASSWORD1]);
+        acc_wipe((char *)f.value[F_PASSWORD2]);
+        return acc_render_error(r, rc,
+                                "Too many people are signing up right now. "
+                                "Please try again in a moment.");
+    }
+    rc = acc_password_hash(r->pool, &pg->cfg->hash, f.value[F_PASSWORD1],
+                           strlen(f.value[F_PASSWORD1]), &phc, &err);
+    acc_hashgate_leave(r);
+    if (rc != APR_SUCCESS) {
         acc_wipe((char *)f.value[F_PASSWORD1]);
         acc_wipe((char *)f.value[F_PASSWORD2]);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
@@ -227,6 +275,8 @@ int acc_page_register(acc_page_t *pg)
             return unavailable(r);
     }
     u.id = id;
+    acc_throttle_register_done(r, pg->store);
+    acc_audit(r, pg->store, "register", u.username);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   ACC_LOGNO(0072) "registered user '%s' from %s",
                   ap_escape_logitem(r->pool, u.username), r->useragent_ip);

@@ -85,6 +85,78 @@ static const char *const migrations[] = {
     "  ON accounts_group_permissions (permission_id);"
     "CREATE INDEX accounts_user_permissions_permission_id"
     "  ON accounts_user_permissions (permission_id);",
+
+    /* 3: throttling state, the addresses users logged in from, and the
+     * audit trail of authentication events (kept apart from the
+     * throttle state: one is evidence, the other expires). */
+    "CREATE TABLE accounts_throttle ("
+    "  kind varchar(8) NOT NULL," /* user, addr, reg */
+    "  key varchar(600) NOT NULL,"
+    "  failures integer NOT NULL DEFAULT 0,"
+    "  last_failure timestamptz NOT NULL DEFAULT now(),"
+    "  locked_until timestamptz NULL,"
+    "  PRIMARY KEY (kind, key)"
+    ");"
+    "CREATE INDEX accounts_throttle_key ON accounts_throttle (key);"
+    "CREATE TABLE accounts_user_address ("
+    "  user_id bigint NOT NULL REFERENCES accounts_user(id)"
+    "    ON DELETE CASCADE,"
+    "  address varchar(64) NOT NULL,"
+    "  last_login timestamptz NOT NULL DEFAULT now(),"
+    "  PRIMARY KEY (user_id, address)"
+    ");"
+    "CREATE TABLE accounts_audit ("
+    "  id bigserial PRIMARY KEY,"
+    "  at timestamptz NOT NULL DEFAULT now(),"
+    "  event varchar(32) NOT NULL,"
+    "  username text NOT NULL DEFAULT '',"
+    "  address varchar(64) NOT NULL DEFAULT '',"
+    "  user_agent text NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX accounts_audit_at ON accounts_audit (at);"
+    "CREATE INDEX accounts_audit_username ON accounts_audit (username);"
+    /* A failure for (kind, key): counted afresh when the last one is
+     * older than `forget` seconds; from the free-th on, the key waits
+     * 1 s, doubling, at most maxdelay.  Returns the wait. */
+    "CREATE FUNCTION accounts_throttle_fail(k text, kk text, forget int,"
+    "  free int, maxdelay int) RETURNS integer LANGUAGE plpgsql AS $f$"
+    " DECLARE n integer; w integer := 0;"
+    " BEGIN"
+    "  INSERT INTO accounts_throttle AS t (kind, key, failures, last_failure)"
+    "  VALUES (k, kk, 1, now())"
+    "  ON CONFLICT (kind, key) DO UPDATE SET"
+    "   failures = CASE WHEN t.last_failure < now() - forget * interval '1s'"
+    "    THEN 1 ELSE t.failures + 1 END,"
+    "   last_failure = now()"
+    "  RETURNING failures INTO n;"
+    "  IF free > 0 AND n >= free THEN"
+    "   w := least(maxdelay, power(2, least(n - free, 30))::bigint)::int;"
+    "   UPDATE accounts_throttle SET locked_until = now() + w * interval '1s'"
+    "    WHERE kind = k AND key = kk;"
+    "  END IF;"
+    "  RETURN w;"
+    " END $f$;"
+    /* One more event for (kind, key) in a fixed window of win seconds;
+     * at lim events the key waits for the window's end.  Returns the
+     * count. */
+    "CREATE FUNCTION accounts_throttle_count(k text, kk text, win int,"
+    "  lim int) RETURNS integer LANGUAGE plpgsql AS $f$"
+    " DECLARE n integer; start timestamptz;"
+    " BEGIN"
+    "  INSERT INTO accounts_throttle AS t (kind, key, failures, last_failure)"
+    "  VALUES (k, kk, 1, now())"
+    "  ON CONFLICT (kind, key) DO UPDATE SET"
+    "   failures = CASE WHEN t.last_failure < now() - win * interval '1s'"
+    "    THEN 1 ELSE t.failures + 1 END,"
+    "   last_failure = CASE WHEN t.last_failure < now() - win * interval '1s'"
+    "    THEN now() ELSE t.last_failure END"
+    "  RETURNING failures, last_failure INTO n, start;"
+    "  IF lim > 0 AND n >= lim THEN"
+    "   UPDATE accounts_throttle SET locked_until = start + win * interval '1s'"
+    "    WHERE kind = k AND key = kk;"
+    "  END IF;"
+    "  RETURN n;"
+    " END $f$;",
 };
 
 /* Any constant that marks mod_accounts' migration lock. */
@@ -124,6 +196,16 @@ enum {
     S_PERM_REVOKE_USER,
     S_PERM_REVOKE_GROUP,
     S_PERM_LIST,
+    S_THROTTLE_LOGIN_WAIT,
+    S_THROTTLE_WAIT,
+    S_THROTTLE_FAIL,
+    S_THROTTLE_COUNT,
+    S_THROTTLE_RESET,
+    S_THROTTLE_UNLOCK,
+    S_THROTTLE_CLEAR,
+    S_ADDRESS_KNOWN,
+    S_AUDIT_ADD,
+    S_AUDIT_LIST,
     S_COUNT
 };
 
@@ -251,6 +333,49 @@ static const struct {
          " p.codename FROM accounts_group_permissions x JOIN accounts_group g"
          " ON g.id = x.group_id JOIN accounts_permission p ON p.id ="
          " x.permission_id ORDER BY 1, 2, 3"},
+    /* Seconds a login must wait: the address's lock, and the username's
+     * unless this address has logged that user in before. */
+    [S_THROTTLE_LOGIN_WAIT] =
+        {"accounts_throttle_loginwait",
+         "SELECT coalesce(max(ceil(extract(epoch from locked_until - now()))),"
+         " 0)::int FROM accounts_throttle WHERE locked_until > now() AND"
+         " ((kind = 'addr' AND key = %s) OR (kind = 'user' AND key = %s AND"
+         " NOT EXISTS (SELECT 1 FROM accounts_user_address a JOIN"
+         " accounts_user u ON u.id = a.user_id WHERE u.username_key = %s AND"
+         " a.address = %s)))"},
+    [S_THROTTLE_WAIT] =
+        {"accounts_throttle_wait",
+         "SELECT coalesce(max(ceil(extract(epoch from locked_until - now()))),"
+         " 0)::int FROM accounts_throttle WHERE kind = %s AND key = %s"
+         " AND locked_until > now()"},
+    [S_THROTTLE_FAIL] = {"accounts_throttle_fail",
+                         "SELECT accounts_throttle_fail(%s, %s, %s::int,"
+                         " %s::int, %s::int)"},
+    [S_THROTTLE_COUNT] = {"accounts_throttle_count",
+                          "SELECT accounts_throttle_count(%s, %s, %s::int,"
+                          " %s::int)"},
+    [S_THROTTLE_RESET] = {"accounts_throttle_reset",
+                          "DELETE FROM accounts_throttle WHERE kind = %s"
+                          " AND key = %s"},
+    [S_THROTTLE_UNLOCK] = {"accounts_throttle_unlock",
+                           "DELETE FROM accounts_throttle WHERE key = %s"
+                           " OR key = %s"},
+    [S_THROTTLE_CLEAR] = {"accounts_throttle_clear",
+                          "DELETE FROM accounts_throttle WHERE"
+                          " (locked_until IS NULL OR locked_until < now())"
+                          " AND last_failure < now() - interval '1 day'"},
+    [S_ADDRESS_KNOWN] = {"accounts_user_address_add",
+                         "INSERT INTO accounts_user_address (user_id, address)"
+                         " VALUES (%s::bigint, %s) ON CONFLICT (user_id,"
+                         " address) DO UPDATE SET last_login = now()"},
+    [S_AUDIT_ADD] = {"accounts_audit_add",
+                     "INSERT INTO accounts_audit (event, username, address,"
+                     " user_agent) VALUES (%s, %s, %s, %s)"},
+    [S_AUDIT_LIST] =
+        {"accounts_audit_list",
+         "SELECT to_char(at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), event, username,"
+         " address, user_agent FROM accounts_audit WHERE %s = '' OR"
+         " username = %s ORDER BY id DESC LIMIT %s::int"},
 };
 
 struct acc_store {
@@ -814,4 +939,111 @@ acc_store_rc_t acc_perm_list(acc_store_t *st, apr_pool_t *p,
                              apr_array_header_t **lines)
 {
     return rows(st, p, S_PERM_LIST, 0, NULL, 3, lines);
+}
+
+/* ---- throttling and the audit trail ---- */
+
+/* The one integer a statement returns. */
+static acc_store_rc_t int1(acc_store_t *st, apr_pool_t *p, int which, int nargs,
+                           const char **args, int *out)
+{
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row;
+    const char *v;
+
+    *out = 0;
+    if (sel(st, p, which, &res, nargs, args) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    row = first_row(st, p, res);
+    v = row ? apr_dbd_get_entry(st->driver, row, 0) : NULL;
+    *out = v ? atoi(v) : 0;
+    return ACC_STORE_OK;
+}
+
+acc_store_rc_t acc_throttle_login_wait(acc_store_t *st, apr_pool_t *p,
+                                       const char *user_key,
+                                       const char *address, int *wait)
+{
+    const char *args[4] = {address, user_key, user_key, address};
+
+    return int1(st, p, S_THROTTLE_LOGIN_WAIT, 4, args, wait);
+}
+
+acc_store_rc_t acc_throttle_wait(acc_store_t *st, apr_pool_t *p,
+                                 const char *kind, const char *key, int *wait)
+{
+    const char *args[2] = {kind, key};
+
+    return int1(st, p, S_THROTTLE_WAIT, 2, args, wait);
+}
+
+acc_store_rc_t acc_throttle_fail(acc_store_t *st, apr_pool_t *p,
+                                 const char *kind, const char *key, int forget,
+                                 int free, int maxdelay, int *wait)
+{
+    const char *args[5] = {kind, key, apr_itoa(p, forget), apr_itoa(p, free),
+                           apr_itoa(p, maxdelay)};
+
+    return int1(st, p, S_THROTTLE_FAIL, 5, args, wait);
+}
+
+acc_store_rc_t acc_throttle_count(acc_store_t *st, apr_pool_t *p,
+                                  const char *kind, const char *key, int window,
+                                  int limit, int *count)
+{
+    const char *args[4] = {kind, key, apr_itoa(p, window), apr_itoa(p, limit)};
+
+    return int1(st, p, S_THROTTLE_COUNT, 4, args, count);
+}
+
+acc_store_rc_t acc_throttle_reset(acc_store_t *st, apr_pool_t *p,
+                                  const char *kind, const char *key)
+{
+    const char *args[2] = {kind, key};
+
+    return exec(st, p, S_THROTTLE_RESET, NULL, 2, args);
+}
+
+acc_store_rc_t acc_throttle_unlock(acc_store_t *st, apr_pool_t *p,
+                                   const char *key1, const char *key2,
+                                   int *count)
+{
+    const char *args[2] = {key1, key2 ? key2 : key1};
+
+    return exec(st, p, S_THROTTLE_UNLOCK, count, 2, args);
+}
+
+acc_store_rc_t acc_throttle_clear(acc_store_t *st, apr_pool_t *p, int *count)
+{
+    return exec(st, p, S_THROTTLE_CLEAR, count, 0, NULL);
+}
+
+acc_store_rc_t acc_address_known(acc_store_t *st, apr_pool_t *p,
+                                 apr_int64_t user_id, const char *address)
+{
+    const char *args[2] = {apr_off_t_toa(p, (apr_off_t)user_id), address};
+
+    return exec(st, p, S_ADDRESS_KNOWN, NULL, 2, args);
+}
+
+acc_store_rc_t acc_audit_add(acc_store_t *st, apr_pool_t *p, const char *event,
+                             const char *username, const char *address,
+                             const char *user_agent)
+{
+    const char *args[4] = {event, username ? username : "",
+                           address ? address : "",
+                           user_agent ? user_agent : ""};
+
+    return exec(st, p, S_AUDIT_ADD, NULL, 4, args);
+}
+
+acc_store_rc_t acc_audit_list(acc_store_t *st, apr_pool_t *p,
+                              const char *username, int limit,
+                              apr_array_header_t **lines)
+{
+    const char *u = username ? username : "";
+    const char *args[3] = {u, u, apr_itoa(p, limit)};
+
+    return rows(st, p, S_AUDIT_LIST, 3, args, 5, lines);
 }

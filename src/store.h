@@ -18,7 +18,7 @@
 
 /* The schema version this build needs; `accountsctl migrate` brings a
  * database up to it. */
-#define ACC_SCHEMA_VERSION 2
+#define ACC_SCHEMA_VERSION 3
 
 typedef enum {
     ACC_STORE_OK = 0,
@@ -188,5 +188,61 @@ acc_store_rc_t acc_perm_set(acc_store_t *st, apr_pool_t *p, const char *perm,
 /* "user|group<TAB>name<TAB>codename" per grant (in p). */
 acc_store_rc_t acc_perm_list(acc_store_t *st, apr_pool_t *p,
                              apr_array_header_t **lines);
+
+/* ---- throttling and the audit trail ---- */
+
+/* Seconds a login for user_key from address must still wait (0: none):
+ * the address's lock, and the username's unless address has logged that
+ * user in before. */
+acc_store_rc_t acc_throttle_login_wait(acc_store_t *st, apr_pool_t *p,
+                                       const char *user_key,
+                                       const char *address, int *wait);
+
+/* Seconds (kind, key) must still wait (0: none). */
+acc_store_rc_t acc_throttle_wait(acc_store_t *st, apr_pool_t *p,
+                                 const char *kind, const char *key, int *wait);
+
+/* Count a failure for (kind, key): forgotten after `forget` seconds
+ * without another; from the free-th on the key waits 1 s doubling, at
+ * most maxdelay (free 0: never).  *wait gets the wait now imposed. */
+acc_store_rc_t acc_throttle_fail(acc_store_t *st, apr_pool_t *p,
+                                 const char *kind, const char *key, int forget,
+                                 int free, int maxdelay, int *wait);
+
+/* Count one event for (kind, key) in a fixed window of `window` seconds;
+ * at `limit` events the key waits for the window's end.  *count gets the
+ * count. */
+acc_store_rc_t acc_throttle_count(acc_store_t *st, apr_pool_t *p,
+                                  const char *kind, const char *key, int window,
+                                  int limit, int *count);
+
+/* Forget (kind, key) (a successful login clears its username). */
+acc_store_rc_t acc_throttle_reset(acc_store_t *st, apr_pool_t *p,
+                                  const char *kind, const char *key);
+
+/* Forget every kind of state keyed key1 or key2 (accountsctl unlock);
+ * *count gets how many rows. */
+acc_store_rc_t acc_throttle_unlock(acc_store_t *st, apr_pool_t *p,
+                                   const char *key1, const char *key2,
+                                   int *count);
+
+/* Delete state that ended more than a day ago. */
+acc_store_rc_t acc_throttle_clear(acc_store_t *st, apr_pool_t *p, int *count);
+
+/* Remember that user_id logged in from address. */
+acc_store_rc_t acc_address_known(acc_store_t *st, apr_pool_t *p,
+                                 apr_int64_t user_id, const char *address);
+
+/* Add an authentication event (login_ok, login_failed, login_throttled,
+ * logout, register, register_throttled, password_change). */
+acc_store_rc_t acc_audit_add(acc_store_t *st, apr_pool_t *p, const char *event,
+                             const char *username, const char *address,
+                             const char *user_agent);
+
+/* The newest `limit` events (of username only, unless NULL/""), newest
+ * first: "time<TAB>event<TAB>username<TAB>address<TAB>user agent". */
+acc_store_rc_t acc_audit_list(acc_store_t *st, apr_pool_t *p,
+                              const char *username, int limit,
+                              apr_array_header_t **lines);
 
 #endif /* ACC_STORE_H */

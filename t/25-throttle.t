@@ -1,0 +1,201 @@
+# t/25-throttle.t -- failed logins are throttled per username and per
+# client address (429, Retry-After, the form's message, no password hash),
+# a user's known address is not locked out by an attacker's failures,
+# registrations are limited per address, `accountsctl unlock` clears it
+# all, and every event lands in the audit trail (`accountsctl log`).
+#
+# The 'throttle' host has tight limits (3 failures per username, 6 per
+# address in 60 s, waits of 1 s doubling to at most 2 s, 2 registrations an
+# hour) and trusts X-Test-Client-IP from 127.0.0.1 through mod_remoteip, so
+# one client can be many addresses.
+use strict;
+use warnings FATAL => 'all';
+use Apache::Test;
+use Apache::TestUtil;
+use Time::HiRes ();
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use AccountsTest;
+
+plan tests => 59;
+
+my $PW = AccountsTest::good_password();
+my $BAD = 'Please enter a correct username and password. Note that both '
+        . 'fields may be case-sensitive.';
+my $THROTTLED = qr/Too many failed login attempts\. Please try again in \d+ seconds?\./;
+
+sub mkuser { return AccountsTest::mkuser($_[0], $PW) }
+
+# A fresh client on the throttle host, seen as coming from $ip.
+sub from {
+    my ($ip) = @_;
+    my $b = AccountsTest->browser(vhost => 'throttle');
+    $b->ua->default_header('X-Test-Client-IP' => $ip);
+    $b->ua->agent("ThrottleTest/1.0 ($ip)");
+    return $b;
+}
+
+sub attempt {
+    my ($ip, $user, $pw) = @_;
+    return from($ip)->login($user, $pw);
+}
+
+sub events {
+    my ($user) = @_;
+    my ($rc, $out) = AccountsTest::ctl('log', '--user', $user, '-n', '100');
+    return [ map { [ split /\t/ ] } grep { !/^time\t/ } split /\n/, $out ];
+}
+sub count_events {
+    my ($user, $event) = @_;
+    return scalar grep { $_->[1] eq $event } @{ events($user) };
+}
+
+# ---- per username: 3 free failures, then 1 s, 2 s, capped at 2 s ----------
+
+my $u = mkuser(AccountsTest::unique_name('thr'));
+for my $i (1 .. 3) {
+    my $res = attempt("10.1.0.$i", $u, 'wrong-password');
+    ok t_cmp($res->code, 200, "failure $i from its own address: 200, the form again");
+}
+my $res = attempt('10.1.0.9', $u, 'wrong-password');
+ok t_cmp($res->code, 429, 'after 3 failures: the next attempt gets 429');
+ok t_cmp($res->header('Retry-After') // '', 1, '... with Retry-After: 1');
+ok t_cmp($res->decoded_content, $THROTTLED, '... and the login form\'s message');
+ok t_cmp($res->decoded_content, qr/name="csrfmiddlewaretoken"/, '... on the login form');
+ok t_cmp($res->decoded_content =~ /\Q$BAD\E/ ? 'checked' : 'not checked', 'not checked',
+         '... without checking the password');
+$res = attempt('10.1.0.10', $u, $PW);
+ok t_cmp($res->code, 429, 'the right password while locked: 429 too');
+ok t_cmp(count_events($u, 'login_failed'), 3, 'audit: three login_failed (locked attempts are not checked or counted)');
+ok t_cmp(count_events($u, 'login_throttled'), 2, 'audit: two login_throttled');
+
+Time::HiRes::sleep(1.3);
+$res = attempt('10.1.0.11', $u, 'wrong-password');
+ok t_cmp($res->code, 200, 'after the wait: one more attempt is checked (and fails)');
+$res = attempt('10.1.0.12', $u, 'wrong-password');
+ok t_cmp($res->code, 429, 'then locked again');
+ok t_cmp($res->header('Retry-After') // '', 2, '... for 2 s (doubled)');
+Time::HiRes::sleep(2.3);
+attempt('10.1.0.13', $u, 'wrong-password');
+$res = attempt('10.1.0.14', $u, 'wrong-password');
+ok t_cmp($res->header('Retry-After') // '', 2, 'the wait stops at AccountsThrottleMaxDelay (2 s)');
+
+# Usernames are throttled case-insensitively, as they log in.
+$res = attempt('10.1.0.15', uc $u, $PW);
+ok t_cmp($res->code, 429, 'the same username in upper case is locked too');
+
+# accountsctl unlock forgets the username's failures.
+my ($rc, $out, $err) = AccountsTest::ctl('unlock', $u);
+ok t_cmp($rc, 0, "accountsctl unlock NAME: exit 0 ($err)");
+ok t_cmp($out, qr/unlocked/, '... says so');
+$res = attempt('10.1.0.16', $u, $PW);
+ok t_cmp($res->code, 303, 'after unlock: the right password logs in');
+
+# ---- a user's own address is not locked out by someone else's failures ----
+
+my $v = mkuser(AccountsTest::unique_name('home'));
+ok t_cmp(attempt('10.2.0.1', $v, $PW)->code, 303, 'the user logs in from home (10.2.0.1)');
+attempt("10.3.0.$_", $v, 'guess') for 1 .. 3;
+ok t_cmp(attempt('10.3.0.9', $v, $PW)->code, 429,
+         'after an attacker\'s 3 failures, a new address is refused even with the password');
+$res = attempt('10.2.0.1', $v, $PW);
+ok t_cmp($res->code, 303, 'but from home, where the user logged in before, the login works');
+ok t_cmp(attempt('10.3.0.9', $v, 'guess')->code, 200,
+         '... and it cleared the username\'s failures');
+
+# ---- a successful login resets the username's count -------------------
+
+my $w = mkuser(AccountsTest::unique_name('reset'));
+attempt("10.4.0.$_", $w, 'typo') for 1 .. 2;
+ok t_cmp(attempt('10.4.0.3', $w, $PW)->code, 303, 'two typos, then the right password: 303');
+my @codes = map { attempt("10.4.0.1$_", $w, 'typo')->code } 1 .. 2;
+ok t_cmp("@codes", '200 200', 'two more typos afterwards: counted from zero, not locked');
+
+# ---- per address: 6 failures in 60 s, whatever the usernames ------------
+
+my $ip = '10.5.0.1';
+@codes = map { attempt($ip, AccountsTest::unique_name('nobody'), 'x')->code } 1 .. 6;
+ok t_cmp("@codes", '200 200 200 200 200 200', 'six failures on six usernames from one address: 200 each');
+my $x = mkuser(AccountsTest::unique_name('xuser'));
+$res = attempt($ip, $x, $PW);
+ok t_cmp($res->code, 429, 'then that address is refused, even for a real user and password');
+ok t_cmp($res->header('Retry-After') // '', qr/^[12]$/, '... with Retry-After');
+ok t_cmp(attempt('10.5.0.2', $x, $PW)->code, 303, 'another address is not affected');
+
+# X-Forwarded-For is never read: only mod_remoteip's idea of the client.
+my $b = from($ip);
+$b->ua->default_header('X-Forwarded-For' => '192.0.2.77');
+ok t_cmp($b->login($x, $PW)->code, 429, 'a forged X-Forwarded-For does not change the address');
+
+($rc, $out, $err) = AccountsTest::ctl('unlock', $ip);
+ok t_cmp($rc, 0, "accountsctl unlock ADDRESS: exit 0 ($err)");
+ok t_cmp(attempt($ip, $x, $PW)->code, 303, 'after unlock: the address logs in again');
+
+# ---- registrations: 2 an hour per address, only those that succeed ------
+
+sub register_from {
+    my ($ip, $name, $pw2) = @_;
+    return from($ip)->submit('/accounts/register/', username => $name, email => '',
+                             password1 => $PW, password2 => $pw2 // $PW);
+}
+my $rip = '10.6.0.1';
+ok t_cmp(register_from($rip, AccountsTest::unique_name('r'), 'mismatch')->code, 200,
+         'a failed registration (mismatched passwords): 200');
+my $dup = AccountsTest::unique_name('r');
+ok t_cmp(register_from($rip, $dup)->code, 303, 'first account from the address: 303');
+ok t_cmp(register_from($rip, $dup)->code, 200, 'a duplicate name: 200, not counted');
+ok t_cmp(register_from($rip, AccountsTest::unique_name('r'))->code, 303,
+         'second account: 303 (failed attempts cost nothing)');
+my $third = AccountsTest::unique_name('r');
+$res = register_from($rip, $third);
+ok t_cmp($res->code, 429, 'third account within the hour: 429');
+ok t_cmp($res->header('Retry-After') // 0, qr/^\d+$/, '... with Retry-After');
+ok t_cmp(($res->header('Retry-After') // 0) > 3000 ? 'about an hour' : 'short', 'about an hour',
+         '... of about an hour');
+ok t_cmp($res->decoded_content, qr/Too many accounts have been created from your network/,
+         '... and a message on the form');
+ok t_cmp($res->decoded_content, qr/value="\Q$third\E"/, '... which keeps the username typed');
+ok t_cmp(AccountsTest::sql1('SELECT count(*) FROM accounts_user WHERE username = '
+                            . AccountsTest::lit($third)), 0, '... and creates no user');
+ok t_cmp(register_from('10.6.0.2', AccountsTest::unique_name('r'))->code, 303,
+         'another address may still register');
+AccountsTest::ctl('unlock', $rip);
+ok t_cmp(register_from($rip, $third)->code, 303, 'after accountsctl unlock ADDRESS: registration works');
+
+# ---- the audit trail -------------------------------------------------------
+
+my @ev = @{ events($u) };
+ok t_cmp(scalar(@ev) >= 8 ? 'some' : 'few', 'some', 'accountsctl log --user shows the user\'s events');
+my %seen = map { $_->[1] => 1 } @ev;
+ok t_cmp(join(',', sort keys %seen), 'login_failed,login_ok,login_throttled',
+         '... failed, throttled and successful logins');
+my ($ok) = grep { $_->[1] eq 'login_ok' } @ev;
+ok t_cmp($ok->[0], qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d/, '... each with a time');
+ok t_cmp($ok->[3], '10.1.0.16', '... the client address (as mod_remoteip gave it)');
+ok t_cmp($ok->[4], 'ThrottleTest/1.0 (10.1.0.16)', '... and the user agent');
+ok t_cmp($ev[0][1], 'login_ok', '... newest first');
+my %reg = map { $_->[1] => 1 } @{ events($dup) };
+ok t_cmp($reg{register} ? 'yes' : 'no', 'yes', 'registrations are audited');
+
+# logout is audited too.
+my $lb = from('10.7.0.1');
+$lb->login($x, $PW);
+ok t_cmp($lb->logout->code, 303, 'logout: 303');
+ok t_cmp(count_events($x, 'logout'), 1, 'audit: logout');
+
+# A hostile user agent is stored escaped, never breaks the insert.
+my $hb = from('10.7.0.2');
+$hb->ua->agent("evil\xff\xfe\"'; DROP TABLE accounts_audit; --");
+ok t_cmp($hb->login($x, $PW)->code, 303, 'login with a hostile User-Agent: 303');
+my ($last) = grep { $_->[3] eq '10.7.0.2' } @{ events($x) };
+ok t_cmp($last && $last->[4], qr/^evil\\xff\\xfe\\"'; DROP TABLE accounts_audit; --$/,
+         '... recorded, escaped');
+
+($rc, $out) = AccountsTest::ctl('log', '-n', '3');
+my @lines = split /\n/, $out;
+ok t_cmp(scalar(@lines), 4, 'accountsctl log -n 3: a header and three events');
+ok t_cmp($lines[0], "time\tevent\tusername\taddress\tuser_agent", '... tab-separated with a header');
+($rc) = AccountsTest::ctl('log', '-n', 'lots');
+ok t_cmp($rc, 2, 'accountsctl log -n lots: usage error (2)');
+($rc) = AccountsTest::ctl('unlock');
+ok t_cmp($rc, 2, 'accountsctl unlock without an argument: usage error (2)');
