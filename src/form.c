@@ -28,7 +28,8 @@ static int is_urlencoded(const char *ct)
     return *ct == '\0' || *ct == ';';
 }
 
-int acc_form_read(request_rec *r, apr_off_t max, apr_array_header_t **fields)
+int acc_form_read(request_rec *r, apr_off_t max, apr_array_header_t **fields,
+                  const char **why)
 {
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
     apr_bucket_brigade *bb;
@@ -41,8 +42,12 @@ int acc_form_read(request_rec *r, apr_off_t max, apr_array_header_t **fields)
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       ACC_LOGNO(0010) "form body is not "
                                       "application/x-www-form-urlencoded");
+        *why = "The form could not be read: it must be sent as "
+               "application/x-www-form-urlencoded.";
         return HTTP_BAD_REQUEST;
     }
+    *why = "The form could not be read: the request was malformed or cut "
+           "short.";
     if (cl) {
         char *end;
         apr_off_t n;
@@ -56,6 +61,7 @@ int acc_form_read(request_rec *r, apr_off_t max, apr_array_header_t **fields)
                     0011) "form body of %" APR_OFF_T_FMT
                           " bytes is over AccountsMaxBody (%" APR_OFF_T_FMT ")",
                 n, max);
+            *why = "The form sent was too large.";
             return HTTP_REQUEST_ENTITY_TOO_LARGE;
         }
     }
@@ -70,6 +76,9 @@ int acc_form_read(request_rec *r, apr_off_t max, apr_array_header_t **fields)
             ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r,
                           ACC_LOGNO(0012) "cannot read the form body");
             apr_brigade_destroy(bb);
+            if (APR_STATUS_IS_TIMEUP(rv)) {
+                *why = "The form took too long to arrive.";
+            }
             return ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
         }
         for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb);
@@ -96,6 +105,7 @@ int acc_form_read(request_rec *r, apr_off_t max, apr_array_header_t **fields)
                                               "AccountsMaxBody (%" APR_OFF_T_FMT
                                               ")",
                               max);
+                *why = "The form sent was too large.";
                 return HTTP_REQUEST_ENTITY_TOO_LARGE;
             }
             memcpy(buf + len, data, n);

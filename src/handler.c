@@ -172,18 +172,12 @@ int acc_handler(request_rec *r)
     if (r->method_number == M_POST) {
         const char *why = NULL;
 
-        rc = acc_form_read(r, (apr_off_t)pg.cfg->max_body, &pg.form);
-        if (rc == HTTP_REQUEST_ENTITY_TOO_LARGE) {
-            /* The rest of the body is not read: close the connection. */
-            r->connection->keepalive = AP_CONN_CLOSE;
-            return acc_render_error(r, rc, "The form sent was too large.");
-        }
+        rc = acc_form_read(r, (apr_off_t)pg.cfg->max_body, &pg.form, &why);
         if (rc != OK) {
+            /* 413, 408 (the body stalled) or 400; the rest of the body is
+             * not read, so the connection closes. */
             r->connection->keepalive = AP_CONN_CLOSE;
-            return acc_render_error(
-                r, HTTP_BAD_REQUEST,
-                "The form could not be read: it must be sent as "
-                "application/x-www-form-urlencoded.");
+            return acc_render_error(r, rc, why);
         }
         if (acc_csrf_verify(r, pg.form, &why) != OK) {
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
