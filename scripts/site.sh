@@ -109,6 +109,7 @@ ErrorLog "$site/logs/error_log"
 LogLevel warn
 TypesConfig /etc/mime.types
 Timeout 30
+TraceEnable Off
 DocumentRoot "$site/htdocs"
 <Directory "$site/htdocs">
     Options +Includes
