@@ -225,8 +225,9 @@ acc_session_t *acc_session_peek(request_rec *r)
     return req_state(r)->sess;
 }
 
-/* Expired sessions are deleted at most this often per child process, at
- * a login (as `accountsctl clearsessions` does from cron). */
+/* Expired sessions (and old throttle records) are deleted at most this
+ * often per child process, at a login (as `accountsctl clearsessions`
+ * does from cron). */
 #define CLEAR_EVERY apr_time_from_sec(600)
 static volatile apr_uint32_t last_clear; /* seconds since the epoch */
 
@@ -247,6 +248,8 @@ static void maybe_clear(request_rec *r, acc_store_t *st)
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       ACC_LOGNO(0034) "deleted %d expired sessions", n);
     }
+    /* Throttle records that ended a day ago, likewise. */
+    acc_throttle_clear(st, r->pool, &n);
 }
 
 int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u)
