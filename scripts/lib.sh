@@ -12,9 +12,17 @@
 #   libcmocka-dev                      the C unit tests
 #   libapache2-mod-perl2               Apache::Test (and LWP) for the suite
 #   postgresql-15                      the throwaway database server
+#   memcached                          a shared session cache for two
+#                                      servers (t/86-memcache.t)
+#   clang libclang-rt-14-dev llvm-14   the libFuzzer targets (scripts/fuzz,
+#                                      which scripts/test runs): clang 14,
+#                                      its libFuzzer, ASan and UBSan
+#                                      runtimes (only recommended by
+#                                      clang), and llvm-symbolizer for
+#                                      readable crash stacks
 ACC_PACKAGES="autoconf automake libtool pkgconf apache2-dev apache2-bin \
 libaprutil1-dbd-pgsql libargon2-dev libutf8proc-dev libcmocka-dev \
-libapache2-mod-perl2 postgresql-15"
+libapache2-mod-perl2 postgresql-15 memcached clang libclang-rt-14-dev llvm-14"
 
 # acc_install_packages [EXTRA...] -- install what is missing; as non-root,
 # print the one apt-get line to run and fail.
@@ -32,8 +40,17 @@ acc_install_packages() {
     fi
     echo "installing: $missing"
     export DEBIAN_FRONTEND=noninteractive
+    # The packages' own services (a system PostgreSQL, memcached) are not
+    # started: the scripts start what they need and stop it again.
+    local policy=/usr/sbin/policy-rc.d made_policy=0
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && made_policy=1
+    fi
     apt-get update -qq >/dev/null
     apt-get install -y -qq --no-install-recommends $missing </dev/null >/dev/null
+    local rc=$?
+    [ "$made_policy" = 1 ] && rm -f "$policy"
+    return $rc
 }
 
 # acc_build [CONFIGURE ARGS...] -- autoreconf, configure (again only when

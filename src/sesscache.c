@@ -61,6 +61,7 @@ static int ready; /* initialised, and some host uses it */
  * all of this server's processes share. */
 #define GEN_SLOTS     65536
 #define LOCAL_ENTRIES 4096
+#define LOCAL_NETWORK_TTL apr_time_from_sec(1)
 static apr_shm_t *gens_shm;
 static acc_pcache_t *pcache;
 static int signed_entries; /* the cache is a network service */
@@ -354,6 +355,12 @@ static void local_put(request_rec *r, const char *key,
 
     if (pcache == NULL) {
         return;
+    }
+    /* A network cache is shared with other servers, whose logouts reach
+     * it but not this process: keep a copy of its entries a second at
+     * most, so that a logout anywhere counts here within that second. */
+    if (signed_entries && until > apr_time_now() + LOCAL_NETWORK_TTL) {
+        until = apr_time_now() + LOCAL_NETWORK_TTL;
     }
     buf = acc_sessrec_encode(r->pool, row, until, NULL, 0,
                              (const unsigned char *)key, strlen(key), &len);
