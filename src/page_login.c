@@ -127,8 +127,10 @@ int acc_page_login(acc_page_t *pg)
     acc_wipe((char *)pw);
     key = acc_username_key(r->pool, username);
 
-    /* Throttled: answered before any hashing, and not counted again. */
-    wait = acc_throttle_login_check(r, pg->store, key);
+    /* Throttled: answered before any hashing.  The attempt is counted
+     * here, before the hash, so that attempts sent at once cannot all get
+     * past the limits; a successful one is taken back. */
+    wait = acc_throttle_login_claim(r, pg->store, key);
     if (wait != 0) {
         acc_wipe(pwcopy);
         if (wait < 0) {

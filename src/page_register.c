@@ -234,7 +234,24 @@ int acc_page_register(acc_page_t *pg)
         acc_wipe((char *)f.value[F_PASSWORD2]);
         return show(pg, &f);
     }
+    /* This hour's registrations from the address: one is claimed before
+     * the hash, so that registrations sent at once are counted one by one,
+     * and given back if no account comes of it. */
+    wait = acc_throttle_register_claim(r, pg->store);
+    if (wait != 0) {
+        acc_wipe((char *)f.value[F_PASSWORD1]);
+        acc_wipe((char *)f.value[F_PASSWORD2]);
+        if (wait < 0) {
+            return unavailable(r);
+        }
+        acc_audit(r, pg->store, "register_throttled", "");
+        acc_retry_after(r, wait);
+        return show_status(pg, &f, HTTP_TOO_MANY_REQUESTS,
+                           apr_psprintf(r->pool, THROTTLED, wait / 60 + 1,
+                                        wait / 60 + 1 == 1 ? "" : "s"));
+    }
     if ((rc = acc_hashgate_enter(r)) != OK) {
+        acc_throttle_register_release(r, pg->store);
         acc_wipe((char *)f.value[F_PASSWORD1]);
         acc_wipe((char *)f.value[F_PASSWORD2]);
         return acc_render_error(r, rc,
@@ -250,6 +267,7 @@ int acc_page_register(acc_page_t *pg)
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       ACC_LOGNO(0070) "cannot hash a password: %s",
                       err ? err : "?");
+        acc_throttle_register_release(r, pg->store);
         return unavailable(r);
     }
     acc_wipe((char *)f.value[F_PASSWORD1]);
@@ -266,16 +284,17 @@ int acc_page_register(acc_page_t *pg)
             break;
         case ACC_STORE_EXISTS:
             /* Lost a race, or a case/NFKC twin of an existing name. */
+            acc_throttle_register_release(r, pg->store);
             add_error(r->pool, &f, F_USERNAME, DUPLICATE);
             return show(pg, &f);
         default:
+            acc_throttle_register_release(r, pg->store);
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                           ACC_LOGNO(0071) "cannot create a user: %s",
                           acc_store_error(pg->store, r->pool));
             return unavailable(r);
     }
     u.id = id;
-    acc_throttle_register_done(r, pg->store);
     acc_audit(r, pg->store, "register", u.username);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   ACC_LOGNO(0072) "registered user '%s' from %s",

@@ -59,8 +59,8 @@ static apr_thread_mutex_t *thread_mutex;
 static int ready; /* initialised, and some host uses it */
 /* The per-process cache in front (pcache.h), and the generation counters
  * all of this server's processes share. */
-#define GEN_SLOTS     65536
-#define LOCAL_ENTRIES 4096
+#define GEN_SLOTS         65536
+#define LOCAL_ENTRIES     4096
 #define LOCAL_NETWORK_TTL apr_time_from_sec(1)
 static apr_shm_t *gens_shm;
 static acc_pcache_t *pcache;

@@ -90,6 +90,9 @@ unsigned char *acc_sessrec_encode(apr_pool_t *p, const acc_session_row_t *row,
     f[F_PERMS] = str_or_empty(row->perms);
     f[F_UNTIL] = apr_off_t_toa(p, (apr_off_t)until);
 
+    if (f[F_USERNAME][0] == '\0') {
+        return NULL; /* no such user; decoding would refuse it */
+    }
     for (i = 0; i < F_COUNT; i++) {
         n += strlen(f[i]) + 1;
     }

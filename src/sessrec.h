@@ -27,7 +27,7 @@
 /* Encode row for the cache under key (klen bytes), trusted until `until`,
  * signed with secret (unsigned when secret is NULL).  Returns the entry in
  * p and its length in *len, or NULL when it would be larger than
- * ACC_SESSREC_MAX. */
+ * ACC_SESSREC_MAX or the username is empty. */
 unsigned char *acc_sessrec_encode(apr_pool_t *p, const acc_session_row_t *row,
                                   apr_time_t until, const unsigned char *secret,
                                   apr_size_t secret_len,

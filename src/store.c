@@ -115,47 +115,55 @@ static const char *const migrations[] = {
     ");"
     "CREATE INDEX accounts_audit_at ON accounts_audit (at);"
     "CREATE INDEX accounts_audit_username ON accounts_audit (username);"
-    /* A failure for (kind, key): counted afresh when the last one is
-     * older than `forget` seconds; from the free-th on, the key waits
-     * 1 s, doubling, at most maxdelay.  Returns the wait. */
-    "CREATE FUNCTION accounts_throttle_fail(k text, kk text, forget int,"
+    /* An attempt for (kind, key), taken under the row's lock so that
+     * attempts sent at the same moment are counted one by one: refused
+     * (the seconds to wait) while the key is locked; else counted (afresh
+     * when the last was `forget` seconds ago) and, from the free-th on,
+     * the key is locked for 1 s doubling, at most maxdelay; returns 0. */
+    "CREATE FUNCTION accounts_throttle_try(k text, kk text, forget int,"
     "  free int, maxdelay int) RETURNS integer LANGUAGE plpgsql AS $f$"
-    " DECLARE n integer; w integer := 0;"
+    " DECLARE n integer; lf timestamptz; lk timestamptz; w integer := 0;"
     " BEGIN"
-    "  INSERT INTO accounts_throttle AS t (kind, key, failures, last_failure)"
-    "  VALUES (k, kk, 1, now())"
-    "  ON CONFLICT (kind, key) DO UPDATE SET"
-    "   failures = CASE WHEN t.last_failure < now() - forget * interval '1s'"
-    "    THEN 1 ELSE t.failures + 1 END,"
-    "   last_failure = now()"
-    "  RETURNING failures INTO n;"
+    "  INSERT INTO accounts_throttle (kind, key, failures, last_failure)"
+    "  VALUES (k, kk, 0, now()) ON CONFLICT (kind, key) DO NOTHING;"
+    "  SELECT failures, last_failure, locked_until INTO n, lf, lk"
+    "  FROM accounts_throttle WHERE kind = k AND key = kk FOR UPDATE;"
+    "  IF lk > now() THEN"
+    "   RETURN greatest(1, ceil(extract(epoch from lk - now())))::int;"
+    "  END IF;"
+    "  IF lf < now() - forget * interval '1s' THEN n := 0; END IF;"
+    "  n := n + 1;"
     "  IF free > 0 AND n >= free THEN"
     "   w := least(maxdelay, power(2, least(n - free, 30))::bigint)::int;"
-    "   UPDATE accounts_throttle SET locked_until = now() + w * interval '1s'"
-    "    WHERE kind = k AND key = kk;"
     "  END IF;"
-    "  RETURN w;"
+    "  UPDATE accounts_throttle SET failures = n, last_failure = now(),"
+    "   locked_until = CASE WHEN w > 0 THEN now() + w * interval '1s' END"
+    "  WHERE kind = k AND key = kk;"
+    "  RETURN 0;"
     " END $f$;"
-    /* One more event for (kind, key) in a fixed window of win seconds;
-     * at lim events the key waits for the window's end.  Returns the
-     * count. */
-    "CREATE FUNCTION accounts_throttle_count(k text, kk text, win int,"
+    /* The same for a fixed window of win seconds and lim events (the
+     * window's start kept in last_failure); locked to the window's end
+     * at the lim-th. */
+    "CREATE FUNCTION accounts_throttle_try_window(k text, kk text, win int,"
     "  lim int) RETURNS integer LANGUAGE plpgsql AS $f$"
-    " DECLARE n integer; start timestamptz;"
+    " DECLARE n integer; lf timestamptz; lk timestamptz;"
     " BEGIN"
-    "  INSERT INTO accounts_throttle AS t (kind, key, failures, last_failure)"
-    "  VALUES (k, kk, 1, now())"
-    "  ON CONFLICT (kind, key) DO UPDATE SET"
-    "   failures = CASE WHEN t.last_failure < now() - win * interval '1s'"
-    "    THEN 1 ELSE t.failures + 1 END,"
-    "   last_failure = CASE WHEN t.last_failure < now() - win * interval '1s'"
-    "    THEN now() ELSE t.last_failure END"
-    "  RETURNING failures, last_failure INTO n, start;"
-    "  IF lim > 0 AND n >= lim THEN"
-    "   UPDATE accounts_throttle SET locked_until = start + win * interval '1s'"
-    "    WHERE kind = k AND key = kk;"
+    "  INSERT INTO accounts_throttle (kind, key, failures, last_failure)"
+    "  VALUES (k, kk, 0, now()) ON CONFLICT (kind, key) DO NOTHING;"
+    "  SELECT failures, last_failure, locked_until INTO n, lf, lk"
+    "  FROM accounts_throttle WHERE kind = k AND key = kk FOR UPDATE;"
+    "  IF lk > now() THEN"
+    "   RETURN greatest(1, ceil(extract(epoch from lk - now())))::int;"
     "  END IF;"
-    "  RETURN n;"
+    "  IF lf < now() - win * interval '1s' OR n = 0 THEN"
+    "   n := 0; lf := now();"
+    "  END IF;"
+    "  n := n + 1;"
+    "  UPDATE accounts_throttle SET failures = n, last_failure = lf,"
+    "   locked_until = CASE WHEN lim > 0 AND n >= lim"
+    "    THEN lf + win * interval '1s' END"
+    "  WHERE kind = k AND key = kk;"
+    "  RETURN 0;"
     " END $f$;",
 };
 
@@ -196,10 +204,11 @@ enum {
     S_PERM_REVOKE_USER,
     S_PERM_REVOKE_GROUP,
     S_PERM_LIST,
-    S_THROTTLE_LOGIN_WAIT,
     S_THROTTLE_WAIT,
-    S_THROTTLE_FAIL,
-    S_THROTTLE_COUNT,
+    S_THROTTLE_TRY,
+    S_THROTTLE_TRY_WINDOW,
+    S_THROTTLE_RELEASE,
+    S_ADDRESS_IS_KNOWN,
     S_THROTTLE_RESET,
     S_THROTTLE_UNLOCK,
     S_THROTTLE_CLEAR,
@@ -333,27 +342,29 @@ static const struct {
          " p.codename FROM accounts_group_permissions x JOIN accounts_group g"
          " ON g.id = x.group_id JOIN accounts_permission p ON p.id ="
          " x.permission_id ORDER BY 1, 2, 3"},
-    /* Seconds a login must wait: the address's lock, and the username's
-     * unless this address has logged that user in before. */
-    [S_THROTTLE_LOGIN_WAIT] =
-        {"accounts_throttle_loginwait",
-         "SELECT coalesce(max(ceil(extract(epoch from locked_until - now()))),"
-         " 0)::int FROM accounts_throttle WHERE locked_until > now() AND"
-         " ((kind = 'addr' AND key = %s) OR (kind = 'user' AND key = %s AND"
-         " NOT EXISTS (SELECT 1 FROM accounts_user_address a JOIN"
-         " accounts_user u ON u.id = a.user_id WHERE u.username_key = %s AND"
-         " a.address = %s)))"},
     [S_THROTTLE_WAIT] =
         {"accounts_throttle_wait",
          "SELECT coalesce(max(ceil(extract(epoch from locked_until - now()))),"
          " 0)::int FROM accounts_throttle WHERE kind = %s AND key = %s"
          " AND locked_until > now()"},
-    [S_THROTTLE_FAIL] = {"accounts_throttle_fail",
-                         "SELECT accounts_throttle_fail(%s, %s, %s::int,"
-                         " %s::int, %s::int)"},
-    [S_THROTTLE_COUNT] = {"accounts_throttle_count",
-                          "SELECT accounts_throttle_count(%s, %s, %s::int,"
-                          " %s::int)"},
+    [S_THROTTLE_TRY] = {"accounts_throttle_try",
+                        "SELECT accounts_throttle_try(%s, %s, %s::int,"
+                        " %s::int, %s::int)"},
+    [S_THROTTLE_TRY_WINDOW] = {"accounts_throttle_trywindow",
+                               "SELECT accounts_throttle_try_window(%s, %s,"
+                               " %s::int, %s::int)"},
+    /* An attempt that turned out not to count (a login that succeeded, a
+     * registration that created nothing): one less, and no lock below
+     * the free count. */
+    [S_THROTTLE_RELEASE] =
+        {"accounts_throttle_release",
+         "UPDATE accounts_throttle SET failures = greatest(failures - 1, 0),"
+         " locked_until = CASE WHEN failures - 1 < %s::int THEN NULL ELSE"
+         " locked_until END WHERE kind = %s AND key = %s"},
+    [S_ADDRESS_IS_KNOWN] =
+        {"accounts_user_address_known",
+         "SELECT count(*)::int FROM accounts_user_address a JOIN accounts_user"
+         " u ON u.id = a.user_id WHERE u.username_key = %s AND a.address = %s"},
     [S_THROTTLE_RESET] = {"accounts_throttle_reset",
                           "DELETE FROM accounts_throttle WHERE kind = %s"
                           " AND key = %s"},
@@ -961,15 +972,6 @@ static acc_store_rc_t int1(acc_store_t *st, apr_pool_t *p, int which, int nargs,
     return ACC_STORE_OK;
 }
 
-acc_store_rc_t acc_throttle_login_wait(acc_store_t *st, apr_pool_t *p,
-                                       const char *user_key,
-                                       const char *address, int *wait)
-{
-    const char *args[4] = {address, user_key, user_key, address};
-
-    return int1(st, p, S_THROTTLE_LOGIN_WAIT, 4, args, wait);
-}
-
 acc_store_rc_t acc_throttle_wait(acc_store_t *st, apr_pool_t *p,
                                  const char *kind, const char *key, int *wait)
 {
@@ -978,23 +980,40 @@ acc_store_rc_t acc_throttle_wait(acc_store_t *st, apr_pool_t *p,
     return int1(st, p, S_THROTTLE_WAIT, 2, args, wait);
 }
 
-acc_store_rc_t acc_throttle_fail(acc_store_t *st, apr_pool_t *p,
-                                 const char *kind, const char *key, int forget,
-                                 int free, int maxdelay, int *wait)
+acc_store_rc_t acc_throttle_try(acc_store_t *st, apr_pool_t *p,
+                                const char *kind, const char *key, int forget,
+                                int free, int maxdelay, int *wait)
 {
     const char *args[5] = {kind, key, apr_itoa(p, forget), apr_itoa(p, free),
                            apr_itoa(p, maxdelay)};
 
-    return int1(st, p, S_THROTTLE_FAIL, 5, args, wait);
+    return int1(st, p, S_THROTTLE_TRY, 5, args, wait);
 }
 
-acc_store_rc_t acc_throttle_count(acc_store_t *st, apr_pool_t *p,
-                                  const char *kind, const char *key, int window,
-                                  int limit, int *count)
+acc_store_rc_t acc_throttle_try_window(acc_store_t *st, apr_pool_t *p,
+                                       const char *kind, const char *key,
+                                       int window, int limit, int *wait)
 {
     const char *args[4] = {kind, key, apr_itoa(p, window), apr_itoa(p, limit)};
 
-    return int1(st, p, S_THROTTLE_COUNT, 4, args, count);
+    return int1(st, p, S_THROTTLE_TRY_WINDOW, 4, args, wait);
+}
+
+acc_store_rc_t acc_throttle_release(acc_store_t *st, apr_pool_t *p,
+                                    const char *kind, const char *key, int free)
+{
+    const char *args[3] = {apr_itoa(p, free), kind, key};
+
+    return exec(st, p, S_THROTTLE_RELEASE, NULL, 3, args);
+}
+
+acc_store_rc_t acc_address_is_known(acc_store_t *st, apr_pool_t *p,
+                                    const char *user_key, const char *address,
+                                    int *known)
+{
+    const char *args[2] = {user_key, address};
+
+    return int1(st, p, S_ADDRESS_IS_KNOWN, 2, args, known);
 }
 
 acc_store_rc_t acc_throttle_reset(acc_store_t *st, apr_pool_t *p,

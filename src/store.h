@@ -191,30 +191,35 @@ acc_store_rc_t acc_perm_list(acc_store_t *st, apr_pool_t *p,
 
 /* ---- throttling and the audit trail ---- */
 
-/* Seconds a login for user_key from address must still wait (0: none):
- * the address's lock, and the username's unless address has logged that
- * user in before. */
-acc_store_rc_t acc_throttle_login_wait(acc_store_t *st, apr_pool_t *p,
-                                       const char *user_key,
-                                       const char *address, int *wait);
-
 /* Seconds (kind, key) must still wait (0: none). */
 acc_store_rc_t acc_throttle_wait(acc_store_t *st, apr_pool_t *p,
                                  const char *kind, const char *key, int *wait);
 
-/* Count a failure for (kind, key): forgotten after `forget` seconds
- * without another; from the free-th on the key waits 1 s doubling, at
- * most maxdelay (free 0: never).  *wait gets the wait now imposed. */
-acc_store_rc_t acc_throttle_fail(acc_store_t *st, apr_pool_t *p,
-                                 const char *kind, const char *key, int forget,
-                                 int free, int maxdelay, int *wait);
+/* An attempt for (kind, key), counted under the row's lock so that
+ * simultaneous attempts count one by one: *wait > 0 when the key is
+ * locked (the attempt is refused and not counted); else 0, the attempt is
+ * counted (afresh after `forget` quiet seconds) and from the free-th on
+ * the key is locked 1 s doubling, at most maxdelay. */
+acc_store_rc_t acc_throttle_try(acc_store_t *st, apr_pool_t *p,
+                                const char *kind, const char *key, int forget,
+                                int free, int maxdelay, int *wait);
 
-/* Count one event for (kind, key) in a fixed window of `window` seconds;
- * at `limit` events the key waits for the window's end.  *count gets the
- * count. */
-acc_store_rc_t acc_throttle_count(acc_store_t *st, apr_pool_t *p,
-                                  const char *kind, const char *key, int window,
-                                  int limit, int *count);
+/* The same in a fixed window of `window` seconds: locked to its end at
+ * the limit-th attempt. */
+acc_store_rc_t acc_throttle_try_window(acc_store_t *st, apr_pool_t *p,
+                                       const char *kind, const char *key,
+                                       int window, int limit, int *wait);
+
+/* Take back one counted attempt (it succeeded, or did nothing), and the
+ * lock when the count falls below free. */
+acc_store_rc_t acc_throttle_release(acc_store_t *st, apr_pool_t *p,
+                                    const char *kind, const char *key,
+                                    int free);
+
+/* *known = 1 when address has logged user_key's user in before. */
+acc_store_rc_t acc_address_is_known(acc_store_t *st, apr_pool_t *p,
+                                    const char *user_key, const char *address,
+                                    int *known);
 
 /* Forget (kind, key) (a successful login clears its username). */
 acc_store_rc_t acc_throttle_reset(acc_store_t *st, apr_pool_t *p,

@@ -19,40 +19,76 @@ static const char *address(request_rec *r)
     return r->useragent_ip ? r->useragent_ip : "";
 }
 
-int acc_throttle_login_check(request_rec *r, acc_store_t *st,
+/* A username's throttle key: its case-folded form, cut (at a character
+ * boundary) to the 600 bytes a real user's key fits in, so that an
+ * overlong name typed into the form is counted rather than refused by the
+ * column. */
+static const char *user_throttle_key(apr_pool_t *p, const char *key)
+{
+    apr_size_t n = strlen(key);
+
+    if (n <= 600) {
+        return key;
+    }
+    n = 600;
+    while (n > 0 && (key[n] & 0xC0) == 0x80) {
+        n--;
+    }
+    return apr_pstrndup(p, key, n);
+}
+
+int acc_throttle_login_claim(request_rec *r, acc_store_t *st,
                              const char *user_key)
 {
     acc_srv_cfg_t *c = acc_srv(r->server);
-    int wait = 0;
+    int wait = 0, known = 0;
 
-    if (c->throttle_user == 0 && c->throttle_addr == 0) {
+    user_key = user_throttle_key(r->pool, user_key);
+
+    if (c->throttle_addr > 0 &&
+        acc_throttle_try(st, r->pool, "addr", address(r),
+                         c->throttle_addr_window, c->throttle_addr,
+                         c->throttle_max_delay, &wait) != ACC_STORE_OK) {
+        goto fail;
+    }
+    if (wait > 0 || c->throttle_user == 0) {
+        return wait;
+    }
+    /* An address that logged this user in before is not held back by
+     * failures from elsewhere (nor counted against the username). */
+    if (acc_address_is_known(st, r->pool, user_key, address(r), &known) !=
+        ACC_STORE_OK) {
+        goto fail;
+    }
+    if (known) {
         return 0;
     }
-    if (acc_throttle_login_wait(st, r->pool, user_key, address(r), &wait) !=
-        ACC_STORE_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      ACC_LOGNO(0090) "cannot read the login throttle: %s",
-                      acc_store_error(st, r->pool));
-        return -1;
+    if (acc_throttle_try(st, r->pool, "user", user_key, USER_FORGET,
+                         c->throttle_user, c->throttle_max_delay,
+                         &wait) != ACC_STORE_OK) {
+        goto fail;
+    }
+    if (wait > 0 && c->throttle_addr > 0) {
+        /* Refused for the username: this attempt will not happen. */
+        acc_throttle_release(st, r->pool, "addr", address(r), c->throttle_addr);
     }
     return wait;
+
+fail:
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                  ACC_LOGNO(0090) "cannot read the login throttle: %s",
+                  acc_store_error(st, r->pool));
+    return -1;
 }
 
 void acc_throttle_login_failed(request_rec *r, acc_store_t *st,
                                const char *user_key)
 {
-    acc_srv_cfg_t *c = acc_srv(r->server);
     int wu = 0, wa = 0;
 
-    if (c->throttle_user > 0) {
-        acc_throttle_fail(st, r->pool, "user", user_key, USER_FORGET,
-                          c->throttle_user, c->throttle_max_delay, &wu);
-    }
-    if (c->throttle_addr > 0) {
-        acc_throttle_fail(st, r->pool, "addr", address(r),
-                          c->throttle_addr_window, c->throttle_addr,
-                          c->throttle_max_delay, &wa);
-    }
+    user_key = user_throttle_key(r->pool, user_key);
+    acc_throttle_wait(st, r->pool, "user", user_key, &wu);
+    acc_throttle_wait(st, r->pool, "addr", address(r), &wa);
     if (wu > 0 || wa > 0) {
         ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
                       ACC_LOGNO(0091) "login throttled after failures: "
@@ -67,7 +103,11 @@ void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
     acc_srv_cfg_t *c = acc_srv(r->server);
 
     if (c->throttle_user > 0) {
-        acc_throttle_reset(st, r->pool, "user", user_key);
+        acc_throttle_reset(st, r->pool, "user",
+                           user_throttle_key(r->pool, user_key));
+    }
+    if (c->throttle_addr > 0) {
+        acc_throttle_release(st, r->pool, "addr", address(r), c->throttle_addr);
     }
     acc_address_known(st, r->pool, user_id, address(r));
 }
@@ -91,14 +131,31 @@ int acc_throttle_register_check(request_rec *r, acc_store_t *st)
     return wait;
 }
 
-void acc_throttle_register_done(request_rec *r, acc_store_t *st)
+int acc_throttle_register_claim(request_rec *r, acc_store_t *st)
 {
     acc_srv_cfg_t *c = acc_srv(r->server);
-    int n = 0;
+    int wait = 0;
+
+    if (c->throttle_register == 0) {
+        return 0;
+    }
+    if (acc_throttle_try_window(st, r->pool, "reg", address(r), REGISTER_WINDOW,
+                                c->throttle_register, &wait) != ACC_STORE_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      ACC_LOGNO(0094) "cannot count a registration: %s",
+                      acc_store_error(st, r->pool));
+        return -1;
+    }
+    return wait;
+}
+
+void acc_throttle_register_release(request_rec *r, acc_store_t *st)
+{
+    acc_srv_cfg_t *c = acc_srv(r->server);
 
     if (c->throttle_register > 0) {
-        acc_throttle_count(st, r->pool, "reg", address(r), REGISTER_WINDOW,
-                           c->throttle_register, &n);
+        acc_throttle_release(st, r->pool, "reg", address(r),
+                             c->throttle_register);
     }
 }
 

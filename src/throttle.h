@@ -13,26 +13,33 @@
 #include "mod_accounts.h"
 #include "store.h"
 
-/* Seconds this login attempt for user_key must wait (0: go ahead), or -1
+/* Claim a login attempt for user_key from this request's address, before
+ * any hashing: the attempt is counted now, under a row lock, so attempts
+ * sent at the same moment cannot all slip past the limits.  Returns 0 to
+ * go ahead, the seconds to wait (the attempt refused, not counted), or -1
  * when the store failed (logged). */
-int acc_throttle_login_check(request_rec *r, acc_store_t *st,
+int acc_throttle_login_claim(request_rec *r, acc_store_t *st,
                              const char *user_key);
 
-/* A failed login for user_key from this request's address. */
+/* The claimed attempt failed (logged; it is already counted). */
 void acc_throttle_login_failed(request_rec *r, acc_store_t *st,
                                const char *user_key);
 
-/* A successful login: the username's failures are forgotten and the
- * address is remembered as one this user logs in from. */
+/* The claimed attempt succeeded: the username's count is forgotten, the
+ * address's attempt taken back, and the address remembered as one this
+ * user logs in from. */
 void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
                            const char *user_key, apr_int64_t user_id);
 
 /* Seconds before this address may create another account (0: now), or
- * -1 when the store failed. */
+ * -1 when the store failed: a cheap look before validating. */
 int acc_throttle_register_check(request_rec *r, acc_store_t *st);
 
-/* An account was created from this request's address. */
-void acc_throttle_register_done(request_rec *r, acc_store_t *st);
+/* Claim one of the address's registrations for this hour, before hashing
+ * (0, the seconds to wait, or -1); give it back with
+ * acc_throttle_register_release when no account was created. */
+int acc_throttle_register_claim(request_rec *r, acc_store_t *st);
+void acc_throttle_register_release(request_rec *r, acc_store_t *st);
 
 /* Set Retry-After: seconds on the response. */
 void acc_retry_after(request_rec *r, int seconds);

@@ -13,11 +13,12 @@ use warnings FATAL => 'all';
 use Apache::Test;
 use Apache::TestUtil;
 use Time::HiRes ();
+use POSIX ();
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 59;
+plan tests => 62;
 
 my $PW = AccountsTest::good_password();
 my $BAD = 'Please enter a correct username and password. Note that both '
@@ -161,6 +162,45 @@ ok t_cmp(register_from('10.6.0.2', AccountsTest::unique_name('r'))->code, 303,
          'another address may still register');
 AccountsTest::ctl('unlock', $rip);
 ok t_cmp(register_from($rip, $third)->code, 303, 'after accountsctl unlock ADDRESS: registration works');
+
+# ---- attempts sent at the same moment are counted one by one ---------------
+
+# parallel(N, CODE) -- run CODE(i) in N processes at once; their results.
+sub parallel {
+    my ($n, $code) = @_;
+    my $file = Apache::Test::vars('t_logs') . "/throttle-parallel.$$";
+    unlink $file;
+    my @kids;
+    for my $i (1 .. $n) {
+        my $pid = fork // die "fork: $!";
+        if ($pid == 0) {
+            my $r = $code->($i);
+            open my $fh, '>>', $file; print $fh "$r\n"; close $fh;
+            POSIX::_exit(0);
+        }
+        push @kids, $pid;
+    }
+    waitpid $_, 0 for @kids;
+    open my $fh, '<', $file or return ();
+    my @r = map { chomp; $_ } <$fh>;
+    unlink $file;
+    return @r;
+}
+
+{
+    my $p = mkuser(AccountsTest::unique_name('par'));
+    # Each from its own address, so only the username's limit applies.
+    my @c = parallel(20, sub { attempt("10.8.0.$_[0]", $p, 'wrong-password')->code });
+    my $checked = grep { $_ == 200 } @c;
+    my $refused = grep { $_ == 429 } @c;
+    ok t_cmp("$checked checked, $refused refused", '3 checked, 17 refused',
+             '20 simultaneous wrong passwords for one username: only the 3 free ones are checked');
+    ok t_cmp(count_events($p, 'login_failed'), 3, '... and only 3 were hashed (audit)');
+    my $rip2 = '10.9.0.1';
+    my @r = parallel(6, sub { register_from($rip2, AccountsTest::unique_name("pr$_[0]"))->code });
+    ok t_cmp(join(',', sort @r), '303,303,429,429,429,429',
+             '6 simultaneous registrations from one address: exactly 2 accounts');
+}
 
 # ---- the audit trail -------------------------------------------------------
 
