@@ -167,7 +167,6 @@ int acc_page_login(acc_page_t *pg)
     if (!ok) {
         acc_hashgate_leave(r);
         acc_wipe(pwcopy);
-        acc_throttle_login_failed(r, pg->store, key);
         acc_audit(r, pg->store, "login_failed", username);
         ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
                       ACC_LOGNO(0052) "login failed for '%s' from %s",

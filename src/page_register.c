@@ -201,27 +201,11 @@ int acc_page_register(acc_page_t *pg)
     acc_user_t u;
     const char *key = NULL, *phc = NULL, *err = NULL;
     apr_int64_t id;
-    const char *ferr;
     int rc, wait;
 
     memset(&f, 0, sizeof(f));
     if (pg->form == NULL) {
         return show(pg, &f);
-    }
-    /* Accounts created from this address in the last hour: checked
-     * before anything else costs anything. */
-    wait = acc_throttle_register_check(r, pg->store);
-    if (wait != 0) {
-        if (wait < 0) {
-            return unavailable(r);
-        }
-        acc_audit(r, pg->store, "register_throttled", "");
-        acc_retry_after(r, wait);
-        f.value[F_USERNAME] = acc_form_value(pg->form, "username", &ferr);
-        f.value[F_EMAIL] = acc_form_value(pg->form, "email", &ferr);
-        return show_status(pg, &f, HTTP_TOO_MANY_REQUESTS,
-                           apr_psprintf(r->pool, THROTTLED, wait / 60 + 1,
-                                        wait / 60 + 1 == 1 ? "" : "s"));
     }
     rc = validate(pg, &f, &key);
     if (rc < 0) {

@@ -204,7 +204,6 @@ enum {
     S_PERM_REVOKE_USER,
     S_PERM_REVOKE_GROUP,
     S_PERM_LIST,
-    S_THROTTLE_WAIT,
     S_THROTTLE_TRY,
     S_THROTTLE_TRY_WINDOW,
     S_THROTTLE_RELEASE,
@@ -342,11 +341,6 @@ static const struct {
          " p.codename FROM accounts_group_permissions x JOIN accounts_group g"
          " ON g.id = x.group_id JOIN accounts_permission p ON p.id ="
          " x.permission_id ORDER BY 1, 2, 3"},
-    [S_THROTTLE_WAIT] =
-        {"accounts_throttle_wait",
-         "SELECT coalesce(max(ceil(extract(epoch from locked_until - now()))),"
-         " 0)::int FROM accounts_throttle WHERE kind = %s AND key = %s"
-         " AND locked_until > now()"},
     [S_THROTTLE_TRY] = {"accounts_throttle_try",
                         "SELECT accounts_throttle_try(%s, %s, %s::int,"
                         " %s::int, %s::int)"},
@@ -970,14 +964,6 @@ static acc_store_rc_t int1(acc_store_t *st, apr_pool_t *p, int which, int nargs,
     v = row ? apr_dbd_get_entry(st->driver, row, 0) : NULL;
     *out = v ? atoi(v) : 0;
     return ACC_STORE_OK;
-}
-
-acc_store_rc_t acc_throttle_wait(acc_store_t *st, apr_pool_t *p,
-                                 const char *kind, const char *key, int *wait)
-{
-    const char *args[2] = {kind, key};
-
-    return int1(st, p, S_THROTTLE_WAIT, 2, args, wait);
 }
 
 acc_store_rc_t acc_throttle_try(acc_store_t *st, apr_pool_t *p,

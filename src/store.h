@@ -191,10 +191,6 @@ acc_store_rc_t acc_perm_list(acc_store_t *st, apr_pool_t *p,
 
 /* ---- throttling and the audit trail ---- */
 
-/* Seconds (kind, key) must still wait (0: none). */
-acc_store_rc_t acc_throttle_wait(acc_store_t *st, apr_pool_t *p,
-                                 const char *kind, const char *key, int *wait);
-
 /* An attempt for (kind, key), counted under the row's lock so that
  * simultaneous attempts count one by one: *wait > 0 when the key is
  * locked (the attempt is refused and not counted); else 0, the attempt is

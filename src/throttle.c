@@ -81,22 +81,6 @@ fail:
     return -1;
 }
 
-void acc_throttle_login_failed(request_rec *r, acc_store_t *st,
-                               const char *user_key)
-{
-    int wu = 0, wa = 0;
-
-    user_key = user_throttle_key(r->pool, user_key);
-    acc_throttle_wait(st, r->pool, "user", user_key, &wu);
-    acc_throttle_wait(st, r->pool, "addr", address(r), &wa);
-    if (wu > 0 || wa > 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
-                      ACC_LOGNO(0091) "login throttled after failures: "
-                                      "username waits %d s, %s waits %d s",
-                      wu, address(r), wa);
-    }
-}
-
 void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
                            const char *user_key, apr_int64_t user_id)
 {
@@ -110,25 +94,6 @@ void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
         acc_throttle_release(st, r->pool, "addr", address(r), c->throttle_addr);
     }
     acc_address_known(st, r->pool, user_id, address(r));
-}
-
-int acc_throttle_register_check(request_rec *r, acc_store_t *st)
-{
-    acc_srv_cfg_t *c = acc_srv(r->server);
-    int wait = 0;
-
-    if (c->throttle_register == 0) {
-        return 0;
-    }
-    if (acc_throttle_wait(st, r->pool, "reg", address(r), &wait) !=
-        ACC_STORE_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      ACC_LOGNO(0092) "cannot read the registration "
-                                      "throttle: %s",
-                      acc_store_error(st, r->pool));
-        return -1;
-    }
-    return wait;
 }
 
 int acc_throttle_register_claim(request_rec *r, acc_store_t *st)

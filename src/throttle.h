@@ -21,19 +21,11 @@
 int acc_throttle_login_claim(request_rec *r, acc_store_t *st,
                              const char *user_key);
 
-/* The claimed attempt failed (logged; it is already counted). */
-void acc_throttle_login_failed(request_rec *r, acc_store_t *st,
-                               const char *user_key);
-
 /* The claimed attempt succeeded: the username's count is forgotten, the
  * address's attempt taken back, and the address remembered as one this
  * user logs in from. */
 void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
                            const char *user_key, apr_int64_t user_id);
-
-/* Seconds before this address may create another account (0: now), or
- * -1 when the store failed: a cheap look before validating. */
-int acc_throttle_register_check(request_rec *r, acc_store_t *st);
 
 /* Claim one of the address's registrations for this hour, before hashing
  * (0, the seconds to wait, or -1); give it back with
