@@ -33,4 +33,17 @@ APLOG_USE_MODULE(accounts);
 /* The AuthType that makes mod_accounts a location's authentication. */
 #define ACC_AUTH_TYPE "Accounts"
 
+/* The request that owns r's state: the first of its internal redirects
+ * (they share one pool) and the main request of its subrequests (whose
+ * pools end before it does), as ap_dbd_acquire finds it.  What a request
+ * keeps for its whole life -- its session, its database connection --
+ * lives in this request's pool. */
+static inline request_rec *acc_initial_request(request_rec *r)
+{
+    while (r->main || r->prev) {
+        r = r->main ? r->main : r->prev;
+    }
+    return r;
+}
+
 #endif /* ACC_MOD_ACCOUNTS_H */

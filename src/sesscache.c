@@ -302,8 +302,9 @@ static const char *key_of(request_rec *r, const acc_srv_cfg_t *c,
 }
 
 /* The shared cache's entry for key, decoded. */
-static int shared_get(request_rec *r, const acc_srv_cfg_t *c, const char *key,
-                      acc_session_row_t *row, apr_time_t *until)
+static int shared_get(request_rec *r, apr_pool_t *p, const acc_srv_cfg_t *c,
+                      const char *key, acc_session_row_t *row,
+                      apr_time_t *until)
 {
     unsigned char buf[ACC_SESSREC_MAX];
     unsigned int len = sizeof(buf);
@@ -322,7 +323,7 @@ static int shared_get(request_rec *r, const acc_srv_cfg_t *c, const char *key,
         }
         return 0;
     }
-    if (acc_sessrec_decode(r->pool, buf, len,
+    if (acc_sessrec_decode(p, buf, len,
                            signed_entries ? c->secret_key : NULL,
                            c->secret_key_len, (const unsigned char *)key,
                            strlen(key), row, until) != 0) {
@@ -369,7 +370,7 @@ static void local_put(request_rec *r, const char *key,
     }
 }
 
-int acc_cache_get(request_rec *r, const char *token_hash,
+int acc_cache_get(request_rec *r, apr_pool_t *p, const char *token_hash,
                   acc_session_row_t *row, apr_uint32_t *gen)
 {
     acc_srv_cfg_t *c = acc_srv(r->server);
@@ -389,13 +390,13 @@ int acc_cache_get(request_rec *r, const char *token_hash,
     if (pcache) {
         *gen = acc_pcache_gen(pcache, key);
         if (acc_pcache_get(pcache, key, now, r->pool, &buf, &len) &&
-            acc_sessrec_decode(r->pool, buf, len, NULL, 0,
+            acc_sessrec_decode(p, buf, len, NULL, 0,
                                (const unsigned char *)key, strlen(key), row,
                                &until) == 0) {
             return 1;
         }
     }
-    if (!shared_get(r, c, key, row, &until) || until <= now) {
+    if (!shared_get(r, p, c, key, row, &until) || until <= now) {
         return 0;
     }
     local_put(r, key, row, until, *gen);

@@ -40,10 +40,11 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 /* child_init: reattach the mutex. */
 void acc_cache_child_init(apr_pool_t *p, server_rec *s);
 
-/* The cached lookup for token_hash (hex), into *row: 1 on a hit, 0 on a
- * miss (or when the cache is off for this host).  Looks in this
+/* The cached lookup for token_hash (hex), into *row (its strings in p,
+ * which must live as long as the caller keeps the row): 1 on a hit, 0 on
+ * a miss (or when the cache is off for this host).  Looks in this
  * process's cache, then the shared one.  *gen is for acc_cache_put. */
-int acc_cache_get(request_rec *r, const char *token_hash,
+int acc_cache_get(request_rec *r, apr_pool_t *p, const char *token_hash,
                   acc_session_row_t *row, apr_uint32_t *gen);
 
 /* Keep row (as the database gave it after acc_cache_get said *gen) for

@@ -17,26 +17,25 @@
 
 #define NOTE "mod_accounts:session"
 
+/* What the request learnt about its session, kept with the request that
+ * owns it (acc_initial_request) and allocated from that request's pool:
+ * a subrequest may be the first to ask, and its own pool ends before the
+ * page it serves does. */
 typedef struct {
+    apr_pool_t *pool; /* the owning request's pool: everything below */
     int resolved;
     acc_session_t *sess;
 } req_sess_t;
 
 static req_sess_t *req_state(request_rec *r)
 {
-    request_rec *top = r;
+    request_rec *top = acc_initial_request(r);
     req_sess_t *rs = NULL;
 
-    /* Subrequests and internal redirects share the first request's. */
-    while (top->main) {
-        top = top->main;
-    }
-    while (top->prev) {
-        top = top->prev;
-    }
     apr_pool_userdata_get((void **)&rs, NOTE, top->pool);
     if (rs == NULL) {
         rs = apr_pcalloc(top->pool, sizeof(*rs));
+        rs->pool = top->pool;
         apr_pool_userdata_setn(rs, NOTE, apr_pool_cleanup_null, top->pool);
     }
     return rs;
@@ -149,6 +148,7 @@ int acc_session_current(request_rec *r, acc_session_t **out)
 {
     acc_srv_cfg_t *cfg = acc_srv(r->server);
     req_sess_t *rs = req_state(r);
+    apr_pool_t *p = rs->pool;
     const char *tok;
     acc_store_t *st;
     acc_db_state_t dbs;
@@ -168,9 +168,9 @@ int acc_session_current(request_rec *r, acc_session_t **out)
         rs->resolved = 1;
         return OK;
     }
-    hash = acc_sha256_hex(r->pool, tok);
+    hash = acc_sha256_hex(p, tok);
     now = apr_time_now();
-    if (acc_cache_get(r, hash, &cached, &gen) &&
+    if (acc_cache_get(r, p, hash, &cached, &gen) &&
         cached_row_usable(&cached, now)) {
         row = &cached;
     }
@@ -179,7 +179,7 @@ int acc_session_current(request_rec *r, acc_session_t **out)
         if (st == NULL) {
             return HTTP_SERVICE_UNAVAILABLE;
         }
-        rc = acc_session_get(st, r->pool, hash, cfg->idle_timeout, &row);
+        rc = acc_session_get(st, p, hash, cfg->idle_timeout, &row);
         if (rc == ACC_STORE_ERROR) {
             /* A pooled connection that died under us (the database was
              * restarted): once more on a checked one. */
@@ -187,7 +187,7 @@ int acc_session_current(request_rec *r, acc_session_t **out)
             if (st == NULL) {
                 return HTTP_SERVICE_UNAVAILABLE;
             }
-            rc = acc_session_get(st, r->pool, hash, cfg->idle_timeout, &row);
+            rc = acc_session_get(st, p, hash, cfg->idle_timeout, &row);
         }
         switch (rc) {
             case ACC_STORE_OK:
@@ -209,12 +209,12 @@ int acc_session_current(request_rec *r, acc_session_t **out)
         }
         acc_cache_put(r, hash, row, gen);
     }
-    rs->sess = apr_pcalloc(r->pool, sizeof(*rs->sess));
-    rs->sess->user = apr_pmemdup(r->pool, &row->user, sizeof(row->user));
+    rs->sess = apr_pcalloc(p, sizeof(*rs->sess));
+    rs->sess->user = apr_pmemdup(p, &row->user, sizeof(row->user));
     rs->sess->token_hash = hash;
     rs->sess->expires = row->expires;
-    rs->sess->groups = split_list(r->pool, row->groups);
-    rs->sess->perms = split_list(r->pool, row->perms);
+    rs->sess->groups = split_list(p, row->groups);
+    rs->sess->perms = split_list(p, row->perms);
     rs->resolved = 1;
     *out = rs->sess;
     return OK;
@@ -282,12 +282,12 @@ int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u)
     }
     acc_set_cookie(r, acc_session_cookie_name(r), tok, cfg->max_age);
     maybe_clear(r, st);
-    rs->sess = apr_pcalloc(r->pool, sizeof(*rs->sess));
-    rs->sess->user = u;
-    rs->sess->token_hash = hash;
+    rs->sess = apr_pcalloc(rs->pool, sizeof(*rs->sess));
+    rs->sess->user = apr_pmemdup(rs->pool, u, sizeof(*u));
+    rs->sess->token_hash = apr_pstrdup(rs->pool, hash);
     rs->sess->expires = apr_time_now() + apr_time_from_sec(cfg->max_age);
-    rs->sess->groups = apr_array_make(r->pool, 1, sizeof(const char *));
-    rs->sess->perms = apr_array_make(r->pool, 1, sizeof(const char *));
+    rs->sess->groups = apr_array_make(rs->pool, 1, sizeof(const char *));
+    rs->sess->perms = apr_array_make(rs->pool, 1, sizeof(const char *));
     rs->resolved = 1;
     return OK;
 }
