@@ -10,6 +10,7 @@
 #include "src/config.h"
 #include "src/authz.h"
 #include "src/db.h"
+#include "src/dbgate.h"
 #include "src/guard.h"
 #include "src/handler.h"
 #include "src/sesscache.h"
@@ -33,6 +34,9 @@ static int acc_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 {
     int rc = acc_cache_post_config(pconf, plog, ptemp, s);
 
+    if (rc == OK) {
+        rc = acc_dbgate_post_config(pconf, s);
+    }
     return rc != OK ? rc : acc_hashgate_post_config(pconf, s);
 }
 
@@ -49,6 +53,7 @@ static void acc_child_init(apr_pool_t *p, server_rec *s)
     mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 #endif
     acc_cache_child_init(p, s);
+    acc_dbgate_child_init(p, s);
 }
 
 static void acc_register_hooks(apr_pool_t *p)

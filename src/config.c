@@ -27,6 +27,7 @@
 #define DEF_THR_MAX_DELAY  900
 #define DEF_THR_REGISTER   20
 #define DEF_HASH_WAIT      10
+#define DEF_DB_WAIT        5
 
 void *acc_create_srv_cfg(apr_pool_t *p, server_rec *s)
 {
@@ -48,6 +49,7 @@ void *acc_create_srv_cfg(apr_pool_t *p, server_rec *s)
     c->throttle_register = ACC_UNSET;
     c->hash_concurrency = ACC_UNSET;
     c->hash_wait = ACC_UNSET;
+    c->db_wait = ACC_UNSET;
     return c;
 }
 
@@ -84,6 +86,7 @@ void *acc_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     PICK_INT(throttle_register);
     PICK_INT(hash_concurrency);
     PICK_INT(hash_wait);
+    PICK_INT(db_wait);
     return m;
 }
 
@@ -181,6 +184,9 @@ void acc_config_defaults(server_rec *s)
         }
         if (c->hash_wait == ACC_UNSET) {
             c->hash_wait = DEF_HASH_WAIT;
+        }
+        if (c->db_wait == ACC_UNSET) {
+            c->db_wait = DEF_DB_WAIT;
         }
     }
 }
@@ -328,6 +334,11 @@ static const char *set_hash_wait(cmd_parms *cmd, void *dummy, const char *arg)
 
     return err ? err
                : int_in(cmd, arg, 0, 600, &acc_srv(cmd->server)->hash_wait);
+}
+
+static const char *set_db_wait(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    return int_in(cmd, arg, 1, 600, &acc_srv(cmd->server)->db_wait);
 }
 
 static const char *set_flag(cmd_parms *cmd, void *dummy, int on)
@@ -569,6 +580,9 @@ const command_rec acc_cmds[] = {
     AP_INIT_TAKE1("AccountsHashWait", set_hash_wait, NULL, RSRC_CONF,
                   "seconds a request waits for a hash slot before 503 "
                   "(default 10)"),
+    AP_INIT_TAKE1("AccountsDBWait", set_db_wait, NULL, RSRC_CONF,
+                  "seconds a request waits for a free database connection "
+                  "before 503 (default 5)"),
     AP_INIT_RAW_ARGS("AccountsPasswordHash", set_hash, NULL, RSRC_CONF,
                      "argon2id m=KiB t=passes p=lanes"),
     AP_INIT_TAKE1("AccountsPasswordMinLength", set_min_length, NULL, RSRC_CONF,

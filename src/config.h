@@ -47,6 +47,7 @@ typedef struct {
     int throttle_register;    /* AccountsThrottleRegistrations per hour */
     int hash_concurrency;     /* AccountsHashConcurrency (main server) */
     int hash_wait;            /* AccountsHashWait, seconds (main server) */
+    int db_wait;              /* AccountsDBWait, seconds */
 
     /* Built at startup, read-only after. */
     const unsigned char *secret_key;
@@ -55,6 +56,7 @@ typedef struct {
     apr_array_header_t *statics; /* our stylesheet and script */
     const char *dummy_hash;      /* hashed against for unknown users */
     const char *cache_ns;        /* this host's session cache key prefix */
+    int dbgate;                  /* this host's database gate (dbgate.h) */
 } acc_srv_cfg_t;
 
 typedef struct {

@@ -6,16 +6,25 @@
  * symbol.  Our statements are prepared per connection, lazily, after the
  * schema version was checked on it: a connection opened before
  * `accountsctl migrate` ran simply checks again on its next use.
+ *
+ * One owner per connection, as ap_dbd_acquire has it: the request that
+ * owns the request's state (acc_initial_request) holds it, from the
+ * moment it is taken to acc_db_release or the end of that request.  The
+ * end is a pre-cleanup of the request's pool: it runs before the pool's
+ * children are destroyed, and with DBDPersist Off mod_dbd makes the
+ * connection's own pool such a child.
  */
 #include "db.h"
+#include "config.h"
+#include "dbgate.h"
 
 #include <apr_optional.h>
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_open) * dbd_open;
 static APR_OPTIONAL_FN_TYPE(ap_dbd_close) * dbd_close;
 
-#define STORE_KEY "mod_accounts:store"
-#define REQ_NOTE  "mod_accounts:store-of-request"
+#define CONN_KEY "mod_accounts:conn"
+#define HOLD_KEY "mod_accounts:hold"
 
 /* A connection that cannot be used is replaced this many times per
  * request: after a database restart every pooled connection is dead, and
@@ -28,9 +37,18 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_close) * dbd_close;
 
 /* What we keep on a pooled connection (in its pool). */
 typedef struct {
-    acc_store_t *store;
+    acc_store_t *store; /* our prepared statements, once prepared */
     apr_time_t last_used;
 } conn_note_t;
+
+/* The request's hold on a connection (in the owning request's pool). */
+typedef struct {
+    server_rec *s;
+    apr_pool_t *pool; /* the owning request's pool */
+    ap_dbd_t *dbd;    /* NULL when nothing is held */
+    conn_note_t *cs;
+    int gated; /* holds a place in the gate */
+} hold_t;
 
 int acc_db_init(apr_pool_t *pconf, server_rec *s)
 {
@@ -49,27 +67,47 @@ int acc_db_init(apr_pool_t *pconf, server_rec *s)
     return OK;
 }
 
-typedef struct {
-    server_rec *s;
-    ap_dbd_t *dbd;
-    conn_note_t *cs;
-} release_t;
-
-typedef struct {
-    acc_store_t *store;
-    acc_db_state_t state;
-    release_t *rel; /* gives the connection back at the request's end */
-} req_store_t;
-
-static apr_status_t release(void *data)
+/* Give back whatever h holds. */
+static void give_back(hold_t *h)
 {
-    release_t *rel = data;
-
-    if (rel->cs) {
-        rel->cs->last_used = apr_time_now();
+    if (h->dbd) {
+        ap_dbd_t *dbd = h->dbd;
+        if (h->cs) {
+            h->cs->last_used = apr_time_now();
+            if (h->cs->store) {
+                acc_store_hold(h->cs->store, 0);
+            }
+        }
+        h->dbd = NULL;
+        h->cs = NULL;
+        dbd_close(h->s, dbd);
     }
-    dbd_close(rel->s, rel->dbd);
+    if (h->gated) {
+        h->gated = 0;
+        acc_dbgate_leave(h->s);
+    }
+}
+
+static apr_status_t hold_cleanup(void *data)
+{
+    give_back(data);
     return APR_SUCCESS;
+}
+
+static hold_t *hold_of(request_rec *r, int create)
+{
+    request_rec *top = acc_initial_request(r);
+    hold_t *h = NULL;
+
+    apr_pool_userdata_get((void **)&h, HOLD_KEY, top->pool);
+    if (h == NULL && create) {
+        h = apr_pcalloc(top->pool, sizeof(*h));
+        h->s = top->server;
+        h->pool = top->pool;
+        apr_pool_userdata_setn(h, HOLD_KEY, apr_pool_cleanup_null, top->pool);
+        apr_pool_pre_cleanup_register(top->pool, h, hold_cleanup);
+    }
+    return h;
 }
 
 /* 1 when the connection still answers (a trivial query). */
@@ -86,46 +124,31 @@ static int alive(request_rec *r, ap_dbd_t *dbd)
     return 1;
 }
 
-/* The store on this connection, preparing it on first use.  NULL with
- * *state ACC_DB_DOWN when the connection is dead (the caller tries
- * another), or ACC_DB_SCHEMA. */
+/* The store on this connection, preparing it on first use (and again
+ * after a statement failed on it).  NULL with *state ACC_DB_DOWN when the
+ * connection is dead (the caller tries another), or ACC_DB_SCHEMA. */
 static acc_store_t *store_of(request_rec *r, ap_dbd_t *dbd, int probe,
                              acc_db_state_t *state, conn_note_t **csp)
 {
     conn_note_t *cs = NULL;
-    acc_store_t *st = NULL;
     const char *err = NULL;
     int version;
 
-    apr_pool_userdata_get((void **)&cs, STORE_KEY, dbd->pool);
-    *csp = cs;
-    if (cs && cs->store) {
-        if (acc_store_failed(cs->store)) {
-            /* A statement failed on this connection: libpq may have
-             * reconnected it since (mod_dbd's check resets a broken
-             * connection in place), losing our prepared statements.
-             * Prepare afresh below. */
-            cs->store = NULL;
-        }
-        else if ((probe || apr_time_now() - cs->last_used > PROBE_AFTER) &&
-                 !alive(r, dbd)) {
-            cs->store = NULL;
-            *state = ACC_DB_DOWN;
-            return NULL;
-        }
-        else {
-            return cs->store;
-        }
+    apr_pool_userdata_get((void **)&cs, CONN_KEY, dbd->pool);
+    if (cs == NULL) {
+        cs = apr_pcalloc(dbd->pool, sizeof(*cs));
+        apr_pool_userdata_setn(cs, CONN_KEY, apr_pool_cleanup_null, dbd->pool);
     }
-    if (cs) {
-        /* Whatever survived of the old statements goes, so they can be
-         * prepared again under the same names. */
-        int n;
-        if (apr_dbd_query(dbd->driver, dbd->handle, &n, "DEALLOCATE ALL") !=
-            0) {
+    *csp = cs;
+    if (cs->store && !acc_store_failed(cs->store)) {
+        if ((probe || apr_time_now() - cs->last_used > PROBE_AFTER) &&
+            !alive(r, dbd)) {
+            /* Reset or dropped at its next check: prepare afresh then. */
+            acc_store_set_failed(cs->store);
             *state = ACC_DB_DOWN;
             return NULL;
         }
+        return cs->store;
     }
     if (acc_store_schema_version(r->pool, dbd->driver, dbd->handle, &version,
                                  &err) != ACC_STORE_OK) {
@@ -146,9 +169,15 @@ static acc_store_t *store_of(request_rec *r, ap_dbd_t *dbd, int probe,
         *state = ACC_DB_SCHEMA;
         return NULL;
     }
-    /* Prepared statements live as long as the connection. */
-    if (acc_store_open(dbd->pool, dbd->driver, dbd->handle, &st, &err) !=
-        ACC_STORE_OK) {
+    /* A statement failed on this connection: libpq may have reconnected
+     * it since (mod_dbd's check resets a broken connection in place),
+     * losing our prepared statements, or it may be fine.  Either way ours
+     * -- and only ours: other modules prepare theirs on the same
+     * connection -- are prepared afresh, in the same store.  Prepared
+     * statements live as long as the connection. */
+    if ((cs->store ? acc_store_reopen(cs->store, &err)
+                   : acc_store_open(dbd->pool, dbd->driver, dbd->handle,
+                                    &cs->store, &err)) != ACC_STORE_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       ACC_LOGNO(0004) "%s (is the schema current? run "
                                       "'accountsctl migrate')",
@@ -156,65 +185,68 @@ static acc_store_t *store_of(request_rec *r, ap_dbd_t *dbd, int probe,
         *state = ACC_DB_SCHEMA;
         return NULL;
     }
-    if (cs == NULL) {
-        cs = apr_pcalloc(dbd->pool, sizeof(*cs));
-        apr_pool_userdata_set(cs, STORE_KEY, apr_pool_cleanup_null, dbd->pool);
-    }
-    cs->store = st;
-    *csp = cs;
-    return st;
+    return cs->store;
 }
 
-acc_store_t *acc_db_store_ex(request_rec *r, int probe, acc_db_state_t *state)
+/* Take a connection for h's request. */
+static acc_store_t *acquire(request_rec *r, hold_t *h, int probe,
+                            acc_db_state_t *state)
 {
-    request_rec *top = r->main ? r->main : r;
-    req_store_t *rs = NULL;
-    ap_dbd_t *dbd = NULL;
+    acc_srv_cfg_t *cfg = acc_srv(h->s);
     int i;
 
-    /* One answer per request, shared with its subrequests. */
-    apr_pool_userdata_get((void **)&rs, REQ_NOTE, top->pool);
-    if (rs) {
-        *state = rs->state;
-        return rs->store;
+    *state = ACC_DB_DOWN;
+    if (!acc_dbgate_enter(h->s, cfg->db_wait)) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      ACC_LOGNO(0007) "no database connection came free "
+                                      "within %d s (DBDMax %d): 503",
+                      cfg->db_wait, acc_dbgate_size(h->s));
+        apr_table_setn(r->err_headers_out, "Retry-After", "5");
+        *state = ACC_DB_BUSY;
+        return NULL;
     }
-    rs = apr_pcalloc(top->pool, sizeof(*rs));
-    rs->state = ACC_DB_DOWN;
-    for (i = 0; i < ACQUIRE_TRIES && rs->store == NULL; i++) {
+    h->gated = 1;
+    for (i = 0; i < ACQUIRE_TRIES; i++) {
         conn_note_t *cs = NULL;
-        release_t *rel;
+        acc_store_t *st;
+        ap_dbd_t *dbd = dbd_open(h->pool, h->s);
 
-        dbd = dbd_open(top->pool, top->server);
         if (dbd == NULL) {
             continue;
         }
-        rs->store = store_of(r, dbd, probe, &rs->state, &cs);
-        if (rs->store == NULL) {
+        st = store_of(r, dbd, probe, state, &cs);
+        if (st == NULL) {
             /* Back to the pool: a dead one is dropped at its next check. */
-            dbd_close(top->server, dbd);
-            if (rs->state == ACC_DB_SCHEMA) {
+            dbd_close(h->s, dbd);
+            if (*state == ACC_DB_SCHEMA) {
                 break;
             }
             continue;
         }
-        rel = apr_palloc(top->pool, sizeof(*rel));
-        rel->s = top->server;
-        rel->dbd = dbd;
-        rel->cs = cs;
-        apr_pool_cleanup_register(top->pool, rel, release,
-                                  apr_pool_cleanup_null);
-        rs->rel = rel;
-        rs->state = ACC_DB_OK;
+        h->dbd = dbd;
+        h->cs = cs;
+        acc_store_hold(st, 1);
+        *state = ACC_DB_OK;
+        return st;
     }
-    if (rs->store == NULL && rs->state == ACC_DB_DOWN) {
+    give_back(h);
+    if (*state == ACC_DB_DOWN) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       ACC_LOGNO(0005) "no database connection: is "
                                       "PostgreSQL up and DBDParams right?");
     }
-    /* A failure is not remembered past this request. */
-    apr_pool_userdata_setn(rs, REQ_NOTE, apr_pool_cleanup_null, top->pool);
-    *state = rs->state;
-    return rs->store;
+    return NULL;
+}
+
+acc_store_t *acc_db_store_ex(request_rec *r, int probe, acc_db_state_t *state)
+{
+    hold_t *h = hold_of(r, 1);
+
+    if (h->dbd) {
+        *state = ACC_DB_OK;
+        return h->cs->store;
+    }
+    return acquire(r, h, probe, state);
 }
 
 acc_store_t *acc_db_store(request_rec *r, acc_db_state_t *state)
@@ -222,17 +254,28 @@ acc_store_t *acc_db_store(request_rec *r, acc_db_state_t *state)
     return acc_db_store_ex(r, 0, state);
 }
 
+int acc_db_held(request_rec *r)
+{
+    hold_t *h = hold_of(r, 0);
+
+    return h && h->dbd;
+}
+
+void acc_db_release(request_rec *r)
+{
+    hold_t *h = hold_of(r, 0);
+
+    if (h) {
+        give_back(h);
+    }
+}
+
 acc_store_t *acc_db_store_again(request_rec *r, acc_db_state_t *state)
 {
-    request_rec *top = r->main ? r->main : r;
-    req_store_t *rs = NULL;
+    hold_t *h = hold_of(r, 1);
 
-    apr_pool_userdata_get((void **)&rs, REQ_NOTE, top->pool);
-    if (rs && rs->rel) {
-        /* Give the failed connection back now: mod_dbd's next check of it
-         * resets or drops it. */
-        apr_pool_cleanup_run(top->pool, rs->rel, release);
-    }
-    apr_pool_userdata_setn(NULL, REQ_NOTE, apr_pool_cleanup_null, top->pool);
-    return acc_db_store_ex(r, 1, state);
+    /* The failed connection goes back: mod_dbd's next check of it resets
+     * or drops it, and our next use of it prepares afresh. */
+    give_back(h);
+    return acquire(r, h, 1, state);
 }

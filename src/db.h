@@ -1,5 +1,13 @@
 /*
  * src/db.h -- the store on mod_dbd's pooled connections.
+ *
+ * A request holds at most one connection (shared with its subrequests and
+ * internal redirects, as ap_dbd_acquire does), and holds it only while it
+ * runs statements: pages give it back before they wait for a password
+ * hash slot and take one again after, the guard gives it back as soon as
+ * the session is known.  A slow client (a body arriving byte by byte, a
+ * download read slowly) therefore never keeps a connection from others.
+ * Taking one waits for a free connection at most AccountsDBWait seconds.
  */
 #ifndef ACC_DB_H
 #define ACC_DB_H
@@ -9,29 +17,43 @@
 
 typedef enum {
     ACC_DB_OK = 0,
-    ACC_DB_DOWN,  /* no connection could be had */
-    ACC_DB_SCHEMA /* connected, but the schema is missing or too old */
+    ACC_DB_DOWN,   /* no connection could be had */
+    ACC_DB_SCHEMA, /* connected, but the schema is missing or too old */
+    ACC_DB_BUSY    /* every connection stayed taken for AccountsDBWait */
 } acc_db_state_t;
 
 /* Find mod_dbd's functions.  Returns OK, or logs a message that names
  * the LoadModule line to add and returns HTTP_INTERNAL_SERVER_ERROR so
- * httpd refuses to start.  Called from post_config. */
+ * httpd refuses to start.  Called from check_config. */
 int acc_db_init(apr_pool_t *pconf, server_rec *s);
 
-/* The store for this request (the same one for the whole request, and
- * released with it), or NULL with *state saying why.  A connection that
- * died under the pool (database restarted) is replaced transparently; a
- * schema that is missing or older than this build is logged with what to
- * run.  The schema is checked once per pooled connection. */
+/* The store on the connection the request holds, taking one when it holds
+ * none (the connection is given back by acc_db_release, or when the
+ * request ends).  NULL with *state saying why; on ACC_DB_BUSY a
+ * Retry-After header is set.  The pointer is good until the request gives
+ * the connection back: never keep it across acc_db_release or
+ * acc_db_store_again.  A connection that died under the pool (database
+ * restarted) is replaced transparently; a schema that is missing or older
+ * than this build is logged with what to run.  The schema is checked once
+ * per pooled connection. */
 acc_store_t *acc_db_store(request_rec *r, acc_db_state_t *state);
 
-/* The same, but with probe set the connection is checked with a round
- * trip even when it was used a moment ago: pages whose answer does not
- * otherwise need the database still say 503 when it is down. */
+/* The same, but with probe set a connection taken now is checked with a
+ * round trip even when it was used a moment ago: pages whose answer does
+ * not otherwise need the database still say 503 when it is down.  (A
+ * connection already held is not probed again.) */
 acc_store_t *acc_db_store_ex(request_rec *r, int probe, acc_db_state_t *state);
 
+/* 1 when the request holds a connection now. */
+int acc_db_held(request_rec *r);
+
+/* Give the request's connection back now (nothing when it holds none).
+ * Every store pointer obtained before is dead from here on. */
+void acc_db_release(request_rec *r);
+
 /* After a statement failed on the request's store: give that connection
- * back and get another, checked one (or NULL with *state). */
+ * back and take another, probed one (or NULL with *state).  The failed
+ * store pointer is dead from here on. */
 acc_store_t *acc_db_store_again(request_rec *r, acc_db_state_t *state);
 
 #endif /* ACC_DB_H */

@@ -3,6 +3,7 @@
  */
 #include "guard.h"
 #include "config.h"
+#include "db.h"
 #include "handler.h"
 #include "redirect.h"
 #include "render.h"
@@ -254,8 +255,17 @@ static int unavailable(request_rec *r)
 static int guard(request_rec *r, int ok)
 {
     acc_session_t *s = NULL;
+    int held = acc_db_held(r), rc;
 
-    if (acc_session_current(r, &s) != OK) {
+    rc = acc_session_current(r, &s);
+    /* A connection the lookup took goes back at once, not when the
+     * response has been sent: a slow download keeps a worker, never a
+     * database connection.  (One the request held before, an accounts
+     * page's, stays with it.) */
+    if (!held) {
+        acc_db_release(r);
+    }
+    if (rc != OK) {
         return unavailable(r);
     }
     if (s == NULL) {

@@ -108,8 +108,29 @@ static int db_unavailable(request_rec *r, acc_db_state_t why)
         why == ACC_DB_SCHEMA
             ? "The accounts database is not set up yet. The site's "
               "administrator needs to run 'accountsctl migrate'."
+        : why == ACC_DB_BUSY
+            ? "The accounts service is busy right now. Please try again in "
+              "a moment."
             : "The accounts service is temporarily unavailable. Please try "
               "again in a moment.");
+}
+
+int acc_page_store(acc_page_t *pg, int *rc)
+{
+    acc_db_state_t dbs;
+
+    pg->store = acc_db_store(pg->r, &dbs);
+    if (pg->store == NULL) {
+        *rc = db_unavailable(pg->r, dbs);
+        return 0;
+    }
+    return 1;
+}
+
+void acc_page_release(acc_page_t *pg)
+{
+    acc_db_release(pg->r);
+    pg->store = NULL;
 }
 
 int acc_handler(request_rec *r)
@@ -161,14 +182,8 @@ int acc_handler(request_rec *r)
     memset(&pg, 0, sizeof(pg));
     pg.r = r;
     pg.cfg = acc_srv(r->server);
-    pg.store = acc_db_store_ex(r, 1, &dbs);
-    if (pg.store == NULL) {
-        return db_unavailable(r, dbs);
-    }
-    rc = acc_session_current(r, &(acc_session_t *){NULL});
-    if (rc != OK) {
-        return db_unavailable(r, ACC_DB_DOWN);
-    }
+    /* The body first, with no database connection held: a client that
+     * sends it slowly keeps a worker thread, never a connection. */
     if (r->method_number == M_POST) {
         const char *why = NULL;
 
@@ -189,5 +204,18 @@ int acc_handler(request_rec *r)
                             NULL));
         }
     }
-    return fn(&pg);
+    if (acc_db_store_ex(r, 1, &dbs) == NULL) {
+        return db_unavailable(r, dbs);
+    }
+    if (acc_session_current(r, &(acc_session_t *){NULL}) != OK) {
+        return db_unavailable(r, ACC_DB_DOWN);
+    }
+    /* The store now: the lookup may have replaced a connection that
+     * failed under it. */
+    if (!acc_page_store(&pg, &rc)) {
+        return rc;
+    }
+    rc = fn(&pg);
+    acc_page_release(&pg);
+    return rc;
 }

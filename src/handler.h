@@ -10,11 +10,14 @@
 #include "template.h"
 
 /* What a page gets: the request, its configuration, the store (already
- * checked) and the parsed form of a POST (CSRF already verified). */
+ * checked) and the parsed form of a POST (CSRF already verified).  The
+ * store is the database connection the request holds; a page that waits
+ * for something else (a password hash slot) gives it back first with
+ * acc_page_release and takes one again with acc_page_store. */
 typedef struct {
     request_rec *r;
     acc_srv_cfg_t *cfg;
-    acc_store_t *store;
+    acc_store_t *store;       /* NULL while the page holds no connection */
     apr_array_header_t *form; /* NULL for GET/HEAD */
 } acc_page_t;
 
@@ -25,6 +28,13 @@ int acc_handler(request_rec *r);
  * ("/accounts/" for the usual config), derived from the login URL when
  * the request is not inside it. */
 const char *acc_accounts_base(request_rec *r);
+
+/* Give the page's database connection back (pg->store becomes NULL). */
+void acc_page_release(acc_page_t *pg);
+
+/* Take a database connection for the page again: 1 with pg->store set;
+ * else 0, with the 503 page sent and *rc what the page returns. */
+int acc_page_store(acc_page_t *pg, int *rc);
 
 /* Answer 303 See Other to url (relative or absolute). */
 int acc_see_other(request_rec *r, const char *url);

@@ -92,7 +92,7 @@ int acc_page_login(acc_page_t *pg)
 {
     request_rec *r = pg->r;
     const char *raw, *uerr = NULL, *perr = NULL, *username, *next;
-    const char *pw, *key;
+    const char *pw, *key, *rehash = NULL;
     char *pwcopy;
     apr_size_t pwlen;
     acc_user_t *u = NULL;
@@ -154,6 +154,10 @@ int acc_page_login(acc_page_t *pg)
     if (rc != ACC_STORE_OK) {
         u = NULL;
     }
+    /* Nothing needs the database until the hash is done: the connection
+     * goes back before the wait for a hash slot, so logins queued behind
+     * the hashes never starve other pages of connections. */
+    acc_page_release(pg);
     /* At most AccountsHashConcurrency hashes at once, server-wide. */
     if ((rc = acc_hashgate_enter(r)) != OK) {
         acc_wipe(pwcopy);
@@ -164,30 +168,32 @@ int acc_page_login(acc_page_t *pg)
     /* The password is checked before is_active, as Django does, so an
      * inactive account costs the same and reads the same. */
     ok = password_ok(pg, u, pwcopy, pwlen) && u->is_active;
+    /* Django's must_update: re-make the hash when the cost changed (stored
+     * below, once the database is ours again). */
+    if (ok && acc_password_needs_rehash(u->password, &pg->cfg->hash) &&
+        acc_password_hash(r->pool, &pg->cfg->hash, pwcopy, pwlen, &rehash,
+                          NULL) != APR_SUCCESS) {
+        rehash = NULL;
+    }
+    acc_hashgate_leave(r);
+    acc_wipe(pwcopy);
+    if (!acc_page_store(pg, &rc)) {
+        return rc;
+    }
     if (!ok) {
-        acc_hashgate_leave(r);
-        acc_wipe(pwcopy);
         acc_audit(r, pg->store, "login_failed", username);
         ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
                       ACC_LOGNO(0052) "login failed for '%s' from %s",
                       ap_escape_logitem(r->pool, username), r->useragent_ip);
         return show(pg, username, NULL, NULL, BAD_LOGIN);
     }
-    /* Django's must_update: re-make the hash when the cost changed. */
-    if (acc_password_needs_rehash(u->password, &pg->cfg->hash)) {
-        const char *phc = NULL, *err = NULL;
-        if (acc_password_hash(r->pool, &pg->cfg->hash, pwcopy, pwlen, &phc,
-                              &err) == APR_SUCCESS &&
-            acc_user_set_password(pg->store, r->pool, u->id, phc) ==
-                ACC_STORE_OK) {
-            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                          ACC_LOGNO(0053) "re-hashed the password of '%s' "
-                                          "with the configured cost",
-                          ap_escape_logitem(r->pool, username));
-        }
+    if (rehash && acc_user_set_password(pg->store, r->pool, u->id, rehash) ==
+                      ACC_STORE_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      ACC_LOGNO(0053) "re-hashed the password of '%s' "
+                                      "with the configured cost",
+                      ap_escape_logitem(r->pool, username));
     }
-    acc_hashgate_leave(r);
-    acc_wipe(pwcopy);
     acc_user_touch_login(pg->store, r->pool, u->id);
     acc_throttle_login_ok(r, pg->store, key, u->id);
     rc = acc_session_login(r, pg->store, u);

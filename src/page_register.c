@@ -201,7 +201,7 @@ int acc_page_register(acc_page_t *pg)
     acc_user_t u;
     const char *key = NULL, *phc = NULL, *err = NULL;
     apr_int64_t id;
-    int rc, wait;
+    int rc, wait, prc;
 
     memset(&f, 0, sizeof(f));
     if (pg->form == NULL) {
@@ -234,10 +234,14 @@ int acc_page_register(acc_page_t *pg)
                            apr_psprintf(r->pool, THROTTLED, wait / 60 + 1,
                                         wait / 60 + 1 == 1 ? "" : "s"));
     }
+    /* No connection held while waiting for a hash slot and hashing. */
+    acc_page_release(pg);
     if ((rc = acc_hashgate_enter(r)) != OK) {
-        acc_throttle_register_release(r, pg->store);
         acc_wipe((char *)f.value[F_PASSWORD1]);
         acc_wipe((char *)f.value[F_PASSWORD2]);
+        if (acc_page_store(pg, &prc)) {
+            acc_throttle_register_release(r, pg->store);
+        }
         return acc_render_error(r, rc,
                                 "Too many people are signing up right now. "
                                 "Please try again in a moment.");
@@ -245,6 +249,11 @@ int acc_page_register(acc_page_t *pg)
     rc = acc_password_hash(r->pool, &pg->cfg->hash, f.value[F_PASSWORD1],
                            strlen(f.value[F_PASSWORD1]), &phc, &err);
     acc_hashgate_leave(r);
+    if (!acc_page_store(pg, &prc)) {
+        acc_wipe((char *)f.value[F_PASSWORD1]);
+        acc_wipe((char *)f.value[F_PASSWORD2]);
+        return prc;
+    }
     if (rc != APR_SUCCESS) {
         acc_wipe((char *)f.value[F_PASSWORD1]);
         acc_wipe((char *)f.value[F_PASSWORD2]);

@@ -256,7 +256,9 @@ static const struct {
                           " make_interval(secs => %s::bigint))"},
     [S_SESSION_GET] =
         {"accounts_session_get",
-         "SELECT u.id, u.username, u.email, u.password, u.first_name,"
+         /* Every column read_user reads, but the password hash: a session
+          * never needs it, so it never leaves the database for one. */
+         "SELECT u.id, u.username, u.email, '', u.first_name,"
          " u.last_name, u.is_active::int, u.is_staff::int,"
          " u.is_superuser::int, extract(epoch from u.date_joined)::bigint,"
          " coalesce(extract(epoch from u.last_login)::bigint, 0),"
@@ -386,7 +388,10 @@ static const struct {
 struct acc_store {
     const apr_dbd_driver_t *driver;
     apr_dbd_t *handle;
-    int failed; /* a statement failed since it was prepared */
+    apr_pool_t *stmts; /* the prepared statements' memory */
+    int failed;        /* a statement failed since they were prepared */
+    int held;          /* the connection is held by whoever calls us */
+    int misused;       /* called while not held (see acc_store_hold) */
     apr_dbd_prepared_t *stmt[S_COUNT];
 };
 
@@ -457,6 +462,10 @@ static acc_store_rc_t sel(acc_store_t *st, apr_pool_t *p, int which,
     int rv;
 
     *res = NULL;
+    if (!st->held) {
+        st->misused = 1;
+        return ACC_STORE_ERROR;
+    }
     rv = apr_dbd_pselect(st->driver, p, st->handle, res, st->stmt[which], 1,
                          nargs, args);
     if (rv != 0) {
@@ -472,6 +481,10 @@ static acc_store_rc_t exec(acc_store_t *st, apr_pool_t *p, int which,
 {
     int n = 0, rv;
 
+    if (!st->held) {
+        st->misused = 1;
+        return ACC_STORE_ERROR;
+    }
     rv = apr_dbd_pquery(st->driver, p, st->handle, &n, st->stmt[which], nargs,
                         args);
     if (nrows) {
@@ -638,26 +651,76 @@ unlock:
     return rc;
 }
 
+/* Prepare every statement into st->stmts. */
+static acc_store_rc_t prepare_all(acc_store_t *st, const char **err)
+{
+    int i, rv;
+
+    for (i = 0; i < S_COUNT; i++) {
+        /* apr_dbd_pgsql fills a handle it is given rather than making a
+         * new one: the old handles' memory is gone. */
+        st->stmt[i] = NULL;
+        rv = apr_dbd_prepare(st->driver, st->stmts, st->handle, stmts[i].sql,
+                             stmts[i].label, &st->stmt[i]);
+        if (rv != 0) {
+            *err =
+                apr_psprintf(st->stmts, "cannot prepare %s: %s", stmts[i].label,
+                             dberr(st->stmts, st->driver, st->handle, rv));
+            return ACC_STORE_ERROR;
+        }
+    }
+    st->failed = 0;
+    return ACC_STORE_OK;
+}
+
 acc_store_rc_t acc_store_open(apr_pool_t *p, const apr_dbd_driver_t *driver,
                               apr_dbd_t *handle, acc_store_t **out,
                               const char **err)
 {
     acc_store_t *st = apr_pcalloc(p, sizeof(*st));
-    int i, rv;
 
     st->driver = driver;
     st->handle = handle;
-    for (i = 0; i < S_COUNT; i++) {
-        rv = apr_dbd_prepare(driver, p, handle, stmts[i].sql, stmts[i].label,
-                             &st->stmt[i]);
-        if (rv != 0) {
-            *err = apr_psprintf(p, "cannot prepare %s: %s", stmts[i].label,
-                                dberr(p, driver, handle, rv));
-            return ACC_STORE_ERROR;
-        }
+    st->held = 1;
+    if (apr_pool_create(&st->stmts, p) != APR_SUCCESS) {
+        *err = "out of memory";
+        return ACC_STORE_ERROR;
+    }
+    if (prepare_all(st, err) != ACC_STORE_OK) {
+        *err = apr_pstrdup(p, *err);
+        apr_pool_destroy(st->stmts);
+        return ACC_STORE_ERROR;
     }
     *out = st;
     return ACC_STORE_OK;
+}
+
+acc_store_rc_t acc_store_reopen(acc_store_t *st, const char **err)
+{
+    const char *names = "", *sql;
+    int i;
+
+    /* Only our own statements go: others on the connection belong to
+     * other modules (mod_authn_dbd, mod_session_dbd, DBDPrepareSQL).  One
+     * round trip, whichever of ours survived. */
+    for (i = 0; i < S_COUNT; i++) {
+        names =
+            apr_pstrcat(st->stmts, names, i ? "," : "", stmts[i].label, NULL);
+    }
+    sql = apr_pstrcat(st->stmts,
+                      "DO $acc$ DECLARE n text; BEGIN FOR n IN SELECT name"
+                      " FROM pg_prepared_statements WHERE name = ANY ('{",
+                      names,
+                      "}'::text[]) LOOP EXECUTE format('DEALLOCATE %I', n);"
+                      " END LOOP; END $acc$",
+                      NULL);
+    if (run(st->stmts, st->driver, st->handle, sql, err) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    /* The old handles' memory goes with them: a connection re-prepared
+     * any number of times uses the same memory. */
+    apr_pool_clear(st->stmts);
+    return prepare_all(st, err);
 }
 
 int acc_store_failed(const acc_store_t *st)
@@ -665,8 +728,22 @@ int acc_store_failed(const acc_store_t *st)
     return st->failed;
 }
 
+void acc_store_set_failed(acc_store_t *st)
+{
+    st->failed = 1;
+}
+
+void acc_store_hold(acc_store_t *st, int held)
+{
+    st->held = held;
+}
+
 const char *acc_store_error(acc_store_t *st, apr_pool_t *p)
 {
+    if (st->misused) {
+        return "a statement was sent on a connection given back to the "
+               "pool (a bug in mod_accounts)";
+    }
     return dberr(p, st->driver, st->handle, -1);
 }
 

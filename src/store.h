@@ -82,9 +82,23 @@ acc_store_rc_t acc_store_open(apr_pool_t *p, const apr_dbd_driver_t *driver,
                               apr_dbd_t *handle, acc_store_t **st,
                               const char **err);
 
-/* 1 when a statement failed on this store since it was opened: its
- * connection may have been reset, so the caller should open it again. */
+/* Drop this store's statements from its connection (only ours, whatever
+ * survived of them) and prepare them again, in the same memory.  For a
+ * connection on which a statement failed.  ACC_STORE_OK or
+ * ACC_STORE_ERROR (with *err). */
+acc_store_rc_t acc_store_reopen(acc_store_t *st, const char **err);
+
+/* 1 when a statement failed on this store since it was (re)opened, or
+ * acc_store_set_failed said so: its connection may have been reset, so
+ * the caller should reopen it. */
 int acc_store_failed(const acc_store_t *st);
+void acc_store_set_failed(acc_store_t *st);
+
+/* Whether the caller holds the store's connection now (a store is opened
+ * held).  A pooled connection is given back between uses: every
+ * statement on a store marked not held fails without reaching the
+ * database, and acc_store_error says why. */
+void acc_store_hold(acc_store_t *st, int held);
 
 /* The last database error on this store's connection, in p. */
 const char *acc_store_error(acc_store_t *st, apr_pool_t *p);

@@ -33,8 +33,9 @@ sub unique_name {
 # A password that passes every validator.
 sub good_password { 'Plum-Kettle-9417-quietly' }
 
-# browser(vhost => 'default') -- a fresh client with its own cookie jar
-# that never follows redirects.
+# browser(vhost => 'default', keep_alive => 0) -- a fresh client with its
+# own cookie jar that never follows redirects.  With keep_alive it keeps
+# one connection open, so its requests reach the same httpd process.
 sub browser {
     my ($class, %opt) = @_;
     my $vhost = $opt{vhost} || 'default';
@@ -48,6 +49,7 @@ sub browser {
         requests_redirectable => [],
         timeout               => 30,
         agent                 => 'AccountsTest/1.0',
+        ($opt{keep_alive} ? (keep_alive => 1) : ()),
     );
     return bless { ua => $ua, base => "http://$hostport", hostport => $hostport,
                    last => undef }, $class;
