@@ -253,6 +253,21 @@ static const char *set_seconds(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
+static const char *set_max_age(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *err = set_seconds(cmd, dummy, arg);
+
+    /* 0 would end every session the moment it starts: a login that
+     * never holds (Django's SESSION_COOKIE_AGE has no "off" either). */
+    if (err == NULL && acc_srv(cmd->server)->max_age < 60) {
+        return apr_psprintf(cmd->pool,
+                            "AccountsSessionMaxAge takes a number of seconds "
+                            "from 60 to 315360000, not '%s'",
+                            arg);
+    }
+    return err;
+}
+
 static const char *set_idle(cmd_parms *cmd, void *dummy, const char *arg)
 {
     const char *err = set_seconds(cmd, dummy, arg);
@@ -546,7 +561,7 @@ const command_rec acc_cmds[] = {
                   "the session cookie's name (default sessionid)"),
     AP_INIT_TAKE1("AccountsCookieSecure", set_cookie_secure, NULL, RSRC_CONF,
                   "On, Off or Auto (Secure and __Host- on HTTPS)"),
-    AP_INIT_TAKE1("AccountsSessionMaxAge", set_seconds, OFF(max_age), RSRC_CONF,
+    AP_INIT_TAKE1("AccountsSessionMaxAge", set_max_age, OFF(max_age), RSRC_CONF,
                   "a session's absolute lifetime in seconds"),
     AP_INIT_TAKE1("AccountsSessionIdleTimeout", set_idle, OFF(idle_timeout),
                   RSRC_CONF,

@@ -10,7 +10,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 21;
+plan tests => 24;
 
 my $httpd = Apache::Test::vars('httpd');
 my $so = Apache::Test::vars('serverroot') . '/../.libs/mod_accounts.so';
@@ -72,6 +72,11 @@ ok t_cmp($rc, 0, 'a good template override is accepted');
 ok t_cmp($out, qr/AccountsPasswordHash/, 'a bad hash cost names AccountsPasswordHash');
 ($rc, $out) = configtest($dbd, $shm, $acc, 'AccountsSessionMaxAge two-weeks');
 ok t_cmp($out, qr/AccountsSessionMaxAge/, 'a bad max age names AccountsSessionMaxAge');
+($rc, $out) = configtest($dbd, $shm, $acc, 'AccountsSessionMaxAge 0');
+ok t_cmp($rc, qr/^[1-9]/, 'AccountsSessionMaxAge 0 (sessions that end at once) stops httpd');
+ok t_cmp($out, qr/AccountsSessionMaxAge takes a number of seconds from 60/, '... saying what it takes');
+($rc, $out) = configtest($dbd, $shm, $acc, 'DBDriver pgsql', 'AccountsSessionMaxAge 60');
+ok t_cmp($rc, 0, 'AccountsSessionMaxAge 60 is accepted');
 ($rc, $out) = configtest($dbd, $shm, $acc, 'AccountsDBWait 0');
 ok t_cmp($out, qr/AccountsDBWait takes a number from 1 to 600/, 'AccountsDBWait 0 is refused, naming the directive');
 ($rc, $out) = configtest($dbd, $shm, $acc, 'AccountsLoginURL //evil.example/login');
