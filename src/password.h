@@ -12,6 +12,7 @@
 #define ACC_PASSWORD_H
 
 #include "core.h"
+#include "phc.h"
 
 /* Passwords longer than this many bytes are refused before hashing. */
 #define ACC_PASSWORD_MAX_BYTES 4096
@@ -19,25 +20,10 @@
 #define ACC_ARGON2_SALT_LEN 16
 #define ACC_ARGON2_HASH_LEN 32
 
-typedef struct {
-    uint32_t m_kib; /* memory in KiB */
-    uint32_t t;     /* passes */
-    uint32_t p;     /* lanes (threads) */
-} acc_argon2_params_t;
-
 /* OWASP's minimum: m=19456 KiB, t=2, p=1. */
 #define ACC_ARGON2_DEFAULT_M 19456
 #define ACC_ARGON2_DEFAULT_T 2
 #define ACC_ARGON2_DEFAULT_P 1
-
-/* A parsed PHC string. */
-typedef struct {
-    const char *variant; /* "argon2id", "argon2i", "argon2d" */
-    uint32_t version;    /* 19 (0x13) or 16 when v= is absent */
-    acc_argon2_params_t params;
-    apr_size_t salt_len; /* decoded bytes */
-    apr_size_t hash_len; /* decoded bytes */
-} acc_phc_t;
 
 typedef enum {
     ACC_PW_MATCH = 0,
@@ -62,10 +48,6 @@ apr_status_t acc_password_hash(apr_pool_t *p, const acc_argon2_params_t *prm,
  * "argon2" prefix).  Never allocates from a pool; constant time in pw. */
 acc_pw_result_t acc_password_verify(const char *phc, const char *pw,
                                     apr_size_t pwlen);
-
-/* Parse a PHC string (Django prefix allowed).  Returns 0 and fills out on
- * success, -1 on anything malformed.  Pure parsing: no hashing. */
-int acc_phc_parse(const char *phc, acc_phc_t *out);
 
 /* 1 when the stored hash should be re-made with prm: another variant or
  * version, other m/t/p, or another salt or tag length; also when it does
