@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <apr_base64.h>
 #include <apr_general.h>
 #include <argon2.h>
 #include <string.h>
@@ -154,6 +155,90 @@ static void test_phc_shape(void **state)
     a = hash_or_fail(&prm2, "pw", 2);
     assert_int_equal(strncmp(a, "$argon2id$v=19$m=1024,t=3,p=2$", 30), 0);
     assert_int_equal(acc_password_verify(a, "pw", 2), ACC_PW_MATCH);
+}
+
+/* libargon2's own encoded hash of pw at prm, with the salt found in phc
+ * (decoded by apr-util, not by the code under test), in pool. */
+static const char *libargon2_twin(const char *phc,
+                                  const acc_argon2_params_t *prm,
+                                  const char *pw, apr_size_t len)
+{
+    const char *end = strrchr(phc, '$'), *start = end - 1;
+    unsigned char salt[64];
+    char *b64, *enc;
+    size_t enclen;
+    int n;
+
+    while (start > phc && *start != '$') {
+        start--;
+    }
+    b64 = apr_pstrndup(pool, start + 1, (apr_size_t)(end - start - 1));
+    assert_true(apr_base64_decode_len(b64) <= (int)sizeof(salt));
+    n = apr_base64_decode_binary(salt, b64);
+    assert_int_equal(n, ACC_ARGON2_SALT_LEN);
+    enclen = argon2_encodedlen(prm->t, prm->m_kib, prm->p, (uint32_t)n,
+                               ACC_ARGON2_HASH_LEN, Argon2_id);
+    enc = apr_palloc(pool, enclen);
+    assert_int_equal(argon2id_hash_encoded(prm->t, prm->m_kib, prm->p, pw, len,
+                                           salt, (size_t)n, ACC_ARGON2_HASH_LEN,
+                                           enc, enclen),
+                     ARGON2_OK);
+    return enc;
+}
+
+/* Our hashes are libargon2's, byte for byte, whatever the lanes. */
+static void test_same_as_libargon2(void **state)
+{
+    static const acc_argon2_params_t prm[] = {
+        {64, 1, 1}, {256, 3, 2}, {1024, 2, 4}, {19456, 2, 1}, {128, 1, 16},
+    };
+    static const char pw[] = "correct horse battery staple";
+    const char *phc;
+    apr_size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(prm) / sizeof(prm[0]); i++) {
+        phc = hash_or_fail(&prm[i], pw, strlen(pw));
+        assert_string_equal(phc, libargon2_twin(phc, &prm[i], pw, strlen(pw)));
+        phc = hash_or_fail(&prm[i], "", 0);
+        assert_string_equal(phc, libargon2_twin(phc, &prm[i], "", 0));
+    }
+}
+
+/* Hashes with several lanes, made by libargon2 (which fills lanes in
+ * threads), verify: the tag does not depend on how many threads made
+ * it. */
+static void test_lanes_from_libargon2(void **state)
+{
+    static const unsigned char salt[16] = "0123456789abcdef";
+    static const struct {
+        uint32_t t, m, p;
+    } cost[] = {{2, 1024, 4}, {1, 256, 8}, {3, 512, 16}, {1, 64, 2}};
+    char enc[160];
+    apr_size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cost) / sizeof(cost[0]); i++) {
+        assert_int_equal(
+            argon2id_hash_encoded(cost[i].t, cost[i].m, cost[i].p, "password",
+                                  8, salt, sizeof(salt), 32, enc, sizeof(enc)),
+            ARGON2_OK);
+        assert_int_equal(acc_password_verify(enc, "password", 8), ACC_PW_MATCH);
+        assert_int_equal(acc_password_verify(enc, "passwore", 8),
+                         ACC_PW_MISMATCH);
+        assert_int_equal(argon2i_hash_encoded(cost[i].t, cost[i].m, cost[i].p,
+                                              "password", 8, salt, sizeof(salt),
+                                              32, enc, sizeof(enc)),
+                         ARGON2_OK);
+        assert_int_equal(acc_password_verify(enc, "password", 8), ACC_PW_MATCH);
+        assert_int_equal(argon2d_hash_encoded(cost[i].t, cost[i].m, cost[i].p,
+                                              "password", 8, salt, sizeof(salt),
+                                              32, enc, sizeof(enc)),
+                         ARGON2_OK);
+        assert_int_equal(acc_password_verify(enc, "password", 8), ACC_PW_MATCH);
+        assert_int_equal(acc_password_verify(enc, "password!", 9),
+                         ACC_PW_MISMATCH);
+    }
 }
 
 static void test_known_vectors(void **state)
@@ -585,6 +670,8 @@ int main(void)
         cmocka_unit_test(test_hash_then_verify),
         cmocka_unit_test(test_hash_binary_and_empty),
         cmocka_unit_test(test_phc_shape),
+        cmocka_unit_test(test_same_as_libargon2),
+        cmocka_unit_test(test_lanes_from_libargon2),
         cmocka_unit_test(test_known_vectors),
         cmocka_unit_test(test_parse_fields),
         cmocka_unit_test(test_django_prefix),
