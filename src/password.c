@@ -2,12 +2,23 @@
  * src/password.c -- argon2 password hashes: make, verify, rehash, and the
  * AccountsPasswordHash parameters.
  *
- * Hashes are made with libargon2 (argon2id, 16-byte salt, 32-byte tag)
- * and verified by libargon2, which re-derives the tag with the stored
- * parameters and compares in constant time.  Before a stored string is
- * handed to libargon2 it must pass our own strict parser (phc.c), so a
- * malformed row is "unusable" the same way whatever libargon2's decoder
- * thinks.
+ * Hashes are made and verified with libargon2's context API (argon2id,
+ * 16-byte salt, 32-byte tag; verification re-derives the tag with the
+ * stored parameters and compares in constant time).  We decode and encode
+ * the PHC strings ourselves (phc.c), since the context API takes bytes,
+ * and a stored string must pass our own strict parser first, so a
+ * malformed row is "unusable" the same way whatever libargon2 thinks.
+ *
+ * Two things the context gives that libargon2's string functions do not:
+ *
+ * - argon2's m KiB per hash come from mmap and go back with munmap when
+ *   the hash ends, rather than from malloc, which keeps a freed block of
+ *   that size in its heap (glibc raises its mmap threshold to the largest
+ *   block freed).  That would leave each busy httpd process holding m KiB
+ *   per arena, and changing malloc's settings instead would change them
+ *   for every module in the process.
+ * - One thread per hash whatever the lanes (p): the tag does not depend on
+ *   the thread count, and an httpd worker should not start threads.
  */
 #include "password.h"
 #include "crypto.h"
@@ -16,6 +27,7 @@
 
 #include <argon2.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Ceilings for the AccountsArgon2 directive (not for stored hashes). */
 #define MAX_M_KIB 4194304u /* 4 GiB */
@@ -23,15 +35,6 @@
 
 static const acc_argon2_params_t defaults = {
     ACC_ARGON2_DEFAULT_M, ACC_ARGON2_DEFAULT_T, ACC_ARGON2_DEFAULT_P};
-
-/* The PHC string inside Django's "argon2$argon2id$..." form. */
-static const char *skip_django(const char *s)
-{
-    if (strncmp(s, "argon2$", 7) == 0) {
-        return s + 6;
-    }
-    return s;
-}
 
 static argon2_type variant_type(const char *variant)
 {
@@ -41,9 +44,52 @@ static argon2_type variant_type(const char *variant)
     return strcmp(variant, "argon2i") == 0 ? Argon2_i : Argon2_d;
 }
 
+/* argon2's memory for one hash: its own mapping, unmapped at the end. */
+static int map_blocks(uint8_t **memory, size_t len)
+{
+    void *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    *memory = m == MAP_FAILED ? NULL : m;
+    return *memory ? ARGON2_OK : ARGON2_MEMORY_ALLOCATION_ERROR;
+}
+
+static void unmap_blocks(uint8_t *memory, size_t len)
+{
+    munmap(memory, len);
+}
+
+/* A context deriving the tag of pw (pwlen bytes, at most
+ * ACC_PASSWORD_MAX_BYTES) into out, in this thread, with memory from
+ * map_blocks.  pw is only read (no ARGON2_FLAG_CLEAR_PASSWORD). */
+static void init_ctx(argon2_context *ctx, const acc_argon2_params_t *prm,
+                     uint32_t version, const char *pw, apr_size_t pwlen,
+                     unsigned char *salt, apr_size_t salt_len,
+                     unsigned char *out, apr_size_t outlen)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->out = out;
+    ctx->outlen = (uint32_t)outlen;
+    ctx->pwd = (uint8_t *)(uintptr_t)pw;
+    ctx->pwdlen = (uint32_t)pwlen;
+    ctx->salt = salt;
+    ctx->saltlen = (uint32_t)salt_len;
+    ctx->t_cost = prm->t;
+    ctx->m_cost = prm->m_kib;
+    ctx->lanes = prm->p;
+    ctx->threads = 1;
+    ctx->version = version;
+    ctx->allocate_cbk = map_blocks;
+    ctx->free_cbk = unmap_blocks;
+    ctx->flags = ARGON2_DEFAULT_FLAGS;
+}
+
 acc_pw_result_t acc_password_verify(const char *phc, const char *pw,
                                     apr_size_t pwlen)
 {
+    unsigned char salt[ACC_PHC_MAX_SALT_LEN], want[ACC_PHC_MAX_HASH_LEN];
+    unsigned char got[ACC_PHC_MAX_HASH_LEN];
+    argon2_context ctx;
     acc_phc_t h;
     int rc;
 
@@ -54,7 +100,14 @@ acc_pw_result_t acc_password_verify(const char *phc, const char *pw,
         /* Never hashed by us; refuse the work rather than the row. */
         return ACC_PW_MISMATCH;
     }
-    rc = argon2_verify(skip_django(phc), pw, pwlen, variant_type(h.variant));
+    acc_phc_b64_decode(h.salt_b64, h.salt_len, salt);
+    acc_phc_b64_decode(h.hash_b64, h.hash_len, want);
+    init_ctx(&ctx, &h.params, h.version, pw, pwlen, salt, h.salt_len, got,
+             h.hash_len);
+    /* Re-derives the tag into got and compares it with want in constant
+     * time. */
+    rc = argon2_verify_ctx(&ctx, (const char *)want, variant_type(h.variant));
+    apr_crypto_memzero(got, sizeof(got));
     if (rc == ARGON2_OK) {
         return ACC_PW_MATCH;
     }
@@ -80,10 +133,9 @@ apr_status_t acc_password_hash(apr_pool_t *p, const acc_argon2_params_t *prm,
                                const char *pw, apr_size_t pwlen,
                                const char **phc, const char **err)
 {
-    unsigned char salt[ACC_ARGON2_SALT_LEN];
+    unsigned char salt[ACC_ARGON2_SALT_LEN], tag[ACC_ARGON2_HASH_LEN];
+    argon2_context ctx;
     const char *why;
-    char *enc;
-    size_t enclen;
     apr_status_t rv;
     int rc;
 
@@ -117,20 +169,18 @@ apr_status_t acc_password_hash(apr_pool_t *p, const acc_argon2_params_t *prm,
         why = "no random bytes for the salt";
         goto fail;
     }
-    enclen = argon2_encodedlen(prm->t, prm->m_kib, prm->p, sizeof(salt),
-                               ACC_ARGON2_HASH_LEN, Argon2_id);
-    enc = apr_palloc(p, enclen);
-    rc = argon2id_hash_encoded(prm->t, prm->m_kib, prm->p, pw, pwlen, salt,
-                               sizeof(salt), ACC_ARGON2_HASH_LEN, enc, enclen);
-    apr_crypto_memzero(salt, sizeof(salt));
+    init_ctx(&ctx, prm, ARGON2_VERSION_13, pw, pwlen, salt, sizeof(salt), tag,
+             sizeof(tag));
+    rc = argon2_ctx(&ctx, Argon2_id);
     if (rc != ARGON2_OK) {
-        apr_crypto_memzero(enc, enclen);
+        apr_crypto_memzero(tag, sizeof(tag));
         why = apr_psprintf(p, "argon2id hashing failed: %s",
                            argon2_error_message(rc));
         rv = rc == ARGON2_MEMORY_ALLOCATION_ERROR ? APR_ENOMEM : APR_EGENERAL;
         goto fail;
     }
-    *phc = enc;
+    *phc = acc_phc_encode(p, prm, salt, sizeof(salt), tag, sizeof(tag));
+    apr_crypto_memzero(tag, sizeof(tag));
     return APR_SUCCESS;
 
 fail:

@@ -37,15 +37,18 @@ typedef enum {
 const char *acc_argon2_params_parse(apr_pool_t *p, const char *args,
                                     acc_argon2_params_t *out);
 
-/* Hash pw (pwlen bytes) with a fresh random salt.  On success sets *phc to
- * the PHC string (in p) and returns APR_SUCCESS; otherwise returns an
+/* Hash pw (pwlen bytes) with a fresh random salt, in this thread (argon2's
+ * memory as for acc_password_verify).  On success sets *phc to the PHC
+ * string (in p) and returns APR_SUCCESS; otherwise returns an
  * error status and, when err is not NULL, a message in p. */
 apr_status_t acc_password_hash(apr_pool_t *p, const acc_argon2_params_t *prm,
                                const char *pw, apr_size_t pwlen,
                                const char **phc, const char **err);
 
 /* Verify pw against a stored PHC string (optionally with Django's
- * "argon2" prefix).  Never allocates from a pool; constant time in pw. */
+ * "argon2" prefix).  Never allocates from a pool (argon2's memory is
+ * mapped for the hash and unmapped after it); starts no thread; constant
+ * time in pw. */
 acc_pw_result_t acc_password_verify(const char *phc, const char *pw,
                                     apr_size_t pwlen);
 

@@ -1,10 +1,13 @@
 /*
- * src/phc.c -- argon2 PHC strings: the strict parser.
+ * src/phc.c -- argon2 PHC strings: the strict parser, the base64 decoder
+ * for what it accepted, and the encoder of our own hashes.
  *
  * Stricter than libargon2's own decoder (no superfluous leading zeros, no
  * padding, unused base64 bits zero, libargon2's limits checked), so that
  * whatever parses here is something libargon2 can verify, and a
  * malformed row is "unusable" the same way whatever libargon2 thinks.
+ * The encoder writes exactly what libargon2's argon2id_hash_encoded
+ * writes for the same inputs.
  */
 #include "phc.h"
 
@@ -142,11 +145,13 @@ int acc_phc_parse(const char *phc, acc_phc_t *out)
         (s = dec_u32(s + 3, &r.params.p)) == NULL || *s != '$') {
         return -1;
     }
-    s = b64_field(s + 1, &r.salt_len);
+    r.salt_b64 = s + 1;
+    s = b64_field(r.salt_b64, &r.salt_len);
     if (s == NULL || *s != '$') {
         return -1;
     }
-    s = b64_field(s + 1, &r.hash_len);
+    r.hash_b64 = s + 1;
+    s = b64_field(r.hash_b64, &r.hash_len);
     if (s == NULL || *s != '\0') {
         return -1;
     }
@@ -158,6 +163,71 @@ int acc_phc_parse(const char *phc, acc_phc_t *out)
         r.salt_len < ARGON2_MIN_SALT_LENGTH || r.hash_len < ARGON2_MIN_OUTLEN) {
         return -1;
     }
+    /* Ours, so that a verifier can decode into fixed buffers. */
+    if (r.salt_len > ACC_PHC_MAX_SALT_LEN ||
+        r.hash_len > ACC_PHC_MAX_HASH_LEN) {
+        return -1;
+    }
     *out = r;
     return 0;
+}
+
+void acc_phc_b64_decode(const char *b64, apr_size_t len, unsigned char *out)
+{
+    apr_size_t i = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+
+    while (i < len) {
+        acc = (acc << 6) | (uint32_t)b64_value(*b64++);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[i++] = (unsigned char)(acc >> bits);
+        }
+    }
+}
+
+static const char b64_chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Unpadded standard base64 of len bytes at in, written at out (which has
+ * room for (len * 4 + 2) / 3 characters and a NUL); returns the NUL. */
+static char *b64_encode(char *out, const unsigned char *in, apr_size_t len)
+{
+    uint32_t acc = 0;
+    int bits = 0;
+
+    while (len--) {
+        acc = (acc << 8) | *in++;
+        bits += 8;
+        while (bits >= 6) {
+            bits -= 6;
+            *out++ = b64_chars[(acc >> bits) & 0x3f];
+        }
+    }
+    if (bits > 0) {
+        *out++ = b64_chars[(acc << (6 - bits)) & 0x3f];
+    }
+    *out = '\0';
+    return out;
+}
+
+char *acc_phc_encode(apr_pool_t *p, const acc_argon2_params_t *prm,
+                     const unsigned char *salt, apr_size_t salt_len,
+                     const unsigned char *hash, apr_size_t hash_len)
+{
+    char *head = apr_psprintf(p, "$argon2id$v=%u$m=%u,t=%u,p=%u$",
+                              (unsigned)ARGON2_VERSION_13, (unsigned)prm->m_kib,
+                              (unsigned)prm->t, (unsigned)prm->p);
+    apr_size_t n = strlen(head);
+    char *out = apr_palloc(p, n + (salt_len * 4 + 2) / 3 + 1 +
+                                  (hash_len * 4 + 2) / 3 + 1);
+    char *e;
+
+    memcpy(out, head, n);
+    e = b64_encode(out + n, salt, salt_len);
+    *e++ = '$';
+    b64_encode(e, hash, hash_len);
+    return out;
 }

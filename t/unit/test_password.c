@@ -11,9 +11,34 @@
 #include <argon2.h>
 #include <string.h>
 
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "password.h"
 
 static apr_pool_t *pool;
+
+/* Threads started in this process: pthread_create is interposed here (the
+ * executable's definition comes before libc's for libargon2 too), counts,
+ * and hands over to the real one. */
+static volatile int threads_started;
+
+typedef int (*create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *),
+                         void *);
+
+__attribute__((visibility("default"))) int
+pthread_create(pthread_t *th, const pthread_attr_t *attr,
+               void *(*start)(void *), void *arg)
+{
+    create_fn real = (create_fn)dlsym(RTLD_NEXT, "pthread_create");
+
+    threads_started++;
+    return real(th, attr, start, arg);
+}
 
 /* Cheap parameters: tests hash many times. */
 static const acc_argon2_params_t cheap = {64, 1, 1};
@@ -241,6 +266,94 @@ static void test_lanes_from_libargon2(void **state)
     }
 }
 
+/* A hash with p lanes is worked in the calling thread: an httpd worker
+ * that checks a password starts no threads. */
+static void test_no_threads(void **state)
+{
+    static const acc_argon2_params_t four = {1024, 1, 4};
+    static const unsigned char salt[16] = "0123456789abcdef";
+    const char *phc;
+    char enc[160];
+
+    (void)state;
+    /* The counter works: libargon2's own encoder starts threads. */
+    threads_started = 0;
+    assert_int_equal(argon2id_hash_encoded(1, 1024, 4, "password", 8, salt,
+                                           sizeof(salt), 32, enc, sizeof(enc)),
+                     ARGON2_OK);
+    assert_true(threads_started > 0);
+
+    threads_started = 0;
+    assert_int_equal(acc_password_verify(enc, "password", 8), ACC_PW_MATCH);
+    assert_int_equal(acc_password_verify(enc, "passwore", 8), ACC_PW_MISMATCH);
+    assert_int_equal(threads_started, 0);
+    phc = hash_or_fail(&four, "password", 8);
+    assert_int_equal(threads_started, 0);
+    assert_int_equal(acc_password_verify(phc, "password", 8), ACC_PW_MATCH);
+    assert_int_equal(threads_started, 0);
+}
+
+#if defined(__GLIBC__) && defined(__linux__)
+/* Bytes malloc holds from the system: its heap and its own mappings. */
+static size_t malloc_held(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+
+    return mi.arena + mi.hblkhd;
+}
+
+/* The process's virtual size in bytes (/proc/self/statm). */
+static size_t vm_size(void)
+{
+    unsigned long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+
+    assert_non_null(f);
+    assert_int_equal(fscanf(f, "%lu", &pages), 1);
+    fclose(f);
+    return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
+}
+#endif
+
+/* argon2's m KiB come from their own mapping and go back to the system
+ * when the hash ends, whatever malloc's settings: neither malloc's heap
+ * nor the process keep m KiB after a few hashes.  (glibc's malloc, left
+ * to itself, serves the second block of the same size from its heap and
+ * keeps it there once freed.) */
+static void test_memory_returned(void **state)
+{
+#if defined(__GLIBC__) && defined(__linux__)
+    static const acc_argon2_params_t big = {16384, 1, 1}; /* 16 MiB */
+    const size_t m = (size_t)big.m_kib * 1024;
+    size_t heap0, vm0;
+    const char *phc;
+    int i;
+
+    (void)state;
+    phc = hash_or_fail(&cheap, "pw", 2);
+    /* What earlier tests (and libargon2's own encoder in them) left free
+     * in the heap goes first, so that only these hashes count. */
+    malloc_trim(0);
+    heap0 = malloc_held();
+    vm0 = vm_size();
+    phc = hash_or_fail(&big, "pw", 2);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(acc_password_verify(phc, "pw", 2), ACC_PW_MATCH);
+    }
+    if (malloc_held() > heap0 + m / 4) {
+        fail_msg("malloc holds %zu KiB more after 4 hashes at m=%u",
+                 (malloc_held() - heap0) / 1024, big.m_kib);
+    }
+    if (vm_size() > vm0 + m / 4) {
+        fail_msg("the process is %zu KiB larger after 4 hashes at m=%u",
+                 (vm_size() - vm0) / 1024, big.m_kib);
+    }
+#else
+    (void)state;
+    skip();
+#endif
+}
+
 static void test_known_vectors(void **state)
 {
     static const char *const v[] = {KAT_ID, CLI_ID, CLI_I, CLI_D16, CLI_ID16};
@@ -294,6 +407,43 @@ static void test_parse_fields(void **state)
                                          "password", 8),
                      ACC_PW_MATCH);
     assert_int_equal(acc_phc_parse(KAT_ID, NULL), -1);
+}
+
+/* Salts and tags up to 64 bytes verify; longer ones do not parse. */
+static void test_salt_and_tag_lengths(void **state)
+{
+    static const struct {
+        size_t salt, tag;
+        int ok;
+    } c[] = {{8, 4, 1},   {64, 64, 1}, {22, 32, 1},
+             {65, 32, 0}, {16, 65, 0}, {100, 100, 0}};
+    unsigned char salt[128];
+    char enc[400];
+    acc_phc_t h;
+    apr_size_t i;
+
+    (void)state;
+    memset(salt, 's', sizeof(salt));
+    for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        assert_int_equal(argon2id_hash_encoded(1, 64, 1, "password", 8, salt,
+                                               c[i].salt, c[i].tag, enc,
+                                               sizeof(enc)),
+                         ARGON2_OK);
+        if (c[i].ok) {
+            assert_int_equal(acc_phc_parse(enc, &h), 0);
+            assert_int_equal(h.salt_len, c[i].salt);
+            assert_int_equal(h.hash_len, c[i].tag);
+            assert_int_equal(acc_password_verify(enc, "password", 8),
+                             ACC_PW_MATCH);
+            assert_int_equal(acc_password_verify(enc, "passwore", 8),
+                             ACC_PW_MISMATCH);
+        }
+        else {
+            assert_int_equal(acc_phc_parse(enc, &h), -1);
+            assert_int_equal(acc_password_verify(enc, "password", 8),
+                             ACC_PW_UNUSABLE);
+        }
+    }
 }
 
 static void test_django_prefix(void **state)
@@ -672,8 +822,11 @@ int main(void)
         cmocka_unit_test(test_phc_shape),
         cmocka_unit_test(test_same_as_libargon2),
         cmocka_unit_test(test_lanes_from_libargon2),
+        cmocka_unit_test(test_no_threads),
+        cmocka_unit_test(test_memory_returned),
         cmocka_unit_test(test_known_vectors),
         cmocka_unit_test(test_parse_fields),
+        cmocka_unit_test(test_salt_and_tag_lengths),
         cmocka_unit_test(test_django_prefix),
         cmocka_unit_test(test_unusable),
         cmocka_unit_test(test_truncated),
