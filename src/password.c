@@ -29,9 +29,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
-/* Ceilings for the AccountsArgon2 directive (not for stored hashes). */
+/* Ceilings for AccountsPasswordHash (stored hashes have their own:
+ * acc_password_cost_ok).  No more lanes than verification accepts. */
 #define MAX_M_KIB 4194304u /* 4 GiB */
-#define MAX_LANES 16u
+#define MAX_LANES ((uint32_t)ACC_ARGON2_VERIFY_P_MAX)
 
 static const acc_argon2_params_t defaults = {
     ACC_ARGON2_DEFAULT_M, ACC_ARGON2_DEFAULT_T, ACC_ARGON2_DEFAULT_P};
@@ -84,8 +85,28 @@ static void init_ctx(argon2_context *ctx, const acc_argon2_params_t *prm,
     ctx->flags = ARGON2_DEFAULT_FLAGS;
 }
 
+int acc_password_cost_ok(const acc_argon2_params_t *stored,
+                         const acc_argon2_params_t *configured)
+{
+    uint32_t max_m = ACC_ARGON2_VERIFY_M_FLOOR,
+             max_t = ACC_ARGON2_VERIFY_T_FLOOR;
+
+    if (configured == NULL) {
+        configured = &defaults;
+    }
+    if (configured->m_kib > max_m) {
+        max_m = configured->m_kib;
+    }
+    if (configured->t > max_t) {
+        max_t = configured->t;
+    }
+    return stored->m_kib <= max_m && stored->t <= max_t &&
+           stored->p <= ACC_ARGON2_VERIFY_P_MAX;
+}
+
 acc_pw_result_t acc_password_verify(const char *phc, const char *pw,
-                                    apr_size_t pwlen)
+                                    apr_size_t pwlen,
+                                    const acc_argon2_params_t *configured)
 {
     unsigned char salt[ACC_PHC_MAX_SALT_LEN], want[ACC_PHC_MAX_HASH_LEN];
     unsigned char got[ACC_PHC_MAX_HASH_LEN];
@@ -93,7 +114,8 @@ acc_pw_result_t acc_password_verify(const char *phc, const char *pw,
     acc_phc_t h;
     int rc;
 
-    if (phc == NULL || pw == NULL || acc_phc_parse(phc, &h) != 0) {
+    if (phc == NULL || pw == NULL || acc_phc_parse(phc, &h) != 0 ||
+        !acc_password_cost_ok(&h.params, configured)) {
         return ACC_PW_UNUSABLE;
     }
     if (pwlen > ACC_PASSWORD_MAX_BYTES) {
