@@ -17,10 +17,6 @@
 #include "src/hashgate.h"
 #include "src/startup.h"
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 /* check_config runs for `httpd -t` too, so a missing mod_dbd or a broken
  * template fails the config test, not only the start. */
 static int acc_check_config(apr_pool_t *pconf, apr_pool_t *plog,
@@ -42,16 +38,6 @@ static int acc_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 
 static void acc_child_init(apr_pool_t *p, server_rec *s)
 {
-#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
-    /* argon2id's m KiB per hash come from malloc.  glibc raises its mmap
-     * threshold to the largest block freed (up to 32 MiB), so from the
-     * second hash on that memory comes from the heap of the thread's
-     * arena and stays there when freed: a busy process ends up holding
-     * m times its arenas (hundreds of MiB at the default cost, whatever
-     * AccountsHashConcurrency says).  A fixed threshold keeps such blocks
-     * mmap'd, so each goes back to the system when its hash ends. */
-    mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
-#endif
     acc_cache_child_init(p, s);
     acc_dbgate_child_init(p, s);
 }

@@ -3,10 +3,12 @@
  *
  * The input, as a NUL-terminated string, goes to acc_phc_parse and
  * acc_password_needs_rehash, and to acc_password_verify when it is cheap
- * to check (m <= 64 KiB, t <= 2).  It also goes to acc_argon2_params_parse.
- * Invariants checked: what does not parse needs a rehash and is unusable;
- * what parses is never unusable to libargon2 (our parser is no looser
- * than its decoder).
+ * to check (m <= 64 KiB, t <= 2) or over the cost ceiling for a configured
+ * m=64 t=1 p=1.  It also goes to acc_argon2_params_parse.  Invariants
+ * checked: what does not parse needs a rehash and is unusable; what is
+ * over the ceiling is unusable (and returns at once: otherwise a timeout);
+ * what parses within it is never unusable to libargon2 (our parser is no
+ * looser than its decoder).
  */
 #include "password.h"
 
@@ -52,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     if (rc != 0) {
-        if (acc_password_verify(s, "password", 8) != ACC_PW_UNUSABLE) {
+        if (acc_password_verify(s, "password", 8, &prm) != ACC_PW_UNUSABLE) {
             abort();
         }
     }
@@ -62,8 +64,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             h.params.m_kib < 8 * (uint64_t)h.params.p) {
             abort();
         }
-        if (h.params.m_kib <= 64 && h.params.t <= 2) {
-            r = acc_password_verify(s, "password", 8);
+        if (!acc_password_cost_ok(&h.params, &prm)) {
+            /* Refused before hashing: cheap whatever the cost says. */
+            if (acc_password_verify(s, "password", 8, &prm) !=
+                ACC_PW_UNUSABLE) {
+                abort();
+            }
+        }
+        else if (h.params.m_kib <= 64 && h.params.t <= 2) {
+            r = acc_password_verify(s, "password", 8, &prm);
             if (r == ACC_PW_UNUSABLE) {
                 abort();
             }

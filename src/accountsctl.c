@@ -657,7 +657,7 @@ static int cmd_hashtime(ctl_t *c, int argc, const char *const *argv)
     t = apr_palloc(c->pool, sizeof(*t) * (apr_size_t)n);
     for (i = 0; i < n; i++) {
         apr_time_t t0 = apr_time_now();
-        if (acc_password_verify(phc, pw, strlen(pw)) != ACC_PW_MATCH) {
+        if (acc_password_verify(phc, pw, strlen(pw), &prm) != ACC_PW_MATCH) {
             return fail("a password check failed to match");
         }
         t[i] = apr_time_now() - t0;

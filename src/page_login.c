@@ -78,14 +78,26 @@ static int show_status(acc_page_t *pg, int status, const char *username,
 }
 
 /* Check the password against u's hash, or against a dummy hash when there
- * is no such user, so both cost the same. */
+ * is no such user, so both cost the same.  A stored hash costing more than
+ * the ceiling this host's AccountsPasswordHash sets is not hashed: it
+ * fails like a wrong password, with a warning for the administrator. */
 static int password_ok(acc_page_t *pg, const acc_user_t *u, const char *pw,
                        apr_size_t pwlen)
 {
     const char *phc = u ? u->password : pg->cfg->dummy_hash;
-    int ok = acc_password_verify(phc, pw, pwlen) == ACC_PW_MATCH;
+    acc_pw_result_t res = acc_password_verify(phc, pw, pwlen, &pg->cfg->hash);
+    acc_phc_t h;
 
-    return u ? ok : 0;
+    if (res == ACC_PW_UNUSABLE && u && acc_phc_parse(phc, &h) == 0 &&
+        !acc_password_cost_ok(&h.params, &pg->cfg->hash)) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, pg->r,
+                      ACC_LOGNO(0055) "password hash of '%s' not checked: "
+                                      "its cost m=%u t=%u p=%u is over the "
+                                      "ceiling",
+                      ap_escape_logitem(pg->r->pool, u->username),
+                      h.params.m_kib, h.params.t, h.params.p);
+    }
+    return u ? res == ACC_PW_MATCH : 0;
 }
 
 int acc_page_login(acc_page_t *pg)

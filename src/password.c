@@ -1,11 +1,24 @@
 /*
- * src/password.c -- argon2 password hashes: make, verify, parse, rehash.
+ * src/password.c -- argon2 password hashes: make, verify, rehash, and the
+ * AccountsPasswordHash parameters.
  *
- * Hashes are made with libargon2 (argon2id, 16-byte salt, 32-byte tag)
- * and verified by libargon2, which re-derives the tag with the stored
- * parameters and compares in constant time.  Before a stored string is
- * handed to libargon2 it must pass our own strict parser, so a malformed
- * row is "unusable" the same way whatever libargon2's decoder thinks.
+ * Hashes are made and verified with libargon2's context API (argon2id,
+ * 16-byte salt, 32-byte tag; verification re-derives the tag with the
+ * stored parameters and compares in constant time).  We decode and encode
+ * the PHC strings ourselves (phc.c), since the context API takes bytes,
+ * and a stored string must pass our own strict parser first, so a
+ * malformed row is "unusable" the same way whatever libargon2 thinks.
+ *
+ * Two things the context gives that libargon2's string functions do not:
+ *
+ * - argon2's m KiB per hash come from mmap and go back with munmap when
+ *   the hash ends, rather than from malloc, which keeps a freed block of
+ *   that size in its heap (glibc raises its mmap threshold to the largest
+ *   block freed).  That would leave each busy httpd process holding m KiB
+ *   per arena, and changing malloc's settings instead would change them
+ *   for every module in the process.
+ * - One thread per hash whatever the lanes (p): the tag does not depend on
+ *   the thread count, and an httpd worker should not start threads.
  */
 #include "password.h"
 #include "crypto.h"
@@ -14,109 +27,15 @@
 
 #include <argon2.h>
 #include <string.h>
+#include <sys/mman.h>
 
-/* Ceilings for the AccountsArgon2 directive (not for stored hashes). */
+/* Ceilings for AccountsPasswordHash (stored hashes have their own:
+ * acc_password_cost_ok).  No more lanes than verification accepts. */
 #define MAX_M_KIB 4194304u /* 4 GiB */
-#define MAX_LANES 16u
+#define MAX_LANES ((uint32_t)ACC_ARGON2_VERIFY_P_MAX)
 
 static const acc_argon2_params_t defaults = {
     ACC_ARGON2_DEFAULT_M, ACC_ARGON2_DEFAULT_T, ACC_ARGON2_DEFAULT_P};
-
-/* The PHC string inside Django's "argon2$argon2id$..." form. */
-static const char *skip_django(const char *s)
-{
-    if (strncmp(s, "argon2$", 7) == 0) {
-        return s + 6;
-    }
-    return s;
-}
-
-/* Parse a decimal uint32 at s: digits only, no sign, no superfluous
- * leading zero (PHC rule).  Returns the first byte after it, or NULL. */
-static const char *dec_u32(const char *s, uint32_t *out)
-{
-    const char *b = s;
-    uint64_t v = 0;
-
-    while (*s >= '0' && *s <= '9') {
-        v = v * 10 + (uint64_t)(*s - '0');
-        if (v > UINT32_MAX) {
-            return NULL;
-        }
-        s++;
-    }
-    if (s == b || (*b == '0' && s - b > 1)) {
-        return NULL;
-    }
-    *out = (uint32_t)v;
-    return s;
-}
-
-/* Value of a standard base64 character, -1 for anything else. */
-static int b64_value(char c)
-{
-    if (c >= 'A' && c <= 'Z') {
-        return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-        return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-        return c - '0' + 52;
-    }
-    if (c == '+') {
-        return 62;
-    }
-    if (c == '/') {
-        return 63;
-    }
-    return -1;
-}
-
-/* Check an unpadded base64 field running up to the next '$' or the end:
- * non-empty, only the standard alphabet, a possible length, and unused
- * bits of the last character zero (as libargon2 insists).  Sets *len to
- * the decoded length and returns the byte after the field, or NULL. */
-static const char *b64_field(const char *s, apr_size_t *len)
-{
-    const char *b = s;
-    apr_size_t n, rem;
-    int v = 0;
-
-    while (*s != '\0' && *s != '$') {
-        v = b64_value(*s);
-        if (v < 0) {
-            return NULL;
-        }
-        s++;
-    }
-    n = (apr_size_t)(s - b);
-    rem = n % 4;
-    if (n == 0 || rem == 1) {
-        return NULL;
-    }
-    if ((rem == 2 && (v & 0x0f)) || (rem == 3 && (v & 0x03))) {
-        return NULL;
-    }
-    *len = n / 4 * 3 + (rem ? rem - 1 : 0);
-    return s;
-}
-
-/* "argon2id" etc. at s followed by '$': the name, and s moved past. */
-static const char *variant_at(const char **s)
-{
-    static const char *const names[] = {"argon2id", "argon2i", "argon2d"};
-    apr_size_t i, n;
-
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        n = strlen(names[i]);
-        if (strncmp(*s, names[i], n) == 0 && (*s)[n] == '$') {
-            *s += n + 1;
-            return names[i];
-        }
-    }
-    return NULL;
-}
 
 static argon2_type variant_type(const char *variant)
 {
@@ -126,75 +45,91 @@ static argon2_type variant_type(const char *variant)
     return strcmp(variant, "argon2i") == 0 ? Argon2_i : Argon2_d;
 }
 
-int acc_phc_parse(const char *phc, acc_phc_t *out)
+/* argon2's memory for one hash: its own mapping, unmapped at the end. */
+static int map_blocks(uint8_t **memory, size_t len)
 {
-    acc_phc_t r;
-    const char *s;
+    void *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-    if (phc == NULL || out == NULL) {
-        return -1;
-    }
-    s = skip_django(phc);
-    if (*s != '$') {
-        return -1;
-    }
-    s++;
-    if ((r.variant = variant_at(&s)) == NULL) {
-        return -1;
-    }
-    r.version = ARGON2_VERSION_10;
-    if (strncmp(s, "v=", 2) == 0) {
-        s = dec_u32(s + 2, &r.version);
-        if (s == NULL || *s != '$') {
-            return -1;
-        }
-        s++;
-        if (r.version != ARGON2_VERSION_10 && r.version != ARGON2_VERSION_13) {
-            return -1;
-        }
-    }
-    if (strncmp(s, "m=", 2) != 0 ||
-        (s = dec_u32(s + 2, &r.params.m_kib)) == NULL ||
-        strncmp(s, ",t=", 3) != 0 ||
-        (s = dec_u32(s + 3, &r.params.t)) == NULL ||
-        strncmp(s, ",p=", 3) != 0 ||
-        (s = dec_u32(s + 3, &r.params.p)) == NULL || *s != '$') {
-        return -1;
-    }
-    s = b64_field(s + 1, &r.salt_len);
-    if (s == NULL || *s != '$') {
-        return -1;
-    }
-    s = b64_field(s + 1, &r.hash_len);
-    if (s == NULL || *s != '\0') {
-        return -1;
-    }
+    *memory = m == MAP_FAILED ? NULL : m;
+    return *memory ? ARGON2_OK : ARGON2_MEMORY_ALLOCATION_ERROR;
+}
 
-    /* libargon2's own limits, so that what parses can be verified. */
-    if (r.params.t < ARGON2_MIN_TIME || r.params.p < ARGON2_MIN_LANES ||
-        r.params.p > ARGON2_MAX_LANES ||
-        (uint64_t)r.params.m_kib < 8 * (uint64_t)r.params.p ||
-        r.salt_len < ARGON2_MIN_SALT_LENGTH || r.hash_len < ARGON2_MIN_OUTLEN) {
-        return -1;
+static void unmap_blocks(uint8_t *memory, size_t len)
+{
+    munmap(memory, len);
+}
+
+/* A context deriving the tag of pw (pwlen bytes, at most
+ * ACC_PASSWORD_MAX_BYTES) into out, in this thread, with memory from
+ * map_blocks.  pw is only read (no ARGON2_FLAG_CLEAR_PASSWORD). */
+static void init_ctx(argon2_context *ctx, const acc_argon2_params_t *prm,
+                     uint32_t version, const char *pw, apr_size_t pwlen,
+                     unsigned char *salt, apr_size_t salt_len,
+                     unsigned char *out, apr_size_t outlen)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->out = out;
+    ctx->outlen = (uint32_t)outlen;
+    ctx->pwd = (uint8_t *)(uintptr_t)pw;
+    ctx->pwdlen = (uint32_t)pwlen;
+    ctx->salt = salt;
+    ctx->saltlen = (uint32_t)salt_len;
+    ctx->t_cost = prm->t;
+    ctx->m_cost = prm->m_kib;
+    ctx->lanes = prm->p;
+    ctx->threads = 1;
+    ctx->version = version;
+    ctx->allocate_cbk = map_blocks;
+    ctx->free_cbk = unmap_blocks;
+    ctx->flags = ARGON2_DEFAULT_FLAGS;
+}
+
+int acc_password_cost_ok(const acc_argon2_params_t *stored,
+                         const acc_argon2_params_t *configured)
+{
+    uint32_t max_m = ACC_ARGON2_VERIFY_M_FLOOR,
+             max_t = ACC_ARGON2_VERIFY_T_FLOOR;
+
+    if (configured == NULL) {
+        configured = &defaults;
     }
-    *out = r;
-    return 0;
+    if (configured->m_kib > max_m) {
+        max_m = configured->m_kib;
+    }
+    if (configured->t > max_t) {
+        max_t = configured->t;
+    }
+    return stored->m_kib <= max_m && stored->t <= max_t &&
+           stored->p <= ACC_ARGON2_VERIFY_P_MAX;
 }
 
 acc_pw_result_t acc_password_verify(const char *phc, const char *pw,
-                                    apr_size_t pwlen)
+                                    apr_size_t pwlen,
+                                    const acc_argon2_params_t *configured)
 {
+    unsigned char salt[ACC_PHC_MAX_SALT_LEN], want[ACC_PHC_MAX_HASH_LEN];
+    unsigned char got[ACC_PHC_MAX_HASH_LEN];
+    argon2_context ctx;
     acc_phc_t h;
     int rc;
 
-    if (phc == NULL || pw == NULL || acc_phc_parse(phc, &h) != 0) {
+    if (phc == NULL || pw == NULL || acc_phc_parse(phc, &h) != 0 ||
+        !acc_password_cost_ok(&h.params, configured)) {
         return ACC_PW_UNUSABLE;
     }
     if (pwlen > ACC_PASSWORD_MAX_BYTES) {
         /* Never hashed by us; refuse the work rather than the row. */
         return ACC_PW_MISMATCH;
     }
-    rc = argon2_verify(skip_django(phc), pw, pwlen, variant_type(h.variant));
+    acc_phc_b64_decode(h.salt_b64, h.salt_len, salt);
+    acc_phc_b64_decode(h.hash_b64, h.hash_len, want);
+    init_ctx(&ctx, &h.params, h.version, pw, pwlen, salt, h.salt_len, got,
+             h.hash_len);
+    /* Re-derives the tag into got and compares it with want in constant
+     * time. */
+    rc = argon2_verify_ctx(&ctx, (const char *)want, variant_type(h.variant));
+    apr_crypto_memzero(got, sizeof(got));
     if (rc == ARGON2_OK) {
         return ACC_PW_MATCH;
     }
@@ -220,10 +155,9 @@ apr_status_t acc_password_hash(apr_pool_t *p, const acc_argon2_params_t *prm,
                                const char *pw, apr_size_t pwlen,
                                const char **phc, const char **err)
 {
-    unsigned char salt[ACC_ARGON2_SALT_LEN];
+    unsigned char salt[ACC_ARGON2_SALT_LEN], tag[ACC_ARGON2_HASH_LEN];
+    argon2_context ctx;
     const char *why;
-    char *enc;
-    size_t enclen;
     apr_status_t rv;
     int rc;
 
@@ -257,20 +191,18 @@ apr_status_t acc_password_hash(apr_pool_t *p, const acc_argon2_params_t *prm,
         why = "no random bytes for the salt";
         goto fail;
     }
-    enclen = argon2_encodedlen(prm->t, prm->m_kib, prm->p, sizeof(salt),
-                               ACC_ARGON2_HASH_LEN, Argon2_id);
-    enc = apr_palloc(p, enclen);
-    rc = argon2id_hash_encoded(prm->t, prm->m_kib, prm->p, pw, pwlen, salt,
-                               sizeof(salt), ACC_ARGON2_HASH_LEN, enc, enclen);
-    apr_crypto_memzero(salt, sizeof(salt));
+    init_ctx(&ctx, prm, ARGON2_VERSION_13, pw, pwlen, salt, sizeof(salt), tag,
+             sizeof(tag));
+    rc = argon2_ctx(&ctx, Argon2_id);
     if (rc != ARGON2_OK) {
-        apr_crypto_memzero(enc, enclen);
+        apr_crypto_memzero(tag, sizeof(tag));
         why = apr_psprintf(p, "argon2id hashing failed: %s",
                            argon2_error_message(rc));
         rv = rc == ARGON2_MEMORY_ALLOCATION_ERROR ? APR_ENOMEM : APR_EGENERAL;
         goto fail;
     }
-    *phc = enc;
+    *phc = acc_phc_encode(p, prm, salt, sizeof(salt), tag, sizeof(tag));
+    apr_crypto_memzero(tag, sizeof(tag));
     return APR_SUCCESS;
 
 fail:

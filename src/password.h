@@ -12,6 +12,7 @@
 #define ACC_PASSWORD_H
 
 #include "core.h"
+#include "phc.h"
 
 /* Passwords longer than this many bytes are refused before hashing. */
 #define ACC_PASSWORD_MAX_BYTES 4096
@@ -19,30 +20,31 @@
 #define ACC_ARGON2_SALT_LEN 16
 #define ACC_ARGON2_HASH_LEN 32
 
-typedef struct {
-    uint32_t m_kib; /* memory in KiB */
-    uint32_t t;     /* passes */
-    uint32_t p;     /* lanes (threads) */
-} acc_argon2_params_t;
-
 /* OWASP's minimum: m=19456 KiB, t=2, p=1. */
 #define ACC_ARGON2_DEFAULT_M 19456
 #define ACC_ARGON2_DEFAULT_T 2
 #define ACC_ARGON2_DEFAULT_P 1
 
-/* A parsed PHC string. */
-typedef struct {
-    const char *variant; /* "argon2id", "argon2i", "argon2d" */
-    uint32_t version;    /* 19 (0x13) or 16 when v= is absent */
-    acc_argon2_params_t params;
-    apr_size_t salt_len; /* decoded bytes */
-    apr_size_t hash_len; /* decoded bytes */
-} acc_phc_t;
+/* Verification's ceiling on the cost a stored hash names for itself.
+ * Without one, a planted or corrupt row such as m=2097152,t=1000 makes a
+ * single login cost 2 GiB and most of an hour of CPU.  A stored hash is
+ * refused unhashed (ACC_PW_UNUSABLE) when its m is over max(configured m,
+ * the M floor), its t over max(configured t, the T floor), or its p over
+ * the P maximum.  The floors are there so that the ceiling is not the
+ * configured cost itself: users hashed at an earlier, higher
+ * AccountsPasswordHash must still log in (and are rehashed then), and
+ * hashes imported from Django must verify (Django's argon2 default is
+ * m=102400 t=2 p=8).  At the floors one check is 256 MiB and 16 passes.
+ * The P maximum is also the most lanes AccountsPasswordHash allows. */
+#define ACC_ARGON2_VERIFY_M_FLOOR 262144 /* KiB: 256 MiB */
+#define ACC_ARGON2_VERIFY_T_FLOOR 16
+#define ACC_ARGON2_VERIFY_P_MAX   16
 
 typedef enum {
     ACC_PW_MATCH = 0,
     ACC_PW_MISMATCH,
-    ACC_PW_UNUSABLE /* malformed, unknown scheme, or "!" unusable marker */
+    ACC_PW_UNUSABLE /* malformed, unknown scheme, "!" unusable marker, or a
+                       cost over the ceiling */
 } acc_pw_result_t;
 
 /* Parse "m=N t=N p=N" (any order, each optional, spaces between) into out,
@@ -51,21 +53,29 @@ typedef enum {
 const char *acc_argon2_params_parse(apr_pool_t *p, const char *args,
                                     acc_argon2_params_t *out);
 
-/* Hash pw (pwlen bytes) with a fresh random salt.  On success sets *phc to
- * the PHC string (in p) and returns APR_SUCCESS; otherwise returns an
+/* Hash pw (pwlen bytes) with a fresh random salt, in this thread (argon2's
+ * memory as for acc_password_verify).  On success sets *phc to the PHC
+ * string (in p) and returns APR_SUCCESS; otherwise returns an
  * error status and, when err is not NULL, a message in p. */
 apr_status_t acc_password_hash(apr_pool_t *p, const acc_argon2_params_t *prm,
                                const char *pw, apr_size_t pwlen,
                                const char **phc, const char **err);
 
-/* Verify pw against a stored PHC string (optionally with Django's
- * "argon2" prefix).  Never allocates from a pool; constant time in pw. */
-acc_pw_result_t acc_password_verify(const char *phc, const char *pw,
-                                    apr_size_t pwlen);
+/* 1 when a stored hash's cost is within the ceiling that configured
+ * (NULL: the defaults) sets (see ACC_ARGON2_VERIFY_M_FLOOR), 0 when it
+ * is over it. */
+int acc_password_cost_ok(const acc_argon2_params_t *stored,
+                         const acc_argon2_params_t *configured);
 
-/* Parse a PHC string (Django prefix allowed).  Returns 0 and fills out on
- * success, -1 on anything malformed.  Pure parsing: no hashing. */
-int acc_phc_parse(const char *phc, acc_phc_t *out);
+/* Verify pw against a stored PHC string (optionally with Django's
+ * "argon2" prefix).  configured is the cost new hashes are made with
+ * (NULL: the defaults); a stored cost over the ceiling it sets is
+ * ACC_PW_UNUSABLE, without hashing.  Never allocates from a pool (argon2's
+ * memory is mapped for the hash and unmapped after it); starts no thread;
+ * constant time in pw. */
+acc_pw_result_t acc_password_verify(const char *phc, const char *pw,
+                                    apr_size_t pwlen,
+                                    const acc_argon2_params_t *configured);
 
 /* 1 when the stored hash should be re-made with prm: another variant or
  * version, other m/t/p, or another salt or tag length; also when it does

@@ -1,16 +1,18 @@
 # t/20-login.t -- login/: the form, checking the password, the session it
 # starts (cookie, stored hash, no fixation), re-hashing at login, CSRF
-# rotation, and which `next` values are followed.
+# rotation, which `next` values are followed, and a stored hash whose cost
+# is over the ceiling.
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test;
 use Apache::TestUtil;
 use Digest::SHA qw(sha256_hex);
+use Time::HiRes ();
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 129;
+plan tests => 133;
 
 my $BAD = 'Please enter a correct username and password. Note that both '
         . 'fields may be case-sensitive.';
@@ -307,6 +309,28 @@ my $alice = mkuser(AccountsTest::unique_name('alice'));
     ok t_cmp(sql1($q), $after, 'rehash: a hash at the right cost is left alone');
     $res = AccountsTest->browser->login($name, 'Wrong-Password-4711');
     ok t_cmp($res->code, 200, 'rehash: a wrong password still fails');
+}
+
+# ---- a stored hash over the cost ceiling ---------------------------------
+
+# A planted or corrupt row naming a cost of 2 GiB and 1000 passes is
+# refused without hashing: the login fails like a wrong password, at once.
+{
+    my $name = mkuser(AccountsTest::unique_name('ceil'));
+    my $planted = '$argon2id$v=19$m=2097152,t=1000,p=1$c29tZXNhbHRzb21lc2FsdA'
+                . '$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4';
+    AccountsTest::sql("UPDATE accounts_user SET password = '$planted'"
+                    . ' WHERE username = ' . lit($name));
+    my $t0 = Time::HiRes::time();
+    my $res = AccountsTest->browser->login($name, $PW);
+    my $took = Time::HiRes::time() - $t0;
+    ok t_cmp($res->code, 200, 'a stored hash over the cost ceiling: the login fails (200)');
+    ok t_cmp($res->decoded_content, qr/\Q$BAD\E/, '... with the generic message');
+    ok t_cmp($took < 10 ? 'at once' : sprintf('after %.0f s', $took), 'at once',
+             '... without hashing (a 2 GiB, 1000-pass hash would take an hour)');
+    ok t_cmp(AccountsTest::error_log(),
+             qr/ACC0055: password hash of '\Q$name\E' not checked: its cost m=2097152 t=1000 p=1 is over the ceiling/,
+             '... and the error log says why');
 }
 
 # ---- next ---------------------------------------------------------------
