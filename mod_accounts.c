@@ -60,6 +60,7 @@ static void acc_register_hooks(apr_pool_t *p)
     ap_hook_note_auth_failure(acc_guard_note_failure, NULL, NULL,
                               APR_HOOK_MIDDLE);
     ap_hook_insert_error_filter(acc_guard_error, NULL, NULL, APR_HOOK_MIDDLE);
+    acc_guard_register_filters();
     acc_authz_register(p);
     ap_hook_handler(acc_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }

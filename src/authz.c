@@ -5,12 +5,12 @@
  * They read the groups and permissions the session lookup already loaded
  * (once per request, however many Require lines there are).  As Django's
  * has_perm: an active superuser has every permission; `account-perm A B`
- * needs all of them (has_perms), `account-group A B` any of them.  A
- * logged-in user refused here gets our 403 page, never a redirect back to
- * the login page.
+ * needs all of them (has_perms), `account-group A B` any of them.  They
+ * judge only the user httpd authenticated, and only when that user is the
+ * session's.  A logged-in user refused in the end gets our 403 page (see
+ * guard.c), never a redirect back to the login page.
  */
 #include "authz.h"
-#include "render.h"
 #include "session.h"
 
 #include <mod_auth.h>
@@ -44,8 +44,18 @@ static authz_status check(request_rec *r, const char *line, req_kind_t kind)
     if (acc_session_current(r, &s) != OK) {
         return AUTHZ_GENERAL_ERROR;
     }
-    if (s == NULL) {
-        /* Someone else authenticated this request: not our user. */
+    if (s == NULL || strcmp(s->user->username, r->user) != 0) {
+        /* Someone else authenticated this request (AuthType Basic, say):
+         * whatever session cookie came with it is not that user's, so its
+         * groups and flags say nothing about them. */
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      ACC_LOGNO(0081) "Require %s: '%s' is not the user of "
+                                      "this request's session",
+                      kind == REQ_GROUP   ? "account-group"
+                      : kind == REQ_PERM  ? "account-perm"
+                      : kind == REQ_STAFF ? "account-staff"
+                                          : "account-superuser",
+                      ap_escape_logitem(r->pool, r->user));
         return AUTHZ_DENIED;
     }
     switch (kind) {
@@ -70,12 +80,9 @@ static authz_status check(request_rec *r, const char *line, req_kind_t kind)
             }
             break;
     }
-    if (ok) {
-        return AUTHZ_GRANTED;
-    }
-    acc_render_error_later(r, HTTP_FORBIDDEN, HTTP_FORBIDDEN,
-                           "Your account is not allowed to see this page.");
-    return AUTHZ_DENIED;
+    /* A denial here is not the answer yet (a later line of a RequireAny
+     * may grant): the 403 page is made by the guard, for the final one. */
+    return ok ? AUTHZ_GRANTED : AUTHZ_DENIED;
 }
 
 static authz_status group_check(request_rec *r, const char *line,

@@ -3,7 +3,6 @@
  */
 #include "guard.h"
 #include "config.h"
-#include "db.h"
 #include "handler.h"
 #include "redirect.h"
 #include "render.h"
@@ -255,17 +254,8 @@ static int unavailable(request_rec *r)
 static int guard(request_rec *r, int ok)
 {
     acc_session_t *s = NULL;
-    int held = acc_db_held(r), rc;
 
-    rc = acc_session_current(r, &s);
-    /* A connection the lookup took goes back at once, not when the
-     * response has been sent: a slow download keeps a worker, never a
-     * database connection.  (One the request held before, an accounts
-     * page's, stays with it.) */
-    if (!held) {
-        acc_db_release(r);
-    }
-    if (rc != OK) {
+    if (acc_session_current(r, &s) != OK) {
         return unavailable(r);
     }
     if (s == NULL) {
@@ -296,28 +286,81 @@ int acc_guard_access(request_rec *r)
     return guard(r, DECLINED);
 }
 
-void acc_guard_error(request_rec *r)
-{
-    const char *type = ap_auth_type(r);
-
-    /* httpd's authorization answers 401 when a user it knows fails a
-     * Require (unless AuthzSendForbiddenOnFailure is On), inviting a new
-     * login.  For our logged-in users that would be a loop: say 403, with
-     * our page. */
-    if (r->status != HTTP_UNAUTHORIZED || r->user == NULL || type == NULL ||
-        strcasecmp(type, ACC_AUTH_TYPE) != 0 || acc_session_peek(r) == NULL) {
-        return;
-    }
-    r->status = HTTP_FORBIDDEN;
-    r->status_line = ap_get_status_line(HTTP_FORBIDDEN);
-    apr_table_unset(r->err_headers_out, "WWW-Authenticate");
-    acc_render_error_later(r, HTTP_UNAUTHORIZED, HTTP_FORBIDDEN,
-                           "Your account is not allowed to see this page.");
-}
+/* The note that mod_authz_core's final answer refused our logged-in
+ * user. */
+#define REFUSED        "mod_accounts:refused"
+#define REFUSED_FILTER "ACCOUNTS_REFUSED"
 
 int acc_guard_note_failure(request_rec *r, const char *type)
 {
-    /* Nothing to add (no WWW-Authenticate challenge for a login form),
-     * but the failure is ours to note. */
-    return strcasecmp(type, ACC_AUTH_TYPE) == 0 ? OK : DECLINED;
+    acc_session_t *s;
+
+    if (strcasecmp(type, ACC_AUTH_TYPE) != 0) {
+        return DECLINED;
+    }
+    /* mod_authz_core calls this once, when its final decision refuses a
+     * user it knows: for our logged-in users that is the moment to say
+     * 403, where httpd would say 401 and invite a new login (a loop back
+     * to the login page).  No WWW-Authenticate challenge is added: a
+     * login form is not one. */
+    s = acc_session_peek(r);
+    if (r->user && s && strcmp(s->user->username, r->user) == 0) {
+        apr_table_setn(r->notes, REFUSED, "1");
+    }
+    return OK;
+}
+
+void acc_guard_error(request_rec *r)
+{
+    if (r->status == HTTP_UNAUTHORIZED && apr_table_get(r->notes, REFUSED)) {
+        ap_add_output_filter(REFUSED_FILTER, NULL, r, r->connection);
+    }
+}
+
+/* The error response httpd makes for that refusal, replaced by our 403
+ * page: status, headers and body, before any of it is sent. */
+static apr_status_t refused_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r;
+    apr_bucket *b;
+    const char *page;
+    apr_size_t len = 0;
+    int eos = 0;
+
+    for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb);
+         b = APR_BUCKET_NEXT(b)) {
+        if (APR_BUCKET_IS_EOS(b)) {
+            eos = 1;
+            break;
+        }
+    }
+    apr_brigade_cleanup(bb); /* httpd's own text goes */
+    if (!eos) {
+        return APR_SUCCESS;
+    }
+    ap_remove_output_filter(f);
+    page = acc_render_error_text(
+        r, HTTP_FORBIDDEN, "Your account is not allowed to see this page.",
+        &len);
+    r->status = HTTP_FORBIDDEN;
+    r->status_line = ap_get_status_line(HTTP_FORBIDDEN);
+    apr_table_unset(r->err_headers_out, "WWW-Authenticate");
+    apr_table_unset(r->headers_out, "WWW-Authenticate");
+    acc_page_headers(r);
+    if (page) {
+        ap_set_content_type(r, "text/html; charset=utf-8");
+        ap_set_content_length(r, (apr_off_t)len);
+        if (!r->header_only) {
+            APR_BRIGADE_INSERT_TAIL(
+                bb, apr_bucket_immortal_create(page, len, bb->bucket_alloc));
+        }
+    }
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(bb->bucket_alloc));
+    return ap_pass_brigade(f->next, bb);
+}
+
+void acc_guard_register_filters(void)
+{
+    ap_register_output_filter(REFUSED_FILTER, refused_filter, NULL,
+                              AP_FTYPE_RESOURCE);
 }

@@ -24,12 +24,17 @@ int acc_guard_authn(request_rec *r);
  * can never forge what AccountsForwardHeaders sends. */
 int acc_strip_identity_headers(request_rec *r);
 
-/* insert_error_filter hook: a logged-in user refused by httpd's Require
- * lines under AuthType Accounts gets 403 and our page, not 401. */
+/* note_auth_failure hook for AuthType Accounts: mod_authz_core's final
+ * refusal of a logged-in user (of the session's user) is noted. */
+int acc_guard_note_failure(request_rec *r, const char *type);
+
+/* insert_error_filter hook: the error response to a refusal noted above
+ * goes through our filter, which makes it 403 with our page (not 401,
+ * which would invite a new login). */
 void acc_guard_error(request_rec *r);
 
-/* note_auth_failure hook for AuthType Accounts. */
-int acc_guard_note_failure(request_rec *r, const char *type);
+/* register_hooks: that filter. */
+void acc_guard_register_filters(void);
 
 /* 1 when the request is from a script (X-Requested-With: XMLHttpRequest,
  * Sec-Fetch-Mode: cors, or an Accept that prefers JSON to HTML). */

@@ -306,22 +306,21 @@ int acc_render_error(request_rec *r, int status, const char *message)
     return acc_render(r, name, ctx, status);
 }
 
-void acc_render_error_later(request_rec *r, int status, int page,
-                            const char *message)
+const char *acc_render_error_text(request_rec *r, int status,
+                                  const char *message, apr_size_t *len)
 {
     acc_srv_cfg_t *cfg = acc_srv(r->server);
     acc_tval_t *ctx;
-    const char *name = error_page(r, page, message, &ctx);
+    const char *name = error_page(r, status, message, &ctx);
     const char *out;
 
-    if (acc_tpl_render(cfg->templates, name, ctx, r->pool, &out, NULL) !=
+    if (acc_tpl_render(cfg->templates, name, ctx, r->pool, &out, len) !=
         APR_SUCCESS) {
-        return;
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      ACC_LOGNO(0025) "cannot render template '%s'", name);
+        return NULL;
     }
-    /* httpd sends custom text as text/html; without a charset parameter
-     * the page's own <meta charset="utf-8"> is what browsers use. */
-    apr_table_setn(r->subprocess_env, "suppress-error-charset", "1");
-    ap_custom_response(r, status, out);
+    return out;
 }
 
 int acc_render_static(request_rec *r, const char *name)

@@ -28,11 +28,11 @@ int acc_render(request_rec *r, const char *name, acc_tval_t *ctx, int status);
  * as its explanation.  Returns like acc_render. */
 int acc_render_error(request_rec *r, int status, const char *message);
 
-/* Make the error page for status `page` the response httpd sends if the
- * request ends in `status` (ap_custom_response), for hooks that cannot
- * write a response themselves. */
-void acc_render_error_later(request_rec *r, int status, int page,
-                            const char *message);
+/* The error page for status with message as its explanation, rendered
+ * into r->pool (its length in *len), for what cannot use acc_render (an
+ * output filter); NULL when it cannot be rendered (logged). */
+const char *acc_render_error_text(request_rec *r, int status,
+                                  const char *message, apr_size_t *len);
 
 /* Send a static file of ours (the stylesheet) by name; DECLINED when
  * there is no such file. */

@@ -144,7 +144,7 @@ static int cached_row_usable(const acc_session_row_t *row, apr_time_t now)
     return 1;
 }
 
-int acc_session_current(request_rec *r, acc_session_t **out)
+static int lookup(request_rec *r, acc_session_t **out)
 {
     acc_srv_cfg_t *cfg = acc_srv(r->server);
     req_sess_t *rs = req_state(r);
@@ -218,6 +218,21 @@ int acc_session_current(request_rec *r, acc_session_t **out)
     rs->resolved = 1;
     *out = rs->sess;
     return OK;
+}
+
+int acc_session_current(request_rec *r, acc_session_t **out)
+{
+    int held = acc_db_held(r), rc;
+
+    rc = lookup(r, out);
+    /* A connection the lookup took goes back at once, not when the
+     * response has been sent: a guarded download read slowly keeps a
+     * worker, never a database connection.  (One the request held before,
+     * an accounts page's, stays with it.) */
+    if (!held) {
+        acc_db_release(r);
+    }
+    return rc;
 }
 
 acc_session_t *acc_session_peek(request_rec *r)

@@ -23,10 +23,13 @@ typedef struct {
 } acc_session_t;
 
 /* Resolve the request's session from its cookie, once per request (sub-
- * requests and internal redirects share the answer).  Returns OK with
- * *sess set (NULL when anonymous: no cookie, a malformed one, or one the
- * store does not know, expired, idle too long, or of an inactive user), or
- * HTTP_SERVICE_UNAVAILABLE when the database cannot be asked (logged). */
+ * requests and internal redirects share the answer, which lives in the
+ * initial request's pool).  Returns OK with *sess set (NULL when
+ * anonymous: no cookie, a malformed one, or one the store does not know,
+ * expired, idle too long, or of an inactive user), or
+ * HTTP_SERVICE_UNAVAILABLE when the database cannot be asked (logged).
+ * A database connection taken for the lookup is given back before it
+ * returns; one the request held before is kept. */
 int acc_session_current(request_rec *r, acc_session_t **sess);
 
 /* The session acc_session_current found, or NULL (never asks anyone). */
