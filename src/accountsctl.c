@@ -450,6 +450,17 @@ static const char *fmt_time(apr_pool_t *p, apr_time_t t)
     return apr_pstrdup(p, buf);
 }
 
+/* Print a store row (see store.h) as one tab-separated line. */
+static void print_row(const char *const *fields, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++) {
+        printf("%s%s", i ? "\t" : "", fields[i]);
+    }
+    putchar('\n');
+}
+
 static int cmd_list(ctl_t *c)
 {
     apr_array_header_t *users;
@@ -554,7 +565,7 @@ static int cmd_unlock(ctl_t *c, int argc, const char *const *argv)
 /* The newest authentication events. */
 static int cmd_log(ctl_t *c, int argc, const char *const *argv)
 {
-    apr_array_header_t *lines;
+    apr_array_header_t *rows;
     const char *user = NULL;
     long limit = 50;
     int i, rc;
@@ -577,14 +588,14 @@ static int cmd_log(ctl_t *c, int argc, const char *const *argv)
     if ((rc = db_open(c)) != 0) {
         return rc;
     }
-    if (acc_audit_list(c->store, c->pool, user, (int)limit, &lines) !=
+    if (acc_audit_list(c->store, c->pool, user, (int)limit, &rows) !=
         ACC_STORE_OK) {
         return fail("cannot read the log: %s",
                     acc_store_error(c->store, c->pool));
     }
     printf("time\tevent\tusername\taddress\tuser_agent\n");
-    for (i = 0; i < lines->nelts; i++) {
-        printf("%s\n", APR_ARRAY_IDX(lines, i, const char *));
+    for (i = 0; i < rows->nelts; i++) {
+        print_row(APR_ARRAY_IDX(rows, i, const char **), ACC_AUDIT_LIST_COLS);
     }
     return 0;
 }
@@ -710,16 +721,17 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
         return usage("group needs add, remove or list");
     }
     if (strcmp(argv[0], "list") == 0 && argc == 1) {
-        apr_array_header_t *lines;
+        apr_array_header_t *rows;
         if ((rc = db_open(c)) != 0) {
             return rc;
         }
-        if (acc_group_list(c->store, c->pool, &lines) != ACC_STORE_OK) {
+        if (acc_group_list(c->store, c->pool, &rows) != ACC_STORE_OK) {
             return store_fail(c, "list groups");
         }
         printf("group\tmembers\n");
-        for (i = 0; i < lines->nelts; i++) {
-            printf("%s\n", APR_ARRAY_IDX(lines, i, const char *));
+        for (i = 0; i < rows->nelts; i++) {
+            print_row(APR_ARRAY_IDX(rows, i, const char **),
+                      ACC_GROUP_LIST_COLS);
         }
         return 0;
     }
@@ -780,16 +792,17 @@ static int cmd_perm(ctl_t *c, int argc, const char *const *argv)
     int grant, i, rc;
 
     if (argc == 1 && strcmp(argv[0], "list") == 0) {
-        apr_array_header_t *lines;
+        apr_array_header_t *rows;
         if ((rc = db_open(c)) != 0) {
             return rc;
         }
-        if (acc_perm_list(c->store, c->pool, &lines) != ACC_STORE_OK) {
+        if (acc_perm_list(c->store, c->pool, &rows) != ACC_STORE_OK) {
             return store_fail(c, "list permissions");
         }
         printf("to\tname\tpermission\n");
-        for (i = 0; i < lines->nelts; i++) {
-            printf("%s\n", APR_ARRAY_IDX(lines, i, const char *));
+        for (i = 0; i < rows->nelts; i++) {
+            print_row(APR_ARRAY_IDX(rows, i, const char **),
+                      ACC_PERM_LIST_COLS);
         }
         return 0;
     }
