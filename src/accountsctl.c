@@ -7,9 +7,16 @@
  * variables.  Exit 0 on success, 1 on failure (one line on stderr), 2 on
  * a usage error.  Passwords are read from the first line of stdin when it
  * is not a terminal, else prompted for twice without echo.
+ *
+ * What it prints holds names and text that others chose (a web visitor
+ * picks the username of a failed login): every message goes out through
+ * say() or fail(), every field of a listing through print_row(), and all
+ * three escape it (escape.h), so nothing can forge a line or a field or
+ * reach the terminal as a control sequence.
  */
 #include "core.h"
 #include "crypto.h"
+#include "escape.h"
 #include "password.h"
 #include "store.h"
 #include "validate.h"
@@ -71,24 +78,43 @@ typedef struct {
     acc_store_t *store;
 } ctl_t;
 
+/* Print "accountsctl: MESSAGE" on stderr, the whole message escaped (so
+ * a '"' in it shows as \"); returns EXIT_FAIL. */
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int fail(const char *fmt, ...)
 {
+    apr_pool_t *tp;
     va_list ap;
 
-    fputs("accountsctl: ", stderr);
+    apr_pool_create(&tp, NULL);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "accountsctl: %s\n",
+            acc_escape_text(tp, apr_pvsprintf(tp, fmt, ap)));
     va_end(ap);
-    fputc('\n', stderr);
+    apr_pool_destroy(tp);
     return EXIT_FAIL;
+}
+
+/* Print one line on stdout, escaped as fail() does. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void say(const char *fmt, ...)
+{
+    apr_pool_t *tp;
+    va_list ap;
+
+    apr_pool_create(&tp, NULL);
+    va_start(ap, fmt);
+    printf("%s\n", acc_escape_text(tp, apr_pvsprintf(tp, fmt, ap)));
+    va_end(ap);
+    apr_pool_destroy(tp);
 }
 
 static int usage(const char *why)
 {
     if (why) {
-        fprintf(stderr, "accountsctl: %s\n", why);
+        fail("%s", why);
     }
     fputs(usage_text, stderr);
     return EXIT_USAGE;
@@ -166,10 +192,10 @@ static int cmd_migrate(ctl_t *c)
         return fail("%s", err);
     }
     if (from == to) {
-        printf("schema is current (version %d)\n", to);
+        say("schema is current (version %d)", to);
     }
     else {
-        printf("schema migrated from version %d to %d\n", from, to);
+        say("schema migrated from version %d to %d", from, to);
     }
     return 0;
 }
@@ -371,8 +397,7 @@ static int cmd_createuser(ctl_t *c, int argc, const char *const *argv)
     switch (acc_user_create(c->store, c->pool, &u,
                             acc_username_key(c->pool, u.username), &id)) {
         case ACC_STORE_OK:
-            printf("created user '%s' (id %" APR_INT64_T_FMT ")\n", u.username,
-                   id);
+            say("created user '%s' (id %" APR_INT64_T_FMT ")", u.username, id);
             return 0;
         case ACC_STORE_EXISTS:
             return fail("user '%s' already exists", u.username);
@@ -432,7 +457,7 @@ static int cmd_passwd(ctl_t *c, int argc, const char *const *argv)
     }
     acc_audit_add(c->store, c->pool, "password_change", u->username, "",
                   "accountsctl");
-    printf("password changed for '%s'; their sessions were ended\n", name);
+    say("password changed for '%s'; their sessions were ended", name);
     return 0;
 }
 
@@ -450,15 +475,10 @@ static const char *fmt_time(apr_pool_t *p, apr_time_t t)
     return apr_pstrdup(p, buf);
 }
 
-/* Print a store row (see store.h) as one tab-separated line. */
-static void print_row(const char *const *fields, int n)
+/* Print n fields as one line: each escaped, joined with tabs. */
+static void print_row(apr_pool_t *p, const char *const *fields, int n)
 {
-    int i;
-
-    for (i = 0; i < n; i++) {
-        printf("%s%s", i ? "\t" : "", fields[i]);
-    }
-    putchar('\n');
+    puts(acc_escape_row(p, fields, n));
 }
 
 static int cmd_list(ctl_t *c)
@@ -477,11 +497,16 @@ static int cmd_list(ctl_t *c)
            "last_login\n");
     for (i = 0; i < users->nelts; i++) {
         acc_user_t *u = APR_ARRAY_IDX(users, i, acc_user_t *);
-        printf("%" APR_INT64_T_FMT "\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u->id,
-               u->username, u->email, u->is_active ? "yes" : "no",
-               u->is_staff ? "yes" : "no", u->is_superuser ? "yes" : "no",
-               fmt_time(c->pool, u->date_joined),
-               fmt_time(c->pool, u->last_login));
+        const char *f[8];
+        f[0] = apr_psprintf(c->pool, "%" APR_INT64_T_FMT, u->id);
+        f[1] = u->username;
+        f[2] = u->email;
+        f[3] = u->is_active ? "yes" : "no";
+        f[4] = u->is_staff ? "yes" : "no";
+        f[5] = u->is_superuser ? "yes" : "no";
+        f[6] = fmt_time(c->pool, u->date_joined);
+        f[7] = fmt_time(c->pool, u->last_login);
+        print_row(c->pool, f, 8);
     }
     return 0;
 }
@@ -499,7 +524,7 @@ static int cmd_active(ctl_t *c, int argc, const char *const *argv, int active)
     }
     switch (acc_user_set_active(c->store, c->pool, argv[0], active)) {
         case ACC_STORE_OK:
-            printf("%s '%s'\n", active ? "activated" : "deactivated", argv[0]);
+            say("%s '%s'", active ? "activated" : "deactivated", argv[0]);
             return 0;
         case ACC_STORE_NOTFOUND:
             return fail("no such user '%s'", argv[0]);
@@ -532,10 +557,10 @@ static int cmd_clearsessions(ctl_t *c, int argc, const char *const *argv)
         return fail("cannot clear sessions: %s",
                     acc_store_error(c->store, c->pool));
     }
-    printf("deleted %d expired session%s\n", n, n == 1 ? "" : "s");
+    say("deleted %d expired session%s", n, n == 1 ? "" : "s");
     n = 0;
     if (acc_throttle_clear(c->store, c->pool, &n) == ACC_STORE_OK && n > 0) {
-        printf("deleted %d old throttle record%s\n", n, n == 1 ? "" : "s");
+        say("deleted %d old throttle record%s", n, n == 1 ? "" : "s");
     }
     return 0;
 }
@@ -557,8 +582,8 @@ static int cmd_unlock(ctl_t *c, int argc, const char *const *argv)
                             &n) != ACC_STORE_OK) {
         return fail("cannot unlock: %s", acc_store_error(c->store, c->pool));
     }
-    printf("unlocked '%s' (%d throttle record%s removed)\n", argv[0], n,
-           n == 1 ? "" : "s");
+    say("unlocked '%s' (%d throttle record%s removed)", argv[0], n,
+        n == 1 ? "" : "s");
     return 0;
 }
 
@@ -595,7 +620,11 @@ static int cmd_log(ctl_t *c, int argc, const char *const *argv)
     }
     printf("time\tevent\tusername\taddress\tuser_agent\n");
     for (i = 0; i < rows->nelts; i++) {
-        print_row(APR_ARRAY_IDX(rows, i, const char **), ACC_AUDIT_LIST_COLS);
+        const char **f = APR_ARRAY_IDX(rows, i, const char **);
+        /* The module stores the user agent escaped (as its error log
+         * does): undone here so that it is escaped once, like the rest. */
+        f[4] = acc_unescape_logitem(c->pool, f[4]);
+        print_row(c->pool, f, ACC_AUDIT_LIST_COLS);
     }
     return 0;
 }
@@ -631,7 +660,7 @@ static int cmd_genkey(ctl_t *c, int argc, const char *const *argv)
         (rv = apr_file_close(f)) != APR_SUCCESS) {
         return fail("cannot write '%s'", argv[0]);
     }
-    printf("wrote a new secret key to %s\n", argv[0]);
+    say("wrote a new secret key to %s", argv[0]);
     return 0;
 }
 
@@ -730,7 +759,7 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
         }
         printf("group\tmembers\n");
         for (i = 0; i < rows->nelts; i++) {
-            print_row(APR_ARRAY_IDX(rows, i, const char **),
+            print_row(c->pool, APR_ARRAY_IDX(rows, i, const char **),
                       ACC_GROUP_LIST_COLS);
         }
         return 0;
@@ -758,8 +787,8 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
                 return store_fail(c, "add to group");
             }
         }
-        printf("group '%s': %d user%s added\n", argv[1], argc - 2,
-               argc - 2 == 1 ? "" : "s");
+        say("group '%s': %d user%s added", argv[1], argc - 2,
+            argc - 2 == 1 ? "" : "s");
         return 0;
     }
     if ((rc = need_group(c, argv[1])) != 0) {
@@ -769,7 +798,7 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
         if (acc_group_delete(c->store, c->pool, argv[1]) != ACC_STORE_OK) {
             return store_fail(c, "delete group");
         }
-        printf("deleted group '%s'\n", argv[1]);
+        say("deleted group '%s'", argv[1]);
         return 0;
     }
     for (i = 2; i < argc; i++) {
@@ -781,8 +810,8 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
             return store_fail(c, "remove from group");
         }
     }
-    printf("group '%s': %d user%s removed\n", argv[1], argc - 2,
-           argc - 2 == 1 ? "" : "s");
+    say("group '%s': %d user%s removed", argv[1], argc - 2,
+        argc - 2 == 1 ? "" : "s");
     return 0;
 }
 
@@ -801,7 +830,7 @@ static int cmd_perm(ctl_t *c, int argc, const char *const *argv)
         }
         printf("to\tname\tpermission\n");
         for (i = 0; i < rows->nelts; i++) {
-            print_row(APR_ARRAY_IDX(rows, i, const char **),
+            print_row(c->pool, APR_ARRAY_IDX(rows, i, const char **),
                       ACC_PERM_LIST_COLS);
         }
         return 0;
@@ -834,8 +863,8 @@ static int cmd_perm(ctl_t *c, int argc, const char *const *argv)
         ACC_STORE_OK) {
         return store_fail(c, grant ? "grant" : "revoke");
     }
-    printf("%s '%s' %s %s '%s'\n", grant ? "granted" : "revoked", argv[1],
-           grant ? "to" : "from", user ? "user" : "group", user ? user : group);
+    say("%s '%s' %s %s '%s'", grant ? "granted" : "revoked", argv[1],
+        grant ? "to" : "from", user ? "user" : "group", user ? user : group);
     return 0;
 }
 

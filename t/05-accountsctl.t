@@ -1,5 +1,6 @@
 # t/05-accountsctl.t -- the admin command line against the suite's
-# PostgreSQL: migrations, users, sessions, keys, and its errors.
+# PostgreSQL: migrations, users, sessions, keys, and its errors; what it
+# prints is escaped, whatever bytes the database holds.
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test;
@@ -9,7 +10,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 40;
+plan tests => 57;
 
 my ($rc, $out, $err);
 
@@ -116,3 +117,69 @@ ok t_cmp("$rc $err", qr/^1 accountsctl: cannot connect to the database: .*nonsen
 ok t_cmp($rc, 2, 'an unknown command: exit 2');
 ($rc, $out, $err) = AccountsTest::ctl('createuser');
 ok t_cmp($rc, 2, 'createuser without a name: exit 2');
+
+# Everything accountsctl prints is escaped: a web visitor chooses the
+# username of a failed login, and it must not forge a line or reach the
+# terminal as control codes.
+# Control bytes other than the TAB between fields and the newline
+# between lines (a newline inside a field shows as an extra line).
+sub raw_controls {
+    my ($text) = @_;
+    return scalar(() = $text =~ /[\x00-\x08\x0b-\x1f\x7f]/g);
+}
+my $tag = AccountsTest::unique_name('nobody');
+my $forged = "$tag\n2026-12-01T20:30:00+00\tlogin_ok\tadmin\t203.0.113.7\e[31m";
+my $res = AccountsTest->browser->login($forged, 'not-the-password');
+ok t_cmp($res->code, 200, 'a failed login with a forged line in its username');
+($rc, $out, $err) = AccountsTest::ctl('log', '-n', '50');
+ok t_cmp($rc, 0, 'log exits 0');
+ok t_cmp(raw_controls($out), 0, 'log prints no raw control bytes');
+my @hits = grep { /\Q$tag\E/ } split /\n/, $out;
+ok t_cmp(scalar @hits, 1, 'the forged login is one line of the log');
+ok t_cmp(scalar(grep { /^2026-12-01T20:30:00/ } split /\n/, $out), 0,
+         'no line starts with the forged timestamp');
+my @ev = split /\t/, ($hits[0] // ''), -1;
+ok t_cmp(scalar @ev, 5, '... with five tab-separated fields');
+push @ev, ('') x 5;
+# (A form sends a newline as CR LF, as browsers do.)
+ok t_cmp("$ev[1] $ev[2]", "login_failed $tag\\r\\n2026-12-01T20:30:00+00\\tlogin_ok\\tadmin\\t203.0.113.7\\x1b[31m",
+         '... the username escaped as httpd escapes log items');
+
+# Rows that reached the database some other way (an older version, SQL,
+# another application sharing it) are escaped the same in list, group
+# list and perm list.
+my $odd = AccountsTest::unique_name('odd');
+AccountsTest::sql("INSERT INTO accounts_user (password, username, username_key, email) VALUES ('!', E'$odd\\nforged\\x1b[2J', '$odd', E'a\\tb\\\\c\"d\@example.com')");
+AccountsTest::sql("INSERT INTO accounts_group (name) VALUES (E'$odd\\r\\ngroup\\tx')");
+AccountsTest::sql("INSERT INTO accounts_permission (codename) VALUES (E'$odd\\x7fperm\\u009b')");
+AccountsTest::sql("INSERT INTO accounts_user_groups (user_id, group_id) SELECT u.id, g.id FROM accounts_user u, accounts_group g WHERE u.username_key = '$odd' AND g.name LIKE '$odd%'");
+AccountsTest::sql("INSERT INTO accounts_group_permissions (group_id, permission_id) SELECT g.id, p.id FROM accounts_group g, accounts_permission p WHERE g.name LIKE '$odd%' AND p.codename LIKE '$odd%'");
+($rc, $out, $err) = AccountsTest::ctl('list');
+ok t_cmp(raw_controls($out), 0, 'list prints no raw control bytes');
+@hits = grep { /\Q$odd\E/ } split /\n/, $out;
+ok t_cmp(scalar @hits, 1, 'an odd user is one line of list');
+my @uf = (split(/\t/, ($hits[0] // ''), -1), ('') x 8);
+ok t_cmp("$uf[1] | $uf[2]", "$odd\\nforged\\x1b[2J | a\\tb\\\\c\\\"d\@example.com",
+         '... username and email escaped');
+($rc, $out, $err) = AccountsTest::ctl('group', 'list');
+ok t_cmp(raw_controls($out), 0, 'group list prints no raw control bytes');
+@hits = grep { /\Q$odd\E/ } split /\n/, $out;
+ok t_cmp(join('|', @hits), "$odd\\r\\ngroup\\tx\t$odd\\nforged\\x1b[2J",
+         '... one line, group and member escaped');
+($rc, $out, $err) = AccountsTest::ctl('perm', 'list');
+ok t_cmp(raw_controls($out) . ' ' . ($out =~ /\xc2\x9b/ ? 'C1' : 'no C1'), '0 no C1',
+         'perm list prints no raw control bytes, nor C1 controls');
+@hits = grep { /\Q$odd\E/ } split /\n/, $out;
+ok t_cmp(join('|', @hits), "group\t$odd\\r\\ngroup\\tx\t$odd\\x7fperm\\xc2\\x9b",
+         '... one line, every field escaped');
+
+# Messages that echo a name given on the command line.
+($rc, $out, $err) = AccountsTest::ctl('deactivate', "ghost\n\e[31mforged");
+ok t_cmp($err, qr/^accountsctl: no such user 'ghost\\n\\x1b\[31mforged'\n\z/,
+         'an unknown user is echoed escaped, on one line');
+($rc, $out, $err) = AccountsTest::ctl('group', 'remove', "ghost\r\e]0;x\a");
+ok t_cmp($err, qr/^accountsctl: no such group 'ghost\\r\\x1b\]0;x\\x07'\n\z/,
+         'an unknown group is echoed escaped');
+($rc, $out, $err) = AccountsTest::ctl("frob\e[2J");
+ok t_cmp($err, qr/^accountsctl: unknown command or arguments: 'frob\\x1b\[2J'\n/,
+         'an unknown command is echoed escaped');
