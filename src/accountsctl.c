@@ -17,6 +17,7 @@
 #include "core.h"
 #include "crypto.h"
 #include "escape.h"
+#include "names.h"
 #include "password.h"
 #include "store.h"
 #include "validate.h"
@@ -768,8 +769,14 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
         argc < 2 || argv[1][0] == '\0') {
         return usage("group add|remove GROUP [USER...] or group list");
     }
-    if (strlen(argv[1]) > 150) {
-        return fail("group names have at most 150 characters");
+    /* A name is checked where it could enter the module's lists (a group
+     * made or given members), not on the way out, so that a group named
+     * badly before can still be removed. */
+    if (strcmp(argv[0], "add") == 0) {
+        const char *why = acc_group_name_check(c->pool, argv[1]);
+        if (why) {
+            return fail("%s", why);
+        }
     }
     if ((rc = db_open(c)) != 0) {
         return rc;
@@ -850,8 +857,15 @@ static int cmd_perm(ctl_t *c, int argc, const char *const *argv)
     else {
         return usage("perm needs --user NAME or --group NAME");
     }
-    if (argv[1][0] == '\0' || strlen(argv[1]) > 100) {
-        return fail("permission names have 1 to 100 characters");
+    /* Checked on grant only, so that a bad old grant can be revoked. */
+    if (grant) {
+        const char *why = acc_perm_name_check(c->pool, argv[1]);
+        if (why == NULL && group) {
+            why = acc_group_name_check(c->pool, group);
+        }
+        if (why) {
+            return fail("%s", why);
+        }
     }
     if ((rc = db_open(c)) != 0) {
         return rc;

@@ -10,7 +10,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 57;
+plan tests => 82;
 
 my ($rc, $out, $err);
 
@@ -183,3 +183,54 @@ ok t_cmp($err, qr/^accountsctl: no such group 'ghost\\r\\x1b\]0;x\\x07'\n\z/,
 ($rc, $out, $err) = AccountsTest::ctl("frob\e[2J");
 ok t_cmp($err, qr/^accountsctl: unknown command or arguments: 'frob\\x1b\[2J'\n/,
          'an unknown command is echoed escaped');
+
+# Group and permission names: nothing that breaks the module's lists
+# (\x1f inside session rows, "," in X-Remote-Groups), a header (CR, LF)
+# or a Require line (a permission with a space could never be required).
+my $badn = AccountsTest::unique_name('bad');
+my @badgroups = (
+    ['a comma', "$badn,x"], ['a newline', "$badn\nx"], ['a CR', "$badn\rx"],
+    ['the list separator \\x1f', "$badn\x1fx"], ['DEL', "$badn\x7fx"],
+    ['a C1 control (U+0085)', "$badn\xc2\x85x"], ['a leading space', " $badn"],
+    ['a trailing space', "$badn "], ['a trailing tab', "$badn\t"],
+    ['invalid UTF-8', "$badn\xff"], ['151 characters', $badn . ('g' x (151 - length $badn))],
+);
+for (@badgroups) {
+    my ($what, $g) = @$_;
+    ($rc, $out, $err) = AccountsTest::ctl('group', 'add', $g, $name);
+    ok t_cmp("$rc $err", qr/^1 accountsctl: [^\n]*group name[^\n]*\n\z/,
+             "group add refuses a name with $what: exit 1, one line");
+}
+my @badperms = (
+    ['a comma', "$badn,x"], ['a space', "$badn x"], ['a tab', "$badn\tx"],
+    ['a newline', "$badn\nx"], ['\\x1f', "$badn\x1fx"],
+    ['a no-break space', "$badn\xc2\xa0x"], ['a leading space', " $badn"],
+    ['101 characters', $badn . ('p' x (101 - length $badn))],
+);
+for (@badperms) {
+    my ($what, $perm) = @$_;
+    ($rc, $out, $err) = AccountsTest::ctl('perm', 'grant', $perm, '--user', $name);
+    ok t_cmp("$rc $err", qr/^1 accountsctl: [^\n]*permission name[^\n]*\n\z/,
+             "perm grant refuses a name with $what: exit 1, one line");
+}
+ok t_cmp(AccountsTest::sql1("SELECT count(*) FROM accounts_group WHERE name LIKE '%$badn%'")
+         . ' ' . AccountsTest::sql1("SELECT count(*) FROM accounts_permission WHERE codename LIKE '%$badn%'"),
+         '0 0', 'no refused group or permission was created');
+# A group that got a bad name before (see above) takes no new grants, but
+# can still be removed.
+my ($oddgroup) = "$odd\r\ngroup\tx";
+($rc, $out, $err) = AccountsTest::ctl('perm', 'grant', "$badn.ok", '--group', $oddgroup);
+ok t_cmp("$rc $err", qr/^1 accountsctl: [^\n]*group name[^\n]*\n\z/,
+         'perm grant to a group with a bad name is refused');
+($rc, $out, $err) = AccountsTest::ctl('group', 'remove', $oddgroup);
+ok t_cmp("$rc $out", "0 deleted group '$odd\\r\\ngroup\\tx'\n",
+         'a group with a bad name can be removed');
+# Names that are fine: spaces inside a group name, any script, up to
+# 150 characters (not bytes).
+my $wide = $badn . ("\xc3\xa9" x (150 - length $badn));
+($rc, $out, $err) = AccountsTest::ctl('group', 'add', "$badn team", $name);
+ok t_cmp($rc, 0, "a group name with a space inside is accepted ($err)");
+($rc, $out, $err) = AccountsTest::ctl('group', 'add', $wide);
+ok t_cmp($rc, 0, "a group name of 150 two-byte characters is accepted ($err)");
+($rc, $out, $err) = AccountsTest::ctl('perm', 'grant', "blog.$badn", '--group', "$badn team");
+ok t_cmp($rc, 0, "a dotted permission name is accepted ($err)");
