@@ -19,6 +19,7 @@
 #include "escape.h"
 #include "names.h"
 #include "password.h"
+#include "pwpolicy.h"
 #include "store.h"
 #include "validate.h"
 
@@ -69,7 +70,12 @@ static const char usage_text[] =
     "\n"
     "The connection comes from --db, else ACCOUNTS_DB, else libpq's PG*\n"
     "variables.  ACCOUNTS_PASSWORD_HASH (\"m=19456 t=2 p=1\") sets the\n"
-    "argon2id cost of new hashes.\n";
+    "argon2id cost of new hashes.  New passwords pass the rules set by\n"
+    "ACCOUNTS_PASSWORD_MIN_LENGTH (1-4096, default 8) and\n"
+    "ACCOUNTS_PASSWORD_VALIDATORS (\"similarity length common numeric\",\n"
+    "\"all\" or \"none\"; default all), the words of "
+    "AccountsPasswordMinLength\n"
+    "and AccountsPasswordValidators: give them the server's values.\n";
 
 typedef struct {
     apr_pool_t *pool;
@@ -271,20 +277,51 @@ static int hash_params(ctl_t *c, acc_argon2_params_t *prm)
     return 0;
 }
 
-/* Validate (unless told not to) and hash a password for user u. */
-static int make_hash(ctl_t *c, const acc_user_t *u, char *pw, int validate,
-                     const char **phc)
+/* The password rules: the server's defaults, or what the operator set in
+ * ACCOUNTS_PASSWORD_MIN_LENGTH and ACCOUNTS_PASSWORD_VALIDATORS (the
+ * words of AccountsPasswordMinLength and AccountsPasswordValidators).  A
+ * bad value is a usage error. */
+static int pw_policy(ctl_t *c, acc_pwpolicy_t *pol)
+{
+    const char *len = getenv("ACCOUNTS_PASSWORD_MIN_LENGTH");
+    const char *words = getenv("ACCOUNTS_PASSWORD_VALIDATORS");
+    const char *err;
+    unsigned int bits;
+
+    pol->validators = ACC_PWV_ALL;
+    pol->min_length = ACC_PW_MIN_LENGTH_DEFAULT;
+    pol->max_similarity = 0.7;
+    if (len && *len && acc_pw_min_length_parse(len, &pol->min_length) != 0) {
+        return usage(apr_psprintf(c->pool,
+                                  "ACCOUNTS_PASSWORD_MIN_LENGTH takes a "
+                                  "number of characters from 1 to %d, not "
+                                  "'%s'",
+                                  ACC_PW_MIN_LENGTH_MAX, len));
+    }
+    if (words && *words) {
+        if ((err = acc_pwv_list(c->pool, words, &bits)) != NULL) {
+            return usage(apr_pstrcat(
+                c->pool, "ACCOUNTS_PASSWORD_VALIDATORS: ", err, NULL));
+        }
+        pol->validators = bits;
+    }
+    return 0;
+}
+
+/* Validate against pol (unless told not to) and hash a password for user
+ * u. */
+static int make_hash(ctl_t *c, const acc_user_t *u, char *pw,
+                     const acc_pwpolicy_t *pol, int validate, const char **phc)
 {
     acc_argon2_params_t prm;
     const char *err = NULL;
     int rc;
 
     if (validate) {
-        acc_pwpolicy_t pol = {ACC_PWV_ALL, 8, 0.7};
         acc_user_attrs_t attrs = {u->username, u->first_name, u->last_name,
                                   u->email};
         apr_array_header_t *msgs =
-            acc_password_validate(c->pool, &pol, pw, &attrs);
+            acc_password_validate(c->pool, pol, pw, &attrs);
         if (msgs->nelts > 0) {
             int i;
             const char *all = APR_ARRAY_IDX(msgs, 0, const char *);
@@ -293,7 +330,8 @@ static int make_hash(ctl_t *c, const acc_user_t *u, char *pw, int validate,
                                   APR_ARRAY_IDX(msgs, i, const char *), NULL);
             }
             acc_wipe(pw);
-            return fail("password refused: %s", all);
+            return fail("password refused: %s (policy: %s)", all,
+                        acc_pwpolicy_describe(c->pool, pol));
         }
     }
     else {
@@ -331,6 +369,7 @@ static int clean_username(ctl_t *c, const char *raw, const char **name)
 
 static int cmd_createuser(ctl_t *c, int argc, const char *const *argv)
 {
+    acc_pwpolicy_t pol;
     acc_user_t u;
     const char *raw = NULL, *msg, *phc;
     char *pw = NULL;
@@ -373,6 +412,9 @@ static int cmd_createuser(ctl_t *c, int argc, const char *const *argv)
     if (raw == NULL) {
         return usage("createuser needs a NAME");
     }
+    if ((rc = pw_policy(c, &pol)) != 0) {
+        return rc;
+    }
     if ((rc = clean_username(c, raw, &u.username)) != 0) {
         return rc;
     }
@@ -391,7 +433,7 @@ static int cmd_createuser(ctl_t *c, int argc, const char *const *argv)
     if ((rc = read_password(c, &pw)) != 0) {
         return rc;
     }
-    if ((rc = make_hash(c, &u, pw, validate, &phc)) != 0) {
+    if ((rc = make_hash(c, &u, pw, &pol, validate, &phc)) != 0) {
         return rc;
     }
     u.password = phc;
@@ -410,6 +452,7 @@ static int cmd_createuser(ctl_t *c, int argc, const char *const *argv)
 
 static int cmd_passwd(ctl_t *c, int argc, const char *const *argv)
 {
+    acc_pwpolicy_t pol;
     const char *name = NULL, *phc;
     acc_user_t *u;
     char *pw;
@@ -433,6 +476,9 @@ static int cmd_passwd(ctl_t *c, int argc, const char *const *argv)
     if (name == NULL) {
         return usage("passwd needs a NAME");
     }
+    if ((rc = pw_policy(c, &pol)) != 0) {
+        return rc;
+    }
     if ((rc = db_open(c)) != 0) {
         return rc;
     }
@@ -448,7 +494,7 @@ static int cmd_passwd(ctl_t *c, int argc, const char *const *argv)
     if ((rc = read_password(c, &pw)) != 0) {
         return rc;
     }
-    if ((rc = make_hash(c, u, pw, validate, &phc)) != 0) {
+    if ((rc = make_hash(c, u, pw, &pol, validate, &phc)) != 0) {
         return rc;
     }
     if (acc_user_set_password(c->store, c->pool, u->id, phc) != ACC_STORE_OK ||

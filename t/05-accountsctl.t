@@ -10,7 +10,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 82;
+plan tests => 95;
 
 my ($rc, $out, $err);
 
@@ -234,3 +234,43 @@ ok t_cmp($rc, 0, "a group name with a space inside is accepted ($err)");
 ok t_cmp($rc, 0, "a group name of 150 two-byte characters is accepted ($err)");
 ($rc, $out, $err) = AccountsTest::ctl('perm', 'grant', "blog.$badn", '--group', "$badn team");
 ok t_cmp($rc, 0, "a dotted permission name is accepted ($err)");
+
+# The password policy is the operator's: ACCOUNTS_PASSWORD_MIN_LENGTH and
+# ACCOUNTS_PASSWORD_VALIDATORS, as AccountsPasswordMinLength and
+# AccountsPasswordValidators; a refusal says which policy applied.
+sub createuser_env {
+    my ($env, $password, @opt) = @_;
+    local @ENV{keys %$env} = values %$env;
+    return AccountsTest::createuser(AccountsTest::unique_name('pol'), $password, @opt);
+}
+($rc, $out, $err) = createuser_env({}, 'short');
+ok t_cmp($err, qr/^accountsctl: password refused: This password is too short\. It must contain at least 8 characters\.[^\n]* \(policy: min length 8; validators: similarity, length, common, numeric\)\n\z/,
+         'a refusal names the default policy');
+($rc, $out, $err) = createuser_env({ ACCOUNTS_PASSWORD_VALIDATORS => 'none' }, 'password');
+ok t_cmp("$rc $err", '0 ', 'ACCOUNTS_PASSWORD_VALIDATORS=none: a common password is accepted');
+($rc, $out, $err) = createuser_env({ ACCOUNTS_PASSWORD_MIN_LENGTH => '20' }, 'Plum-Kettle-94!');
+ok t_cmp("$rc $err", qr/^1 accountsctl: password refused: This password is too short\. It must contain at least 20 characters\. \(policy: min length 20; /,
+         'ACCOUNTS_PASSWORD_MIN_LENGTH=20: a 15-character password is refused');
+($rc, $out, $err) = createuser_env({ ACCOUNTS_PASSWORD_MIN_LENGTH => '20' }, 'Plum-Kettle-9417-quietly');
+ok t_cmp("$rc $err", '0 ', '... and a 24-character one accepted');
+($rc, $out, $err) = createuser_env({ ACCOUNTS_PASSWORD_VALIDATORS => 'common  numeric' }, 'short');
+ok t_cmp("$rc $err", '0 ', 'validators "common numeric": no minimum length');
+($rc, $out, $err) = createuser_env({ ACCOUNTS_PASSWORD_VALIDATORS => 'CommonPasswordValidator' }, 'password');
+ok t_cmp("$rc $err", qr/^1 accountsctl: password refused: This password is too common\. \(policy: validators: common\)\n\z/,
+         "Django's class names are accepted");
+for my $bad (['ACCOUNTS_PASSWORD_MIN_LENGTH', '0'], ['ACCOUNTS_PASSWORD_MIN_LENGTH', '4097'],
+             ['ACCOUNTS_PASSWORD_MIN_LENGTH', '8 chars'], ['ACCOUNTS_PASSWORD_VALIDATORS', 'similarity bogus'],
+             ['ACCOUNTS_PASSWORD_VALIDATORS', ' ']) {
+    my ($var, $val) = @$bad;
+    ($rc, $out, $err) = createuser_env({ $var => $val });
+    ok t_cmp("$rc $err", qr/^2 accountsctl: \Q$var\E[^\n]*\n/, "$var='$val': usage error naming it");
+}
+my $polname = AccountsTest::unique_name('pol');
+AccountsTest::mkuser($polname);
+{
+    local $ENV{ACCOUNTS_PASSWORD_MIN_LENGTH} = '30';
+    ($rc, $out, $err) = AccountsTest::ctl_in("Another-Good-Passw0rd\n", 'passwd', $polname);
+}
+ok t_cmp("$rc $err", qr/^1 accountsctl: password refused: .*at least 30 characters/, 'passwd applies the policy too');
+($rc, $out, $err) = AccountsTest::ctl('--help');
+ok t_cmp($out, qr/ACCOUNTS_PASSWORD_MIN_LENGTH.*ACCOUNTS_PASSWORD_VALIDATORS/s, 'the usage text names both variables');
