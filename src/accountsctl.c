@@ -14,6 +14,7 @@
  * three escape it (escape.h), so nothing can forge a line or a field or
  * reach the terminal as a control sequence.
  */
+#include "conninfo.h"
 #include "core.h"
 #include "crypto.h"
 #include "escape.h"
@@ -69,7 +70,10 @@ static const char usage_text[] =
     "                                  database\n"
     "\n"
     "The connection comes from --db, else ACCOUNTS_DB, else libpq's PG*\n"
-    "variables.  ACCOUNTS_PASSWORD_HASH (\"m=19456 t=2 p=1\") sets the\n"
+    "variables.  Other users see --db in ps: keep a password in\n"
+    "ACCOUNTS_DB, ~/.pgpass (or PGPASSFILE) or a pg_service.conf service\n"
+    "(--db service=NAME).  ACCOUNTS_PASSWORD_HASH (\"m=19456 t=2 p=1\") sets "
+    "the\n"
     "argon2id cost of new hashes.  New passwords pass the rules set by\n"
     "ACCOUNTS_PASSWORD_MIN_LENGTH (1-4096, default 8) and\n"
     "ACCOUNTS_PASSWORD_VALIDATORS (\"similarity length common numeric\",\n"
@@ -932,7 +936,7 @@ int main(int argc, const char *const *argv)
 {
     ctl_t c;
     const char *cmd;
-    int i = 1, rc;
+    int i = 1, rc, from_arg = 0;
 
     if (apr_app_initialize(&argc, &argv, NULL) != APR_SUCCESS) {
         fputs("accountsctl: cannot initialise APR\n", stderr);
@@ -947,9 +951,11 @@ int main(int argc, const char *const *argv)
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             c.conninfo = argv[++i];
+            from_arg = 1;
         }
         else if (strncmp(argv[i], "--db=", 5) == 0) {
             c.conninfo = argv[i] + 5;
+            from_arg = 1;
         }
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage_text, stdout);
@@ -961,6 +967,15 @@ int main(int argc, const char *const *argv)
     }
     if (c.conninfo == NULL) {
         c.conninfo = "";
+    }
+    else if (from_arg && acc_conninfo_has_password(c.pool, c.conninfo)) {
+        /* Still connect: refusing would break scripts that work. */
+        fputs("accountsctl: warning: --db holds a password, which every "
+              "user of this machine can read in ps; give the connection "
+              "string in ACCOUNTS_DB instead, or keep the password in "
+              "~/.pgpass (or the file PGPASSFILE names) or in a "
+              "pg_service.conf service (--db service=NAME)\n",
+              stderr);
     }
     if (i >= argc) {
         return usage("no COMMAND given");

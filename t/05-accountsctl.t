@@ -10,7 +10,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 95;
+plan tests => 103;
 
 my ($rc, $out, $err);
 
@@ -274,3 +274,27 @@ AccountsTest::mkuser($polname);
 ok t_cmp("$rc $err", qr/^1 accountsctl: password refused: .*at least 30 characters/, 'passwd applies the policy too');
 ($rc, $out, $err) = AccountsTest::ctl('--help');
 ok t_cmp($out, qr/ACCOUNTS_PASSWORD_MIN_LENGTH.*ACCOUNTS_PASSWORD_VALIDATORS/s, 'the usage text names both variables');
+
+# A password in --db shows in ps to every user of the machine: one warning
+# line that says what to use instead; the command still runs.
+my $warn = qr/accountsctl: warning: [^\n]*--db[^\n]*ps[^\n]*ACCOUNTS_DB[^\n]*pgpass[^\n]*PGPASSFILE[^\n]*pg_service\.conf[^\n]*\n/;
+my %pg = (host => $ENV{ACC_PGHOST}, port => $ENV{ACC_PGPORT}, pw => $ENV{ACC_PGPASSWORD});
+my $nopw = "host=$pg{host} port=$pg{port} dbname=accounts user=accounts connect_timeout=5";
+($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, '--db', $ENV{ACCOUNTS_DB}, 'migrate');
+ok t_cmp("$rc $out", qr/^0 schema is current/, '--db with password=: the command still runs');
+ok t_cmp($err, qr/^$warn\z/, '... with one warning line on stderr');
+($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, "--db=PassWord = 'x y' host=127.0.0.1 port=9 connect_timeout=2", 'list');
+ok t_cmp("$rc $err", qr/^1 $warn[^\n]*cannot connect/, '--db=, any case, spaces and quotes: warned, then tried');
+($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, '--db', "postgresql://accounts:$pg{pw}\@$pg{host}:$pg{port}/accounts", 'migrate');
+ok t_cmp("$rc $err", qr/^0 $warn\z/, 'a postgresql:// URI with a password: warned, and it connects');
+($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, '--db', "postgres://accounts\@127.0.0.1:9/accounts?connect_timeout=2&password=x", 'list');
+ok t_cmp("$rc $err", qr/^1 $warn/, 'a URI with ?password=: warned');
+{
+    local $ENV{PGPASSWORD} = $pg{pw};
+    ($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, '--db', "$nopw application_name='password=x'", 'migrate');
+    ok t_cmp("$rc $err", '0 ', 'no password in --db (one in a value is not one): no warning');
+    ($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, '--db', "postgresql://accounts\@$pg{host}:$pg{port}/accounts", 'migrate');
+    ok t_cmp("$rc $err", '0 ', 'a URI without a password: no warning');
+}
+($rc, $out, $err) = AccountsTest::ctl('migrate');
+ok t_cmp("$rc $err", '0 ', 'a password in ACCOUNTS_DB: no warning');
