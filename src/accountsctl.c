@@ -70,16 +70,23 @@ static const char usage_text[] =
     "                                  database\n"
     "\n"
     "The connection comes from --db, else ACCOUNTS_DB, else libpq's PG*\n"
-    "variables.  Other users see --db in ps: keep a password in\n"
-    "ACCOUNTS_DB, ~/.pgpass (or PGPASSFILE) or a pg_service.conf service\n"
-    "(--db service=NAME).  ACCOUNTS_PASSWORD_HASH (\"m=19456 t=2 p=1\") sets "
-    "the\n"
-    "argon2id cost of new hashes.  New passwords pass the rules set by\n"
+    "variables.  Every user of the machine can read --db in ps: keep a\n"
+    "password in ACCOUNTS_DB, ~/.pgpass (or PGPASSFILE) or a\n"
+    "pg_service.conf service (--db service=NAME).\n"
+    "\n"
+    "ACCOUNTS_PASSWORD_HASH (\"m=19456 t=2 p=1\") sets the argon2id cost of\n"
+    "new hashes.  New passwords pass the rules of\n"
     "ACCOUNTS_PASSWORD_MIN_LENGTH (1-4096, default 8) and\n"
     "ACCOUNTS_PASSWORD_VALIDATORS (\"similarity length common numeric\",\n"
-    "\"all\" or \"none\"; default all), the words of "
-    "AccountsPasswordMinLength\n"
-    "and AccountsPasswordValidators: give them the server's values.\n";
+    "\"all\" or \"none\"; default all), which take the values of\n"
+    "AccountsPasswordMinLength and AccountsPasswordValidators: give them\n"
+    "the server's.\n"
+    "\n"
+    "Names and text are printed escaped, much as httpd's error log\n"
+    "escapes them: \\n \\r \\t, \\xhh for other control bytes and for\n"
+    "invalid UTF-8, \\\\ and \\\".  Group and permission names may not\n"
+    "hold ',', control characters or whitespace at either end\n"
+    "(permissions: none at all).\n";
 
 typedef struct {
     apr_pool_t *pool;
