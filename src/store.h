@@ -54,7 +54,8 @@ typedef struct {
                            groups), separated by ACC_LIST_SEP */
 } acc_session_row_t;
 
-/* Separates the names in acc_session_row_t's lists (no name holds it). */
+/* Separates the names in acc_session_row_t's lists (no name holds it:
+ * accountsctl refuses such names, see names.h). */
 #define ACC_LIST_SEP '\x1f'
 
 /* The schema version of the database on (driver, handle): 0 when
@@ -176,11 +177,12 @@ acc_store_rc_t acc_group_delete(acc_store_t *st, apr_pool_t *p,
 acc_store_rc_t acc_group_member(acc_store_t *st, apr_pool_t *p,
                                 const char *group, const char *user, int add);
 
-/* The list functions below return rows: an array of const char **, each
- * pointing to the row's fields (the function's ACC_*_COLS of them), all
- * in p, never NULL ("" for a missing value).  The fields are the
- * database's bytes as they are: the caller escapes them before printing
- * (see escape.h). */
+/* acc_group_list, acc_perm_list and acc_audit_list return rows: an array
+ * of const char **, each pointing to the row's fields (the function's
+ * ACC_*_COLS of them), all in p, never NULL ("" for a missing value);
+ * ACC_STORE_OK, or ACC_STORE_ERROR (and *rows is not set).  The fields are the
+ * database's bytes as they are, whoever wrote them: escape them before
+ * printing (see escape.h). */
 
 /* One row per group, by name: name, and its members' usernames joined
  * with "," (in username order; "" when it has none). */
