@@ -7,10 +7,20 @@
  * variables.  Exit 0 on success, 1 on failure (one line on stderr), 2 on
  * a usage error.  Passwords are read from the first line of stdin when it
  * is not a terminal, else prompted for twice without echo.
+ *
+ * What it prints holds names and text that others chose (a web visitor
+ * picks the username of a failed login): every message goes out through
+ * say() or fail(), every field of a listing through print_row(), and all
+ * three escape it (escape.h), so nothing can forge a line or a field or
+ * reach the terminal as a control sequence.
  */
+#include "conninfo.h"
 #include "core.h"
 #include "crypto.h"
+#include "escape.h"
+#include "names.h"
 #include "password.h"
+#include "pwpolicy.h"
 #include "store.h"
 #include "validate.h"
 
@@ -60,8 +70,23 @@ static const char usage_text[] =
     "                                  database\n"
     "\n"
     "The connection comes from --db, else ACCOUNTS_DB, else libpq's PG*\n"
-    "variables.  ACCOUNTS_PASSWORD_HASH (\"m=19456 t=2 p=1\") sets the\n"
-    "argon2id cost of new hashes.\n";
+    "variables.  Every user of the machine can read --db in ps: keep a\n"
+    "password in ACCOUNTS_DB, ~/.pgpass (or PGPASSFILE) or a\n"
+    "pg_service.conf service (--db service=NAME).\n"
+    "\n"
+    "ACCOUNTS_PASSWORD_HASH (\"m=19456 t=2 p=1\") sets the argon2id cost of\n"
+    "new hashes.  New passwords pass the rules of\n"
+    "ACCOUNTS_PASSWORD_MIN_LENGTH (1-4096, default 8) and\n"
+    "ACCOUNTS_PASSWORD_VALIDATORS (\"similarity length common numeric\",\n"
+    "\"all\" or \"none\"; default all), which take the values of\n"
+    "AccountsPasswordMinLength and AccountsPasswordValidators: give them\n"
+    "the server's.\n"
+    "\n"
+    "Names and text are printed escaped, much as httpd's error log\n"
+    "escapes them: \\n \\r \\t, \\xhh for other control bytes and for\n"
+    "invalid UTF-8, \\\\ and \\\".  Group and permission names may not\n"
+    "hold ',', control characters or whitespace at either end\n"
+    "(permissions: none at all).\n";
 
 typedef struct {
     apr_pool_t *pool;
@@ -71,24 +96,43 @@ typedef struct {
     acc_store_t *store;
 } ctl_t;
 
+/* Print "accountsctl: MESSAGE" on stderr, the whole message escaped (so
+ * a '"' in it shows as \"); returns EXIT_FAIL. */
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int fail(const char *fmt, ...)
 {
+    apr_pool_t *tp;
     va_list ap;
 
-    fputs("accountsctl: ", stderr);
+    apr_pool_create(&tp, NULL);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "accountsctl: %s\n",
+            acc_escape_text(tp, apr_pvsprintf(tp, fmt, ap)));
     va_end(ap);
-    fputc('\n', stderr);
+    apr_pool_destroy(tp);
     return EXIT_FAIL;
+}
+
+/* Print one line on stdout, escaped as fail() does. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void say(const char *fmt, ...)
+{
+    apr_pool_t *tp;
+    va_list ap;
+
+    apr_pool_create(&tp, NULL);
+    va_start(ap, fmt);
+    printf("%s\n", acc_escape_text(tp, apr_pvsprintf(tp, fmt, ap)));
+    va_end(ap);
+    apr_pool_destroy(tp);
 }
 
 static int usage(const char *why)
 {
     if (why) {
-        fprintf(stderr, "accountsctl: %s\n", why);
+        fail("%s", why);
     }
     fputs(usage_text, stderr);
     return EXIT_USAGE;
@@ -166,10 +210,10 @@ static int cmd_migrate(ctl_t *c)
         return fail("%s", err);
     }
     if (from == to) {
-        printf("schema is current (version %d)\n", to);
+        say("schema is current (version %d)", to);
     }
     else {
-        printf("schema migrated from version %d to %d\n", from, to);
+        say("schema migrated from version %d to %d", from, to);
     }
     return 0;
 }
@@ -244,20 +288,51 @@ static int hash_params(ctl_t *c, acc_argon2_params_t *prm)
     return 0;
 }
 
-/* Validate (unless told not to) and hash a password for user u. */
-static int make_hash(ctl_t *c, const acc_user_t *u, char *pw, int validate,
-                     const char **phc)
+/* The password rules: the server's defaults, or what the operator set in
+ * ACCOUNTS_PASSWORD_MIN_LENGTH and ACCOUNTS_PASSWORD_VALIDATORS (the
+ * words of AccountsPasswordMinLength and AccountsPasswordValidators).  A
+ * bad value is a usage error. */
+static int pw_policy(ctl_t *c, acc_pwpolicy_t *pol)
+{
+    const char *len = getenv("ACCOUNTS_PASSWORD_MIN_LENGTH");
+    const char *words = getenv("ACCOUNTS_PASSWORD_VALIDATORS");
+    const char *err;
+    unsigned int bits;
+
+    pol->validators = ACC_PWV_ALL;
+    pol->min_length = ACC_PW_MIN_LENGTH_DEFAULT;
+    pol->max_similarity = 0.7;
+    if (len && *len && acc_pw_min_length_parse(len, &pol->min_length) != 0) {
+        return usage(apr_psprintf(c->pool,
+                                  "ACCOUNTS_PASSWORD_MIN_LENGTH takes a "
+                                  "number of characters from 1 to %d, not "
+                                  "'%s'",
+                                  ACC_PW_MIN_LENGTH_MAX, len));
+    }
+    if (words && *words) {
+        if ((err = acc_pwv_list(c->pool, words, &bits)) != NULL) {
+            return usage(apr_pstrcat(
+                c->pool, "ACCOUNTS_PASSWORD_VALIDATORS: ", err, NULL));
+        }
+        pol->validators = bits;
+    }
+    return 0;
+}
+
+/* Validate against pol (unless told not to) and hash a password for user
+ * u. */
+static int make_hash(ctl_t *c, const acc_user_t *u, char *pw,
+                     const acc_pwpolicy_t *pol, int validate, const char **phc)
 {
     acc_argon2_params_t prm;
     const char *err = NULL;
     int rc;
 
     if (validate) {
-        acc_pwpolicy_t pol = {ACC_PWV_ALL, 8, 0.7};
         acc_user_attrs_t attrs = {u->username, u->first_name, u->last_name,
                                   u->email};
         apr_array_header_t *msgs =
-            acc_password_validate(c->pool, &pol, pw, &attrs);
+            acc_password_validate(c->pool, pol, pw, &attrs);
         if (msgs->nelts > 0) {
             int i;
             const char *all = APR_ARRAY_IDX(msgs, 0, const char *);
@@ -266,7 +341,8 @@ static int make_hash(ctl_t *c, const acc_user_t *u, char *pw, int validate,
                                   APR_ARRAY_IDX(msgs, i, const char *), NULL);
             }
             acc_wipe(pw);
-            return fail("password refused: %s", all);
+            return fail("password refused: %s (policy: %s)", all,
+                        acc_pwpolicy_describe(c->pool, pol));
         }
     }
     else {
@@ -304,6 +380,7 @@ static int clean_username(ctl_t *c, const char *raw, const char **name)
 
 static int cmd_createuser(ctl_t *c, int argc, const char *const *argv)
 {
+    acc_pwpolicy_t pol;
     acc_user_t u;
     const char *raw = NULL, *msg, *phc;
     char *pw = NULL;
@@ -346,6 +423,9 @@ static int cmd_createuser(ctl_t *c, int argc, const char *const *argv)
     if (raw == NULL) {
         return usage("createuser needs a NAME");
     }
+    if ((rc = pw_policy(c, &pol)) != 0) {
+        return rc;
+    }
     if ((rc = clean_username(c, raw, &u.username)) != 0) {
         return rc;
     }
@@ -364,15 +444,14 @@ static int cmd_createuser(ctl_t *c, int argc, const char *const *argv)
     if ((rc = read_password(c, &pw)) != 0) {
         return rc;
     }
-    if ((rc = make_hash(c, &u, pw, validate, &phc)) != 0) {
+    if ((rc = make_hash(c, &u, pw, &pol, validate, &phc)) != 0) {
         return rc;
     }
     u.password = phc;
     switch (acc_user_create(c->store, c->pool, &u,
                             acc_username_key(c->pool, u.username), &id)) {
         case ACC_STORE_OK:
-            printf("created user '%s' (id %" APR_INT64_T_FMT ")\n", u.username,
-                   id);
+            say("created user '%s' (id %" APR_INT64_T_FMT ")", u.username, id);
             return 0;
         case ACC_STORE_EXISTS:
             return fail("user '%s' already exists", u.username);
@@ -384,6 +463,7 @@ static int cmd_createuser(ctl_t *c, int argc, const char *const *argv)
 
 static int cmd_passwd(ctl_t *c, int argc, const char *const *argv)
 {
+    acc_pwpolicy_t pol;
     const char *name = NULL, *phc;
     acc_user_t *u;
     char *pw;
@@ -407,6 +487,9 @@ static int cmd_passwd(ctl_t *c, int argc, const char *const *argv)
     if (name == NULL) {
         return usage("passwd needs a NAME");
     }
+    if ((rc = pw_policy(c, &pol)) != 0) {
+        return rc;
+    }
     if ((rc = db_open(c)) != 0) {
         return rc;
     }
@@ -422,7 +505,7 @@ static int cmd_passwd(ctl_t *c, int argc, const char *const *argv)
     if ((rc = read_password(c, &pw)) != 0) {
         return rc;
     }
-    if ((rc = make_hash(c, u, pw, validate, &phc)) != 0) {
+    if ((rc = make_hash(c, u, pw, &pol, validate, &phc)) != 0) {
         return rc;
     }
     if (acc_user_set_password(c->store, c->pool, u->id, phc) != ACC_STORE_OK ||
@@ -432,7 +515,7 @@ static int cmd_passwd(ctl_t *c, int argc, const char *const *argv)
     }
     acc_audit_add(c->store, c->pool, "password_change", u->username, "",
                   "accountsctl");
-    printf("password changed for '%s'; their sessions were ended\n", name);
+    say("password changed for '%s'; their sessions were ended", name);
     return 0;
 }
 
@@ -448,6 +531,12 @@ static const char *fmt_time(apr_pool_t *p, apr_time_t t)
     apr_time_exp_gmt(&tm, t);
     apr_strftime(buf, &n, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
     return apr_pstrdup(p, buf);
+}
+
+/* Print n fields as one line: each escaped, joined with tabs. */
+static void print_row(apr_pool_t *p, const char *const *fields, int n)
+{
+    puts(acc_escape_row(p, fields, n));
 }
 
 static int cmd_list(ctl_t *c)
@@ -466,11 +555,16 @@ static int cmd_list(ctl_t *c)
            "last_login\n");
     for (i = 0; i < users->nelts; i++) {
         acc_user_t *u = APR_ARRAY_IDX(users, i, acc_user_t *);
-        printf("%" APR_INT64_T_FMT "\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u->id,
-               u->username, u->email, u->is_active ? "yes" : "no",
-               u->is_staff ? "yes" : "no", u->is_superuser ? "yes" : "no",
-               fmt_time(c->pool, u->date_joined),
-               fmt_time(c->pool, u->last_login));
+        const char *f[8];
+        f[0] = apr_psprintf(c->pool, "%" APR_INT64_T_FMT, u->id);
+        f[1] = u->username;
+        f[2] = u->email;
+        f[3] = u->is_active ? "yes" : "no";
+        f[4] = u->is_staff ? "yes" : "no";
+        f[5] = u->is_superuser ? "yes" : "no";
+        f[6] = fmt_time(c->pool, u->date_joined);
+        f[7] = fmt_time(c->pool, u->last_login);
+        print_row(c->pool, f, 8);
     }
     return 0;
 }
@@ -488,7 +582,7 @@ static int cmd_active(ctl_t *c, int argc, const char *const *argv, int active)
     }
     switch (acc_user_set_active(c->store, c->pool, argv[0], active)) {
         case ACC_STORE_OK:
-            printf("%s '%s'\n", active ? "activated" : "deactivated", argv[0]);
+            say("%s '%s'", active ? "activated" : "deactivated", argv[0]);
             return 0;
         case ACC_STORE_NOTFOUND:
             return fail("no such user '%s'", argv[0]);
@@ -521,10 +615,10 @@ static int cmd_clearsessions(ctl_t *c, int argc, const char *const *argv)
         return fail("cannot clear sessions: %s",
                     acc_store_error(c->store, c->pool));
     }
-    printf("deleted %d expired session%s\n", n, n == 1 ? "" : "s");
+    say("deleted %d expired session%s", n, n == 1 ? "" : "s");
     n = 0;
     if (acc_throttle_clear(c->store, c->pool, &n) == ACC_STORE_OK && n > 0) {
-        printf("deleted %d old throttle record%s\n", n, n == 1 ? "" : "s");
+        say("deleted %d old throttle record%s", n, n == 1 ? "" : "s");
     }
     return 0;
 }
@@ -546,15 +640,15 @@ static int cmd_unlock(ctl_t *c, int argc, const char *const *argv)
                             &n) != ACC_STORE_OK) {
         return fail("cannot unlock: %s", acc_store_error(c->store, c->pool));
     }
-    printf("unlocked '%s' (%d throttle record%s removed)\n", argv[0], n,
-           n == 1 ? "" : "s");
+    say("unlocked '%s' (%d throttle record%s removed)", argv[0], n,
+        n == 1 ? "" : "s");
     return 0;
 }
 
 /* The newest authentication events. */
 static int cmd_log(ctl_t *c, int argc, const char *const *argv)
 {
-    apr_array_header_t *lines;
+    apr_array_header_t *rows;
     const char *user = NULL;
     long limit = 50;
     int i, rc;
@@ -577,14 +671,18 @@ static int cmd_log(ctl_t *c, int argc, const char *const *argv)
     if ((rc = db_open(c)) != 0) {
         return rc;
     }
-    if (acc_audit_list(c->store, c->pool, user, (int)limit, &lines) !=
+    if (acc_audit_list(c->store, c->pool, user, (int)limit, &rows) !=
         ACC_STORE_OK) {
         return fail("cannot read the log: %s",
                     acc_store_error(c->store, c->pool));
     }
     printf("time\tevent\tusername\taddress\tuser_agent\n");
-    for (i = 0; i < lines->nelts; i++) {
-        printf("%s\n", APR_ARRAY_IDX(lines, i, const char *));
+    for (i = 0; i < rows->nelts; i++) {
+        const char **f = APR_ARRAY_IDX(rows, i, const char **);
+        /* The module stores the user agent escaped (as its error log
+         * does): undone here so that it is escaped once, like the rest. */
+        f[4] = acc_unescape_logitem(c->pool, f[4]);
+        print_row(c->pool, f, ACC_AUDIT_LIST_COLS);
     }
     return 0;
 }
@@ -620,7 +718,7 @@ static int cmd_genkey(ctl_t *c, int argc, const char *const *argv)
         (rv = apr_file_close(f)) != APR_SUCCESS) {
         return fail("cannot write '%s'", argv[0]);
     }
-    printf("wrote a new secret key to %s\n", argv[0]);
+    say("wrote a new secret key to %s", argv[0]);
     return 0;
 }
 
@@ -710,16 +808,17 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
         return usage("group needs add, remove or list");
     }
     if (strcmp(argv[0], "list") == 0 && argc == 1) {
-        apr_array_header_t *lines;
+        apr_array_header_t *rows;
         if ((rc = db_open(c)) != 0) {
             return rc;
         }
-        if (acc_group_list(c->store, c->pool, &lines) != ACC_STORE_OK) {
+        if (acc_group_list(c->store, c->pool, &rows) != ACC_STORE_OK) {
             return store_fail(c, "list groups");
         }
         printf("group\tmembers\n");
-        for (i = 0; i < lines->nelts; i++) {
-            printf("%s\n", APR_ARRAY_IDX(lines, i, const char *));
+        for (i = 0; i < rows->nelts; i++) {
+            print_row(c->pool, APR_ARRAY_IDX(rows, i, const char **),
+                      ACC_GROUP_LIST_COLS);
         }
         return 0;
     }
@@ -727,8 +826,14 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
         argc < 2 || argv[1][0] == '\0') {
         return usage("group add|remove GROUP [USER...] or group list");
     }
-    if (strlen(argv[1]) > 150) {
-        return fail("group names have at most 150 characters");
+    /* A name is checked where it could enter the module's lists (a group
+     * made or given members), not on the way out, so that a group named
+     * badly before can still be removed. */
+    if (strcmp(argv[0], "add") == 0) {
+        const char *why = acc_group_name_check(c->pool, argv[1]);
+        if (why) {
+            return fail("%s", why);
+        }
     }
     if ((rc = db_open(c)) != 0) {
         return rc;
@@ -746,8 +851,8 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
                 return store_fail(c, "add to group");
             }
         }
-        printf("group '%s': %d user%s added\n", argv[1], argc - 2,
-               argc - 2 == 1 ? "" : "s");
+        say("group '%s': %d user%s added", argv[1], argc - 2,
+            argc - 2 == 1 ? "" : "s");
         return 0;
     }
     if ((rc = need_group(c, argv[1])) != 0) {
@@ -757,7 +862,7 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
         if (acc_group_delete(c->store, c->pool, argv[1]) != ACC_STORE_OK) {
             return store_fail(c, "delete group");
         }
-        printf("deleted group '%s'\n", argv[1]);
+        say("deleted group '%s'", argv[1]);
         return 0;
     }
     for (i = 2; i < argc; i++) {
@@ -769,8 +874,8 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
             return store_fail(c, "remove from group");
         }
     }
-    printf("group '%s': %d user%s removed\n", argv[1], argc - 2,
-           argc - 2 == 1 ? "" : "s");
+    say("group '%s': %d user%s removed", argv[1], argc - 2,
+        argc - 2 == 1 ? "" : "s");
     return 0;
 }
 
@@ -780,16 +885,17 @@ static int cmd_perm(ctl_t *c, int argc, const char *const *argv)
     int grant, i, rc;
 
     if (argc == 1 && strcmp(argv[0], "list") == 0) {
-        apr_array_header_t *lines;
+        apr_array_header_t *rows;
         if ((rc = db_open(c)) != 0) {
             return rc;
         }
-        if (acc_perm_list(c->store, c->pool, &lines) != ACC_STORE_OK) {
+        if (acc_perm_list(c->store, c->pool, &rows) != ACC_STORE_OK) {
             return store_fail(c, "list permissions");
         }
         printf("to\tname\tpermission\n");
-        for (i = 0; i < lines->nelts; i++) {
-            printf("%s\n", APR_ARRAY_IDX(lines, i, const char *));
+        for (i = 0; i < rows->nelts; i++) {
+            print_row(c->pool, APR_ARRAY_IDX(rows, i, const char **),
+                      ACC_PERM_LIST_COLS);
         }
         return 0;
     }
@@ -808,8 +914,15 @@ static int cmd_perm(ctl_t *c, int argc, const char *const *argv)
     else {
         return usage("perm needs --user NAME or --group NAME");
     }
-    if (argv[1][0] == '\0' || strlen(argv[1]) > 100) {
-        return fail("permission names have 1 to 100 characters");
+    /* Checked on grant only, so that a bad old grant can be revoked. */
+    if (grant) {
+        const char *why = acc_perm_name_check(c->pool, argv[1]);
+        if (why == NULL && group) {
+            why = acc_group_name_check(c->pool, group);
+        }
+        if (why) {
+            return fail("%s", why);
+        }
     }
     if ((rc = db_open(c)) != 0) {
         return rc;
@@ -821,8 +934,8 @@ static int cmd_perm(ctl_t *c, int argc, const char *const *argv)
         ACC_STORE_OK) {
         return store_fail(c, grant ? "grant" : "revoke");
     }
-    printf("%s '%s' %s %s '%s'\n", grant ? "granted" : "revoked", argv[1],
-           grant ? "to" : "from", user ? "user" : "group", user ? user : group);
+    say("%s '%s' %s %s '%s'", grant ? "granted" : "revoked", argv[1],
+        grant ? "to" : "from", user ? "user" : "group", user ? user : group);
     return 0;
 }
 
@@ -830,7 +943,7 @@ int main(int argc, const char *const *argv)
 {
     ctl_t c;
     const char *cmd;
-    int i = 1, rc;
+    int i = 1, rc, from_arg = 0;
 
     if (apr_app_initialize(&argc, &argv, NULL) != APR_SUCCESS) {
         fputs("accountsctl: cannot initialise APR\n", stderr);
@@ -845,9 +958,11 @@ int main(int argc, const char *const *argv)
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             c.conninfo = argv[++i];
+            from_arg = 1;
         }
         else if (strncmp(argv[i], "--db=", 5) == 0) {
             c.conninfo = argv[i] + 5;
+            from_arg = 1;
         }
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage_text, stdout);
@@ -859,6 +974,15 @@ int main(int argc, const char *const *argv)
     }
     if (c.conninfo == NULL) {
         c.conninfo = "";
+    }
+    else if (from_arg && acc_conninfo_has_password(c.pool, c.conninfo)) {
+        /* Still connect: refusing would break scripts that work. */
+        fputs("accountsctl: warning: --db holds a password, which every "
+              "user of this machine can read in ps; give the connection "
+              "string in ACCOUNTS_DB instead, or keep the password in "
+              "~/.pgpass (or the file PGPASSFILE names) or in a "
+              "pg_service.conf service (--db service=NAME)\n",
+              stderr);
     }
     if (i >= argc) {
         return usage("no COMMAND given");

@@ -2,6 +2,7 @@
  * src/config.c -- configuration: structs, defaults, merging, directives.
  */
 #include "config.h"
+#include "pwpolicy.h"
 #include "redirect.h"
 #include "sesscache.h"
 
@@ -17,7 +18,7 @@
 #define DEF_LOGIN_REDIRECT "/"
 #define DEF_COOKIE_NAME    "sessionid"
 #define DEF_MAX_AGE        (14 * 24 * 3600) /* Django's two weeks */
-#define DEF_MIN_LENGTH     8
+#define DEF_MIN_LENGTH     ACC_PW_MIN_LENGTH_DEFAULT
 #define DEF_MAX_BODY       (16 * 1024)
 #define DEF_SITE_NAME      "mod_accounts"
 #define DEF_CACHE_TTL      10 /* seconds */
@@ -449,11 +450,11 @@ static const char *set_min_length(cmd_parms *cmd, void *dummy, const char *arg)
     char *end;
     apr_int64_t v = apr_strtoi64(arg, &end, 10);
 
-    if (end == arg || *end || v < 1 || v > 4096) {
+    if (end == arg || *end || v < 1 || v > ACC_PW_MIN_LENGTH_MAX) {
         return apr_psprintf(cmd->pool,
                             "AccountsPasswordMinLength takes a number of "
-                            "characters from 1 to 4096, not '%s'",
-                            arg);
+                            "characters from 1 to %d, not '%s'",
+                            ACC_PW_MIN_LENGTH_MAX, arg);
     }
     acc_srv(cmd->server)->min_length = (int)v;
     return NULL;
@@ -462,41 +463,16 @@ static const char *set_min_length(cmd_parms *cmd, void *dummy, const char *arg)
 static const char *set_validators(cmd_parms *cmd, void *dummy, const char *arg)
 {
     acc_srv_cfg_t *c = acc_srv(cmd->server);
-    static const struct {
-        const char *name;
-        const char *django;
-        int bit;
-    } names[] = {
-        {"similarity", "UserAttributeSimilarityValidator", ACC_PWV_SIMILARITY},
-        {"length", "MinimumLengthValidator", ACC_PWV_MINLENGTH},
-        {"common", "CommonPasswordValidator", ACC_PWV_COMMON},
-        {"numeric", "NumericPasswordValidator", ACC_PWV_NUMERIC},
-    };
-    apr_size_t i;
+    unsigned int bits =
+        c->validators == ACC_UNSET ? 0 : (unsigned)c->validators;
+    const char *err = acc_pwv_word(cmd->pool, arg, &bits);
 
-    if (c->validators == ACC_UNSET) {
-        c->validators = 0;
+    if (err) {
+        return apr_pstrcat(cmd->pool, "AccountsPasswordValidators: ", err,
+                           NULL);
     }
-    if (strcasecmp(arg, "all") == 0) {
-        c->validators = ACC_PWV_ALL;
-        return NULL;
-    }
-    if (strcasecmp(arg, "none") == 0) {
-        c->validators = 0;
-        return NULL;
-    }
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (strcasecmp(arg, names[i].name) == 0 ||
-            strcasecmp(arg, names[i].django) == 0) {
-            c->validators |= names[i].bit;
-            return NULL;
-        }
-    }
-    return apr_psprintf(cmd->pool,
-                        "AccountsPasswordValidators: unknown validator '%s' "
-                        "(use similarity, length, common, numeric, all or "
-                        "none)",
-                        arg);
+    c->validators = (int)bits;
+    return NULL;
 }
 
 static const char *set_max_body(cmd_parms *cmd, void *dummy, const char *arg)

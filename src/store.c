@@ -497,8 +497,8 @@ static acc_store_rc_t exec(acc_store_t *st, apr_pool_t *p, int which,
     return ACC_STORE_OK;
 }
 
-/* Every row of a SELECT, its first ncols columns joined with tabs
- * (const char *, in p). */
+/* Every row of a SELECT as its first ncols columns (const char **, each
+ * field a string in p, "" for NULL). */
 static acc_store_rc_t rows(acc_store_t *st, apr_pool_t *p, int which, int nargs,
                            const char **args, int ncols,
                            apr_array_header_t **out)
@@ -511,18 +511,17 @@ static acc_store_rc_t rows(acc_store_t *st, apr_pool_t *p, int which, int nargs,
         return ACC_STORE_ERROR;
     }
     n = apr_dbd_num_tuples(st->driver, res);
-    *out = apr_array_make(p, n > 0 ? n : 1, sizeof(const char *));
+    *out = apr_array_make(p, n > 0 ? n : 1, sizeof(const char **));
     for (i = 1; i <= n; i++) {
-        const char *line = NULL;
+        const char **fields = apr_palloc(p, sizeof(*fields) * ncols);
         if (apr_dbd_get_row(st->driver, p, res, &row, i) != 0) {
             break;
         }
         for (j = 0; j < ncols; j++) {
             const char *v = apr_dbd_get_entry(st->driver, row, j);
-            line = line ? apr_pstrcat(p, line, "\t", v ? v : "", NULL)
-                        : apr_pstrdup(p, v ? v : "");
+            fields[j] = apr_pstrdup(p, v ? v : "");
         }
-        APR_ARRAY_PUSH(*out, const char *) = line;
+        APR_ARRAY_PUSH(*out, const char **) = fields;
     }
     return ACC_STORE_OK;
 }
@@ -993,9 +992,9 @@ acc_store_rc_t acc_group_member(acc_store_t *st, apr_pool_t *p,
 }
 
 acc_store_rc_t acc_group_list(acc_store_t *st, apr_pool_t *p,
-                              apr_array_header_t **lines)
+                              apr_array_header_t **out)
 {
-    return rows(st, p, S_GROUP_LIST, 0, NULL, 2, lines);
+    return rows(st, p, S_GROUP_LIST, 0, NULL, ACC_GROUP_LIST_COLS, out);
 }
 
 acc_store_rc_t acc_perm_set(acc_store_t *st, apr_pool_t *p, const char *perm,
@@ -1018,9 +1017,9 @@ acc_store_rc_t acc_perm_set(acc_store_t *st, apr_pool_t *p, const char *perm,
 }
 
 acc_store_rc_t acc_perm_list(acc_store_t *st, apr_pool_t *p,
-                             apr_array_header_t **lines)
+                             apr_array_header_t **out)
 {
-    return rows(st, p, S_PERM_LIST, 0, NULL, 3, lines);
+    return rows(st, p, S_PERM_LIST, 0, NULL, ACC_PERM_LIST_COLS, out);
 }
 
 /* ---- throttling and the audit trail ---- */
@@ -1122,10 +1121,10 @@ acc_store_rc_t acc_audit_add(acc_store_t *st, apr_pool_t *p, const char *event,
 
 acc_store_rc_t acc_audit_list(acc_store_t *st, apr_pool_t *p,
                               const char *username, int limit,
-                              apr_array_header_t **lines)
+                              apr_array_header_t **out)
 {
     const char *u = username ? username : "";
     const char *args[3] = {u, u, apr_itoa(p, limit)};
 
-    return rows(st, p, S_AUDIT_LIST, 3, args, 5, lines);
+    return rows(st, p, S_AUDIT_LIST, 3, args, ACC_AUDIT_LIST_COLS, out);
 }

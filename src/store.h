@@ -54,7 +54,8 @@ typedef struct {
                            groups), separated by ACC_LIST_SEP */
 } acc_session_row_t;
 
-/* Separates the names in acc_session_row_t's lists (no name holds it). */
+/* Separates the names in acc_session_row_t's lists (no name holds it:
+ * accountsctl refuses such names, see names.h). */
 #define ACC_LIST_SEP '\x1f'
 
 /* The schema version of the database on (driver, handle): 0 when
@@ -190,18 +191,29 @@ acc_store_rc_t acc_group_delete(acc_store_t *st, apr_pool_t *p,
 acc_store_rc_t acc_group_member(acc_store_t *st, apr_pool_t *p,
                                 const char *group, const char *user, int add);
 
-/* "name<TAB>member,member,..." per group, by name (in p). */
+/* acc_group_list, acc_perm_list and acc_audit_list return rows: an array
+ * of const char **, each pointing to the row's fields (the function's
+ * ACC_*_COLS of them), all in p, never NULL ("" for a missing value);
+ * ACC_STORE_OK, or ACC_STORE_ERROR (and *rows is not set).  The fields are the
+ * database's bytes as they are, whoever wrote them: escape them before
+ * printing (see escape.h). */
+
+/* One row per group, by name: name, and its members' usernames joined
+ * with "," (in username order; "" when it has none). */
+#define ACC_GROUP_LIST_COLS 2
 acc_store_rc_t acc_group_list(acc_store_t *st, apr_pool_t *p,
-                              apr_array_header_t **lines);
+                              apr_array_header_t **rows);
 
 /* Grant (creating the permission) or revoke perm for a user or a group
  * (exactly one of user and group is given). */
 acc_store_rc_t acc_perm_set(acc_store_t *st, apr_pool_t *p, const char *perm,
                             const char *user, const char *group, int grant);
 
-/* "user|group<TAB>name<TAB>codename" per grant (in p). */
+/* One row per grant, ordered by its fields: "user" or "group", the
+ * username or group name, the permission's codename. */
+#define ACC_PERM_LIST_COLS 3
 acc_store_rc_t acc_perm_list(acc_store_t *st, apr_pool_t *p,
-                             apr_array_header_t **lines);
+                             apr_array_header_t **rows);
 
 /* ---- throttling and the audit trail ---- */
 
@@ -255,9 +267,12 @@ acc_store_rc_t acc_audit_add(acc_store_t *st, apr_pool_t *p, const char *event,
                              const char *user_agent);
 
 /* The newest `limit` events (of username only, unless NULL/""), newest
- * first: "time<TAB>event<TAB>username<TAB>address<TAB>user agent". */
+ * first, as rows (see acc_group_list): time (ISO 8601, with its UTC
+ * offset), event, username, address, user agent (which the module stores
+ * already escaped). */
+#define ACC_AUDIT_LIST_COLS 5
 acc_store_rc_t acc_audit_list(acc_store_t *st, apr_pool_t *p,
                               const char *username, int limit,
-                              apr_array_header_t **lines);
+                              apr_array_header_t **rows);
 
 #endif /* ACC_STORE_H */

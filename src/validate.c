@@ -151,6 +151,11 @@ static int is_space(int32_t c)
            c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
+int acc_is_space(int32_t c)
+{
+    return is_space(c);
+}
+
 /* Python's Unicode \w: str.isalnum() (categories L* and N*) or '_'. */
 static int is_word(int32_t c)
 {

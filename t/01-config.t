@@ -10,7 +10,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 24;
+plan tests => 27;
 
 my $httpd = Apache::Test::vars('httpd');
 my $so = Apache::Test::vars('serverroot') . '/../.libs/mod_accounts.so';
@@ -103,3 +103,16 @@ ok t_cmp($out, qr/AccountsSessionCache.*not allowed|cannot occur within/i,
 ok t_cmp($out, qr/AccountsSessionCacheTTL/, 'a bad cache TTL names the directive');
 ($rc, $out) = configtest($dbd, $shm, $acc, 'AccountsSessionIdleTimeout 30');
 ok t_cmp($out, qr/AccountsSessionIdleTimeout.*120/, 'an idle timeout under two minutes is refused');
+
+# The password policy's words (shared with accountsctl's
+# ACCOUNTS_PASSWORD_VALIDATORS) and the minimum length's range.
+($rc, $out) = configtest($dbd, $shm, $acc, 'DBDriver pgsql',
+                         'AccountsPasswordValidators common NumericPasswordValidator',
+                         'AccountsPasswordMinLength 4096');
+ok t_cmp($rc, 0, 'validator names, ours and Django\'s, and a 4096 minimum are accepted');
+($rc, $out) = configtest($dbd, $shm, $acc, 'AccountsPasswordValidators common bogus');
+ok t_cmp($out, qr/AccountsPasswordValidators: unknown validator 'bogus' \(use similarity, length, common, numeric, all or none\)/,
+         'an unknown validator names the directive and the words');
+($rc, $out) = configtest($dbd, $shm, $acc, 'AccountsPasswordMinLength 4097');
+ok t_cmp($out, qr/AccountsPasswordMinLength takes a number of characters from 1 to 4096, not '4097'/,
+         'a minimum over 4096 is refused');

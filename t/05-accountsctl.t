@@ -1,5 +1,6 @@
 # t/05-accountsctl.t -- the admin command line against the suite's
-# PostgreSQL: migrations, users, sessions, keys, and its errors.
+# PostgreSQL: migrations, users, sessions, keys, and its errors; what it
+# prints is escaped, whatever bytes the database holds.
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test;
@@ -9,7 +10,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 40;
+plan tests => 103;
 
 my ($rc, $out, $err);
 
@@ -116,3 +117,184 @@ ok t_cmp("$rc $err", qr/^1 accountsctl: cannot connect to the database: .*nonsen
 ok t_cmp($rc, 2, 'an unknown command: exit 2');
 ($rc, $out, $err) = AccountsTest::ctl('createuser');
 ok t_cmp($rc, 2, 'createuser without a name: exit 2');
+
+# Everything accountsctl prints is escaped: a web visitor chooses the
+# username of a failed login, and it must not forge a line or reach the
+# terminal as control codes.
+# Control bytes other than the TAB between fields and the newline
+# between lines (a newline inside a field shows as an extra line).
+sub raw_controls {
+    my ($text) = @_;
+    return scalar(() = $text =~ /[\x00-\x08\x0b-\x1f\x7f]/g);
+}
+my $tag = AccountsTest::unique_name('nobody');
+my $forged = "$tag\n2026-12-01T20:30:00+00\tlogin_ok\tadmin\t203.0.113.7\e[31m";
+my $res = AccountsTest->browser->login($forged, 'not-the-password');
+ok t_cmp($res->code, 200, 'a failed login with a forged line in its username');
+($rc, $out, $err) = AccountsTest::ctl('log', '-n', '50');
+ok t_cmp($rc, 0, 'log exits 0');
+ok t_cmp(raw_controls($out), 0, 'log prints no raw control bytes');
+my @hits = grep { /\Q$tag\E/ } split /\n/, $out;
+ok t_cmp(scalar @hits, 1, 'the forged login is one line of the log');
+ok t_cmp(scalar(grep { /^2026-12-01T20:30:00/ } split /\n/, $out), 0,
+         'no line starts with the forged timestamp');
+my @ev = split /\t/, ($hits[0] // ''), -1;
+ok t_cmp(scalar @ev, 5, '... with five tab-separated fields');
+push @ev, ('') x 5;
+# (A form sends a newline as CR LF, as browsers do.)
+ok t_cmp("$ev[1] $ev[2]", "login_failed $tag\\r\\n2026-12-01T20:30:00+00\\tlogin_ok\\tadmin\\t203.0.113.7\\x1b[31m",
+         '... the username escaped as httpd escapes log items');
+
+# Rows that reached the database some other way (an older version, SQL,
+# another application sharing it) are escaped the same in list, group
+# list and perm list.
+my $odd = AccountsTest::unique_name('odd');
+AccountsTest::sql("INSERT INTO accounts_user (password, username, username_key, email) VALUES ('!', E'$odd\\nforged\\x1b[2J', '$odd', E'a\\tb\\\\c\"d\@example.com')");
+AccountsTest::sql("INSERT INTO accounts_group (name) VALUES (E'$odd\\r\\ngroup\\tx')");
+AccountsTest::sql("INSERT INTO accounts_permission (codename) VALUES (E'$odd\\x7fperm\\u009b')");
+AccountsTest::sql("INSERT INTO accounts_user_groups (user_id, group_id) SELECT u.id, g.id FROM accounts_user u, accounts_group g WHERE u.username_key = '$odd' AND g.name LIKE '$odd%'");
+AccountsTest::sql("INSERT INTO accounts_group_permissions (group_id, permission_id) SELECT g.id, p.id FROM accounts_group g, accounts_permission p WHERE g.name LIKE '$odd%' AND p.codename LIKE '$odd%'");
+($rc, $out, $err) = AccountsTest::ctl('list');
+ok t_cmp(raw_controls($out), 0, 'list prints no raw control bytes');
+@hits = grep { /\Q$odd\E/ } split /\n/, $out;
+ok t_cmp(scalar @hits, 1, 'an odd user is one line of list');
+my @uf = (split(/\t/, ($hits[0] // ''), -1), ('') x 8);
+ok t_cmp("$uf[1] | $uf[2]", "$odd\\nforged\\x1b[2J | a\\tb\\\\c\\\"d\@example.com",
+         '... username and email escaped');
+($rc, $out, $err) = AccountsTest::ctl('group', 'list');
+ok t_cmp(raw_controls($out), 0, 'group list prints no raw control bytes');
+@hits = grep { /\Q$odd\E/ } split /\n/, $out;
+ok t_cmp(join('|', @hits), "$odd\\r\\ngroup\\tx\t$odd\\nforged\\x1b[2J",
+         '... one line, group and member escaped');
+($rc, $out, $err) = AccountsTest::ctl('perm', 'list');
+ok t_cmp(raw_controls($out) . ' ' . ($out =~ /\xc2\x9b/ ? 'C1' : 'no C1'), '0 no C1',
+         'perm list prints no raw control bytes, nor C1 controls');
+@hits = grep { /\Q$odd\E/ } split /\n/, $out;
+ok t_cmp(join('|', @hits), "group\t$odd\\r\\ngroup\\tx\t$odd\\x7fperm\\xc2\\x9b",
+         '... one line, every field escaped');
+
+# Messages that echo a name given on the command line.
+($rc, $out, $err) = AccountsTest::ctl('deactivate', "ghost\n\e[31mforged");
+ok t_cmp($err, qr/^accountsctl: no such user 'ghost\\n\\x1b\[31mforged'\n\z/,
+         'an unknown user is echoed escaped, on one line');
+($rc, $out, $err) = AccountsTest::ctl('group', 'remove', "ghost\r\e]0;x\a");
+ok t_cmp($err, qr/^accountsctl: no such group 'ghost\\r\\x1b\]0;x\\x07'\n\z/,
+         'an unknown group is echoed escaped');
+($rc, $out, $err) = AccountsTest::ctl("frob\e[2J");
+ok t_cmp($err, qr/^accountsctl: unknown command or arguments: 'frob\\x1b\[2J'\n/,
+         'an unknown command is echoed escaped');
+
+# Group and permission names: nothing that breaks the module's lists
+# (\x1f inside session rows, "," in X-Remote-Groups), a header (CR, LF)
+# or a Require line (a permission with a space could never be required).
+my $badn = AccountsTest::unique_name('bad');
+my @badgroups = (
+    ['a comma', "$badn,x"], ['a newline', "$badn\nx"], ['a CR', "$badn\rx"],
+    ['the list separator \\x1f', "$badn\x1fx"], ['DEL', "$badn\x7fx"],
+    ['a C1 control (U+0085)', "$badn\xc2\x85x"], ['a leading space', " $badn"],
+    ['a trailing space', "$badn "], ['a trailing tab', "$badn\t"],
+    ['invalid UTF-8', "$badn\xff"], ['151 characters', $badn . ('g' x (151 - length $badn))],
+);
+for (@badgroups) {
+    my ($what, $g) = @$_;
+    ($rc, $out, $err) = AccountsTest::ctl('group', 'add', $g, $name);
+    ok t_cmp("$rc $err", qr/^1 accountsctl: [^\n]*group name[^\n]*\n\z/,
+             "group add refuses a name with $what: exit 1, one line");
+}
+my @badperms = (
+    ['a comma', "$badn,x"], ['a space', "$badn x"], ['a tab', "$badn\tx"],
+    ['a newline', "$badn\nx"], ['\\x1f', "$badn\x1fx"],
+    ['a no-break space', "$badn\xc2\xa0x"], ['a leading space', " $badn"],
+    ['101 characters', $badn . ('p' x (101 - length $badn))],
+);
+for (@badperms) {
+    my ($what, $perm) = @$_;
+    ($rc, $out, $err) = AccountsTest::ctl('perm', 'grant', $perm, '--user', $name);
+    ok t_cmp("$rc $err", qr/^1 accountsctl: [^\n]*permission name[^\n]*\n\z/,
+             "perm grant refuses a name with $what: exit 1, one line");
+}
+ok t_cmp(AccountsTest::sql1("SELECT count(*) FROM accounts_group WHERE name LIKE '%$badn%'")
+         . ' ' . AccountsTest::sql1("SELECT count(*) FROM accounts_permission WHERE codename LIKE '%$badn%'"),
+         '0 0', 'no refused group or permission was created');
+# A group that got a bad name before (see above) takes no new grants, but
+# can still be removed.
+my ($oddgroup) = "$odd\r\ngroup\tx";
+($rc, $out, $err) = AccountsTest::ctl('perm', 'grant', "$badn.ok", '--group', $oddgroup);
+ok t_cmp("$rc $err", qr/^1 accountsctl: [^\n]*group name[^\n]*\n\z/,
+         'perm grant to a group with a bad name is refused');
+($rc, $out, $err) = AccountsTest::ctl('group', 'remove', $oddgroup);
+ok t_cmp("$rc $out", "0 deleted group '$odd\\r\\ngroup\\tx'\n",
+         'a group with a bad name can be removed');
+# Names that are fine: spaces inside a group name, any script, up to
+# 150 characters (not bytes).
+my $wide = $badn . ("\xc3\xa9" x (150 - length $badn));
+($rc, $out, $err) = AccountsTest::ctl('group', 'add', "$badn team", $name);
+ok t_cmp($rc, 0, "a group name with a space inside is accepted ($err)");
+($rc, $out, $err) = AccountsTest::ctl('group', 'add', $wide);
+ok t_cmp($rc, 0, "a group name of 150 two-byte characters is accepted ($err)");
+($rc, $out, $err) = AccountsTest::ctl('perm', 'grant', "blog.$badn", '--group', "$badn team");
+ok t_cmp($rc, 0, "a dotted permission name is accepted ($err)");
+
+# The password policy is the operator's: ACCOUNTS_PASSWORD_MIN_LENGTH and
+# ACCOUNTS_PASSWORD_VALIDATORS, as AccountsPasswordMinLength and
+# AccountsPasswordValidators; a refusal says which policy applied.
+sub createuser_env {
+    my ($env, $password, @opt) = @_;
+    local @ENV{keys %$env} = values %$env;
+    return AccountsTest::createuser(AccountsTest::unique_name('pol'), $password, @opt);
+}
+($rc, $out, $err) = createuser_env({}, 'short');
+ok t_cmp($err, qr/^accountsctl: password refused: This password is too short\. It must contain at least 8 characters\.[^\n]* \(policy: min length 8; validators: similarity, length, common, numeric\)\n\z/,
+         'a refusal names the default policy');
+($rc, $out, $err) = createuser_env({ ACCOUNTS_PASSWORD_VALIDATORS => 'none' }, 'password');
+ok t_cmp("$rc $err", '0 ', 'ACCOUNTS_PASSWORD_VALIDATORS=none: a common password is accepted');
+($rc, $out, $err) = createuser_env({ ACCOUNTS_PASSWORD_MIN_LENGTH => '20' }, 'Plum-Kettle-94!');
+ok t_cmp("$rc $err", qr/^1 accountsctl: password refused: This password is too short\. It must contain at least 20 characters\. \(policy: min length 20; /,
+         'ACCOUNTS_PASSWORD_MIN_LENGTH=20: a 15-character password is refused');
+($rc, $out, $err) = createuser_env({ ACCOUNTS_PASSWORD_MIN_LENGTH => '20' }, 'Plum-Kettle-9417-quietly');
+ok t_cmp("$rc $err", '0 ', '... and a 24-character one accepted');
+($rc, $out, $err) = createuser_env({ ACCOUNTS_PASSWORD_VALIDATORS => 'common  numeric' }, 'short');
+ok t_cmp("$rc $err", '0 ', 'validators "common numeric": no minimum length');
+($rc, $out, $err) = createuser_env({ ACCOUNTS_PASSWORD_VALIDATORS => 'CommonPasswordValidator' }, 'password');
+ok t_cmp("$rc $err", qr/^1 accountsctl: password refused: This password is too common\. \(policy: validators: common\)\n\z/,
+         "Django's class names are accepted");
+for my $bad (['ACCOUNTS_PASSWORD_MIN_LENGTH', '0'], ['ACCOUNTS_PASSWORD_MIN_LENGTH', '4097'],
+             ['ACCOUNTS_PASSWORD_MIN_LENGTH', '8 chars'], ['ACCOUNTS_PASSWORD_VALIDATORS', 'similarity bogus'],
+             ['ACCOUNTS_PASSWORD_VALIDATORS', ' ']) {
+    my ($var, $val) = @$bad;
+    ($rc, $out, $err) = createuser_env({ $var => $val });
+    ok t_cmp("$rc $err", qr/^2 accountsctl: \Q$var\E[^\n]*\n/, "$var='$val': usage error naming it");
+}
+my $polname = AccountsTest::unique_name('pol');
+AccountsTest::mkuser($polname);
+{
+    local $ENV{ACCOUNTS_PASSWORD_MIN_LENGTH} = '30';
+    ($rc, $out, $err) = AccountsTest::ctl_in("Another-Good-Passw0rd\n", 'passwd', $polname);
+}
+ok t_cmp("$rc $err", qr/^1 accountsctl: password refused: .*at least 30 characters/, 'passwd applies the policy too');
+($rc, $out, $err) = AccountsTest::ctl('--help');
+ok t_cmp($out, qr/ACCOUNTS_PASSWORD_MIN_LENGTH.*ACCOUNTS_PASSWORD_VALIDATORS/s, 'the usage text names both variables');
+
+# A password in --db shows in ps to every user of the machine: one warning
+# line that says what to use instead; the command still runs.
+my $warn = qr/accountsctl: warning: [^\n]*--db[^\n]*ps[^\n]*ACCOUNTS_DB[^\n]*pgpass[^\n]*PGPASSFILE[^\n]*pg_service\.conf[^\n]*\n/;
+my %pg = (host => $ENV{ACC_PGHOST}, port => $ENV{ACC_PGPORT}, pw => $ENV{ACC_PGPASSWORD});
+my $nopw = "host=$pg{host} port=$pg{port} dbname=accounts user=accounts connect_timeout=5";
+($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, '--db', $ENV{ACCOUNTS_DB}, 'migrate');
+ok t_cmp("$rc $out", qr/^0 schema is current/, '--db with password=: the command still runs');
+ok t_cmp($err, qr/^$warn\z/, '... with one warning line on stderr');
+($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, "--db=PassWord = 'x y' host=127.0.0.1 port=9 connect_timeout=2", 'list');
+ok t_cmp("$rc $err", qr/^1 $warn[^\n]*cannot connect/, '--db=, any case, spaces and quotes: warned, then tried');
+($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, '--db', "postgresql://accounts:$pg{pw}\@$pg{host}:$pg{port}/accounts", 'migrate');
+ok t_cmp("$rc $err", qr/^0 $warn\z/, 'a postgresql:// URI with a password: warned, and it connects');
+($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, '--db', "postgres://accounts\@127.0.0.1:9/accounts?connect_timeout=2&password=x", 'list');
+ok t_cmp("$rc $err", qr/^1 $warn/, 'a URI with ?password=: warned');
+{
+    local $ENV{PGPASSWORD} = $pg{pw};
+    ($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, '--db', "$nopw application_name='password=x'", 'migrate');
+    ok t_cmp("$rc $err", '0 ', 'no password in --db (one in a value is not one): no warning');
+    ($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, '--db', "postgresql://accounts\@$pg{host}:$pg{port}/accounts", 'migrate');
+    ok t_cmp("$rc $err", '0 ', 'a URI without a password: no warning');
+}
+($rc, $out, $err) = AccountsTest::ctl('migrate');
+ok t_cmp("$rc $err", '0 ', 'a password in ACCOUNTS_DB: no warning');

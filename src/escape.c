@@ -1,0 +1,211 @@
+/*
+ * src/escape.c -- text made safe to print (see escape.h).
+ */
+#include "escape.h"
+
+#include <string.h>
+
+/* The length of the valid UTF-8 sequence at u (avail bytes there), or 0
+ * when u[0] does not start one (RFC 3629: no overlong forms, no
+ * surrogates, nothing beyond U+10FFFF). */
+static apr_size_t utf8_seq(const unsigned char *u, apr_size_t avail)
+{
+    unsigned char lo = 0x80, hi = 0xBF;
+    apr_size_t need, k;
+
+    if (u[0] < 0xC2 || u[0] > 0xF4) {
+        return 0;
+    }
+    need = u[0] < 0xE0 ? 1 : u[0] < 0xF0 ? 2 : 3;
+    if (u[0] == 0xE0) {
+        lo = 0xA0;
+    }
+    else if (u[0] == 0xED) {
+        hi = 0x9F;
+    }
+    else if (u[0] == 0xF0) {
+        lo = 0x90;
+    }
+    else if (u[0] == 0xF4) {
+        hi = 0x8F;
+    }
+    if (avail - 1 < need || u[1] < lo || u[1] > hi) {
+        return 0;
+    }
+    for (k = 2; k <= need; k++) {
+        if ((u[k] & 0xC0) != 0x80) {
+            return 0;
+        }
+    }
+    return need + 1;
+}
+
+/* How many bytes of s[i..len) go out as they are (0: escape s[i]). */
+static apr_size_t plain(const unsigned char *s, apr_size_t i, apr_size_t len)
+{
+    apr_size_t n;
+
+    if (s[i] < 0x80) {
+        return s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\' && s[i] != '"';
+    }
+    n = utf8_seq(s + i, len - i);
+    if (n == 2 && s[i] == 0xC2 && s[i + 1] < 0xA0) {
+        return 0; /* a C1 control */
+    }
+    return n;
+}
+
+static char *put_escape(char *o, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+
+    *o++ = '\\';
+    switch (c) {
+        case '\n':
+            *o++ = 'n';
+            break;
+        case '\r':
+            *o++ = 'r';
+            break;
+        case '\t':
+            *o++ = 't';
+            break;
+        case '\\':
+        case '"':
+            *o++ = (char)c;
+            break;
+        default:
+            *o++ = 'x';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 0xF];
+    }
+    return o;
+}
+
+const char *acc_escape_text(apr_pool_t *p, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    apr_size_t len, i, n;
+    char *out, *o;
+
+    if (s == NULL) {
+        return "";
+    }
+    len = strlen(s);
+    for (i = 0; i < len; i += n) {
+        if ((n = plain(u, i, len)) == 0) {
+            break;
+        }
+    }
+    if (i == len) {
+        return s;
+    }
+    /* At most four bytes out for each byte in. */
+    out = apr_palloc(p, 4 * len + 1);
+    memcpy(out, s, i);
+    o = out + i;
+    while (i < len) {
+        n = plain(u, i, len);
+        if (n == 0) {
+            /* One byte: a C1 control's second byte, alone, is then a
+             * stray continuation byte and escaped in turn. */
+            o = put_escape(o, u[i++]);
+            continue;
+        }
+        memcpy(o, s + i, n);
+        o += n;
+        i += n;
+    }
+    *o = '\0';
+    return out;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+const char *acc_unescape_logitem(apr_pool_t *p, const char *s)
+{
+    char *out, *o;
+    int hi, lo;
+
+    if (s == NULL) {
+        return "";
+    }
+    if (strchr(s, '\\') == NULL) {
+        return s;
+    }
+    out = o = apr_palloc(p, strlen(s) + 1);
+    while (*s) {
+        if (*s != '\\') {
+            *o++ = *s++;
+            continue;
+        }
+        switch (s[1]) {
+            case 'b':
+                *o++ = '\b';
+                break;
+            case 'n':
+                *o++ = '\n';
+                break;
+            case 'r':
+                *o++ = '\r';
+                break;
+            case 't':
+                *o++ = '\t';
+                break;
+            case 'v':
+                *o++ = '\v';
+                break;
+            case '\\':
+            case '"':
+                *o++ = s[1];
+                break;
+            case 'x':
+                if ((hi = hexval(s[2])) >= 0 && (lo = hexval(s[3])) >= 0 &&
+                    (hi | lo) != 0) {
+                    *o++ = (char)(hi << 4 | lo);
+                    s += 4;
+                    continue;
+                }
+                /* fall through */
+            default:
+                *o++ = *s++; /* not an escape: the backslash as it is */
+                continue;
+        }
+        s += 2;
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *acc_escape_row(apr_pool_t *p, const char *const *fields, int n)
+{
+    struct iovec *iov;
+    int i, k = 0;
+
+    if (n <= 0) {
+        return "";
+    }
+    iov = apr_palloc(p, sizeof(*iov) * (apr_size_t)(2 * n - 1));
+    for (i = 0; i < n; i++) {
+        const char *f = acc_escape_text(p, fields[i]);
+        if (i > 0) {
+            iov[k].iov_base = (void *)"\t";
+            iov[k++].iov_len = 1;
+        }
+        iov[k].iov_base = (void *)f;
+        iov[k++].iov_len = strlen(f);
+    }
+    return apr_pstrcatv(p, iov, (apr_size_t)k, NULL);
+}
