@@ -5,40 +5,35 @@
  * One cache instance per configuration, created the way httpd's own
  * socache users do it (mod_ssl, mod_authn_socache): the provider is
  * looked up and created while the configuration is read, initialised in
- * post_config, and guarded by a mutex only when the provider says
- * it is not safe across processes (shmcb is not; memcache and redis are).
+ * post_config, and guarded by a lock only when the provider says it is
+ * not safe across processes (shmcb and dbm are not; memcache and redis
+ * are).  The lock is a robust one (shmlock.h): a process killed while it
+ * holds it does not leave every other process waiting.
+ *
+ * Every entry in the shared cache carries an HMAC under the secret key
+ * (sessrec.h): whatever can write to the cache -- a network service, a
+ * dbm file other processes of the httpd user can open, or a shared
+ * segment left half-written by a process that died -- cannot make an
+ * entry we accept.  The MAC costs a microsecond or two per shared lookup;
+ * the per-process layer in front takes most lookups, unsigned, since its
+ * copies never leave the process.
  */
 #include "sesscache.h"
 #include "config.h"
 #include "pcache.h"
 #include "sessrec.h"
+#include "shmlock.h"
 
 #include <ap_provider.h>
 #include <ap_socache.h>
-#include <util_mutex.h>
-#include <apr_proc_mutex.h>
-#include <apr_thread_mutex.h>
 #include <apr_shm.h>
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#define MUTEX_TYPE       "accounts-cache"
 #define CACHE_NAME       "mod_accounts"
 #define DEFAULT_PROVIDER "shmcb"
-
-/* shmcb needs a lock around every lookup, taken on every guarded request
- * by every thread of every process.  httpd's default on Linux is a
- * process-shared pthread mutex with priority inheritance, which under
- * contention goes through the kernel each time: the guarded page then
- * serves at about 60% of the unguarded one's rate, where a POSIX
- * semaphore keeps it above 90% (scripts/bench).  A semaphore is not
- * released if its holder dies inside the (microsecond-long) lookup;
- * `Mutex pthread accounts-cache` trades the speed for that. */
-#if APR_HAS_POSIXSEM_SERIALIZE
-#define DEFAULT_MUTEX APR_LOCK_POSIXSEM
-#else
-#define DEFAULT_MUTEX APR_LOCK_DEFAULT
-#endif
 
 typedef enum { CACHE_UNSET = 0, CACHE_SET, CACHE_NONE } cache_mode_t;
 
@@ -47,15 +42,8 @@ static cache_mode_t mode;
 static const char *provider_name;
 static const ap_socache_provider_t *provider;
 static ap_socache_instance_t *instance;
-/* A process mutex, not a global one: a POSIX semaphore (the default), a
- * pthread mutex or a SysV semaphore serialises the threads of one process
- * as well, and a global mutex would take a thread mutex first, a second
- * lock on every lookup.  Only fcntl and flock locks, which belong to a
- * process, need the thread mutex too. */
-static apr_proc_mutex_t *mutex;
-#if APR_HAS_THREADS
-static apr_thread_mutex_t *thread_mutex;
-#endif
+/* Serialises the shared cache for providers that need it (NULL: none). */
+static acc_shmlock_t *cache_lock;
 static int ready; /* initialised, and some host uses it */
 /* The per-process cache in front (pcache.h), and the generation counters
  * all of this server's processes share. */
@@ -64,7 +52,11 @@ static int ready; /* initialised, and some host uses it */
 #define LOCAL_NETWORK_TTL apr_time_from_sec(1)
 static apr_shm_t *gens_shm;
 static acc_pcache_t *pcache;
-static int signed_entries; /* the cache is a network service */
+static int network_cache; /* memcache, redis: shared with other servers */
+/* For the test suite only: with ACC_TEST_HOOKS in httpd's environment, a
+ * request carrying X-Accounts-Test-Hold-Lock: N holds the cache lock for
+ * N seconds (so t/38-cachelock.t can kill the process holding it). */
+static int test_hooks;
 
 static const ap_socache_provider_t *lookup(const char *name)
 {
@@ -118,14 +110,14 @@ int acc_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     mode = CACHE_UNSET;
     provider_name = NULL;
-    signed_entries = 1;
+    network_cache = 1;
     provider = NULL;
     instance = NULL;
-    mutex = NULL;
+    cache_lock = NULL;
     gens_shm = NULL;
     pcache = NULL;
     ready = 0;
-    return ap_mutex_register(pconf, MUTEX_TYPE, NULL, DEFAULT_MUTEX, 0);
+    return OK;
 }
 
 int acc_cache_check(apr_pool_t *pconf, server_rec *s)
@@ -184,11 +176,11 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         return OK;
     }
     if (provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
-        rv = ap_proc_mutex_create(&mutex, NULL, MUTEX_TYPE, NULL, s, pconf, 0);
+        rv = acc_shmlock_create(&cache_lock, pconf);
         if (rv != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                         ACC_LOGNO(0111) "AccountsSessionCache: cannot create "
-                                         "the '" MUTEX_TYPE "' mutex");
+                         ACC_LOGNO(0111) "AccountsSessionCache: cannot "
+                                         "create its lock");
             return HTTP_INTERNAL_SERVER_ERROR;
         }
     }
@@ -219,78 +211,70 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         memset(apr_shm_baseaddr_get(gens_shm), 0,
                GEN_SLOTS * sizeof(apr_uint32_t));
     }
-    /* Only this httpd's processes can write shmcb's shared memory or the
-     * dbm file; anything else (memcache, redis, ...) is reachable over a
-     * network, so its entries carry a MAC. */
-    signed_entries = strcmp(provider_name, "shmcb") != 0 &&
-                     strcmp(provider_name, "dbm") != 0;
+    /* Other servers share a network cache (memcache, redis, ...): what
+     * this process keeps of its entries must not outlive a logout there
+     * by more than a moment. */
+    network_cache = strcmp(provider_name, "shmcb") != 0 &&
+                    strcmp(provider_name, "dbm") != 0;
     ready = 1;
     return OK;
 }
 
 void acc_cache_child_init(apr_pool_t *p, server_rec *s)
 {
+    test_hooks = getenv("ACC_TEST_HOOKS") != NULL;
     if (ready && gens_shm) {
         pcache = acc_pcache_create(p, LOCAL_ENTRIES,
                                    apr_shm_baseaddr_get(gens_shm), GEN_SLOTS);
     }
-    if (mutex) {
-        apr_status_t rv = apr_proc_mutex_child_init(
-            &mutex, apr_proc_mutex_lockfile(mutex), p);
-        if (rv != APR_SUCCESS) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
-                         ACC_LOGNO(0113) "AccountsSessionCache: cannot attach "
-                                         "the '" MUTEX_TYPE "' mutex; the "
-                                         "session cache is off in this "
-                                         "process");
-            ready = 0;
-            return;
-        }
-#if APR_HAS_THREADS
-        thread_mutex = NULL;
-        if (apr_proc_mutex_mech(mutex) == APR_LOCK_FCNTL ||
-            apr_proc_mutex_mech(mutex) == APR_LOCK_FLOCK) {
-            apr_thread_mutex_create(&thread_mutex, APR_THREAD_MUTEX_DEFAULT, p);
-        }
-#endif
+}
+
+static void test_hold(request_rec *r)
+{
+    const char *hold;
+    int n;
+
+    if (!test_hooks ||
+        (hold = apr_table_get(r->headers_in, "X-Accounts-Test-Hold-Lock")) ==
+            NULL ||
+        (n = atoi(hold)) <= 0 || n > 120) {
+        return;
     }
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                  ACC_LOGNO(0199) "test hook: pid %d holds the session "
+                                  "cache lock for %d s",
+                  (int)getpid(), n);
+    apr_sleep(apr_time_from_sec(n));
 }
 
 static int lock(request_rec *r)
 {
-    apr_status_t rv;
-
-    if (mutex == NULL) {
+    if (cache_lock == NULL) {
         return 1;
     }
-#if APR_HAS_THREADS
-    if (thread_mutex) {
-        apr_thread_mutex_lock(thread_mutex);
+    switch (acc_shmlock_lock(cache_lock)) {
+        case ACC_SHMLOCK_OK:
+            break;
+        case ACC_SHMLOCK_RECOVERED:
+            /* The cache may hold a half-written entry, which its MAC
+             * refuses: nothing else to repair. */
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          ACC_LOGNO(0119) "a process died holding the "
+                                          "session cache lock; taken over");
+            break;
+        default:
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          ACC_LOGNO(0114) "cannot lock the session cache");
+            return 0;
     }
-#endif
-    rv = apr_proc_mutex_lock(mutex);
-    if (rv != APR_SUCCESS) {
-#if APR_HAS_THREADS
-        if (thread_mutex) {
-            apr_thread_mutex_unlock(thread_mutex);
-        }
-#endif
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r,
-                      ACC_LOGNO(0114) "cannot lock the session cache");
-        return 0;
-    }
+    test_hold(r);
     return 1;
 }
 
 static void unlock(void)
 {
-    if (mutex) {
-        apr_proc_mutex_unlock(mutex);
-#if APR_HAS_THREADS
-        if (thread_mutex) {
-            apr_thread_mutex_unlock(thread_mutex);
-        }
-#endif
+    if (cache_lock) {
+        acc_shmlock_unlock(cache_lock);
     }
 }
 
@@ -323,10 +307,9 @@ static int shared_get(request_rec *r, apr_pool_t *p, const acc_srv_cfg_t *c,
         }
         return 0;
     }
-    if (acc_sessrec_decode(p, buf, len,
-                           signed_entries ? c->secret_key : NULL,
-                           c->secret_key_len, (const unsigned char *)key,
-                           strlen(key), row, until) != 0) {
+    if (acc_sessrec_decode(p, buf, len, c->secret_key, c->secret_key_len,
+                           (const unsigned char *)key, strlen(key), row,
+                           until) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       ACC_LOGNO(0116) "a session cache entry failed its "
                                       "check (altered, or written with "
@@ -360,7 +343,7 @@ static void local_put(request_rec *r, const char *key,
     /* A network cache is shared with other servers, whose logouts reach
      * it but not this process: keep a copy of its entries a second at
      * most, so that a logout anywhere counts here within that second. */
-    if (signed_entries && until > apr_time_now() + LOCAL_NETWORK_TTL) {
+    if (network_cache && until > apr_time_now() + LOCAL_NETWORK_TTL) {
         until = apr_time_now() + LOCAL_NETWORK_TTL;
     }
     buf = acc_sessrec_encode(r->pool, row, until, NULL, 0,
@@ -390,9 +373,8 @@ int acc_cache_get(request_rec *r, apr_pool_t *p, const char *token_hash,
     if (pcache) {
         *gen = acc_pcache_gen(pcache, key);
         if (acc_pcache_get(pcache, key, now, r->pool, &buf, &len) &&
-            acc_sessrec_decode(p, buf, len, NULL, 0,
-                               (const unsigned char *)key, strlen(key), row,
-                               &until) == 0) {
+            acc_sessrec_decode(p, buf, len, NULL, 0, (const unsigned char *)key,
+                               strlen(key), row, &until) == 0) {
             return 1;
         }
     }
@@ -421,9 +403,9 @@ void acc_cache_put(request_rec *r, const char *token_hash,
         until = row->expires;
     }
     key = key_of(r, c, token_hash);
-    buf = acc_sessrec_encode(
-        r->pool, row, until, signed_entries ? c->secret_key : NULL,
-        c->secret_key_len, (const unsigned char *)key, strlen(key), &len);
+    buf = acc_sessrec_encode(r->pool, row, until, c->secret_key,
+                             c->secret_key_len, (const unsigned char *)key,
+                             strlen(key), &len);
     if (buf == NULL || !lock(r)) {
         return;
     }

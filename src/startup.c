@@ -19,6 +19,7 @@
 static int load_key(apr_pool_t *pconf, server_rec *s, acc_srv_cfg_t *c)
 {
     apr_file_t *f;
+    apr_finfo_t finfo;
     char buf[1024];
     apr_size_t n = sizeof(buf) - 1;
     apr_status_t rv;
@@ -52,6 +53,19 @@ static int load_key(apr_pool_t *pconf, server_rec *s, acc_srv_cfg_t *c)
     c->secret_key = apr_pmemdup(pconf, buf, n);
     c->secret_key_len = n;
     apr_crypto_memzero(buf, sizeof(buf));
+    /* httpd reads the key as root, before its children give root up: no
+     * one else needs to read it, least of all the CGI scripts and
+     * anything else that runs as the server's user. */
+    if (apr_stat(&finfo, c->key_file, APR_FINFO_PROT, pconf) == APR_SUCCESS &&
+        (finfo.protection &
+         (APR_GREAD | APR_GWRITE | APR_WREAD | APR_WWRITE))) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     ACC_LOGNO(0105) "AccountsSecretKeyFile '%s' can be read "
+                                     "by others than its owner: make it 0600 "
+                                     "and owned by root (chmod 0600; httpd "
+                                     "reads it before it gives up root)",
+                     c->key_file);
+    }
     return OK;
 }
 

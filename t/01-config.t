@@ -10,7 +10,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 27;
+plan tests => 30;
 
 my $httpd = Apache::Test::vars('httpd');
 my $so = Apache::Test::vars('serverroot') . '/../.libs/mod_accounts.so';
@@ -83,6 +83,15 @@ ok t_cmp($out, qr/AccountsDBWait takes a number from 1 to 600/, 'AccountsDBWait 
 ok t_cmp($out, qr/AccountsLoginURL/, 'a login URL that is not a local path is refused');
 ($rc, $out) = configtest($dbd, $shm, $acc, "AccountsSecretKeyFile $dir/missing.key");
 ok t_cmp($out, qr/accountsctl genkey/, 'a missing key file says how to make one');
+my ($krc, undef, $kerr) = AccountsTest::ctl('genkey', "$dir/open.key");
+die "genkey: $kerr" if $krc;
+($rc, $out) = configtest($dbd, $shm, $acc, 'DBDriver pgsql', "AccountsSecretKeyFile $dir/open.key");
+ok t_cmp($out !~ /can be read by others/ ? 'quiet' : 'warned', 'quiet', "genkey's 0600 key file: no warning");
+chmod 0640, "$dir/open.key";
+($rc, $out) = configtest($dbd, $shm, $acc, 'DBDriver pgsql', "AccountsSecretKeyFile $dir/open.key");
+ok t_cmp($rc, 0, 'a key file others can read still works');
+ok t_cmp($out, qr/AccountsSecretKeyFile .* can be read by others than its owner: make it 0600/,
+         '... with a warning to make it 0600');
 
 # The session cache: shmcb by default, so its module must be loaded.
 ($rc, $out) = configtest($dbd, $acc, 'DBDriver pgsql');

@@ -15,6 +15,9 @@ cd "$top"
 # With ACC_ASAN=1 (scripts/test --asan) the module was built with
 # AddressSanitizer and UBSan; httpd is not, so the runtime is preloaded
 # into it through a wrapper.
+# Test-only hooks in the module (see ACC_TEST_HOOKS in src/).
+export ACC_TEST_HOOKS=1
+
 asan_args=()
 make_asan_wrapper() {
     local w="$1/asan-httpd"

@@ -1,0 +1,74 @@
+/*
+ * src/shmlock.c -- a lock shared by a server's processes that survives
+ * the death of its holder.
+ */
+#include "shmlock.h"
+
+#include <apr_shm.h>
+
+#include <errno.h>
+#include <pthread.h>
+
+struct acc_shmlock {
+    pthread_mutex_t *mutex; /* in shared memory */
+    apr_shm_t *shm;
+};
+
+static apr_status_t destroy(void *data)
+{
+    acc_shmlock_t *lock = data;
+
+    pthread_mutex_destroy(lock->mutex);
+    return APR_SUCCESS;
+}
+
+apr_status_t acc_shmlock_create(acc_shmlock_t **out, apr_pool_t *p)
+{
+    acc_shmlock_t *lock = apr_pcalloc(p, sizeof(*lock));
+    pthread_mutexattr_t attr;
+    apr_status_t rv;
+    int rc;
+
+    *out = NULL;
+    rv = apr_shm_create(&lock->shm, sizeof(pthread_mutex_t), NULL, p);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    lock->mutex = apr_shm_baseaddr_get(lock->shm);
+    if ((rc = pthread_mutexattr_init(&attr)) != 0) {
+        return rc;
+    }
+    if ((rc = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED)) ||
+        (rc = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST)) ||
+        (rc = pthread_mutex_init(lock->mutex, &attr))) {
+        pthread_mutexattr_destroy(&attr);
+        return rc;
+    }
+    pthread_mutexattr_destroy(&attr);
+    /* Before the shared memory goes (registered after it, so run first). */
+    apr_pool_cleanup_register(p, lock, destroy, apr_pool_cleanup_null);
+    *out = lock;
+    return APR_SUCCESS;
+}
+
+acc_shmlock_rc_t acc_shmlock_lock(acc_shmlock_t *lock)
+{
+    int rc = pthread_mutex_lock(lock->mutex);
+
+    if (rc == 0) {
+        return ACC_SHMLOCK_OK;
+    }
+    if (rc == EOWNERDEAD) {
+        /* Its holder died with it: ours now, once marked usable again. */
+        if (pthread_mutex_consistent(lock->mutex) == 0) {
+            return ACC_SHMLOCK_RECOVERED;
+        }
+        pthread_mutex_unlock(lock->mutex);
+    }
+    return ACC_SHMLOCK_ERROR;
+}
+
+void acc_shmlock_unlock(acc_shmlock_t *lock)
+{
+    pthread_mutex_unlock(lock->mutex);
+}
