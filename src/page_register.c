@@ -21,7 +21,7 @@
 #define DUPLICATE "A user with that username already exists."
 #define MISMATCH  "The two password fields didn\xe2\x80\x99t match."
 #define THROTTLED                                                              \
-    "Too many accounts have been created from your network. Please try "       \
+    "Too many sign-up attempts have come from your network. Please try "       \
     "again in %d minute%s."
 
 /* The four fields, in the form's order. */
@@ -111,9 +111,13 @@ static int unavailable(request_rec *r)
                             "unavailable. Please try again in a moment.");
 }
 
-/* Read and check every field; errors land in f.  Returns 1 when there
- * are errors, 0 when the form is good, -1 when the store failed. */
-static int validate(acc_page_t *pg, regform_t *f, const char **key)
+/* Read and check every field; errors land in f.  A username that passes
+ * its rules is looked up (is it taken?) only after this hour's attempts
+ * from the address were counted: the answer tells whether an account
+ * exists, so asking it is what the registration throttle limits.
+ * Returns 1 when there are errors, 0 when the form is good, -1 when the
+ * store failed, 2 when the address is throttled (*wait seconds). */
+static int validate(acc_page_t *pg, regform_t *f, const char **key, int *wait)
 {
     request_rec *r = pg->r;
     acc_pwpolicy_t pol = acc_config_pwpolicy(pg->cfg);
@@ -137,6 +141,10 @@ static int validate(acc_page_t *pg, regform_t *f, const char **key)
             add_error(r->pool, f, F_USERNAME, err);
         }
         else {
+            *wait = acc_throttle_register_claim(r, pg->store);
+            if (*wait != 0) {
+                return *wait < 0 ? -1 : 2;
+            }
             /* Unique case-insensitively (and across NFKC twins); the
              * insert's unique key settles races. */
             *key = acc_username_key(r->pool, name);
@@ -207,25 +215,11 @@ int acc_page_register(acc_page_t *pg)
     if (pg->form == NULL) {
         return show(pg, &f);
     }
-    rc = validate(pg, &f, &key);
-    if (rc < 0) {
+    rc = validate(pg, &f, &key, &wait);
+    if (rc < 0 || rc == 2) {
         acc_wipe((char *)f.value[F_PASSWORD1]);
         acc_wipe((char *)f.value[F_PASSWORD2]);
-        return unavailable(r);
-    }
-    if (rc) {
-        acc_wipe((char *)f.value[F_PASSWORD1]);
-        acc_wipe((char *)f.value[F_PASSWORD2]);
-        return show(pg, &f);
-    }
-    /* This hour's registrations from the address: one is claimed before
-     * the hash, so that registrations sent at once are counted one by one,
-     * and given back if no account comes of it. */
-    wait = acc_throttle_register_claim(r, pg->store);
-    if (wait != 0) {
-        acc_wipe((char *)f.value[F_PASSWORD1]);
-        acc_wipe((char *)f.value[F_PASSWORD2]);
-        if (wait < 0) {
+        if (rc < 0) {
             return unavailable(r);
         }
         acc_audit(r, pg->store, "register_throttled", "");
@@ -233,6 +227,13 @@ int acc_page_register(acc_page_t *pg)
         return show_status(pg, &f, HTTP_TOO_MANY_REQUESTS,
                            apr_psprintf(r->pool, THROTTLED, wait / 60 + 1,
                                         wait / 60 + 1 == 1 ? "" : "s"));
+    }
+    if (rc) {
+        /* Counted if the username was looked up: whether a name is taken
+         * is what a script trying names wants to learn. */
+        acc_wipe((char *)f.value[F_PASSWORD1]);
+        acc_wipe((char *)f.value[F_PASSWORD2]);
+        return show(pg, &f);
     }
     /* No connection held while waiting for a hash slot and hashing. */
     acc_page_release(pg);
@@ -276,8 +277,9 @@ int acc_page_register(acc_page_t *pg)
         case ACC_STORE_OK:
             break;
         case ACC_STORE_EXISTS:
-            /* Lost a race, or a case/NFKC twin of an existing name. */
-            acc_throttle_register_release(r, pg->store);
+            /* Lost a race, or a case/NFKC twin of an existing name: the
+             * attempt stays counted, like any that learnt a name is
+             * taken. */
             add_error(r->pool, &f, F_USERNAME, DUPLICATE);
             return show(pg, &f);
         default:

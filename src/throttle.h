@@ -27,9 +27,11 @@ int acc_throttle_login_claim(request_rec *r, acc_store_t *st,
 void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
                            const char *user_key, apr_int64_t user_id);
 
-/* Claim one of the address's registrations for this hour, before hashing
- * (0, the seconds to wait, or -1); give it back with
- * acc_throttle_register_release when no account was created. */
+/* Claim one of the address's registration attempts for this hour, before
+ * the username is looked up (whether a name is taken is what the limit
+ * protects): 0, the seconds to wait, or -1.  Give it back with
+ * acc_throttle_register_release only when the server, not the visitor,
+ * made the attempt fail (no hash slot, the database). */
 int acc_throttle_register_claim(request_rec *r, acc_store_t *st);
 void acc_throttle_register_release(request_rec *r, acc_store_t *st);
 

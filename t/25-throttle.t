@@ -18,7 +18,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 62;
+plan tests => 66;
 
 my $PW = AccountsTest::good_password();
 my $BAD = 'Please enter a correct username and password. Note that both '
@@ -132,7 +132,9 @@ ok t_cmp($b->login($x, $PW)->code, 429, 'a forged X-Forwarded-For does not chang
 ok t_cmp($rc, 0, "accountsctl unlock ADDRESS: exit 0 ($err)");
 ok t_cmp(attempt($ip, $x, $PW)->code, 303, 'after unlock: the address logs in again');
 
-# ---- registrations: 2 an hour per address, only those that succeed ------
+# ---- registrations: 2 attempts an hour per address ----------------------
+# Every attempt that gets as far as asking whether the username is taken
+# counts, created or not: the answer is what a script trying names wants.
 
 sub register_from {
     my ($ip, $name, $pw2) = @_;
@@ -140,24 +142,41 @@ sub register_from {
                              password1 => $PW, password2 => $pw2 // $PW);
 }
 my $rip = '10.6.0.1';
-ok t_cmp(register_from($rip, AccountsTest::unique_name('r'), 'mismatch')->code, 200,
-         'a failed registration (mismatched passwords): 200');
+my $taken = mkuser(AccountsTest::unique_name('tk'));
+$res = register_from($rip, 'bad name!');
+ok t_cmp($res->code, 200, 'a malformed username: 200, the form again');
+ok t_cmp($res->decoded_content, qr/Enter a valid username/, '... with its error (no name was looked up)');
+ok t_cmp(register_from($rip, 'also bad!')->code, 200, '... and again: malformed names are not counted');
+$res = register_from($rip, $taken, 'mismatch');
+ok t_cmp($res->decoded_content, qr/A user with that username already exists/,
+         'a taken name: the form says so (first attempt counted)');
 my $dup = AccountsTest::unique_name('r');
-ok t_cmp(register_from($rip, $dup)->code, 303, 'first account from the address: 303');
-ok t_cmp(register_from($rip, $dup)->code, 200, 'a duplicate name: 200, not counted');
-ok t_cmp(register_from($rip, AccountsTest::unique_name('r'))->code, 303,
-         'second account: 303 (failed attempts cost nothing)');
+ok t_cmp(register_from($rip, $dup)->code, 303, 'an account from the address: 303 (second attempt)');
 my $third = AccountsTest::unique_name('r');
 $res = register_from($rip, $third);
-ok t_cmp($res->code, 429, 'third account within the hour: 429');
+ok t_cmp($res->code, 429, 'a third attempt within the hour: 429');
 ok t_cmp($res->header('Retry-After') // 0, qr/^\d+$/, '... with Retry-After');
 ok t_cmp(($res->header('Retry-After') // 0) > 3000 ? 'about an hour' : 'short', 'about an hour',
          '... of about an hour');
-ok t_cmp($res->decoded_content, qr/Too many accounts have been created from your network/,
+ok t_cmp($res->decoded_content, qr/Too many sign-up attempts have come from your network/,
          '... and a message on the form');
 ok t_cmp($res->decoded_content, qr/value="\Q$third\E"/, '... which keeps the username typed');
 ok t_cmp(AccountsTest::sql1('SELECT count(*) FROM accounts_user WHERE username = '
                             . AccountsTest::lit($third)), 0, '... and creates no user');
+$res = register_from($rip, $taken);
+ok t_cmp($res->code, 429, 'a taken name from the throttled address: 429');
+ok t_cmp($res->decoded_content !~ /already exists/ ? 'silent' : 'told', 'silent',
+         '... which says nothing about whether the name exists');
+
+# Trying names: no more answers than the limit, taken or free.
+my $eip = '10.6.0.3';
+my $told = 0;
+for (1 .. 8) {
+    my $r = register_from($eip, $taken, 'mismatch');
+    $told++ if $r->decoded_content =~ /A user with that username already exists/;
+}
+ok t_cmp($told, 2, '8 tries of a taken name from one address: only 2 are answered');
+
 ok t_cmp(register_from('10.6.0.2', AccountsTest::unique_name('r'))->code, 303,
          'another address may still register');
 AccountsTest::ctl('unlock', $rip);
