@@ -98,6 +98,10 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (kind, key)"
     ");"
     "CREATE INDEX accounts_throttle_key ON accounts_throttle (key);"
+    /* accounts_user_address: the addresses users logged in from, once the
+     * throttle's "known address" (any address is shared behind a NAT);
+     * device tokens (device.h) took its place.  Unused; a later migration
+     * drops it. */
     "CREATE TABLE accounts_user_address ("
     "  user_id bigint NOT NULL REFERENCES accounts_user(id)"
     "    ON DELETE CASCADE,"
@@ -207,11 +211,9 @@ enum {
     S_THROTTLE_TRY,
     S_THROTTLE_TRY_WINDOW,
     S_THROTTLE_RELEASE,
-    S_ADDRESS_IS_KNOWN,
     S_THROTTLE_RESET,
     S_THROTTLE_UNLOCK,
     S_THROTTLE_CLEAR,
-    S_ADDRESS_KNOWN,
     S_AUDIT_ADD,
     S_AUDIT_LIST,
     S_COUNT
@@ -357,10 +359,6 @@ static const struct {
          "UPDATE accounts_throttle SET failures = greatest(failures - 1, 0),"
          " locked_until = CASE WHEN failures - 1 < %s::int THEN NULL ELSE"
          " locked_until END WHERE kind = %s AND key = %s"},
-    [S_ADDRESS_IS_KNOWN] =
-        {"accounts_user_address_known",
-         "SELECT count(*)::int FROM accounts_user_address a JOIN accounts_user"
-         " u ON u.id = a.user_id WHERE u.username_key = %s AND a.address = %s"},
     [S_THROTTLE_RESET] = {"accounts_throttle_reset",
                           "DELETE FROM accounts_throttle WHERE kind = %s"
                           " AND key = %s"},
@@ -371,10 +369,6 @@ static const struct {
                           "DELETE FROM accounts_throttle WHERE"
                           " (locked_until IS NULL OR locked_until < now())"
                           " AND last_failure < now() - interval '1 day'"},
-    [S_ADDRESS_KNOWN] = {"accounts_user_address_add",
-                         "INSERT INTO accounts_user_address (user_id, address)"
-                         " VALUES (%s::bigint, %s) ON CONFLICT (user_id,"
-                         " address) DO UPDATE SET last_login = now()"},
     [S_AUDIT_ADD] = {"accounts_audit_add",
                      "INSERT INTO accounts_audit (event, username, address,"
                      " user_agent) VALUES (%s, %s, %s, %s)"},
@@ -1069,15 +1063,6 @@ acc_store_rc_t acc_throttle_release(acc_store_t *st, apr_pool_t *p,
     return exec(st, p, S_THROTTLE_RELEASE, NULL, 3, args);
 }
 
-acc_store_rc_t acc_address_is_known(acc_store_t *st, apr_pool_t *p,
-                                    const char *user_key, const char *address,
-                                    int *known)
-{
-    const char *args[2] = {user_key, address};
-
-    return int1(st, p, S_ADDRESS_IS_KNOWN, 2, args, known);
-}
-
 acc_store_rc_t acc_throttle_reset(acc_store_t *st, apr_pool_t *p,
                                   const char *kind, const char *key)
 {
@@ -1098,14 +1083,6 @@ acc_store_rc_t acc_throttle_unlock(acc_store_t *st, apr_pool_t *p,
 acc_store_rc_t acc_throttle_clear(acc_store_t *st, apr_pool_t *p, int *count)
 {
     return exec(st, p, S_THROTTLE_CLEAR, count, 0, NULL);
-}
-
-acc_store_rc_t acc_address_known(acc_store_t *st, apr_pool_t *p,
-                                 apr_int64_t user_id, const char *address)
-{
-    const char *args[2] = {apr_off_t_toa(p, (apr_off_t)user_id), address};
-
-    return exec(st, p, S_ADDRESS_KNOWN, NULL, 2, args);
 }
 
 acc_store_rc_t acc_audit_add(acc_store_t *st, apr_pool_t *p, const char *event,

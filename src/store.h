@@ -238,11 +238,6 @@ acc_store_rc_t acc_throttle_release(acc_store_t *st, apr_pool_t *p,
                                     const char *kind, const char *key,
                                     int free);
 
-/* *known = 1 when address has logged user_key's user in before. */
-acc_store_rc_t acc_address_is_known(acc_store_t *st, apr_pool_t *p,
-                                    const char *user_key, const char *address,
-                                    int *known);
-
 /* Forget (kind, key) (a successful login clears its username). */
 acc_store_rc_t acc_throttle_reset(acc_store_t *st, apr_pool_t *p,
                                   const char *kind, const char *key);
@@ -255,10 +250,6 @@ acc_store_rc_t acc_throttle_unlock(acc_store_t *st, apr_pool_t *p,
 
 /* Delete state that ended more than a day ago. */
 acc_store_rc_t acc_throttle_clear(acc_store_t *st, apr_pool_t *p, int *count);
-
-/* Remember that user_id logged in from address. */
-acc_store_rc_t acc_address_known(acc_store_t *st, apr_pool_t *p,
-                                 apr_int64_t user_id, const char *address);
 
 /* Add an authentication event (login_ok, login_failed, login_throttled,
  * logout, register, register_throttled, password_change). */

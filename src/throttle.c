@@ -4,6 +4,9 @@
  */
 #include "throttle.h"
 #include "config.h"
+#include "cookie.h"
+#include "device.h"
+#include "session.h"
 
 #include <apr_strings.h>
 
@@ -37,11 +40,46 @@ static const char *user_throttle_key(apr_pool_t *p, const char *key)
     return apr_pstrndup(p, key, n);
 }
 
+/* How long a browser's device token stays good (it is renewed at each
+ * login). */
+#define DEVICE_MAX_AGE (365 * 86400)
+#define DEVICE_COOKIE  "accounts_device"
+#define DEVICE_NOTE    "mod_accounts:device"
+
+static const char *device_cookie_name(request_rec *r)
+{
+    return acc_cookie_secure(r) ? "__Host-" DEVICE_COOKIE : DEVICE_COOKIE;
+}
+
+/* The nonce of this browser's device token for user_key, or NULL. */
+static const char *trusted_device(request_rec *r, const char *user_key)
+{
+    acc_srv_cfg_t *c = acc_srv(r->server);
+    const char *header = apr_table_get(r->headers_in, "Cookie");
+    apr_array_header_t *all;
+    const char *nonce;
+    int i;
+
+    if (header == NULL) {
+        return NULL;
+    }
+    all = acc_cookie_get_all(r->pool, header, device_cookie_name(r));
+    for (i = 0; i < all->nelts; i++) {
+        if (acc_device_check(r->pool, APR_ARRAY_IDX(all, i, const char *),
+                             c->secret_key, c->secret_key_len, user_key,
+                             apr_time_now(), DEVICE_MAX_AGE, &nonce)) {
+            return nonce;
+        }
+    }
+    return NULL;
+}
+
 int acc_throttle_login_claim(request_rec *r, acc_store_t *st,
                              const char *user_key)
 {
     acc_srv_cfg_t *c = acc_srv(r->server);
-    int wait = 0, known = 0;
+    const char *device;
+    int wait = 0;
 
     user_key = user_throttle_key(r->pool, user_key);
 
@@ -54,22 +92,22 @@ int acc_throttle_login_claim(request_rec *r, acc_store_t *st,
     if (wait > 0 || c->throttle_user == 0) {
         return wait;
     }
-    /* An address that logged this user in before is not held back by
-     * failures from elsewhere (nor counted against the username). */
-    if (acc_address_is_known(st, r->pool, user_key, address(r), &known) !=
-        ACC_STORE_OK) {
-        goto fail;
+    /* A browser that logged this user in before is judged by its own
+     * failures, not the username's: whoever guesses the password
+     * elsewhere -- behind the same NAT included -- cannot lock the user
+     * out of their own browser. */
+    device = trusted_device(r, user_key);
+    if (device) {
+        apr_table_setn(r->notes, DEVICE_NOTE, device);
     }
-    if (known) {
-        return 0;
-    }
-    if (acc_throttle_try(st, r->pool, "user", user_key, USER_FORGET,
+    if (acc_throttle_try(st, r->pool, device ? "device" : "user",
+                         device ? device : user_key, USER_FORGET,
                          c->throttle_user, c->throttle_max_delay,
                          &wait) != ACC_STORE_OK) {
         goto fail;
     }
     if (wait > 0 && c->throttle_addr > 0) {
-        /* Refused for the username: this attempt will not happen. */
+        /* Refused: this attempt will not happen. */
         acc_throttle_release(st, r->pool, "addr", address(r), c->throttle_addr);
     }
     return wait;
@@ -85,15 +123,25 @@ void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
                            const char *user_key, apr_int64_t user_id)
 {
     acc_srv_cfg_t *c = acc_srv(r->server);
+    const char *device = apr_table_get(r->notes, DEVICE_NOTE);
+    const char *token;
 
+    user_key = user_throttle_key(r->pool, user_key);
+    /* The count this attempt was judged by starts again (a device's own,
+     * or the username's); the other one is not this browser's to clear. */
     if (c->throttle_user > 0) {
-        acc_throttle_reset(st, r->pool, "user",
-                           user_throttle_key(r->pool, user_key));
+        acc_throttle_reset(st, r->pool, device ? "device" : "user",
+                           device ? device : user_key);
     }
     if (c->throttle_addr > 0) {
         acc_throttle_release(st, r->pool, "addr", address(r), c->throttle_addr);
     }
-    acc_address_known(st, r->pool, user_id, address(r));
+    /* This browser now has logged the user in: a fresh token. */
+    token = acc_device_token(r->pool, c->secret_key, c->secret_key_len,
+                             user_key, apr_time_now());
+    if (token) {
+        acc_set_cookie(r, device_cookie_name(r), token, DEVICE_MAX_AGE);
+    }
 }
 
 int acc_throttle_register_claim(request_rec *r, acc_store_t *st)

@@ -1,6 +1,7 @@
 # t/25-throttle.t -- failed logins are throttled per username and per
 # client address (429, Retry-After, the form's message, no password hash),
-# a user's known address is not locked out by an attacker's failures,
+# a browser with a device token from an earlier login is judged by its
+# own failures, not locked out by an attacker's (even behind one NAT),
 # registrations are limited per address, `accountsctl unlock` clears it
 # all, and every event lands in the audit trail (`accountsctl log`).
 #
@@ -18,7 +19,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 66;
+plan tests => 73;
 
 my $PW = AccountsTest::good_password();
 my $BAD = 'Please enter a correct username and password. Note that both '
@@ -92,17 +93,42 @@ ok t_cmp($out, qr/unlocked/, '... says so');
 $res = attempt('10.1.0.16', $u, $PW);
 ok t_cmp($res->code, 303, 'after unlock: the right password logs in');
 
-# ---- a user's own address is not locked out by someone else's failures ----
+# ---- a browser the user logged in from is not locked out by others ------
+# A successful login gives the browser a signed device token; failures
+# from browsers without one count against the username, but a browser with
+# one is judged by its own failures.  Sharing the address (a NAT) earns an
+# attacker nothing.
 
 my $v = mkuser(AccountsTest::unique_name('home'));
-ok t_cmp(attempt('10.2.0.1', $v, $PW)->code, 303, 'the user logs in from home (10.2.0.1)');
-attempt("10.3.0.$_", $v, 'guess') for 1 .. 3;
-ok t_cmp(attempt('10.3.0.9', $v, $PW)->code, 429,
-         'after an attacker\'s 3 failures, a new address is refused even with the password');
-$res = attempt('10.2.0.1', $v, $PW);
-ok t_cmp($res->code, 303, 'but from home, where the user logged in before, the login works');
-ok t_cmp(attempt('10.3.0.9', $v, 'guess')->code, 200,
-         '... and it cleared the username\'s failures');
+my $home = from('10.2.0.1');
+ok t_cmp($home->login($v, $PW)->code, 303, 'the user logs in from 10.2.0.1');
+my $dev = $home->cookie('accounts_device') // '';
+ok t_cmp($dev, qr/^\d+\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/, '... and the browser gets a device token');
+my @g = map { attempt('10.2.0.1', $v, 'guess')->code } 1 .. 3;
+ok t_cmp("@g", '200 200 200', 'an attacker behind the same address: 3 failures, checked');
+ok t_cmp(attempt('10.2.0.1', $v, $PW)->code, 429,
+         '... then the same address without the token is refused, even with the password');
+ok t_cmp($home->login($v, $PW)->code, 303, "but the user's own browser, showing its token, logs in");
+ok t_cmp(attempt('10.2.0.1', $v, 'guess')->code, 429,
+         "... and that does not clear the username's failures for the others");
+ok t_cmp(($home->cookie('accounts_device') // '') ne $dev ? 'renewed' : 'same', 'renewed',
+         'each login gives the browser a fresh token');
+
+# The token is one user's: it does not help another.
+my $v2 = mkuser(AccountsTest::unique_name('home2'));
+attempt('10.2.0.5', $v2, 'guess') for 1 .. 3;
+ok t_cmp($home->login($v2, $PW)->code, 429, "a device token for one user does not unlock another");
+# A token altered, or copied under another name, is worthless.
+(my $altered = $home->cookie('accounts_device')) =~ s/\.(.)/'.' . ($1 eq 'A' ? 'B' : 'A')/e;
+my $forger = from('10.2.0.6');
+$forger->set_cookie(accounts_device => $altered);
+ok t_cmp($forger->login($v, $PW)->code, 429, 'an altered device token is not trusted');
+
+# The device is throttled by its own failures.
+$home->ua->default_header('X-Test-Client-IP' => '10.2.0.2');
+my @d = map { $home->login($v, 'typo')->code } 1 .. 3;
+ok t_cmp("@d", '200 200 200', "three wrong passwords from the user's browser: checked");
+ok t_cmp($home->login($v, $PW)->code, 429, '... then that browser waits too (its token is locked)');
 
 # ---- a successful login resets the username's count -------------------
 
