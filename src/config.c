@@ -95,7 +95,6 @@ void *acc_create_dir_cfg(apr_pool_t *p, char *dir)
 {
     acc_dir_cfg_t *c = apr_pcalloc(p, sizeof(*c));
 
-    c->base = dir;
     c->login_required = ACC_UNSET;
     c->forward_headers = ACC_UNSET;
     return c;
@@ -106,7 +105,6 @@ void *acc_merge_dir_cfg(apr_pool_t *p, void *basev, void *addv)
     acc_dir_cfg_t *base = basev, *add = addv;
     acc_dir_cfg_t *m = apr_pcalloc(p, sizeof(*m));
 
-    PICK(base);
     PICK_INT(login_required);
     PICK_INT(forward_headers);
     return m;

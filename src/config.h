@@ -60,7 +60,6 @@ typedef struct {
 } acc_srv_cfg_t;
 
 typedef struct {
-    const char *base;    /* the <Location> path this config came from */
     int login_required;  /* AccountsLoginRequired */
     int forward_headers; /* AccountsForwardHeaders */
 } acc_dir_cfg_t;

@@ -24,19 +24,58 @@ static const struct {
     {"logout/", acc_page_logout},
 };
 
+#define BASE_NOTE "mod_accounts:base"
+
+/* The page rel names ("login/", "login", "static/x"...): its function, or
+ * NULL (with *is_static for our static files). */
+static page_fn page_of(const char *rel, int *is_static)
+{
+    apr_size_t i;
+
+    *is_static = strncmp(rel, "static/", 7) == 0 && rel[7] != '\0';
+    for (i = 0; !*is_static && i < sizeof(pages) / sizeof(pages[0]); i++) {
+        apr_size_t n = strlen(pages[i].path);
+        /* "login/" and "login" both reach the login page. */
+        if (strcmp(rel, pages[i].path) == 0 ||
+            (strncmp(rel, pages[i].path, n - 1) == 0 && rel[n - 1] == '\0')) {
+            return pages[i].fn;
+        }
+    }
+    return NULL;
+}
+
+/* Where the handler's pages start in r->uri: the first '/' after which
+ * the rest names one of them.  The pages are found from the URL itself,
+ * not from the configuration section that set the handler (which httpd
+ * does not tell a handler): whatever other section holds an Accounts
+ * directive (<Location /> AccountsForwardHeaders On, say) changes
+ * nothing.  *rel gets the page's part; the base is the rest. */
+static const char *split_uri(request_rec *r, const char **rel)
+{
+    const char *s;
+    int is_static;
+
+    for (s = r->uri; (s = strchr(s, '/')) != NULL; s++) {
+        if (page_of(s + 1, &is_static) || is_static) {
+            *rel = s + 1;
+            return apr_pstrmemdup(r->pool, r->uri,
+                                  (apr_size_t)(s + 1 - r->uri));
+        }
+    }
+    *rel = "";
+    return NULL;
+}
+
 const char *acc_accounts_base(request_rec *r)
 {
-    acc_dir_cfg_t *d = acc_dir(r);
     const char *login = acc_srv(r->server)->login_url;
+    const char *base = apr_table_get(r->notes, BASE_NOTE);
     const char *slash;
 
-    if (d && d->base && d->base[0] == '/' &&
-        strncmp(r->uri, d->base, strlen(d->base)) == 0) {
-        apr_size_t n = strlen(d->base);
-        return d->base[n - 1] == '/' ? d->base
-                                     : apr_pstrcat(r->pool, d->base, "/", NULL);
+    if (base) {
+        return base;
     }
-    /* Outside the accounts location: the login URL's parent. */
+    /* Outside the accounts pages: the login URL's parent. */
     slash = strrchr(login, '/');
     if (slash && slash == login + strlen(login) - 1 && slash > login) {
         const char *p = slash - 1;
@@ -137,18 +176,19 @@ int acc_handler(request_rec *r)
 {
     acc_page_t pg;
     const char *base, *rel;
-    page_fn fn = NULL;
+    page_fn fn;
     acc_db_state_t dbs;
-    apr_size_t i;
-    int rc;
+    int rc, is_static;
 
     if (r->handler == NULL || strcmp(r->handler, ACC_HANDLER) != 0) {
         return DECLINED;
     }
-    base = acc_accounts_base(r);
-    rel = strncmp(r->uri, base, strlen(base)) == 0 ? r->uri + strlen(base) : "";
-
-    if (strncmp(rel, "static/", 7) == 0) {
+    base = split_uri(r, &rel);
+    if (base) {
+        apr_table_setn(r->notes, BASE_NOTE, base);
+    }
+    fn = page_of(rel, &is_static);
+    if (is_static) {
         if (r->method_number != M_GET) {
             r->allowed = AP_METHOD_BIT << M_GET;
             return HTTP_METHOD_NOT_ALLOWED;
@@ -157,15 +197,6 @@ int acc_handler(request_rec *r)
         return rc == DECLINED ? acc_render_error(r, HTTP_NOT_FOUND,
                                                  "There is no such file.")
                               : rc;
-    }
-    for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
-        apr_size_t n = strlen(pages[i].path);
-        /* "login/" and "login" both reach the login page. */
-        if (strcmp(rel, pages[i].path) == 0 ||
-            (strncmp(rel, pages[i].path, n - 1) == 0 && rel[n - 1] == '\0')) {
-            fn = pages[i].fn;
-            break;
-        }
     }
     if (fn == NULL ||
         (fn == acc_page_register && !acc_srv(r->server)->registration)) {

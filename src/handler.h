@@ -24,9 +24,10 @@ typedef struct {
 /* The handler hook. */
 int acc_handler(request_rec *r);
 
-/* The path of the `SetHandler accounts` location, ending in '/'
- * ("/accounts/" for the usual config), derived from the login URL when
- * the request is not inside it. */
+/* The path the accounts pages are under, ending in '/' ("/accounts/" for
+ * the usual config): as the handler found it in the URL it serves, else
+ * (pages rendered elsewhere, error pages of the guard) the login URL's
+ * parent. */
 const char *acc_accounts_base(request_rec *r);
 
 /* Give the page's database connection back (pg->store becomes NULL). */

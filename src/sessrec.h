@@ -5,14 +5,13 @@
  * The session cache (httpd's socache: shared memory, or memcached/redis
  * shared by several servers) keeps what the store answered for a token so
  * that most guarded requests need no database round trip.  An entry is
- * the row's fields, NUL-separated.  When the cache is a network service
- * (memcached, redis) the fields are followed by an HMAC-SHA256 of the
- * cache key and the fields under the server's secret key: an entry that
- * was altered, truncated, or written by anyone without the key is
- * refused, which costs a database lookup and nothing else.  Shared memory
- * only this httpd's processes can write goes unsigned (the MAC would be
- * the largest cost of a guarded request).  The password hash is never put
- * in an entry.
+ * the row's fields, NUL-separated.  In the shared cache (shared memory, a
+ * dbm file, memcached, redis) the fields are followed by an HMAC-SHA256
+ * of the cache key and the fields under the server's secret key: an entry
+ * that was altered, truncated, or written by anyone without the key is
+ * refused, which costs a database lookup and nothing else.  The copies a
+ * process keeps in its own memory (pcache.h) go unsigned.  The password
+ * hash is never put in an entry.
  */
 #ifndef ACC_SESSREC_H
 #define ACC_SESSREC_H
