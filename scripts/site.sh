@@ -78,7 +78,7 @@ site_up() {
         -c "CREATE ROLE accounts LOGIN PASSWORD '$pw'" \
         -c "CREATE DATABASE accounts OWNER accounts" >/dev/null
     conninfo="host=127.0.0.1 port=$pgport dbname=accounts user=accounts password=$pw connect_timeout=5"
-    "$site/bin/accountsctl" --db "$conninfo" migrate >/dev/null
+    ACCOUNTS_DB="$conninfo" "$site/bin/accountsctl" migrate >/dev/null
     "$site/bin/accountsctl" genkey "$site/accounts.key" >/dev/null
     chown "$runas:" "$site/accounts.key"
 
@@ -99,6 +99,7 @@ LoadModule mime_module           modules/mod_mime.so
 LoadModule dir_module            modules/mod_dir.so
 LoadModule alias_module          modules/mod_alias.so
 LoadModule include_module        modules/mod_include.so
+LoadModule reqtimeout_module     modules/mod_reqtimeout.so
 LoadModule accounts_module       "$site/modules/mod_accounts.so"
 $user_lines
 ServerName 127.0.0.1
@@ -110,6 +111,20 @@ LogLevel warn
 TypesConfig /etc/mime.types
 Timeout 30
 TraceEnable Off
+# Debian's defaults: a client gets 20 s (up to 40 while it keeps sending
+# 500 bytes a second) for its headers and 20 s for a body, so slow
+# clients cannot hold every worker thread (slowloris).
+RequestReadTimeout header=20-40,MinRate=500 body=20,MinRate=500
+# Enough worker threads that hundreds of slow clients, each holding one
+# until mod_reqtimeout lets it go, still leave some for everyone else
+# (httpd's default is 400 in all).  A thread costs little memory; the
+# database connections stay bounded by DBDMax per process.
+<IfModule mpm_event_module>
+    ServerLimit        8
+    ThreadLimit        128
+    ThreadsPerChild    128
+    MaxRequestWorkers  1024
+</IfModule>
 DocumentRoot "$site/htdocs"
 <Directory "$site/htdocs">
     Options +Includes
