@@ -1,10 +1,39 @@
 -- scripts/bench.lua -- wrk script for scripts/bench: an optional form POST
 -- (BENCH_BODY set), and one machine-readable result line at the end.
+-- With BENCH_USERS=N, "@USER@" in the body becomes one of N usernames,
+-- user1..userN: each thread takes its own half (or share) and goes round
+-- it, so no two requests in flight log the same user in (the login
+-- throttle counts an attempt before its hash).
 local body = os.getenv("BENCH_BODY")
+local users = tonumber(os.getenv("BENCH_USERS") or "0")
+local threads, offset, span, n = 0, 0, 1, 0
+
 if body and body ~= "" then
     wrk.method = "POST"
     wrk.body = body
     wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+end
+
+setup = function(thread)
+    thread:set("index", threads)
+    threads = threads + 1
+end
+
+init = function(args)
+    local count = tonumber(os.getenv("BENCH_THREADS_N") or "1")
+    if users > 0 then
+        span = math.max(1, math.floor(users / count))
+        offset = (index or 0) * span
+    end
+end
+
+request = function()
+    if users > 0 and body and body ~= "" then
+        n = n + 1
+        local b = string.gsub(body, "@USER@", "user" .. (offset + (n % span) + 1))
+        return wrk.format(nil, nil, nil, b)
+    end
+    return wrk.format()
 end
 
 done = function(summary, latency, requests)
