@@ -6,16 +6,16 @@
  * logout, sessions in PostgreSQL (through mod_dbd), argon2id passwords,
  * and locations only logged-in users may see.
  */
-#include "src/mod_accounts.h"
-#include "src/config.h"
-#include "src/authz.h"
-#include "src/db.h"
-#include "src/dbgate.h"
-#include "src/guard.h"
-#include "src/handler.h"
-#include "src/sesscache.h"
-#include "src/hashgate.h"
-#include "src/startup.h"
+#include "httpd/module.h"
+#include "httpd/config.h"
+#include "httpd/authz.h"
+#include "httpd/db.h"
+#include "httpd/dbgate.h"
+#include "httpd/guard.h"
+#include "web/handler.h"
+#include "httpd/sesscache.h"
+#include "httpd/hashgate.h"
+#include "httpd/startup.h"
 
 /* check_config runs for `httpd -t` too, so a missing mod_dbd or a broken
  * template fails the config test, not only the start. */

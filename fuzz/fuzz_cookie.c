@@ -5,7 +5,7 @@
  * "sessionid" when there is no NUL).  Checks that get agrees with the
  * first of get_all, and that no value is longer than the header.
  */
-#include "cookie.h"
+#include "core/cookie.h"
 
 #include <apr_general.h>
 

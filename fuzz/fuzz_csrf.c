@@ -5,7 +5,7 @@
  * secret and compared with a plain re-implementation of Django's
  * unmasking; it is also tried as a secret itself.
  */
-#include "csrf.h"
+#include "core/csrf.h"
 
 #include <apr_general.h>
 

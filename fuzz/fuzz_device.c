@@ -8,7 +8,7 @@
  * one made here, for that key, and its nonce 22 base64url characters.
  * Tokens made for the key check; for any other user key they do not.
  */
-#include "device.h"
+#include "core/device.h"
 
 #include <apr_general.h>
 

@@ -9,10 +9,10 @@
  * and that no accepted name holds a ',' or a control byte.  The
  * connection-string reader only has to come back.
  */
-#include "conninfo.h"
-#include "escape.h"
-#include "names.h"
-#include "validate.h"
+#include "core/conninfo.h"
+#include "core/escape.h"
+#include "core/names.h"
+#include "core/validate.h"
 
 #include <apr_general.h>
 

@@ -6,7 +6,7 @@
  * with "//" and has no ":" before the first "/", "?" or "#"; url_quote's
  * output is only unreserved bytes, "/" and %XX, and decodes back.
  */
-#include "redirect.h"
+#include "core/redirect.h"
 
 #include <apr_general.h>
 

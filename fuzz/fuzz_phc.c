@@ -10,7 +10,7 @@
  * what parses within it is never unusable to libargon2 (our parser is no
  * looser than its decoder).
  */
-#include "password.h"
+#include "core/password.h"
 
 #include <apr_general.h>
 

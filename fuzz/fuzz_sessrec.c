@@ -7,7 +7,7 @@
  * did not sign; and that a row re-encoded from any input decodes to the
  * same fields.
  */
-#include "sessrec.h"
+#include "core/sessrec.h"
 
 #include <apr_general.h>
 

@@ -12,7 +12,7 @@
  * (and so apr_pcalloc, a macro over it) is replaced by a malloc of exactly
  * the size asked for; everything is freed after the input's pool is gone.
  */
-#include "template.h"
+#include "core/template/template.h"
 
 #include <apr_general.h>
 

@@ -6,7 +6,7 @@
  * field is NUL-terminated at len, that the flags match the bytes, that
  * decoding never grows the input, and that get finds the last field.
  */
-#include "urlform.h"
+#include "core/urlencoded.h"
 
 #include <apr_general.h>
 

@@ -8,7 +8,7 @@
  * validate.h; invalid UTF-8 must be refused, never crash.  A few
  * invariants abort on failure.
  */
-#include "validate.h"
+#include "core/validate.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * src/accountsctl.c -- the admin command line: schema, users, sessions, keys.
+ * src/cli/accountsctl.c -- the admin command line: schema, users, sessions, keys.
  *
  *   accountsctl [--db CONNINFO] COMMAND [ARGS]
  *
@@ -14,15 +14,15 @@
  * three escape it (escape.h), so nothing can forge a line or a field or
  * reach the terminal as a control sequence.
  */
-#include "conninfo.h"
-#include "core.h"
-#include "crypto.h"
-#include "escape.h"
-#include "names.h"
-#include "password.h"
-#include "pwpolicy.h"
-#include "store.h"
-#include "validate.h"
+#include "core/conninfo.h"
+#include "core/core.h"
+#include "core/crypto.h"
+#include "core/escape.h"
+#include "core/names.h"
+#include "core/password.h"
+#include "core/pwpolicy.h"
+#include "store/store.h"
+#include "core/validate.h"
 
 #include <apr_general.h>
 #include <apr_dbd.h>

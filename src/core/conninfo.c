@@ -1,5 +1,5 @@
 /*
- * src/conninfo.c -- what a libpq connection string gives away (see
+ * src/core/conninfo.c -- what a libpq connection string gives away (see
  * conninfo.h).  The parsing follows libpq's conninfo_parse and
  * conninfo_uri_parse_options, far enough to find a password.
  */

@@ -1,5 +1,5 @@
 /*
- * src/conninfo.h -- what a libpq connection string gives away.
+ * src/core/conninfo.h -- what a libpq connection string gives away.
  *
  * accountsctl takes a connection string in --db, where every user of the
  * machine can read it in ps; a password in it should live somewhere else

@@ -1,5 +1,5 @@
 /*
- * src/cookie.c -- reading a cookie out of a Cookie header.
+ * src/core/cookie.c -- reading a cookie out of a Cookie header.
  *
  * A header is read as pairs separated by ";" (or "," where several Cookie
  * headers were joined).  In each pair the name runs to the first "=";

@@ -1,5 +1,5 @@
 /*
- * src/cookie.h -- reading a cookie out of a Cookie header.
+ * src/core/cookie.h -- reading a cookie out of a Cookie header.
  *
  * Cookie headers are attacker bytes: this parser reads RFC 6265's
  * "name=value; name2=value2" leniently (as browsers send it), never reads

@@ -1,5 +1,5 @@
 /*
- * src/core.h -- what every pure-core file shares: APR includes and macros.
+ * src/core/core.h -- what every pure-core file shares: APR includes and macros.
  *
  * The pure core (crypto, password, validate, template, redirect, csrf,
  * cookie, urlform) uses APR, apr-util, libargon2 and utf8proc only.  It

@@ -1,5 +1,5 @@
 /*
- * src/crypto.c -- hashing, random tokens and constant-time comparison.
+ * src/core/crypto.c -- hashing, random tokens and constant-time comparison.
  */
 #include "crypto.h"
 

@@ -1,5 +1,5 @@
 /*
- * src/crypto.h -- hashing, random tokens and constant-time comparison.
+ * src/core/crypto.h -- hashing, random tokens and constant-time comparison.
  *
  * SHA-256 comes from APR (apr_random.h); HMAC-SHA256 is built on it.
  * Random bytes come from the OS through apr_generate_random_bytes.

@@ -1,5 +1,5 @@
 /*
- * src/csrf.c -- CSRF secrets and per-form masked tokens, as Django does.
+ * src/core/csrf.c -- CSRF secrets and per-form masked tokens, as Django does.
  *
  * Django's alphabet and arithmetic (django/middleware/csrf.py):
  * cipher[i] = chars[(idx(secret[i]) + idx(mask[i])) % 62], token = mask +

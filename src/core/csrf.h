@@ -1,5 +1,5 @@
 /*
- * src/csrf.h -- CSRF secrets and per-form masked tokens, as Django does.
+ * src/core/csrf.h -- CSRF secrets and per-form masked tokens, as Django does.
  *
  * The secret (kept in the csrftoken cookie) is 32 characters of
  * [A-Za-z0-9].  Each form gets a fresh 64-character masked token:

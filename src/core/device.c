@@ -1,5 +1,5 @@
 /*
- * src/device.c -- device tokens: "this browser logged this user in
+ * src/core/device.c -- device tokens: "this browser logged this user in
  * before", signed, for the login throttle.
  */
 #include "device.h"

@@ -1,5 +1,5 @@
 /*
- * src/device.h -- device tokens: "this browser logged this user in
+ * src/core/device.h -- device tokens: "this browser logged this user in
  * before", signed, for the login throttle.
  *
  * OWASP's device-cookie pattern: a successful login gives the browser a

@@ -1,5 +1,5 @@
 /*
- * src/escape.c -- text made safe to print (see escape.h).
+ * src/core/escape.c -- text made safe to print (see escape.h).
  */
 #include "escape.h"
 

@@ -1,5 +1,5 @@
 /*
- * src/escape.h -- text made safe to print: one line, no terminal
+ * src/core/escape.h -- text made safe to print: one line, no terminal
  * controls, tabs free to separate fields.
  *
  * accountsctl prints what web visitors chose (the username of a failed

@@ -1,5 +1,5 @@
 /*
- * src/names.c -- what a group name or a permission codename may be (see
+ * src/core/names.c -- what a group name or a permission codename may be (see
  * names.h).
  */
 #include "names.h"

@@ -1,5 +1,5 @@
 /*
- * src/names.h -- what a group name or a permission codename may be.
+ * src/core/names.h -- what a group name or a permission codename may be.
  *
  * The module carries a user's groups and permissions in its session rows
  * separated by \x1f (ACC_LIST_SEP), forwards the groups in the

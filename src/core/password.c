@@ -1,5 +1,5 @@
 /*
- * src/password.c -- argon2 password hashes: make, verify, rehash, and the
+ * src/core/password.c -- argon2 password hashes: make, verify, rehash, and the
  * AccountsPasswordHash parameters.
  *
  * Hashes are made and verified with libargon2's context API (argon2id,

@@ -1,5 +1,5 @@
 /*
- * src/password.h -- argon2id password hashes in PHC string form.
+ * src/core/password.h -- argon2id password hashes in PHC string form.
  *
  *   $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt b64>$<hash b64>
  *

@@ -1,5 +1,5 @@
 /*
- * src/pcache.c -- a per-process cache of session cache entries, in front
+ * src/core/pcache.c -- a per-process cache of session cache entries, in front
  * of the shared one.
  */
 #include "pcache.h"

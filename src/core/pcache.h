@@ -1,5 +1,5 @@
 /*
- * src/pcache.h -- a per-process cache of session cache entries, in front
+ * src/core/pcache.h -- a per-process cache of session cache entries, in front
  * of the shared one.
  *
  * The shared cache (shmcb) needs a cross-process lock on every lookup;

@@ -1,5 +1,5 @@
 /*
- * src/phc.c -- argon2 PHC strings: the strict parser, the base64 decoder
+ * src/core/phc.c -- argon2 PHC strings: the strict parser, the base64 decoder
  * for what it accepted, and the encoder of our own hashes.
  *
  * Stricter than libargon2's own decoder (no superfluous leading zeros, no

@@ -1,5 +1,5 @@
 /*
- * src/pwpolicy.c -- the password policy in words (see pwpolicy.h).
+ * src/core/pwpolicy.c -- the password policy in words (see pwpolicy.h).
  */
 #include "pwpolicy.h"
 

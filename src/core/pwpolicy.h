@@ -1,5 +1,5 @@
 /*
- * src/pwpolicy.h -- the password policy in words: the validator names of
+ * src/core/pwpolicy.h -- the password policy in words: the validator names of
  * AccountsPasswordValidators (and accountsctl's
  * ACCOUNTS_PASSWORD_VALIDATORS), the minimum length's range, and a policy
  * described for a message.

@@ -1,5 +1,5 @@
 /*
- * src/redirect.c -- is a `next` URL safe, and how to put one in a URL.
+ * src/core/redirect.c -- is a `next` URL safe, and how to put one in a URL.
  *
  * acc_next_is_safe() is Django's url_has_allowed_host_and_scheme() with no
  * allowed host, made stricter by reading the value as a browser would

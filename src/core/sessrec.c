@@ -1,5 +1,5 @@
 /*
- * src/sessrec.c -- a session lookup's answer as bytes, for the session
+ * src/core/sessrec.c -- a session lookup's answer as bytes, for the session
  * cache.
  *
  * Layout: a magic ("acs1" signed, "acu1" unsigned), then the

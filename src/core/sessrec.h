@@ -1,5 +1,5 @@
 /*
- * src/sessrec.h -- a session lookup's answer as bytes, for the session
+ * src/core/sessrec.h -- a session lookup's answer as bytes, for the session
  * cache.
  *
  * The session cache (httpd's socache: shared memory, or memcached/redis
@@ -17,7 +17,7 @@
 #define ACC_SESSREC_H
 
 #include "core.h"
-#include "store.h"
+#include "records.h"
 
 /* Entries larger than this are not cached (a user in very many groups);
  * they are looked up in the database every time. */

@@ -1,5 +1,5 @@
 /*
- * src/shmlock.c -- a lock shared by a server's processes that survives
+ * src/core/shmlock.c -- a lock shared by a server's processes that survives
  * the death of its holder.
  */
 #include "shmlock.h"

@@ -1,5 +1,5 @@
 /*
- * src/shmlock.h -- a lock shared by a server's processes that survives
+ * src/core/shmlock.h -- a lock shared by a server's processes that survives
  * the death of its holder.
  *
  * A process-shared, robust pthread mutex in anonymous shared memory made

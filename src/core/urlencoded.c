@@ -1,5 +1,5 @@
 /*
- * src/urlform.c -- application/x-www-form-urlencoded bodies.
+ * src/core/urlencoded.c -- application/x-www-form-urlencoded bodies.
  *
  * Fields are split on "&", the name from the value on the first "=".
  * Names and values are decoded alike ("+" is a space, %XX a byte in
@@ -8,7 +8,7 @@
  * they hold a NUL or are not strict UTF-8.  Memory is O(len): one array
  * sized by a counting pass, and decoded copies no longer than the input.
  */
-#include "urlform.h"
+#include "urlencoded.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /*
- * src/urlform.h -- application/x-www-form-urlencoded bodies.
+ * src/core/urlencoded.h -- application/x-www-form-urlencoded bodies.
  *
  * Our own parser (rather than ap_parse_form_data) because the contract
  * needs to tell malformed fields apart: a bad %-escape, invalid UTF-8 or a

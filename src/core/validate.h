@@ -1,5 +1,5 @@
 /*
- * src/validate.h -- Django's field rules: username, email, passwords.
+ * src/core/validate.h -- Django's field rules: username, email, passwords.
  *
  * Messages are Django's, word for word (see the README).  Unicode work
  * (NFKC, categories, case folding, code-point counting) uses utf8proc.

@@ -1,5 +1,5 @@
 /*
- * src/authz.c -- httpd authorization providers: Require account-group,
+ * src/httpd/authz.c -- httpd authorization providers: Require account-group,
  * account-perm, account-staff, account-superuser.
  *
  * They read the groups and permissions the session lookup already loaded

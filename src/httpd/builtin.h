@@ -1,11 +1,11 @@
 /*
- * src/builtin.h -- the default templates compiled into the module
+ * src/httpd/builtin.h -- the default templates compiled into the module
  * (src/builtin_templates.c, generated from templates/ at build time).
  */
 #ifndef ACC_BUILTIN_H
 #define ACC_BUILTIN_H
 
-#include "core.h"
+#include "core/core.h"
 
 typedef struct {
     const char *name; /* the file's base name, e.g. "login.html" */

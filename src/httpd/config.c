@@ -1,9 +1,9 @@
 /*
- * src/config.c -- configuration: structs, defaults, merging, directives.
+ * src/httpd/config.c -- configuration: structs, defaults, merging, directives.
  */
 #include "config.h"
-#include "pwpolicy.h"
-#include "redirect.h"
+#include "core/pwpolicy.h"
+#include "core/redirect.h"
 #include "sesscache.h"
 
 #include <apr_lib.h>

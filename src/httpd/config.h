@@ -1,5 +1,5 @@
 /*
- * src/config.h -- per-server and per-directory configuration.
+ * src/httpd/config.h -- per-server and per-directory configuration.
  *
  * Every field starts "unset" at create time; defaults are applied in one
  * place, acc_config_defaults(), when the configuration is final.
@@ -7,10 +7,10 @@
 #ifndef ACC_CONFIG_H
 #define ACC_CONFIG_H
 
-#include "mod_accounts.h"
-#include "password.h"
-#include "template.h"
-#include "validate.h"
+#include "module.h"
+#include "core/password.h"
+#include "core/template/template.h"
+#include "core/validate.h"
 
 #define ACC_UNSET -1
 

@@ -1,5 +1,5 @@
 /*
- * src/db.c -- the store on mod_dbd's pooled connections.
+ * src/httpd/db.c -- the store on mod_dbd's pooled connections.
  *
  * mod_dbd's functions are taken as optional functions, so a server
  * without mod_dbd gets a clear startup error rather than an undefined

@@ -1,5 +1,5 @@
 /*
- * src/db.h -- the store on mod_dbd's pooled connections.
+ * src/httpd/db.h -- the store on mod_dbd's pooled connections.
  *
  * A request holds at most one connection (shared with its subrequests and
  * internal redirects, as ap_dbd_acquire does), and holds it only while it
@@ -12,8 +12,8 @@
 #ifndef ACC_DB_H
 #define ACC_DB_H
 
-#include "mod_accounts.h"
-#include "store.h"
+#include "module.h"
+#include "store/store.h"
 
 typedef enum {
     ACC_DB_OK = 0,

@@ -1,5 +1,5 @@
 /*
- * src/dbgate.c -- at most DBDMax of a process's requests hold a database
+ * src/httpd/dbgate.c -- at most DBDMax of a process's requests hold a database
  * connection at once, and none waits for one longer than AccountsDBWait.
  *
  * The DBD settings are read from httpd's configuration tree (ap_conftree)

@@ -1,5 +1,5 @@
 /*
- * src/dbgate.h -- at most DBDMax of a process's requests hold a database
+ * src/httpd/dbgate.h -- at most DBDMax of a process's requests hold a database
  * connection at once, and none waits for one longer than AccountsDBWait.
  *
  * mod_dbd keeps at most DBDMax connections in each process for each group
@@ -15,7 +15,7 @@
 #ifndef ACC_DBGATE_H
 #define ACC_DBGATE_H
 
-#include "mod_accounts.h"
+#include "module.h"
 
 /* post_config: read each host's DBD settings from the configuration tree
  * and group the hosts as mod_dbd does.  Always OK. */

@@ -1,10 +1,9 @@
 /*
- * src/guard.c -- the access hook: AccountsLoginRequired.
+ * src/httpd/guard.c -- the access hook: AccountsLoginRequired.
  */
 #include "guard.h"
 #include "config.h"
-#include "handler.h"
-#include "redirect.h"
+#include "core/redirect.h"
 #include "render.h"
 #include "session.h"
 

@@ -1,11 +1,11 @@
 /*
- * src/guard.h -- the guard: AccountsLoginRequired, AuthType Accounts, the
+ * src/httpd/guard.h -- the guard: AccountsLoginRequired, AuthType Accounts, the
  * identity handed to what is behind.
  */
 #ifndef ACC_GUARD_H
 #define ACC_GUARD_H
 
-#include "mod_accounts.h"
+#include "module.h"
 
 /* check_access hook.  For a location with AccountsLoginRequired On: a live
  * session sets r->user (and AUTH_TYPE Accounts) and marks the response

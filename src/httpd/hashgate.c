@@ -1,5 +1,5 @@
 /*
- * src/hashgate.c -- at most AccountsHashConcurrency password hashes at
+ * src/httpd/hashgate.c -- at most AccountsHashConcurrency password hashes at
  * once, across all of the server's processes.
  *
  * A POSIX counting semaphore in anonymous shared memory (made before the

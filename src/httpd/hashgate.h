@@ -1,5 +1,5 @@
 /*
- * src/hashgate.h -- at most AccountsHashConcurrency password hashes at
+ * src/httpd/hashgate.h -- at most AccountsHashConcurrency password hashes at
  * once, across all of the server's processes.
  *
  * argon2id takes m KiB per hash; a burst of logins must not multiply that
@@ -9,7 +9,7 @@
 #ifndef ACC_HASHGATE_H
 #define ACC_HASHGATE_H
 
-#include "mod_accounts.h"
+#include "module.h"
 
 /* post_config: the counting semaphore, in shared memory the children
  * inherit.  Returns OK or HTTP_INTERNAL_SERVER_ERROR (logged). */

@@ -1,5 +1,5 @@
 /*
- * src/mod_accounts.h -- what the glue files share: httpd includes, the
+ * src/httpd/module.h -- what the glue files share: httpd includes, the
  * module record and the log tag.
  */
 #ifndef ACC_MOD_ACCOUNTS_H
@@ -14,7 +14,7 @@
 #include <apr_dbd.h>
 #include <mod_dbd.h>
 
-#include "core.h"
+#include "core/core.h"
 
 /* The one symbol the module exports (everything else is hidden). */
 extern module __attribute__((visibility("default")))

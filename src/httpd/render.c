@@ -1,12 +1,10 @@
 /*
- * src/render.c -- pages from templates: loading at startup, rendering.
+ * src/httpd/render.c -- pages from templates: loading at startup, rendering.
  */
 #include "render.h"
 #include "builtin.h"
 #include "config.h"
-#include "handler.h"
 #include "session.h"
-#include "webcsrf.h"
 
 #include <apr_file_io.h>
 #include <apr_fnmatch.h>
@@ -201,6 +199,34 @@ int acc_render_init(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
     return OK;
 }
 
+#define BASE_NOTE "mod_accounts:base"
+
+void acc_render_set_base(request_rec *r, const char *base)
+{
+    apr_table_setn(r->notes, BASE_NOTE, base);
+}
+
+const char *acc_accounts_base(request_rec *r)
+{
+    const char *login = acc_srv(r->server)->login_url;
+    const char *base = apr_table_get(r->notes, BASE_NOTE);
+    const char *slash;
+
+    if (base) {
+        return base;
+    }
+    /* Outside the accounts pages: the login URL's parent. */
+    slash = strrchr(login, '/');
+    if (slash && slash == login + strlen(login) - 1 && slash > login) {
+        const char *p = slash - 1;
+        while (p > login && *p != '/') {
+            p--;
+        }
+        return apr_pstrndup(r->pool, login, (apr_size_t)(p - login) + 1);
+    }
+    return "/accounts/";
+}
+
 acc_tval_t *acc_render_context(request_rec *r)
 {
     acc_srv_cfg_t *cfg = acc_srv(r->server);
@@ -252,12 +278,6 @@ int acc_render(request_rec *r, const char *name, acc_tval_t *ctx, int status)
     apr_size_t len;
     apr_status_t rv;
 
-    if (acc_tval_get(ctx, "csrf_token") == NULL) {
-        const char *tok = acc_csrf_form_token(r);
-        if (tok) {
-            acc_tval_setstr(ctx, "csrf_token", tok);
-        }
-    }
     rv = acc_tpl_render(cfg->templates, name, ctx, r->pool, &out, &len);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,

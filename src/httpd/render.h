@@ -1,11 +1,11 @@
 /*
- * src/render.h -- pages from templates: loading at startup, rendering.
+ * src/httpd/render.h -- pages from templates: loading at startup, rendering.
  */
 #ifndef ACC_RENDER_H
 #define ACC_RENDER_H
 
-#include "mod_accounts.h"
-#include "template.h"
+#include "module.h"
+#include "core/template/template.h"
 
 /* Parse the templates of every server: the built-in ones, each replaced
  * by the file of the same name in AccountsTemplateDir when there is one
@@ -14,12 +14,20 @@
  * or HTTP_INTERNAL_SERVER_ERROR. */
 int acc_render_init(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 
+/* The path the accounts pages are under, ending in '/' ("/accounts/" for
+ * the usual config): as the handler found it in the URL it serves
+ * (acc_render_set_base), else (pages rendered elsewhere, error pages of
+ * the guard) the login URL's parent. */
+const char *acc_accounts_base(request_rec *r);
+void acc_render_set_base(request_rec *r, const char *base);
+
 /* The context every page starts from: site_name, user (when logged in),
  * urls (login, logout, register, static), csrf_token. */
 acc_tval_t *acc_render_context(request_rec *r);
 
 /* Send template name rendered with ctx as an HTML response with the given
- * status and the headers every accounts page carries.  Returns OK (the
+ * status and the headers every accounts page carries (forms get their
+ * CSRF token from acc_page_render, in the web layer).  Returns OK (the
  * status is in r->status), or HTTP_INTERNAL_SERVER_ERROR when the
  * template cannot be rendered (logged). */
 int acc_render(request_rec *r, const char *name, acc_tval_t *ctx, int status);

@@ -1,5 +1,5 @@
 /*
- * src/sesscache.c -- httpd's small-object cache in front of the session
+ * src/httpd/sesscache.c -- httpd's small-object cache in front of the session
  * store.
  *
  * One cache instance per configuration, created the way httpd's own
@@ -20,9 +20,9 @@
  */
 #include "sesscache.h"
 #include "config.h"
-#include "pcache.h"
-#include "sessrec.h"
-#include "shmlock.h"
+#include "core/pcache.h"
+#include "core/sessrec.h"
+#include "core/shmlock.h"
 
 #include <ap_provider.h>
 #include <ap_socache.h>

@@ -1,5 +1,5 @@
 /*
- * src/sesscache.h -- httpd's small-object cache in front of the session
+ * src/httpd/sesscache.h -- httpd's small-object cache in front of the session
  * store.
  *
  * A guarded request with a valid session costs no database round trip
@@ -15,8 +15,8 @@
 #ifndef ACC_SESSCACHE_H
 #define ACC_SESSCACHE_H
 
-#include "mod_accounts.h"
-#include "store.h"
+#include "module.h"
+#include "store/store.h"
 
 /* AccountsSessionCache none | provider[:arguments] */
 const char *acc_cache_set(cmd_parms *cmd, void *dummy, const char *arg);

@@ -1,11 +1,11 @@
 /*
- * src/session.c -- session tokens: issue, look up, expire, cookie in and
+ * src/httpd/session.c -- session tokens: issue, look up, expire, cookie in and
  * out.
  */
 #include "session.h"
 #include "config.h"
-#include "cookie.h"
-#include "crypto.h"
+#include "core/cookie.h"
+#include "core/crypto.h"
 #include "db.h"
 #include "sesscache.h"
 

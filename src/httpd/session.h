@@ -1,5 +1,5 @@
 /*
- * src/session.h -- session tokens: issue, look up, expire, cookie in and
+ * src/httpd/session.h -- session tokens: issue, look up, expire, cookie in and
  * out.
  *
  * A session token is 256 random bits from the OS, base64url (43
@@ -8,8 +8,8 @@
 #ifndef ACC_SESSION_H
 #define ACC_SESSION_H
 
-#include "mod_accounts.h"
-#include "store.h"
+#include "module.h"
+#include "store/store.h"
 
 #define ACC_TOKEN_BYTES 32
 #define ACC_TOKEN_CHARS 43

@@ -1,11 +1,11 @@
 /*
- * src/startup.c -- what happens once the configuration is read.
+ * src/httpd/startup.c -- what happens once the configuration is read.
  */
 #include "startup.h"
 #include "config.h"
-#include "crypto.h"
+#include "core/crypto.h"
 #include "db.h"
-#include "password.h"
+#include "core/password.h"
 #include "render.h"
 #include "sesscache.h"
 

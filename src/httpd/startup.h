@@ -1,10 +1,10 @@
 /*
- * src/startup.h -- what happens once the configuration is read.
+ * src/httpd/startup.h -- what happens once the configuration is read.
  */
 #ifndef ACC_STARTUP_H
 #define ACC_STARTUP_H
 
-#include "mod_accounts.h"
+#include "module.h"
 
 /* check_config: apply defaults, check mod_dbd is there, parse the
  * templates, read the secret key, make the dummy hash.  Returns OK, or

@@ -1,11 +1,11 @@
 /*
- * src/throttle.c -- failed-login and registration throttling, and the
+ * src/httpd/throttle.c -- failed-login and registration throttling, and the
  * audit trail of authentication events.
  */
 #include "throttle.h"
 #include "config.h"
-#include "cookie.h"
-#include "device.h"
+#include "core/cookie.h"
+#include "core/device.h"
 #include "session.h"
 
 #include <apr_strings.h>

@@ -1,5 +1,5 @@
 /*
- * src/throttle.h -- failed-login and registration throttling, and the
+ * src/httpd/throttle.h -- failed-login and registration throttling, and the
  * audit trail of authentication events.
  *
  * State lives in PostgreSQL (accounts_throttle), so every process and
@@ -10,8 +10,8 @@
 #ifndef ACC_THROTTLE_H
 #define ACC_THROTTLE_H
 
-#include "mod_accounts.h"
-#include "store.h"
+#include "module.h"
+#include "store/store.h"
 
 /* Claim a login attempt for user_key from this request's address, before
  * any hashing: the attempt is counted now, under a row lock, so attempts

@@ -1,5 +1,5 @@
 /*
- * src/store.c -- every SQL statement and the schema migrations.
+ * src/store/store.c -- every SQL statement and the schema migrations.
  *
  * Statements are prepared once per connection (acc_store_open) under the
  * labels accounts_<table>_<verb>.  Results are always fetched whole

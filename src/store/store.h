@@ -1,5 +1,5 @@
 /*
- * src/store.h -- every SQL statement, in plain apr_dbd.
+ * src/store/store.h -- every SQL statement, in plain apr_dbd.
  *
  * The module reaches PostgreSQL through mod_dbd's pooled connections and
  * accountsctl through its own; both hand the store a driver and a handle
@@ -11,7 +11,8 @@
 #ifndef ACC_STORE_H
 #define ACC_STORE_H
 
-#include "core.h"
+#include "core/core.h"
+#include "core/records.h"
 
 #include <apr_dbd.h>
 #include <apr_time.h>
@@ -28,35 +29,6 @@ typedef enum {
 } acc_store_rc_t;
 
 typedef struct acc_store acc_store_t;
-
-typedef struct {
-    apr_int64_t id;
-    const char *username;
-    const char *email;
-    const char *password; /* PHC string */
-    const char *first_name;
-    const char *last_name;
-    int is_active;
-    int is_staff;
-    int is_superuser;
-    apr_time_t date_joined;
-    apr_time_t last_login; /* 0 when never */
-} acc_user_t;
-
-/* What a session lookup returns: the session's times and its user. */
-typedef struct {
-    acc_user_t user;
-    apr_time_t created;
-    apr_time_t last_seen;
-    apr_time_t expires;
-    const char *groups; /* group names, separated by ACC_LIST_SEP */
-    const char *perms;  /* permission codenames (direct and through
-                           groups), separated by ACC_LIST_SEP */
-} acc_session_row_t;
-
-/* Separates the names in acc_session_row_t's lists (no name holds it:
- * accountsctl refuses such names, see names.h). */
-#define ACC_LIST_SEP '\x1f'
 
 /* The schema version of the database on (driver, handle): 0 when
  * mod_accounts' tables are not there at all.  Returns ACC_STORE_OK or

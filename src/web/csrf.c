@@ -1,11 +1,11 @@
 /*
- * src/webcsrf.c -- CSRF protection of every unsafe request to our pages.
+ * src/web/csrf.c -- CSRF protection of every unsafe request to our pages.
  */
-#include "webcsrf.h"
-#include "cookie.h"
 #include "csrf.h"
-#include "session.h"
-#include "urlform.h"
+#include "core/cookie.h"
+#include "core/csrf.h"
+#include "httpd/session.h"
+#include "core/urlencoded.h"
 
 #include <apr_strings.h>
 #include <apr_uri.h>

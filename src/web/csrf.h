@@ -1,5 +1,5 @@
 /*
- * src/webcsrf.h -- CSRF protection of every unsafe request to our pages.
+ * src/web/csrf.h -- CSRF protection of every unsafe request to our pages.
  *
  * The secret lives in the `csrftoken` cookie (HttpOnly, SameSite=Lax,
  * Path=/); forms carry a freshly masked token in `csrfmiddlewaretoken`
@@ -11,7 +11,7 @@
 #ifndef ACC_WEBCSRF_H
 #define ACC_WEBCSRF_H
 
-#include "mod_accounts.h"
+#include "httpd/module.h"
 
 #define ACC_CSRF_COOKIE "csrftoken"
 #define ACC_CSRF_FIELD  "csrfmiddlewaretoken"

@@ -1,5 +1,5 @@
 /*
- * src/form.c -- reading a form body: size limits, content type, fields.
+ * src/web/form.c -- reading a form body: size limits, content type, fields.
  */
 #include "form.h"
 

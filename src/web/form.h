@@ -1,11 +1,11 @@
 /*
- * src/form.h -- reading a form body: size limits, content type, fields.
+ * src/web/form.h -- reading a form body: size limits, content type, fields.
  */
 #ifndef ACC_FORM_H
 #define ACC_FORM_H
 
-#include "mod_accounts.h"
-#include "urlform.h"
+#include "httpd/module.h"
+#include "core/urlencoded.h"
 
 /* Read and parse the request body as a urlencoded form of at most max
  * bytes.  Returns OK with *fields (acc_field_t, in r->pool), or

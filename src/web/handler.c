@@ -1,13 +1,13 @@
 /*
- * src/handler.c -- the `accounts` handler: dispatch to one file per page.
+ * src/web/handler.c -- the `accounts` handler: dispatch to one file per page.
  */
 #include "handler.h"
-#include "db.h"
+#include "httpd/db.h"
 #include "form.h"
-#include "redirect.h"
-#include "render.h"
-#include "session.h"
-#include "webcsrf.h"
+#include "core/redirect.h"
+#include "httpd/render.h"
+#include "httpd/session.h"
+#include "csrf.h"
 
 #include <apr_strings.h>
 
@@ -23,8 +23,6 @@ static const struct {
     {"login/", acc_page_login},
     {"logout/", acc_page_logout},
 };
-
-#define BASE_NOTE "mod_accounts:base"
 
 /* The page rel names ("login/", "login", "static/x"...): its function, or
  * NULL (with *is_static for our static files). */
@@ -66,25 +64,16 @@ static const char *split_uri(request_rec *r, const char **rel)
     return NULL;
 }
 
-const char *acc_accounts_base(request_rec *r)
+int acc_page_render(request_rec *r, const char *name, acc_tval_t *ctx,
+                    int status)
 {
-    const char *login = acc_srv(r->server)->login_url;
-    const char *base = apr_table_get(r->notes, BASE_NOTE);
-    const char *slash;
-
-    if (base) {
-        return base;
-    }
-    /* Outside the accounts pages: the login URL's parent. */
-    slash = strrchr(login, '/');
-    if (slash && slash == login + strlen(login) - 1 && slash > login) {
-        const char *p = slash - 1;
-        while (p > login && *p != '/') {
-            p--;
+    if (acc_tval_get(ctx, "csrf_token") == NULL) {
+        const char *tok = acc_csrf_form_token(r);
+        if (tok) {
+            acc_tval_setstr(ctx, "csrf_token", tok);
         }
-        return apr_pstrndup(r->pool, login, (apr_size_t)(p - login) + 1);
     }
-    return "/accounts/";
+    return acc_render(r, name, ctx, status);
 }
 
 int acc_see_other(request_rec *r, const char *url)
@@ -185,7 +174,7 @@ int acc_handler(request_rec *r)
     }
     base = split_uri(r, &rel);
     if (base) {
-        apr_table_setn(r->notes, BASE_NOTE, base);
+        acc_render_set_base(r, base);
     }
     fn = page_of(rel, &is_static);
     if (is_static) {

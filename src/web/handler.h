@@ -1,13 +1,13 @@
 /*
- * src/handler.h -- the `accounts` handler: dispatch to one file per page.
+ * src/web/handler.h -- the `accounts` handler: dispatch to one file per page.
  */
 #ifndef ACC_HANDLER_H
 #define ACC_HANDLER_H
 
-#include "mod_accounts.h"
-#include "config.h"
-#include "store.h"
-#include "template.h"
+#include "httpd/module.h"
+#include "httpd/config.h"
+#include "store/store.h"
+#include "core/template/template.h"
 
 /* What a page gets: the request, its configuration, the store (already
  * checked) and the parsed form of a POST (CSRF already verified).  The
@@ -24,11 +24,10 @@ typedef struct {
 /* The handler hook. */
 int acc_handler(request_rec *r);
 
-/* The path the accounts pages are under, ending in '/' ("/accounts/" for
- * the usual config): as the handler found it in the URL it serves, else
- * (pages rendered elsewhere, error pages of the guard) the login URL's
- * parent. */
-const char *acc_accounts_base(request_rec *r);
+/* acc_render for a page with a form: its context gets the CSRF token the
+ * form carries.  Returns like acc_render. */
+int acc_page_render(request_rec *r, const char *name, acc_tval_t *ctx,
+                    int status);
 
 /* Give the page's database connection back (pg->store becomes NULL). */
 void acc_page_release(acc_page_t *pg);

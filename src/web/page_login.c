@@ -1,17 +1,17 @@
 /*
- * src/page_login.c -- login/: the form, and checking a username and
+ * src/web/page_login.c -- login/: the form, and checking a username and
  * password the way Django's authenticate() and login() do.
  */
 #include "handler.h"
-#include "crypto.h"
+#include "core/crypto.h"
 #include "form.h"
-#include "hashgate.h"
-#include "password.h"
-#include "render.h"
-#include "session.h"
-#include "throttle.h"
-#include "validate.h"
-#include "webcsrf.h"
+#include "httpd/hashgate.h"
+#include "core/password.h"
+#include "httpd/render.h"
+#include "httpd/session.h"
+#include "httpd/throttle.h"
+#include "core/validate.h"
+#include "csrf.h"
 
 #include <apr_strings.h>
 
@@ -74,7 +74,7 @@ static int show_status(acc_page_t *pg, int status, const char *username,
     if (next) {
         acc_tval_setstr(ctx, "next", next);
     }
-    return acc_render(r, "login.html", ctx, status);
+    return acc_page_render(r, "login.html", ctx, status);
 }
 
 /* Check the password against u's hash, or against a dummy hash when there

@@ -1,13 +1,13 @@
 /*
- * src/page_logout.c -- logout/: GET shows a button, POST logs out.
+ * src/web/page_logout.c -- logout/: GET shows a button, POST logs out.
  *
  * Logging out by GET was a CSRF hole (any page could embed the URL);
  * Django 5 made logout POST-only, and so do we.
  */
 #include "handler.h"
-#include "render.h"
-#include "session.h"
-#include "throttle.h"
+#include "httpd/render.h"
+#include "httpd/session.h"
+#include "httpd/throttle.h"
 
 int acc_page_logout(acc_page_t *pg)
 {
@@ -22,7 +22,7 @@ int acc_page_logout(acc_page_t *pg)
         if (next) {
             acc_tval_setstr(ctx, "next", next);
         }
-        return acc_render(r, "logout.html", ctx, HTTP_OK);
+        return acc_page_render(r, "logout.html", ctx, HTTP_OK);
     }
     rc = acc_session_logout(r, pg->store);
     if (rc != OK) {

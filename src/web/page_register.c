@@ -1,17 +1,17 @@
 /*
- * src/page_register.c -- register/: Django's UserCreationForm (plus the
+ * src/web/page_register.c -- register/: Django's UserCreationForm (plus the
  * tutorial's email field), validated in Django's order with its messages.
  */
 #include "handler.h"
-#include "crypto.h"
+#include "core/crypto.h"
 #include "form.h"
-#include "hashgate.h"
-#include "password.h"
-#include "render.h"
-#include "session.h"
-#include "throttle.h"
-#include "validate.h"
-#include "webcsrf.h"
+#include "httpd/hashgate.h"
+#include "core/password.h"
+#include "httpd/render.h"
+#include "httpd/session.h"
+#include "httpd/throttle.h"
+#include "core/validate.h"
+#include "csrf.h"
 
 #include <apr_strings.h>
 
@@ -96,7 +96,7 @@ static int show_status(acc_page_t *pg, regform_t *f, int status,
                  nonfield ? acc_tval_messages(r->pool, one(r->pool, nonfield))
                           : acc_tval_list(r->pool));
     acc_tval_set(ctx, "form", form);
-    return acc_render(r, "register.html", ctx, status);
+    return acc_page_render(r, "register.html", ctx, status);
 }
 
 static int show(acc_page_t *pg, regform_t *f)

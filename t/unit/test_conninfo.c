@@ -11,7 +11,7 @@
 
 #include <apr_general.h>
 
-#include "conninfo.h"
+#include "core/conninfo.h"
 
 static apr_pool_t *pool;
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cookie.h"
+#include "core/cookie.h"
 
 static apr_pool_t *pool;
 

@@ -9,7 +9,7 @@
 #include <apr_general.h>
 #include <string.h>
 
-#include "crypto.h"
+#include "core/crypto.h"
 
 static apr_pool_t *pool;
 

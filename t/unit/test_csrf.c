@@ -9,7 +9,7 @@
 #include <apr_general.h>
 #include <string.h>
 
-#include "csrf.h"
+#include "core/csrf.h"
 
 static apr_pool_t *pool;
 

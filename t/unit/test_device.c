@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#include "device.h"
+#include "core/device.h"
 
 static apr_pool_t *pool;
 static const unsigned char key[] = "0123456789abcdef0123456789abcdef";

@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#include "escape.h"
+#include "core/escape.h"
 
 static apr_pool_t *pool;
 

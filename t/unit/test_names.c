@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#include "names.h"
+#include "core/names.h"
 
 static apr_pool_t *pool;
 

@@ -18,7 +18,7 @@
 #include <malloc.h>
 #endif
 
-#include "password.h"
+#include "core/password.h"
 
 static apr_pool_t *pool;
 

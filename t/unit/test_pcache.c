@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pcache.h"
+#include "core/pcache.h"
 
 static apr_pool_t *pool;
 

@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#include "pwpolicy.h"
+#include "core/pwpolicy.h"
 
 static apr_pool_t *pool;
 

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "redirect.h"
+#include "core/redirect.h"
 
 static apr_pool_t *pool;
 

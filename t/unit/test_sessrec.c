@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sessrec.h"
+#include "core/sessrec.h"
 
 static apr_pool_t *pool;
 static apr_time_t until;

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "shmlock.h"
+#include "core/shmlock.h"
 
 static apr_pool_t *pool;
 

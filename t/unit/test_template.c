@@ -10,7 +10,7 @@
 #include <apr_general.h>
 #include <string.h>
 
-#include "template.h"
+#include "core/template/template.h"
 
 static apr_pool_t *p;
 

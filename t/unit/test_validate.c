@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "validate.h"
+#include "core/validate.h"
 
 #include <stdlib.h>
 #include <string.h>

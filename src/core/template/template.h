@@ -1,5 +1,5 @@
 /*
- * src/template.h -- a small Django-like template engine.
+ * src/core/template/template.h -- a small Django-like template engine.
  *
  * Syntax (a subset of Django's, same meaning):
  *   {{ a.b.c }}                 a value, HTML-escaped (& < > " ')
@@ -24,7 +24,7 @@
 #ifndef ACC_TEMPLATE_H
 #define ACC_TEMPLATE_H
 
-#include "core.h"
+#include "../core.h"
 
 typedef struct acc_tpl_set acc_tpl_set_t;
 typedef struct acc_tval acc_tval_t;

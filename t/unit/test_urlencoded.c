@@ -1,5 +1,5 @@
 /*
- * t/unit/test_urlform.c -- the x-www-form-urlencoded parser.
+ * t/unit/test_urlencoded.c -- the x-www-form-urlencoded parser.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "urlform.h"
+#include "core/urlencoded.h"
 
 static apr_pool_t *pool;
 

@@ -1,0 +1,43 @@
+/*
+ * src/core/records.h -- what the store answers about users and sessions,
+ * as plain structs: the store fills them, the session cache encodes them
+ * (sessrec.h), the glue reads them.  Defined here, in the core, so that
+ * the core's codec needs nothing from the store.
+ */
+#ifndef ACC_RECORDS_H
+#define ACC_RECORDS_H
+
+#include "core.h"
+
+#include <apr_time.h>
+
+typedef struct {
+    apr_int64_t id;
+    const char *username;
+    const char *email;
+    const char *password; /* PHC string */
+    const char *first_name;
+    const char *last_name;
+    int is_active;
+    int is_staff;
+    int is_superuser;
+    apr_time_t date_joined;
+    apr_time_t last_login; /* 0 when never */
+} acc_user_t;
+
+/* What a session lookup returns: the session's times and its user. */
+typedef struct {
+    acc_user_t user;
+    apr_time_t created;
+    apr_time_t last_seen;
+    apr_time_t expires;
+    const char *groups; /* group names, separated by ACC_LIST_SEP */
+    const char *perms;  /* permission codenames (direct and through
+                           groups), separated by ACC_LIST_SEP */
+} acc_session_row_t;
+
+/* Separates the names in acc_session_row_t's lists (no name holds it:
+ * accountsctl refuses such names, see names.h). */
+#define ACC_LIST_SEP '\x1f'
+
+#endif /* ACC_RECORDS_H */
