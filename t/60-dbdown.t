@@ -13,7 +13,7 @@ use lib "$FindBin::Bin/lib";
 use AccountsTest;
 use POSIX ();
 
-plan tests => 45;
+plan tests => 47;
 
 my $pg_down = 0;
 # Whatever happens below, the database comes back for whoever runs next.
@@ -96,6 +96,9 @@ eval {
     ok t_cmp($res->code, 503, 'database down: /home/ with a valid session cookie answers 503, not an open door');
     ok t_cmp((body($res) =~ /Hello,/ ? 'page shown' : 'page withheld'), 'page withheld',
              '... the guarded page is not shown');
+    ok t_cmp(body($res), qr/mod_accounts test.*temporarily unavailable/s,
+             '... but our 503 page, from the templates, as the accounts pages say it');
+    ok t_cmp($res->header('Retry-After') // '', qr/^\d+$/, '... with Retry-After');
 
     $res = AccountsTest->browser->get('/home/');
     push @down, $res->code;

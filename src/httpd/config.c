@@ -202,6 +202,8 @@ acc_pwpolicy_t acc_config_pwpolicy(const acc_srv_cfg_t *cfg)
 
 /* ---- directive parsers ---- */
 
+#define OFF(f) APR_OFFSETOF(acc_srv_cfg_t, f)
+
 static const char *set_url(cmd_parms *cmd, void *dummy, const char *arg)
 {
     acc_srv_cfg_t *c = acc_srv(cmd->server);
@@ -235,41 +237,75 @@ static const char *set_login_url(cmd_parms *cmd, void *dummy, const char *arg)
     return set_url(cmd, dummy, arg);
 }
 
-static const char *set_seconds(cmd_parms *cmd, void *dummy, const char *arg)
-{
-    acc_srv_cfg_t *c = acc_srv(cmd->server);
-    apr_int64_t *slot = (apr_int64_t *)((char *)c + (apr_size_t)cmd->info);
-    char *end;
-    apr_int64_t v = apr_strtoi64(arg, &end, 10);
+/* Every numeric directive: its field, its range and its unit, read by
+ * one parser that names the directive when it refuses a value. */
+typedef struct {
+    apr_size_t off; /* the field in acc_srv_cfg_t */
+    int wide;       /* an apr_int64_t field, else an int */
+    apr_int64_t min;
+    apr_int64_t max;
+    const char *unit; /* "seconds", "bytes", ... or NULL */
+    int global;       /* main server only */
+} num_t;
 
-    if (end == arg || *end || v < 0 || v > APR_INT64_C(315360000)) {
-        return apr_psprintf(cmd->pool,
-                            "%s takes a number of seconds (0 to 315360000), "
-                            "not '%s'",
-                            cmd->directive->directive, arg);
+#define SECONDS_MAX APR_INT64_C(315360000) /* ten years */
+
+static const num_t n_max_age = {OFF(max_age), 1, 60, SECONDS_MAX, "seconds", 0};
+static const num_t n_idle = {OFF(idle_timeout), 1,         0,
+                             SECONDS_MAX,       "seconds", 0};
+static const num_t n_cache_ttl = {OFF(cache_ttl), 1,         0,
+                                  SECONDS_MAX,    "seconds", 0};
+static const num_t n_thr_user = {OFF(throttle_user), 0, 0, 1000000, NULL, 0};
+static const num_t n_thr_addr = {OFF(throttle_addr), 0, 0, 1000000, NULL, 0};
+static const num_t n_thr_window = {
+    OFF(throttle_addr_window), 0, 1, 86400, NULL, 0};
+static const num_t n_thr_delay = {
+    OFF(throttle_max_delay), 0, 1, 86400, NULL, 0};
+static const num_t n_thr_register = {
+    OFF(throttle_register), 0, 0, 1000000, NULL, 0};
+static const num_t n_hash_conc = {OFF(hash_concurrency), 0, 1, 4096, NULL, 1};
+static const num_t n_hash_wait = {OFF(hash_wait), 0, 0, 600, NULL, 1};
+static const num_t n_db_wait = {OFF(db_wait), 0, 1, 600, NULL, 0};
+static const num_t n_min_length = {OFF(min_length), 0, 1, 4096,
+                                   "characters",    0};
+static const num_t n_max_body = {OFF(max_body), 1,       1024,
+                                 1024 * 1024,   "bytes", 0};
+
+/* arg as n's value into its field, or the message that refuses it. */
+static const char *num_set(cmd_parms *cmd, const num_t *n, const char *arg)
+{
+    char *c = (char *)acc_srv(cmd->server), *end;
+    apr_int64_t v;
+    const char *err;
+
+    if (n->global && (err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) != NULL) {
+        return err;
     }
-    *slot = v;
+    v = apr_strtoi64(arg, &end, 10);
+    if (end == arg || *end || v < n->min || v > n->max) {
+        return apr_psprintf(cmd->pool,
+                            "%s takes a number%s%s from %" APR_INT64_T_FMT
+                            " to %" APR_INT64_T_FMT ", not '%s'",
+                            cmd->directive->directive, n->unit ? " of " : "",
+                            n->unit ? n->unit : "", n->min, n->max, arg);
+    }
+    if (n->wide) {
+        *(apr_int64_t *)(c + n->off) = v;
+    }
+    else {
+        *(int *)(c + n->off) = (int)v;
+    }
     return NULL;
 }
 
-static const char *set_max_age(cmd_parms *cmd, void *dummy, const char *arg)
+static const char *set_num(cmd_parms *cmd, void *dummy, const char *arg)
 {
-    const char *err = set_seconds(cmd, dummy, arg);
-
-    /* 0 would end every session the moment it starts: a login that
-     * never holds (Django's SESSION_COOKIE_AGE has no "off" either). */
-    if (err == NULL && acc_srv(cmd->server)->max_age < 60) {
-        return apr_psprintf(cmd->pool,
-                            "AccountsSessionMaxAge takes a number of seconds "
-                            "from 60 to 315360000, not '%s'",
-                            arg);
-    }
-    return err;
+    return num_set(cmd, cmd->info, arg);
 }
 
 static const char *set_idle(cmd_parms *cmd, void *dummy, const char *arg)
 {
-    const char *err = set_seconds(cmd, dummy, arg);
+    const char *err = num_set(cmd, &n_idle, arg);
 
     /* last_seen is written at most once a minute, so a shorter timeout
      * would end sessions that are in use. */
@@ -284,75 +320,12 @@ static const char *set_idle(cmd_parms *cmd, void *dummy, const char *arg)
     return err;
 }
 
-/* An int field from 0 (or 1 when min says so) to max. */
-static const char *int_in(cmd_parms *cmd, const char *arg, int min, int max,
-                          int *out)
-{
-    char *end;
-    apr_int64_t v = apr_strtoi64(arg, &end, 10);
-
-    if (end == arg || *end || v < min || v > max) {
-        return apr_psprintf(cmd->pool,
-                            "%s takes a number from %d to %d, not '%s'",
-                            cmd->directive->directive, min, max, arg);
-    }
-    *out = (int)v;
-    return NULL;
-}
-
-static const char *set_throttle_user(cmd_parms *cmd, void *dummy,
-                                     const char *arg)
-{
-    return int_in(cmd, arg, 0, 1000000, &acc_srv(cmd->server)->throttle_user);
-}
-
 static const char *set_throttle_addr(cmd_parms *cmd, void *dummy, const char *n,
                                      const char *window)
 {
-    acc_srv_cfg_t *c = acc_srv(cmd->server);
-    const char *err = int_in(cmd, n, 0, 1000000, &c->throttle_addr);
+    const char *err = num_set(cmd, &n_thr_addr, n);
 
-    if (err == NULL && window) {
-        err = int_in(cmd, window, 1, 86400, &c->throttle_addr_window);
-    }
-    return err;
-}
-
-static const char *set_throttle_delay(cmd_parms *cmd, void *dummy,
-                                      const char *arg)
-{
-    return int_in(cmd, arg, 1, 86400,
-                  &acc_srv(cmd->server)->throttle_max_delay);
-}
-
-static const char *set_throttle_register(cmd_parms *cmd, void *dummy,
-                                         const char *arg)
-{
-    return int_in(cmd, arg, 0, 1000000,
-                  &acc_srv(cmd->server)->throttle_register);
-}
-
-static const char *set_hash_concurrency(cmd_parms *cmd, void *dummy,
-                                        const char *arg)
-{
-    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
-
-    return err ? err
-               : int_in(cmd, arg, 1, 4096,
-                        &acc_srv(cmd->server)->hash_concurrency);
-}
-
-static const char *set_hash_wait(cmd_parms *cmd, void *dummy, const char *arg)
-{
-    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
-
-    return err ? err
-               : int_in(cmd, arg, 0, 600, &acc_srv(cmd->server)->hash_wait);
-}
-
-static const char *set_db_wait(cmd_parms *cmd, void *dummy, const char *arg)
-{
-    return int_in(cmd, arg, 1, 600, &acc_srv(cmd->server)->db_wait);
+    return err == NULL && window ? num_set(cmd, &n_thr_window, window) : err;
 }
 
 static const char *set_flag(cmd_parms *cmd, void *dummy, int on)
@@ -443,21 +416,6 @@ static const char *set_hash(cmd_parms *cmd, void *dummy, const char *args)
     return NULL;
 }
 
-static const char *set_min_length(cmd_parms *cmd, void *dummy, const char *arg)
-{
-    char *end;
-    apr_int64_t v = apr_strtoi64(arg, &end, 10);
-
-    if (end == arg || *end || v < 1 || v > ACC_PW_MIN_LENGTH_MAX) {
-        return apr_psprintf(cmd->pool,
-                            "AccountsPasswordMinLength takes a number of "
-                            "characters from 1 to %d, not '%s'",
-                            ACC_PW_MIN_LENGTH_MAX, arg);
-    }
-    acc_srv(cmd->server)->min_length = (int)v;
-    return NULL;
-}
-
 static const char *set_validators(cmd_parms *cmd, void *dummy, const char *arg)
 {
     acc_srv_cfg_t *c = acc_srv(cmd->server);
@@ -470,21 +428,6 @@ static const char *set_validators(cmd_parms *cmd, void *dummy, const char *arg)
                            NULL);
     }
     c->validators = (int)bits;
-    return NULL;
-}
-
-static const char *set_max_body(cmd_parms *cmd, void *dummy, const char *arg)
-{
-    char *end;
-    apr_int64_t v = apr_strtoi64(arg, &end, 10);
-
-    if (end == arg || *end || v < 1024 || v > 1024 * 1024) {
-        return apr_psprintf(cmd->pool,
-                            "AccountsMaxBody takes a number of bytes from "
-                            "1024 to 1048576, not '%s'",
-                            arg);
-    }
-    acc_srv(cmd->server)->max_body = v;
     return NULL;
 }
 
@@ -513,17 +456,16 @@ static const char *set_forward_headers(cmd_parms *cmd, void *dirv, int on)
     return NULL;
 }
 
-#define OFF(f) (void *)APR_OFFSETOF(acc_srv_cfg_t, f)
-
 const command_rec acc_cmds[] = {
-    AP_INIT_TAKE1("AccountsLoginURL", set_login_url, OFF(login_url), RSRC_CONF,
-                  "the login page's path (Django's LOGIN_URL)"),
-    AP_INIT_TAKE1("AccountsLoginRedirect", set_url, OFF(login_redirect),
+    AP_INIT_TAKE1("AccountsLoginURL", set_login_url, (void *)OFF(login_url),
+                  RSRC_CONF, "the login page's path (Django's LOGIN_URL)"),
+    AP_INIT_TAKE1("AccountsLoginRedirect", set_url, (void *)OFF(login_redirect),
                   RSRC_CONF,
                   "where a login without a safe 'next' goes "
                   "(LOGIN_REDIRECT_URL)"),
-    AP_INIT_TAKE1("AccountsLogoutRedirect", set_url, OFF(logout_redirect),
-                  RSRC_CONF, "where logout goes (LOGOUT_REDIRECT_URL)"),
+    AP_INIT_TAKE1("AccountsLogoutRedirect", set_url,
+                  (void *)OFF(logout_redirect), RSRC_CONF,
+                  "where logout goes (LOGOUT_REDIRECT_URL)"),
     AP_INIT_FLAG("AccountsLoginRequired", set_login_required, NULL,
                  ACCESS_CONF | OR_AUTHCFG,
                  "On: only logged-in users may see this location"),
@@ -535,19 +477,18 @@ const command_rec acc_cmds[] = {
                   "the session cookie's name (default sessionid)"),
     AP_INIT_TAKE1("AccountsCookieSecure", set_cookie_secure, NULL, RSRC_CONF,
                   "On, Off or Auto (Secure and __Host- on HTTPS)"),
-    AP_INIT_TAKE1("AccountsSessionMaxAge", set_max_age, OFF(max_age), RSRC_CONF,
-                  "a session's absolute lifetime in seconds"),
-    AP_INIT_TAKE1("AccountsSessionIdleTimeout", set_idle, OFF(idle_timeout),
-                  RSRC_CONF,
+    AP_INIT_TAKE1("AccountsSessionMaxAge", set_num, (void *)&n_max_age,
+                  RSRC_CONF, "a session's absolute lifetime in seconds"),
+    AP_INIT_TAKE1("AccountsSessionIdleTimeout", set_idle, NULL, RSRC_CONF,
                   "seconds without a request that end a session (0: off)"),
     AP_INIT_TAKE1("AccountsSessionCache", acc_cache_set, NULL, RSRC_CONF,
                   "the socache provider[:arguments] in front of the session "
                   "store (default shmcb), or none"),
-    AP_INIT_TAKE1("AccountsSessionCacheTTL", set_seconds, OFF(cache_ttl),
+    AP_INIT_TAKE1("AccountsSessionCacheTTL", set_num, (void *)&n_cache_ttl,
                   RSRC_CONF,
                   "seconds a cached session lookup is trusted (default 10, "
                   "0: this host asks the database every time)"),
-    AP_INIT_TAKE1("AccountsThrottleUsername", set_throttle_user, NULL,
+    AP_INIT_TAKE1("AccountsThrottleUsername", set_num, (void *)&n_thr_user,
                   RSRC_CONF,
                   "failed logins a username gets before each further "
                   "attempt waits (default 5; 0: no limit)"),
@@ -555,27 +496,27 @@ const command_rec acc_cmds[] = {
                    RSRC_CONF,
                    "failed logins a client address gets within SECONDS "
                    "before each further attempt waits (default 100 900)"),
-    AP_INIT_TAKE1("AccountsThrottleMaxDelay", set_throttle_delay, NULL,
+    AP_INIT_TAKE1("AccountsThrottleMaxDelay", set_num, (void *)&n_thr_delay,
                   RSRC_CONF,
                   "the longest wait after failed logins, seconds (900)"),
-    AP_INIT_TAKE1("AccountsThrottleRegistrations", set_throttle_register, NULL,
-                  RSRC_CONF,
+    AP_INIT_TAKE1("AccountsThrottleRegistrations", set_num,
+                  (void *)&n_thr_register, RSRC_CONF,
                   "accounts one address may create per hour (default 20; "
                   "0: no limit)"),
-    AP_INIT_TAKE1("AccountsHashConcurrency", set_hash_concurrency, NULL,
+    AP_INIT_TAKE1("AccountsHashConcurrency", set_num, (void *)&n_hash_conc,
                   RSRC_CONF,
                   "password hashes at once, across the server's processes "
                   "(default: the number of CPUs)"),
-    AP_INIT_TAKE1("AccountsHashWait", set_hash_wait, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("AccountsHashWait", set_num, (void *)&n_hash_wait, RSRC_CONF,
                   "seconds a request waits for a hash slot before 503 "
                   "(default 10)"),
-    AP_INIT_TAKE1("AccountsDBWait", set_db_wait, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("AccountsDBWait", set_num, (void *)&n_db_wait, RSRC_CONF,
                   "seconds a request waits for a free database connection "
                   "before 503 (default 5)"),
     AP_INIT_RAW_ARGS("AccountsPasswordHash", set_hash, NULL, RSRC_CONF,
                      "argon2id m=KiB t=passes p=lanes"),
-    AP_INIT_TAKE1("AccountsPasswordMinLength", set_min_length, NULL, RSRC_CONF,
-                  "minimum password length in characters"),
+    AP_INIT_TAKE1("AccountsPasswordMinLength", set_num, (void *)&n_min_length,
+                  RSRC_CONF, "minimum password length in characters"),
     AP_INIT_ITERATE("AccountsPasswordValidators", set_validators, NULL,
                     RSRC_CONF,
                     "which password rules run: similarity length common "
@@ -586,12 +527,12 @@ const command_rec acc_cmds[] = {
     AP_INIT_FLAG("AccountsRegisterLogin", set_flag,
                  (void *)APR_OFFSETOF(acc_srv_cfg_t, register_login), RSRC_CONF,
                  "On logs a new user in at registration"),
-    AP_INIT_TAKE1("AccountsMaxBody", set_max_body, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("AccountsMaxBody", set_num, (void *)&n_max_body, RSRC_CONF,
                   "largest form body accepted, in bytes"),
-    AP_INIT_TAKE1("AccountsTemplateDir", set_path, OFF(template_dir), RSRC_CONF,
-                  "a directory whose templates replace ours"),
-    AP_INIT_TAKE1("AccountsSiteName", set_str, OFF(site_name), RSRC_CONF,
-                  "the site's name as pages show it"),
-    AP_INIT_TAKE1("AccountsSecretKeyFile", set_path, OFF(key_file), RSRC_CONF,
-                  "the secret key file (accountsctl genkey)"),
+    AP_INIT_TAKE1("AccountsTemplateDir", set_path, (void *)OFF(template_dir),
+                  RSRC_CONF, "a directory whose templates replace ours"),
+    AP_INIT_TAKE1("AccountsSiteName", set_str, (void *)OFF(site_name),
+                  RSRC_CONF, "the site's name as pages show it"),
+    AP_INIT_TAKE1("AccountsSecretKeyFile", set_path, (void *)OFF(key_file),
+                  RSRC_CONF, "the secret key file (accountsctl genkey)"),
     {NULL}};

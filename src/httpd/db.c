@@ -17,6 +17,7 @@
 #include "db.h"
 #include "config.h"
 #include "dbgate.h"
+#include "render.h"
 
 #include <apr_optional.h>
 
@@ -236,6 +237,20 @@ static acc_store_t *acquire(request_rec *r, hold_t *h, int probe,
                                       "PostgreSQL up and DBDParams right?");
     }
     return NULL;
+}
+
+int acc_db_unavailable(request_rec *r, acc_db_state_t why)
+{
+    return acc_render_error(
+        r, HTTP_SERVICE_UNAVAILABLE,
+        why == ACC_DB_SCHEMA
+            ? "The accounts database is not set up yet. The site's "
+              "administrator needs to run 'accountsctl migrate'."
+        : why == ACC_DB_BUSY
+            ? "The accounts service is busy right now. Please try again in "
+              "a moment."
+            : "The accounts service is temporarily unavailable. Please try "
+              "again in a moment.");
 }
 
 acc_store_t *acc_db_store_ex(request_rec *r, int probe, acc_db_state_t *state)

@@ -47,6 +47,13 @@ acc_store_t *acc_db_store_ex(request_rec *r, int probe, acc_db_state_t *state);
 /* 1 when the request holds a connection now. */
 int acc_db_held(request_rec *r);
 
+/* Answer 503 with our page (503.html) saying why the database cannot
+ * be had -- ACC_DB_DOWN: temporarily unavailable; ACC_DB_SCHEMA: the
+ * schema needs `accountsctl migrate`; ACC_DB_BUSY: busy -- with
+ * Retry-After.  The one message and page for every such answer.  Returns
+ * what a handler returns (acc_render_error's result). */
+int acc_db_unavailable(request_rec *r, acc_db_state_t why);
+
 /* Give the request's connection back now (nothing when it holds none).
  * Every store pointer obtained before is dead from here on. */
 void acc_db_release(request_rec *r);

@@ -3,6 +3,7 @@
  */
 #include "guard.h"
 #include "config.h"
+#include "db.h"
 #include "core/redirect.h"
 #include "render.h"
 #include "session.h"
@@ -233,19 +234,19 @@ static void identify(request_rec *r, acc_session_t *s)
 static int unavailable(request_rec *r)
 {
     /* The answer depends on the cookie, and is only for now. */
-    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     apr_table_mergen(r->err_headers_out, "Vary", "Cookie");
     if (acc_wants_json(r)) {
+        apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
         return answer(r, HTTP_SERVICE_UNAVAILABLE, "application/json",
                       "{\"error\": \"service unavailable\"}\n");
     }
-    apr_table_setn(r->err_headers_out, "Retry-After", "5");
-    return answer(r, HTTP_SERVICE_UNAVAILABLE, "text/html; charset=utf-8",
-                  "<!DOCTYPE html>\n<html><head><title>503 Service "
-                  "Unavailable</title></head><body><h1>Service "
-                  "Unavailable</h1><p>Logins cannot be checked right "
-                  "now. Please try again in a moment.</p></body>"
-                  "</html>\n");
+    if (r->main) {
+        return HTTP_SERVICE_UNAVAILABLE; /* a subrequest only learns it */
+    }
+    ap_discard_request_body(r);
+    /* The same 503 page, from the templates, as the accounts pages. */
+    acc_db_unavailable(r, ACC_DB_DOWN);
+    return DONE;
 }
 
 /* The guard itself: `ok` when the request has a live session (after

@@ -129,27 +129,13 @@ acc_tval_t *acc_tval_messages(apr_pool_t *p, const apr_array_header_t *msgs)
     return l;
 }
 
-static int db_unavailable(request_rec *r, acc_db_state_t why)
-{
-    return acc_render_error(
-        r, HTTP_SERVICE_UNAVAILABLE,
-        why == ACC_DB_SCHEMA
-            ? "The accounts database is not set up yet. The site's "
-              "administrator needs to run 'accountsctl migrate'."
-        : why == ACC_DB_BUSY
-            ? "The accounts service is busy right now. Please try again in "
-              "a moment."
-            : "The accounts service is temporarily unavailable. Please try "
-              "again in a moment.");
-}
-
 int acc_page_store(acc_page_t *pg, int *rc)
 {
     acc_db_state_t dbs;
 
     pg->store = acc_db_store(pg->r, &dbs);
     if (pg->store == NULL) {
-        *rc = db_unavailable(pg->r, dbs);
+        *rc = acc_db_unavailable(pg->r, dbs);
         return 0;
     }
     return 1;
@@ -225,10 +211,10 @@ int acc_handler(request_rec *r)
         }
     }
     if (acc_db_store_ex(r, 1, &dbs) == NULL) {
-        return db_unavailable(r, dbs);
+        return acc_db_unavailable(r, dbs);
     }
     if (acc_session_current(r, &(acc_session_t *){NULL}) != OK) {
-        return db_unavailable(r, ACC_DB_DOWN);
+        return acc_db_unavailable(r, ACC_DB_DOWN);
     }
     /* The store now: the lookup may have replaced a connection that
      * failed under it. */

@@ -3,6 +3,7 @@
  * password the way Django's authenticate() and login() do.
  */
 #include "handler.h"
+#include "httpd/db.h"
 #include "core/crypto.h"
 #include "form.h"
 #include "httpd/hashgate.h"
@@ -32,13 +33,6 @@ static int show(acc_page_t *pg, const char *username, const char *uerr,
                 const char *perr, const char *nonfield)
 {
     return show_status(pg, HTTP_OK, username, uerr, perr, nonfield);
-}
-
-static int unavailable(request_rec *r)
-{
-    return acc_render_error(r, HTTP_SERVICE_UNAVAILABLE,
-                            "The accounts service is temporarily "
-                            "unavailable. Please try again in a moment.");
 }
 
 static int show_status(acc_page_t *pg, int status, const char *username,
@@ -146,7 +140,7 @@ int acc_page_login(acc_page_t *pg)
     if (wait != 0) {
         acc_wipe(pwcopy);
         if (wait < 0) {
-            return unavailable(r);
+            return acc_db_unavailable(r, ACC_DB_DOWN);
         }
         acc_audit(r, pg->store, "login_throttled", username);
         acc_retry_after(r, wait);
@@ -161,7 +155,7 @@ int acc_page_login(acc_page_t *pg)
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       ACC_LOGNO(0051) "user lookup failed: %s",
                       acc_store_error(pg->store, r->pool));
-        return unavailable(r);
+        return acc_db_unavailable(r, ACC_DB_DOWN);
     }
     if (rc != ACC_STORE_OK) {
         u = NULL;
@@ -210,7 +204,7 @@ int acc_page_login(acc_page_t *pg)
     acc_throttle_login_ok(r, pg->store, key, u->id);
     rc = acc_session_login(r, pg->store, u);
     if (rc != OK) {
-        return unavailable(r);
+        return acc_db_unavailable(r, ACC_DB_DOWN);
     }
     acc_csrf_rotate(r);
     acc_audit(r, pg->store, "login_ok", u->username);

@@ -5,6 +5,7 @@
  * Django 5 made logout POST-only, and so do we.
  */
 #include "handler.h"
+#include "httpd/db.h"
 #include "httpd/render.h"
 #include "httpd/session.h"
 #include "httpd/throttle.h"
@@ -26,9 +27,7 @@ int acc_page_logout(acc_page_t *pg)
     }
     rc = acc_session_logout(r, pg->store);
     if (rc != OK) {
-        return acc_render_error(r, HTTP_SERVICE_UNAVAILABLE,
-                                "The accounts service is temporarily "
-                                "unavailable. Please try again in a moment.");
+        return acc_db_unavailable(r, ACC_DB_DOWN);
     }
     if (s) {
         acc_audit(r, pg->store, "logout", s->user->username);

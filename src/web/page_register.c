@@ -3,6 +3,7 @@
  * tutorial's email field), validated in Django's order with its messages.
  */
 #include "handler.h"
+#include "httpd/db.h"
 #include "core/crypto.h"
 #include "form.h"
 #include "httpd/hashgate.h"
@@ -102,13 +103,6 @@ static int show_status(acc_page_t *pg, regform_t *f, int status,
 static int show(acc_page_t *pg, regform_t *f)
 {
     return show_status(pg, f, HTTP_OK, NULL);
-}
-
-static int unavailable(request_rec *r)
-{
-    return acc_render_error(r, HTTP_SERVICE_UNAVAILABLE,
-                            "The accounts service is temporarily "
-                            "unavailable. Please try again in a moment.");
 }
 
 /* Read and check every field; errors land in f.  A username that passes
@@ -220,7 +214,7 @@ int acc_page_register(acc_page_t *pg)
         acc_wipe((char *)f.value[F_PASSWORD1]);
         acc_wipe((char *)f.value[F_PASSWORD2]);
         if (rc < 0) {
-            return unavailable(r);
+            return acc_db_unavailable(r, ACC_DB_DOWN);
         }
         acc_audit(r, pg->store, "register_throttled", "");
         acc_retry_after(r, wait);
@@ -262,7 +256,7 @@ int acc_page_register(acc_page_t *pg)
                       ACC_LOGNO(0070) "cannot hash a password: %s",
                       err ? err : "?");
         acc_throttle_register_release(r, pg->store);
-        return unavailable(r);
+        return acc_db_unavailable(r, ACC_DB_DOWN);
     }
     acc_wipe((char *)f.value[F_PASSWORD1]);
     acc_wipe((char *)f.value[F_PASSWORD2]);
@@ -287,7 +281,7 @@ int acc_page_register(acc_page_t *pg)
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                           ACC_LOGNO(0071) "cannot create a user: %s",
                           acc_store_error(pg->store, r->pool));
-            return unavailable(r);
+            return acc_db_unavailable(r, ACC_DB_DOWN);
     }
     u.id = id;
     acc_audit(r, pg->store, "register", u.username);
@@ -297,7 +291,7 @@ int acc_page_register(acc_page_t *pg)
     if (pg->cfg->register_login) {
         acc_user_t *nu = apr_pmemdup(r->pool, &u, sizeof(u));
         if (acc_session_login(r, pg->store, nu) != OK) {
-            return unavailable(r);
+            return acc_db_unavailable(r, ACC_DB_DOWN);
         }
         acc_user_touch_login(pg->store, r->pool, id);
         acc_csrf_rotate(r);
