@@ -1,6 +1,5 @@
 /*
- * src/httpd/throttle.h -- failed-login and registration throttling, and the
- * audit trail of authentication events.
+ * src/httpd/throttle.h -- failed-login and registration throttling.
  *
  * State lives in PostgreSQL (accounts_throttle), so every process and
  * every server sharing the database sees it, and it expires by itself.
@@ -40,10 +39,5 @@ void acc_throttle_register_release(request_rec *r, acc_store_t *st);
 
 /* Set Retry-After: seconds on the response. */
 void acc_retry_after(request_rec *r, int seconds);
-
-/* Record an event in the audit trail (best effort: a failure is logged,
- * never fatal to the request). */
-void acc_audit(request_rec *r, acc_store_t *st, const char *event,
-               const char *username);
 
 #endif /* ACC_THROTTLE_H */

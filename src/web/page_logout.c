@@ -8,6 +8,7 @@
 #include "httpd/db.h"
 #include "httpd/render.h"
 #include "httpd/session.h"
+#include "httpd/audit.h"
 #include "httpd/throttle.h"
 
 int acc_page_logout(acc_page_t *pg)

@@ -10,6 +10,7 @@
 #include "core/password.h"
 #include "httpd/render.h"
 #include "httpd/session.h"
+#include "httpd/audit.h"
 #include "httpd/throttle.h"
 #include "core/validate.h"
 #include "csrf.h"
