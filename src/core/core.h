@@ -1,11 +1,12 @@
 /*
- * src/core/core.h -- what every pure-core file shares: APR includes and macros.
+ * src/core/core.h -- what every pure-core file shares: APR includes and
+ * two macros.
  *
- * The pure core (crypto, password, validate, template, redirect, csrf,
- * cookie, urlform) uses APR, apr-util, libargon2 and utf8proc only.  It
- * never includes httpd.h, so it can be unit-tested and fuzzed without a
- * server.  Memory comes from the caller's pool unless a contract says
- * otherwise.
+ * The pure core (everything under src/core) uses APR, apr-util,
+ * libargon2 and utf8proc only: its library is built without httpd's
+ * include path, so it cannot include httpd.h, and it can be unit-tested
+ * and fuzzed without a server.  Memory comes from the caller's pool
+ * unless a contract says otherwise.
  */
 #ifndef ACC_CORE_H
 #define ACC_CORE_H
@@ -19,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Mark a function visible outside the module (only accounts_module is). */
+/* Say that a parameter is not used. */
 #define ACC_UNUSED(x) ((void)(x))
 
 /* Length of a string literal, without the NUL. */
