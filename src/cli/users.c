@@ -1,19 +1,16 @@
 /*
- * src/cli/accountsctl.c -- the admin command line: schema, users, sessions, keys.
+ * src/cli/accountsctl.c -- the admin command line: schema, users, sessions,
+ * keys.
  *
  *   accountsctl [--db CONNINFO] COMMAND [ARGS]
  *
  * The connection comes from --db, else $ACCOUNTS_DB, else libpq's PG*
  * variables.  Exit 0 on success, 1 on failure (one line on stderr), 2 on
  * a usage error.  Passwords are read from the first line of stdin when it
- * is not a terminal, else prompted for twice without echo.
- *
- * What it prints holds names and text that others chose (a web visitor
- * picks the username of a failed login): every message goes out through
- * say() or fail(), every field of a listing through print_row(), and all
- * three escape it (escape.h), so nothing can forge a line or a field or
- * reach the terminal as a control sequence.
+ * is not a terminal, else prompted for twice without echo.  Everything
+ * printed is escaped (ctl.h).
  */
+#include "ctl.h"
 #include "core/conninfo.h"
 #include "core/core.h"
 #include "core/crypto.h"
@@ -36,9 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define EXIT_FAIL  1
-#define EXIT_USAGE 2
 
 static const char usage_text[] =
     "usage: accountsctl [--db CONNINFO] COMMAND [ARGS]\n"
@@ -88,132 +82,32 @@ static const char usage_text[] =
     "hold ',', control characters or whitespace at either end\n"
     "(permissions: none at all).\n";
 
-typedef struct {
-    apr_pool_t *pool;
-    const char *conninfo;
-    const apr_dbd_driver_t *driver;
-    apr_dbd_t *handle;
-    acc_store_t *store;
-} ctl_t;
-
-/* Print "accountsctl: MESSAGE" on stderr, the whole message escaped (so
- * a '"' in it shows as \"); returns EXIT_FAIL. */
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int fail(const char *fmt, ...)
-{
-    apr_pool_t *tp;
-    va_list ap;
-
-    apr_pool_create(&tp, NULL);
-    va_start(ap, fmt);
-    fprintf(stderr, "accountsctl: %s\n",
-            acc_escape_text(tp, apr_pvsprintf(tp, fmt, ap)));
-    va_end(ap);
-    apr_pool_destroy(tp);
-    return EXIT_FAIL;
-}
-
-/* Print one line on stdout, escaped as fail() does. */
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void say(const char *fmt, ...)
-{
-    apr_pool_t *tp;
-    va_list ap;
-
-    apr_pool_create(&tp, NULL);
-    va_start(ap, fmt);
-    printf("%s\n", acc_escape_text(tp, apr_pvsprintf(tp, fmt, ap)));
-    va_end(ap);
-    apr_pool_destroy(tp);
-}
-
-static int usage(const char *why)
+int acc_ctl_usage(const char *why)
 {
     if (why) {
-        fail("%s", why);
+        acc_ctl_fail("%s", why);
     }
     fputs(usage_text, stderr);
-    return EXIT_USAGE;
+    return ACC_EXIT_USAGE;
 }
 
-/* First line of a message, for one-line errors. */
-static const char *oneline(apr_pool_t *p, const char *s)
-{
-    char *c = apr_pstrdup(p, s ? s : "unknown error");
-    char *nl;
-
-    while (*c == ' ' || *c == '\n') {
-        c++;
-    }
-    nl = strchr(c, '\n');
-    if (nl) {
-        *nl = '\0';
-    }
-    return c;
-}
-
-static int db_connect(ctl_t *c)
-{
-    const char *err = NULL;
-    apr_status_t rv;
-
-    rv = apr_dbd_get_driver(c->pool, "pgsql", &c->driver);
-    if (rv != APR_SUCCESS) {
-        return fail("cannot load apr_dbd's pgsql driver "
-                    "(install libaprutil1-dbd-pgsql)");
-    }
-    rv = apr_dbd_open_ex(c->driver, c->pool, c->conninfo, &c->handle, &err);
-    if (rv != APR_SUCCESS || c->handle == NULL) {
-        return fail("cannot connect to the database: %s",
-                    oneline(c->pool, err));
-    }
-    return 0;
-}
-
-/* Connect and check the schema is the one this build knows. */
-static int db_open(ctl_t *c)
-{
-    const char *err = NULL;
-    int version, rc;
-
-    if ((rc = db_connect(c)) != 0) {
-        return rc;
-    }
-    if (acc_store_schema_version(c->pool, c->driver, c->handle, &version,
-                                 &err) != ACC_STORE_OK) {
-        return fail("cannot read the schema version: %s", err);
-    }
-    if (version < ACC_SCHEMA_VERSION) {
-        return fail("the database schema is at version %d but this build "
-                    "needs %d: run 'accountsctl migrate'",
-                    version, ACC_SCHEMA_VERSION);
-    }
-    if (acc_store_open(c->pool, c->driver, c->handle, &c->store, &err) !=
-        ACC_STORE_OK) {
-        return fail("%s", err);
-    }
-    return 0;
-}
-
-static int cmd_migrate(ctl_t *c)
+static int cmd_migrate(acc_ctl_t *c)
 {
     const char *err = NULL;
     int from, to, rc;
 
-    if ((rc = db_connect(c)) != 0) {
+    if ((rc = acc_ctl_connect(c)) != 0) {
         return rc;
     }
     if (acc_store_migrate(c->pool, c->driver, c->handle, &from, &to, &err) !=
         ACC_STORE_OK) {
-        return fail("%s", err);
+        return acc_ctl_fail("%s", err);
     }
     if (from == to) {
-        say("schema is current (version %d)", to);
+        acc_ctl_say("schema is current (version %d)", to);
     }
     else {
-        say("schema migrated from version %d to %d", from, to);
+        acc_ctl_say("schema migrated from version %d to %d", from, to);
     }
     return 0;
 }
@@ -221,7 +115,7 @@ static int cmd_migrate(ctl_t *c)
 /* Read a password: the first line of stdin when it is not a terminal, else
  * two prompts without echo.  *pw is malloc'd-free pool memory the caller
  * wipes. */
-static int read_password(ctl_t *c, char **pw)
+static int read_password(acc_ctl_t *c, char **pw)
 {
     char buf[ACC_PASSWORD_MAX_BYTES + 2];
     char again[ACC_PASSWORD_MAX_BYTES + 2];
@@ -229,13 +123,13 @@ static int read_password(ctl_t *c, char **pw)
 
     if (!isatty(STDIN_FILENO)) {
         if (fgets(buf, sizeof(buf), stdin) == NULL) {
-            return fail("no password on standard input");
+            return acc_ctl_fail("no password on standard input");
         }
         n = strlen(buf);
         if (n && buf[n - 1] != '\n' && !feof(stdin)) {
             apr_crypto_memzero(buf, sizeof(buf));
-            return fail("password is longer than %d bytes",
-                        ACC_PASSWORD_MAX_BYTES);
+            return acc_ctl_fail("password is longer than %d bytes",
+                                ACC_PASSWORD_MAX_BYTES);
         }
         while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) {
             buf[--n] = '\0';
@@ -244,34 +138,34 @@ static int read_password(ctl_t *c, char **pw)
     else {
         apr_size_t sz = sizeof(buf);
         if (apr_password_get("Password: ", buf, &sz) != APR_SUCCESS) {
-            return fail("cannot read the password");
+            return acc_ctl_fail("cannot read the password");
         }
         sz = sizeof(again);
         if (apr_password_get("Password (again): ", again, &sz) != APR_SUCCESS) {
             apr_crypto_memzero(buf, sizeof(buf));
-            return fail("cannot read the password");
+            return acc_ctl_fail("cannot read the password");
         }
         if (strcmp(buf, again) != 0) {
             apr_crypto_memzero(buf, sizeof(buf));
             apr_crypto_memzero(again, sizeof(again));
-            return fail("the two passwords didn't match");
+            return acc_ctl_fail("the two passwords didn't match");
         }
         apr_crypto_memzero(again, sizeof(again));
         n = strlen(buf);
     }
     if (n == 0) {
-        return fail("the password is empty");
+        return acc_ctl_fail("the password is empty");
     }
     if (!acc_utf8_valid(buf, n)) {
         apr_crypto_memzero(buf, sizeof(buf));
-        return fail("the password is not valid UTF-8");
+        return acc_ctl_fail("the password is not valid UTF-8");
     }
     *pw = apr_pstrmemdup(c->pool, buf, n);
     apr_crypto_memzero(buf, sizeof(buf));
     return 0;
 }
 
-static int hash_params(ctl_t *c, acc_argon2_params_t *prm)
+static int hash_params(acc_ctl_t *c, acc_argon2_params_t *prm)
 {
     const char *env = getenv("ACCOUNTS_PASSWORD_HASH");
     const char *err;
@@ -282,7 +176,7 @@ static int hash_params(ctl_t *c, acc_argon2_params_t *prm)
     if (env && *env) {
         err = acc_argon2_params_parse(c->pool, env, prm);
         if (err) {
-            return fail("ACCOUNTS_PASSWORD_HASH: %s", err);
+            return acc_ctl_fail("ACCOUNTS_PASSWORD_HASH: %s", err);
         }
     }
     return 0;
@@ -292,7 +186,7 @@ static int hash_params(ctl_t *c, acc_argon2_params_t *prm)
  * ACCOUNTS_PASSWORD_MIN_LENGTH and ACCOUNTS_PASSWORD_VALIDATORS (the
  * words of AccountsPasswordMinLength and AccountsPasswordValidators).  A
  * bad value is a usage error. */
-static int pw_policy(ctl_t *c, acc_pwpolicy_t *pol)
+static int pw_policy(acc_ctl_t *c, acc_pwpolicy_t *pol)
 {
     const char *len = getenv("ACCOUNTS_PASSWORD_MIN_LENGTH");
     const char *words = getenv("ACCOUNTS_PASSWORD_VALIDATORS");
@@ -303,15 +197,16 @@ static int pw_policy(ctl_t *c, acc_pwpolicy_t *pol)
     pol->min_length = ACC_PW_MIN_LENGTH_DEFAULT;
     pol->max_similarity = 0.7;
     if (len && *len && acc_pw_min_length_parse(len, &pol->min_length) != 0) {
-        return usage(apr_psprintf(c->pool,
-                                  "ACCOUNTS_PASSWORD_MIN_LENGTH takes a "
-                                  "number of characters from 1 to %d, not "
-                                  "'%s'",
-                                  ACC_PW_MIN_LENGTH_MAX, len));
+        return acc_ctl_usage(
+            apr_psprintf(c->pool,
+                         "ACCOUNTS_PASSWORD_MIN_LENGTH takes a "
+                         "number of characters from 1 to %d, not "
+                         "'%s'",
+                         ACC_PW_MIN_LENGTH_MAX, len));
     }
     if (words && *words) {
         if ((err = acc_pwv_list(c->pool, words, &bits)) != NULL) {
-            return usage(apr_pstrcat(
+            return acc_ctl_usage(apr_pstrcat(
                 c->pool, "ACCOUNTS_PASSWORD_VALIDATORS: ", err, NULL));
         }
         pol->validators = bits;
@@ -321,7 +216,7 @@ static int pw_policy(ctl_t *c, acc_pwpolicy_t *pol)
 
 /* Validate against pol (unless told not to) and hash a password for user
  * u. */
-static int make_hash(ctl_t *c, const acc_user_t *u, char *pw,
+static int make_hash(acc_ctl_t *c, const acc_user_t *u, char *pw,
                      const acc_pwpolicy_t *pol, int validate, const char **phc)
 {
     acc_argon2_params_t prm;
@@ -341,8 +236,8 @@ static int make_hash(ctl_t *c, const acc_user_t *u, char *pw,
                                   APR_ARRAY_IDX(msgs, i, const char *), NULL);
             }
             acc_wipe(pw);
-            return fail("password refused: %s (policy: %s)", all,
-                        acc_pwpolicy_describe(c->pool, pol));
+            return acc_ctl_fail("password refused: %s (policy: %s)", all,
+                                acc_pwpolicy_describe(c->pool, pol));
         }
     }
     else {
@@ -356,29 +251,29 @@ static int make_hash(ctl_t *c, const acc_user_t *u, char *pw,
     if (acc_password_hash(c->pool, &prm, pw, strlen(pw), phc, &err) !=
         APR_SUCCESS) {
         acc_wipe(pw);
-        return fail("cannot hash the password: %s", err ? err : "?");
+        return acc_ctl_fail("cannot hash the password: %s", err ? err : "?");
     }
     acc_wipe(pw);
     return 0;
 }
 
 /* Clean and check a username as the registration form does. */
-static int clean_username(ctl_t *c, const char *raw, const char **name)
+static int clean_username(acc_ctl_t *c, const char *raw, const char **name)
 {
     const char *msg;
 
     if (!acc_utf8_valid(raw, strlen(raw))) {
-        return fail("the username is not valid UTF-8");
+        return acc_ctl_fail("the username is not valid UTF-8");
     }
     *name = acc_username_clean(c->pool, raw);
     msg = acc_username_check(c->pool, *name);
     if (msg) {
-        return fail("username refused: %s", msg);
+        return acc_ctl_fail("username refused: %s", msg);
     }
     return 0;
 }
 
-static int cmd_createuser(ctl_t *c, int argc, const char *const *argv)
+static int cmd_createuser(acc_ctl_t *c, int argc, const char *const *argv)
 {
     acc_pwpolicy_t pol;
     acc_user_t u;
@@ -408,20 +303,20 @@ static int cmd_createuser(ctl_t *c, int argc, const char *const *argv)
             validate = 0;
         }
         else if (argv[i][0] == '-') {
-            return usage(apr_psprintf(c->pool,
-                                      "createuser: unknown option "
-                                      "'%s'",
-                                      argv[i]));
+            return acc_ctl_usage(apr_psprintf(c->pool,
+                                              "createuser: unknown option "
+                                              "'%s'",
+                                              argv[i]));
         }
         else if (raw == NULL) {
             raw = argv[i];
         }
         else {
-            return usage("createuser takes one NAME");
+            return acc_ctl_usage("createuser takes one NAME");
         }
     }
     if (raw == NULL) {
-        return usage("createuser needs a NAME");
+        return acc_ctl_usage("createuser needs a NAME");
     }
     if ((rc = pw_policy(c, &pol)) != 0) {
         return rc;
@@ -431,14 +326,14 @@ static int cmd_createuser(ctl_t *c, int argc, const char *const *argv)
     }
     if (*u.email) {
         if (!acc_utf8_valid(u.email, strlen(u.email))) {
-            return fail("the email address is not valid UTF-8");
+            return acc_ctl_fail("the email address is not valid UTF-8");
         }
         u.email = acc_strip(c->pool, u.email);
         if (*u.email && (msg = acc_email_check(c->pool, u.email)) != NULL) {
-            return fail("email refused: %s", msg);
+            return acc_ctl_fail("email refused: %s", msg);
         }
     }
-    if ((rc = db_open(c)) != 0) {
+    if ((rc = acc_ctl_open(c)) != 0) {
         return rc;
     }
     if ((rc = read_password(c, &pw)) != 0) {
@@ -451,17 +346,18 @@ static int cmd_createuser(ctl_t *c, int argc, const char *const *argv)
     switch (acc_user_create(c->store, c->pool, &u,
                             acc_username_key(c->pool, u.username), &id)) {
         case ACC_STORE_OK:
-            say("created user '%s' (id %" APR_INT64_T_FMT ")", u.username, id);
+            acc_ctl_say("created user '%s' (id %" APR_INT64_T_FMT ")",
+                        u.username, id);
             return 0;
         case ACC_STORE_EXISTS:
-            return fail("user '%s' already exists", u.username);
+            return acc_ctl_fail("user '%s' already exists", u.username);
         default:
-            return fail("cannot create user: %s",
-                        acc_store_error(c->store, c->pool));
+            return acc_ctl_fail("cannot create user: %s",
+                                acc_store_error(c->store, c->pool));
     }
 }
 
-static int cmd_passwd(ctl_t *c, int argc, const char *const *argv)
+static int cmd_passwd(acc_ctl_t *c, int argc, const char *const *argv)
 {
     acc_pwpolicy_t pol;
     const char *name = NULL, *phc;
@@ -474,33 +370,33 @@ static int cmd_passwd(ctl_t *c, int argc, const char *const *argv)
             validate = 0;
         }
         else if (argv[i][0] == '-') {
-            return usage(
+            return acc_ctl_usage(
                 apr_psprintf(c->pool, "passwd: unknown option '%s'", argv[i]));
         }
         else if (name == NULL) {
             name = argv[i];
         }
         else {
-            return usage("passwd takes one NAME");
+            return acc_ctl_usage("passwd takes one NAME");
         }
     }
     if (name == NULL) {
-        return usage("passwd needs a NAME");
+        return acc_ctl_usage("passwd needs a NAME");
     }
     if ((rc = pw_policy(c, &pol)) != 0) {
         return rc;
     }
-    if ((rc = db_open(c)) != 0) {
+    if ((rc = acc_ctl_open(c)) != 0) {
         return rc;
     }
     switch (acc_user_by_name(c->store, c->pool, name, &u)) {
         case ACC_STORE_OK:
             break;
         case ACC_STORE_NOTFOUND:
-            return fail("no such user '%s'", name);
+            return acc_ctl_fail("no such user '%s'", name);
         default:
-            return fail("cannot read user: %s",
-                        acc_store_error(c->store, c->pool));
+            return acc_ctl_fail("cannot read user: %s",
+                                acc_store_error(c->store, c->pool));
     }
     if ((rc = read_password(c, &pw)) != 0) {
         return rc;
@@ -510,12 +406,12 @@ static int cmd_passwd(ctl_t *c, int argc, const char *const *argv)
     }
     if (acc_user_set_password(c->store, c->pool, u->id, phc) != ACC_STORE_OK ||
         acc_session_delete_user(c->store, c->pool, u->id) != ACC_STORE_OK) {
-        return fail("cannot set the password: %s",
-                    acc_store_error(c->store, c->pool));
+        return acc_ctl_fail("cannot set the password: %s",
+                            acc_store_error(c->store, c->pool));
     }
     acc_audit_add(c->store, c->pool, "password_change", u->username, "",
                   "accountsctl");
-    say("password changed for '%s'; their sessions were ended", name);
+    acc_ctl_say("password changed for '%s'; their sessions were ended", name);
     return 0;
 }
 
@@ -533,23 +429,17 @@ static const char *fmt_time(apr_pool_t *p, apr_time_t t)
     return apr_pstrdup(p, buf);
 }
 
-/* Print n fields as one line: each escaped, joined with tabs. */
-static void print_row(apr_pool_t *p, const char *const *fields, int n)
-{
-    puts(acc_escape_row(p, fields, n));
-}
-
-static int cmd_list(ctl_t *c)
+static int cmd_list(acc_ctl_t *c)
 {
     apr_array_header_t *users;
     int i, rc;
 
-    if ((rc = db_open(c)) != 0) {
+    if ((rc = acc_ctl_open(c)) != 0) {
         return rc;
     }
     if (acc_user_list(c->store, c->pool, &users) != ACC_STORE_OK) {
-        return fail("cannot list users: %s",
-                    acc_store_error(c->store, c->pool));
+        return acc_ctl_fail("cannot list users: %s",
+                            acc_store_error(c->store, c->pool));
     }
     printf("id\tusername\temail\tactive\tstaff\tsuperuser\tdate_joined\t"
            "last_login\n");
@@ -564,35 +454,37 @@ static int cmd_list(ctl_t *c)
         f[5] = u->is_superuser ? "yes" : "no";
         f[6] = fmt_time(c->pool, u->date_joined);
         f[7] = fmt_time(c->pool, u->last_login);
-        print_row(c->pool, f, 8);
+        acc_ctl_print_row(c->pool, f, 8);
     }
     return 0;
 }
 
-static int cmd_active(ctl_t *c, int argc, const char *const *argv, int active)
+static int cmd_active(acc_ctl_t *c, int argc, const char *const *argv,
+                      int active)
 {
     int rc;
 
     if (argc != 1) {
-        return usage(active ? "activate takes one NAME"
-                            : "deactivate takes one NAME");
+        return acc_ctl_usage(active ? "activate takes one NAME"
+                                    : "deactivate takes one NAME");
     }
-    if ((rc = db_open(c)) != 0) {
+    if ((rc = acc_ctl_open(c)) != 0) {
         return rc;
     }
     switch (acc_user_set_active(c->store, c->pool, argv[0], active)) {
         case ACC_STORE_OK:
-            say("%s '%s'", active ? "activated" : "deactivated", argv[0]);
+            acc_ctl_say("%s '%s'", active ? "activated" : "deactivated",
+                        argv[0]);
             return 0;
         case ACC_STORE_NOTFOUND:
-            return fail("no such user '%s'", argv[0]);
+            return acc_ctl_fail("no such user '%s'", argv[0]);
         default:
-            return fail("cannot change user: %s",
-                        acc_store_error(c->store, c->pool));
+            return acc_ctl_fail("cannot change user: %s",
+                                acc_store_error(c->store, c->pool));
     }
 }
 
-static int cmd_clearsessions(ctl_t *c, int argc, const char *const *argv)
+static int cmd_clearsessions(acc_ctl_t *c, int argc, const char *const *argv)
 {
     apr_int64_t idle = 0;
     int n = 0, rc;
@@ -601,52 +493,54 @@ static int cmd_clearsessions(ctl_t *c, int argc, const char *const *argv)
         char *end;
         idle = apr_strtoi64(argv[1], &end, 10);
         if (*end || idle < 0) {
-            return usage("--idle takes a number of seconds");
+            return acc_ctl_usage("--idle takes a number of seconds");
         }
     }
     else if (argc != 0) {
-        return usage("clearsessions takes no arguments but --idle SECONDS");
+        return acc_ctl_usage(
+            "clearsessions takes no arguments but --idle SECONDS");
     }
-    if ((rc = db_open(c)) != 0) {
+    if ((rc = acc_ctl_open(c)) != 0) {
         return rc;
     }
     if (acc_session_clear_expired(c->store, c->pool, idle, &n) !=
         ACC_STORE_OK) {
-        return fail("cannot clear sessions: %s",
-                    acc_store_error(c->store, c->pool));
+        return acc_ctl_fail("cannot clear sessions: %s",
+                            acc_store_error(c->store, c->pool));
     }
-    say("deleted %d expired session%s", n, n == 1 ? "" : "s");
+    acc_ctl_say("deleted %d expired session%s", n, n == 1 ? "" : "s");
     n = 0;
     if (acc_throttle_clear(c->store, c->pool, &n) == ACC_STORE_OK && n > 0) {
-        say("deleted %d old throttle record%s", n, n == 1 ? "" : "s");
+        acc_ctl_say("deleted %d old throttle record%s", n, n == 1 ? "" : "s");
     }
     return 0;
 }
 
 /* Forget throttling state for a username or a client address. */
-static int cmd_unlock(ctl_t *c, int argc, const char *const *argv)
+static int cmd_unlock(acc_ctl_t *c, int argc, const char *const *argv)
 {
     int n = 0, rc;
 
     if (argc != 1 || argv[0][0] == '\0') {
-        return usage("unlock takes one USERNAME or ADDRESS");
+        return acc_ctl_usage("unlock takes one USERNAME or ADDRESS");
     }
-    if ((rc = db_open(c)) != 0) {
+    if ((rc = acc_ctl_open(c)) != 0) {
         return rc;
     }
     /* A username is keyed by its case-folded form; an address as is. */
     if (acc_throttle_unlock(c->store, c->pool, argv[0],
                             acc_username_key(c->pool, argv[0]),
                             &n) != ACC_STORE_OK) {
-        return fail("cannot unlock: %s", acc_store_error(c->store, c->pool));
+        return acc_ctl_fail("cannot unlock: %s",
+                            acc_store_error(c->store, c->pool));
     }
-    say("unlocked '%s' (%d throttle record%s removed)", argv[0], n,
-        n == 1 ? "" : "s");
+    acc_ctl_say("unlocked '%s' (%d throttle record%s removed)", argv[0], n,
+                n == 1 ? "" : "s");
     return 0;
 }
 
 /* The newest authentication events. */
-static int cmd_log(ctl_t *c, int argc, const char *const *argv)
+static int cmd_log(acc_ctl_t *c, int argc, const char *const *argv)
 {
     apr_array_header_t *rows;
     const char *user = NULL;
@@ -661,20 +555,20 @@ static int cmd_log(ctl_t *c, int argc, const char *const *argv)
         else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
             limit = strtol(argv[++i], &end, 10);
             if (*end || limit < 1 || limit > 100000) {
-                return usage("-n takes a count from 1 to 100000");
+                return acc_ctl_usage("-n takes a count from 1 to 100000");
             }
         }
         else {
-            return usage("log takes [--user NAME] [-n COUNT]");
+            return acc_ctl_usage("log takes [--user NAME] [-n COUNT]");
         }
     }
-    if ((rc = db_open(c)) != 0) {
+    if ((rc = acc_ctl_open(c)) != 0) {
         return rc;
     }
     if (acc_audit_list(c->store, c->pool, user, (int)limit, &rows) !=
         ACC_STORE_OK) {
-        return fail("cannot read the log: %s",
-                    acc_store_error(c->store, c->pool));
+        return acc_ctl_fail("cannot read the log: %s",
+                            acc_store_error(c->store, c->pool));
     }
     printf("time\tevent\tusername\taddress\tuser_agent\n");
     for (i = 0; i < rows->nelts; i++) {
@@ -682,12 +576,12 @@ static int cmd_log(ctl_t *c, int argc, const char *const *argv)
         /* The module stores the user agent escaped (as its error log
          * does): undone here so that it is escaped once, like the rest. */
         f[4] = acc_unescape_logitem(c->pool, f[4]);
-        print_row(c->pool, f, ACC_AUDIT_LIST_COLS);
+        acc_ctl_print_row(c->pool, f, ACC_AUDIT_LIST_COLS);
     }
     return 0;
 }
 
-static int cmd_genkey(ctl_t *c, int argc, const char *const *argv)
+static int cmd_genkey(acc_ctl_t *c, int argc, const char *const *argv)
 {
     apr_file_t *f;
     apr_status_t rv;
@@ -695,30 +589,30 @@ static int cmd_genkey(ctl_t *c, int argc, const char *const *argv)
     char ebuf[256];
 
     if (argc != 1) {
-        return usage("genkey takes one FILE");
+        return acc_ctl_usage("genkey takes one FILE");
     }
     key = acc_random_token(c->pool, 48);
     if (key == NULL) {
-        return fail("the operating system gave no random bytes");
+        return acc_ctl_fail("the operating system gave no random bytes");
     }
     rv = apr_file_open(&f, argv[0],
                        APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_EXCL,
                        APR_FPROT_UREAD | APR_FPROT_UWRITE, c->pool);
     if (rv != APR_SUCCESS) {
-        return fail("cannot create '%s': %s%s", argv[0],
-                    apr_strerror(rv, ebuf, sizeof(ebuf)),
-                    APR_STATUS_IS_EEXIST(rv)
-                        ? " (remove it first: a new key ends every "
-                          "outstanding link)"
-                        : "");
+        return acc_ctl_fail("cannot create '%s': %s%s", argv[0],
+                            apr_strerror(rv, ebuf, sizeof(ebuf)),
+                            APR_STATUS_IS_EEXIST(rv)
+                                ? " (remove it first: a new key ends every "
+                                  "outstanding link)"
+                                : "");
     }
     /* The umask may have narrowed it; never widened, but make it exact. */
     apr_file_perms_set(argv[0], APR_FPROT_UREAD | APR_FPROT_UWRITE);
     if (apr_file_printf(f, "%s\n", key) < 0 ||
         (rv = apr_file_close(f)) != APR_SUCCESS) {
-        return fail("cannot write '%s'", argv[0]);
+        return acc_ctl_fail("cannot write '%s'", argv[0]);
     }
-    say("wrote a new secret key to %s", argv[0]);
+    acc_ctl_say("wrote a new secret key to %s", argv[0]);
     return 0;
 }
 
@@ -732,7 +626,7 @@ static int cmp_time(const void *a, const void *b)
 
 /* How long one login's password check takes at a cost: the number to
  * tune AccountsPasswordHash against (and scripts/bench's reference). */
-static int cmd_hashtime(ctl_t *c, int argc, const char *const *argv)
+static int cmd_hashtime(acc_ctl_t *c, int argc, const char *const *argv)
 {
     acc_argon2_params_t prm;
     apr_interval_time_t *t;
@@ -743,20 +637,20 @@ static int cmd_hashtime(ctl_t *c, int argc, const char *const *argv)
 
     if (argc > 1 || (argc == 1 && ((n = strtol(argv[0], &end, 10)) < 1 ||
                                    *end || n > 10000))) {
-        return usage("hashtime takes a count from 1 to 10000");
+        return acc_ctl_usage("hashtime takes a count from 1 to 10000");
     }
     if ((rc = hash_params(c, &prm)) != 0) {
         return rc;
     }
     if (acc_password_hash(c->pool, &prm, pw, strlen(pw), &phc, &err) !=
         APR_SUCCESS) {
-        return fail("cannot hash: %s", err ? err : "no random bytes");
+        return acc_ctl_fail("cannot hash: %s", err ? err : "no random bytes");
     }
     t = apr_palloc(c->pool, sizeof(*t) * (apr_size_t)n);
     for (i = 0; i < n; i++) {
         apr_time_t t0 = apr_time_now();
         if (acc_password_verify(phc, pw, strlen(pw), &prm) != ACC_PW_MATCH) {
-            return fail("a password check failed to match");
+            return acc_ctl_fail("a password check failed to match");
         }
         t[i] = apr_time_now() - t0;
     }
@@ -768,13 +662,14 @@ static int cmd_hashtime(ctl_t *c, int argc, const char *const *argv)
     return 0;
 }
 
-static int store_fail(ctl_t *c, const char *what)
+static int store_fail(acc_ctl_t *c, const char *what)
 {
-    return fail("cannot %s: %s", what, acc_store_error(c->store, c->pool));
+    return acc_ctl_fail("cannot %s: %s", what,
+                        acc_store_error(c->store, c->pool));
 }
 
 /* NOTFOUND when user is not a user (with the message printed). */
-static int need_user(ctl_t *c, const char *name)
+static int need_user(acc_ctl_t *c, const char *name)
 {
     acc_user_t *u;
 
@@ -782,34 +677,34 @@ static int need_user(ctl_t *c, const char *name)
         case ACC_STORE_OK:
             return 0;
         case ACC_STORE_NOTFOUND:
-            return fail("no such user '%s'", name);
+            return acc_ctl_fail("no such user '%s'", name);
         default:
             return store_fail(c, "read user");
     }
 }
 
-static int need_group(ctl_t *c, const char *name)
+static int need_group(acc_ctl_t *c, const char *name)
 {
     switch (acc_group_exists(c->store, c->pool, name)) {
         case ACC_STORE_OK:
             return 0;
         case ACC_STORE_NOTFOUND:
-            return fail("no such group '%s'", name);
+            return acc_ctl_fail("no such group '%s'", name);
         default:
             return store_fail(c, "read group");
     }
 }
 
-static int cmd_group(ctl_t *c, int argc, const char *const *argv)
+static int cmd_group(acc_ctl_t *c, int argc, const char *const *argv)
 {
     int i, rc;
 
     if (argc < 1) {
-        return usage("group needs add, remove or list");
+        return acc_ctl_usage("group needs add, remove or list");
     }
     if (strcmp(argv[0], "list") == 0 && argc == 1) {
         apr_array_header_t *rows;
-        if ((rc = db_open(c)) != 0) {
+        if ((rc = acc_ctl_open(c)) != 0) {
             return rc;
         }
         if (acc_group_list(c->store, c->pool, &rows) != ACC_STORE_OK) {
@@ -817,14 +712,14 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
         }
         printf("group\tmembers\n");
         for (i = 0; i < rows->nelts; i++) {
-            print_row(c->pool, APR_ARRAY_IDX(rows, i, const char **),
-                      ACC_GROUP_LIST_COLS);
+            acc_ctl_print_row(c->pool, APR_ARRAY_IDX(rows, i, const char **),
+                              ACC_GROUP_LIST_COLS);
         }
         return 0;
     }
     if ((strcmp(argv[0], "add") != 0 && strcmp(argv[0], "remove") != 0) ||
         argc < 2 || argv[1][0] == '\0') {
-        return usage("group add|remove GROUP [USER...] or group list");
+        return acc_ctl_usage("group add|remove GROUP [USER...] or group list");
     }
     /* A name is checked where it could enter the module's lists (a group
      * made or given members), not on the way out, so that a group named
@@ -832,10 +727,10 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
     if (strcmp(argv[0], "add") == 0) {
         const char *why = acc_group_name_check(c->pool, argv[1]);
         if (why) {
-            return fail("%s", why);
+            return acc_ctl_fail("%s", why);
         }
     }
-    if ((rc = db_open(c)) != 0) {
+    if ((rc = acc_ctl_open(c)) != 0) {
         return rc;
     }
     if (strcmp(argv[0], "add") == 0) {
@@ -851,8 +746,8 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
                 return store_fail(c, "add to group");
             }
         }
-        say("group '%s': %d user%s added", argv[1], argc - 2,
-            argc - 2 == 1 ? "" : "s");
+        acc_ctl_say("group '%s': %d user%s added", argv[1], argc - 2,
+                    argc - 2 == 1 ? "" : "s");
         return 0;
     }
     if ((rc = need_group(c, argv[1])) != 0) {
@@ -862,7 +757,7 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
         if (acc_group_delete(c->store, c->pool, argv[1]) != ACC_STORE_OK) {
             return store_fail(c, "delete group");
         }
-        say("deleted group '%s'", argv[1]);
+        acc_ctl_say("deleted group '%s'", argv[1]);
         return 0;
     }
     for (i = 2; i < argc; i++) {
@@ -874,19 +769,19 @@ static int cmd_group(ctl_t *c, int argc, const char *const *argv)
             return store_fail(c, "remove from group");
         }
     }
-    say("group '%s': %d user%s removed", argv[1], argc - 2,
-        argc - 2 == 1 ? "" : "s");
+    acc_ctl_say("group '%s': %d user%s removed", argv[1], argc - 2,
+                argc - 2 == 1 ? "" : "s");
     return 0;
 }
 
-static int cmd_perm(ctl_t *c, int argc, const char *const *argv)
+static int cmd_perm(acc_ctl_t *c, int argc, const char *const *argv)
 {
     const char *user = NULL, *group = NULL;
     int grant, i, rc;
 
     if (argc == 1 && strcmp(argv[0], "list") == 0) {
         apr_array_header_t *rows;
-        if ((rc = db_open(c)) != 0) {
+        if ((rc = acc_ctl_open(c)) != 0) {
             return rc;
         }
         if (acc_perm_list(c->store, c->pool, &rows) != ACC_STORE_OK) {
@@ -894,15 +789,16 @@ static int cmd_perm(ctl_t *c, int argc, const char *const *argv)
         }
         printf("to\tname\tpermission\n");
         for (i = 0; i < rows->nelts; i++) {
-            print_row(c->pool, APR_ARRAY_IDX(rows, i, const char **),
-                      ACC_PERM_LIST_COLS);
+            acc_ctl_print_row(c->pool, APR_ARRAY_IDX(rows, i, const char **),
+                              ACC_PERM_LIST_COLS);
         }
         return 0;
     }
     if (argc != 4 ||
         (strcmp(argv[0], "grant") != 0 && strcmp(argv[0], "revoke") != 0)) {
-        return usage("perm grant|revoke PERM --user NAME|--group NAME, or "
-                     "perm list");
+        return acc_ctl_usage(
+            "perm grant|revoke PERM --user NAME|--group NAME, or "
+            "perm list");
     }
     grant = strcmp(argv[0], "grant") == 0;
     if (strcmp(argv[2], "--user") == 0) {
@@ -912,7 +808,7 @@ static int cmd_perm(ctl_t *c, int argc, const char *const *argv)
         group = argv[3];
     }
     else {
-        return usage("perm needs --user NAME or --group NAME");
+        return acc_ctl_usage("perm needs --user NAME or --group NAME");
     }
     /* Checked on grant only, so that a bad old grant can be revoked. */
     if (grant) {
@@ -921,10 +817,10 @@ static int cmd_perm(ctl_t *c, int argc, const char *const *argv)
             why = acc_group_name_check(c->pool, group);
         }
         if (why) {
-            return fail("%s", why);
+            return acc_ctl_fail("%s", why);
         }
     }
-    if ((rc = db_open(c)) != 0) {
+    if ((rc = acc_ctl_open(c)) != 0) {
         return rc;
     }
     if ((rc = user ? need_user(c, user) : need_group(c, group)) != 0) {
@@ -934,20 +830,21 @@ static int cmd_perm(ctl_t *c, int argc, const char *const *argv)
         ACC_STORE_OK) {
         return store_fail(c, grant ? "grant" : "revoke");
     }
-    say("%s '%s' %s %s '%s'", grant ? "granted" : "revoked", argv[1],
-        grant ? "to" : "from", user ? "user" : "group", user ? user : group);
+    acc_ctl_say("%s '%s' %s %s '%s'", grant ? "granted" : "revoked", argv[1],
+                grant ? "to" : "from", user ? "user" : "group",
+                user ? user : group);
     return 0;
 }
 
 int main(int argc, const char *const *argv)
 {
-    ctl_t c;
+    acc_ctl_t c;
     const char *cmd;
     int i = 1, rc, from_arg = 0;
 
     if (apr_app_initialize(&argc, &argv, NULL) != APR_SUCCESS) {
         fputs("accountsctl: cannot initialise APR\n", stderr);
-        return EXIT_FAIL;
+        return ACC_EXIT_FAIL;
     }
     atexit(apr_terminate);
     memset(&c, 0, sizeof(c));
@@ -969,7 +866,8 @@ int main(int argc, const char *const *argv)
             return 0;
         }
         else {
-            return usage(apr_psprintf(c.pool, "unknown option '%s'", argv[i]));
+            return acc_ctl_usage(
+                apr_psprintf(c.pool, "unknown option '%s'", argv[i]));
         }
     }
     if (c.conninfo == NULL) {
@@ -985,7 +883,7 @@ int main(int argc, const char *const *argv)
               stderr);
     }
     if (i >= argc) {
-        return usage("no COMMAND given");
+        return acc_ctl_usage("no COMMAND given");
     }
     cmd = argv[i++];
     argc -= i;
@@ -1031,7 +929,7 @@ int main(int argc, const char *const *argv)
         rc = cmd_hashtime(&c, argc, argv);
     }
     else {
-        rc = usage(
+        rc = acc_ctl_usage(
             apr_psprintf(c.pool, "unknown command or arguments: '%s'", cmd));
     }
     fflush(stdout);

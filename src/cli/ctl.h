@@ -1,0 +1,61 @@
+/*
+ * src/cli/ctl.h -- what accountsctl's commands share: the context, the exit
+ * codes, escaped output and the database connection.
+ *
+ * What accountsctl prints holds names and text that others chose (a web
+ * visitor picks the username of a failed login): every message goes out
+ * through acc_ctl_say() or acc_ctl_fail(), every field of a listing through
+ * acc_ctl_print_row(), and all three escape it (core/escape.h), so nothing
+ * can forge a line or a field or reach the terminal as a control sequence.
+ */
+#ifndef ACC_CTL_H
+#define ACC_CTL_H
+
+#include "core/core.h"
+#include "store/store.h"
+
+#include <apr_dbd.h>
+
+/* Exit status: 0 on success, ACC_EXIT_FAIL on a failure (one line on
+ * stderr), ACC_EXIT_USAGE on a usage error (the usage text follows). */
+#define ACC_EXIT_FAIL  1
+#define ACC_EXIT_USAGE 2
+
+/* One run of accountsctl.  pool lives until exit and holds what commands
+ * allocate; conninfo is --db, else $ACCOUNTS_DB, else "" (libpq's PG*
+ * variables).  driver and handle are set by acc_ctl_connect (main closes
+ * the handle), store by acc_ctl_open. */
+typedef struct {
+    apr_pool_t *pool;
+    const char *conninfo;
+    const apr_dbd_driver_t *driver;
+    apr_dbd_t *handle;
+    acc_store_t *store;
+} acc_ctl_t;
+
+/* Print "accountsctl: MESSAGE" on stderr, the whole message escaped (so
+ * a '"' in it shows as \"); returns ACC_EXIT_FAIL. */
+int acc_ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print one line on stdout, escaped as acc_ctl_fail() does. */
+void acc_ctl_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print n fields on stdout as one line: each escaped, joined with tabs.
+ * Temporary memory comes from p. */
+void acc_ctl_print_row(apr_pool_t *p, const char *const *fields, int n);
+
+/* A usage error: why (when not NULL) as acc_ctl_fail() prints it, then the
+ * usage text on stderr.  Returns ACC_EXIT_USAGE. */
+int acc_ctl_usage(const char *why);
+
+/* Connect to c->conninfo with apr_dbd's pgsql driver, setting c->driver
+ * and c->handle.  Returns 0, or ACC_EXIT_FAIL with the reason printed
+ * (the first line of libpq's message). */
+int acc_ctl_connect(acc_ctl_t *c);
+
+/* acc_ctl_connect, then check that the schema is at the version this
+ * build needs and open c->store on the connection.  Returns 0, or
+ * ACC_EXIT_FAIL with the reason printed (an old schema: run migrate). */
+int acc_ctl_open(acc_ctl_t *c);
+
+#endif /* ACC_CTL_H */
