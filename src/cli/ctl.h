@@ -1,6 +1,6 @@
 /*
  * src/cli/ctl.h -- what accountsctl's commands share: the context, the exit
- * codes, escaped output and the database connection.
+ * codes, escaped output, the database connection and new passwords.
  *
  * What accountsctl prints holds names and text that others chose (a web
  * visitor picks the username of a failed login): every message goes out
@@ -12,6 +12,8 @@
 #define ACC_CTL_H
 
 #include "core/core.h"
+#include "core/password.h"
+#include "core/validate.h"
 #include "store/store.h"
 
 #include <apr_dbd.h>
@@ -57,5 +59,31 @@ int acc_ctl_connect(acc_ctl_t *c);
  * build needs and open c->store on the connection.  Returns 0, or
  * ACC_EXIT_FAIL with the reason printed (an old schema: run migrate). */
 int acc_ctl_open(acc_ctl_t *c);
+
+/* Read a new password: the first line of stdin when it is not a terminal,
+ * else two prompts without echo that must match.  Returns 0 with *pw in
+ * c->pool (the caller wipes it: acc_ctl_make_hash does), or ACC_EXIT_FAIL
+ * with the reason printed (none, empty, longer than
+ * ACC_PASSWORD_MAX_BYTES, not UTF-8); the buffers are wiped either way. */
+int acc_ctl_read_password(acc_ctl_t *c, char **pw);
+
+/* The argon2id cost of new hashes: the defaults, or what
+ * ACCOUNTS_PASSWORD_HASH says ("m=19456 t=2 p=1").  Returns 0, or
+ * ACC_EXIT_FAIL with the reason printed when the variable is bad. */
+int acc_ctl_hash_params(acc_ctl_t *c, acc_argon2_params_t *prm);
+
+/* The password rules: the server's defaults, or what the operator set in
+ * ACCOUNTS_PASSWORD_MIN_LENGTH and ACCOUNTS_PASSWORD_VALIDATORS (the
+ * words of AccountsPasswordMinLength and AccountsPasswordValidators).
+ * Returns 0, or ACC_EXIT_USAGE (through acc_ctl_usage) for a bad value. */
+int acc_ctl_pw_policy(acc_ctl_t *c, acc_pwpolicy_t *pol);
+
+/* Check pw against pol for user u (unless validate is 0: then a warning
+ * on stderr) and hash it at acc_ctl_hash_params' cost.  Returns 0 with
+ * *phc in c->pool, or ACC_EXIT_FAIL with the reason printed (the refusal
+ * ends with the policy).  pw is wiped in every case. */
+int acc_ctl_make_hash(acc_ctl_t *c, const acc_user_t *u, char *pw,
+                      const acc_pwpolicy_t *pol, int validate,
+                      const char **phc);
 
 #endif /* ACC_CTL_H */
