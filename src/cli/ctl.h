@@ -86,4 +86,13 @@ int acc_ctl_make_hash(acc_ctl_t *c, const acc_user_t *u, char *pw,
                       const acc_pwpolicy_t *pol, int validate,
                       const char **phc);
 
+/* The commands.  Each takes the arguments after its name (argv[0] is the
+ * first of them), prints what it did or why not, and returns the exit
+ * status: 0, ACC_EXIT_FAIL or ACC_EXIT_USAGE.  What they allocate is in
+ * c->pool; those that need the database open it themselves. */
+
+/* groups.c */
+int acc_cmd_group(acc_ctl_t *c, int argc, const char *const *argv);
+int acc_cmd_perm(acc_ctl_t *c, int argc, const char *const *argv);
+
 #endif /* ACC_CTL_H */
