@@ -95,4 +95,9 @@ int acc_ctl_make_hash(acc_ctl_t *c, const acc_user_t *u, char *pw,
 int acc_cmd_group(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_perm(acc_ctl_t *c, int argc, const char *const *argv);
 
+/* sessions.c */
+int acc_cmd_clearsessions(acc_ctl_t *c, int argc, const char *const *argv);
+int acc_cmd_unlock(acc_ctl_t *c, int argc, const char *const *argv);
+int acc_cmd_log(acc_ctl_t *c, int argc, const char *const *argv);
+
 #endif /* ACC_CTL_H */
