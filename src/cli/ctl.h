@@ -100,4 +100,9 @@ int acc_cmd_clearsessions(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_unlock(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_log(acc_ctl_t *c, int argc, const char *const *argv);
 
+/* tools.c */
+int acc_cmd_migrate(acc_ctl_t *c);
+int acc_cmd_genkey(acc_ctl_t *c, int argc, const char *const *argv);
+int acc_cmd_hashtime(acc_ctl_t *c, int argc, const char *const *argv);
+
 #endif /* ACC_CTL_H */

@@ -91,27 +91,6 @@ int acc_ctl_usage(const char *why)
     return ACC_EXIT_USAGE;
 }
 
-static int cmd_migrate(acc_ctl_t *c)
-{
-    const char *err = NULL;
-    int from, to, rc;
-
-    if ((rc = acc_ctl_connect(c)) != 0) {
-        return rc;
-    }
-    if (acc_store_migrate(c->pool, c->driver, c->handle, &from, &to, &err) !=
-        ACC_STORE_OK) {
-        return acc_ctl_fail("%s", err);
-    }
-    if (from == to) {
-        acc_ctl_say("schema is current (version %d)", to);
-    }
-    else {
-        acc_ctl_say("schema migrated from version %d to %d", from, to);
-    }
-    return 0;
-}
-
 /* Clean and check a username as the registration form does. */
 static int clean_username(acc_ctl_t *c, const char *raw, const char **name)
 {
@@ -339,87 +318,6 @@ static int cmd_active(acc_ctl_t *c, int argc, const char *const *argv,
     }
 }
 
-static int cmd_genkey(acc_ctl_t *c, int argc, const char *const *argv)
-{
-    apr_file_t *f;
-    apr_status_t rv;
-    const char *key;
-    char ebuf[256];
-
-    if (argc != 1) {
-        return acc_ctl_usage("genkey takes one FILE");
-    }
-    key = acc_random_token(c->pool, 48);
-    if (key == NULL) {
-        return acc_ctl_fail("the operating system gave no random bytes");
-    }
-    rv = apr_file_open(&f, argv[0],
-                       APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_EXCL,
-                       APR_FPROT_UREAD | APR_FPROT_UWRITE, c->pool);
-    if (rv != APR_SUCCESS) {
-        return acc_ctl_fail("cannot create '%s': %s%s", argv[0],
-                            apr_strerror(rv, ebuf, sizeof(ebuf)),
-                            APR_STATUS_IS_EEXIST(rv)
-                                ? " (remove it first: a new key ends every "
-                                  "outstanding link)"
-                                : "");
-    }
-    /* The umask may have narrowed it; never widened, but make it exact. */
-    apr_file_perms_set(argv[0], APR_FPROT_UREAD | APR_FPROT_UWRITE);
-    if (apr_file_printf(f, "%s\n", key) < 0 ||
-        (rv = apr_file_close(f)) != APR_SUCCESS) {
-        return acc_ctl_fail("cannot write '%s'", argv[0]);
-    }
-    acc_ctl_say("wrote a new secret key to %s", argv[0]);
-    return 0;
-}
-
-static int cmp_time(const void *a, const void *b)
-{
-    apr_interval_time_t x = *(const apr_interval_time_t *)a;
-    apr_interval_time_t y = *(const apr_interval_time_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-/* How long one login's password check takes at a cost: the number to
- * tune AccountsPasswordHash against (and scripts/bench's reference). */
-static int cmd_hashtime(acc_ctl_t *c, int argc, const char *const *argv)
-{
-    acc_argon2_params_t prm;
-    apr_interval_time_t *t;
-    const char *phc, *err = NULL, *pw = "correct horse battery staple";
-    char *end;
-    long n = 20, i;
-    int rc;
-
-    if (argc > 1 || (argc == 1 && ((n = strtol(argv[0], &end, 10)) < 1 ||
-                                   *end || n > 10000))) {
-        return acc_ctl_usage("hashtime takes a count from 1 to 10000");
-    }
-    if ((rc = acc_ctl_hash_params(c, &prm)) != 0) {
-        return rc;
-    }
-    if (acc_password_hash(c->pool, &prm, pw, strlen(pw), &phc, &err) !=
-        APR_SUCCESS) {
-        return acc_ctl_fail("cannot hash: %s", err ? err : "no random bytes");
-    }
-    t = apr_palloc(c->pool, sizeof(*t) * (apr_size_t)n);
-    for (i = 0; i < n; i++) {
-        apr_time_t t0 = apr_time_now();
-        if (acc_password_verify(phc, pw, strlen(pw), &prm) != ACC_PW_MATCH) {
-            return acc_ctl_fail("a password check failed to match");
-        }
-        t[i] = apr_time_now() - t0;
-    }
-    qsort(t, (size_t)n, sizeof(*t), cmp_time);
-    printf("argon2id m=%u t=%u p=%u: %ld checks, median %.1f ms, min %.1f ms, "
-           "max %.1f ms\n",
-           prm.m_kib, prm.t, prm.p, n, (double)t[n / 2] / 1000.0,
-           (double)t[0] / 1000.0, (double)t[n - 1] / 1000.0);
-    return 0;
-}
-
 int main(int argc, const char *const *argv)
 {
     acc_ctl_t c;
@@ -474,7 +372,7 @@ int main(int argc, const char *const *argv)
     argv += i;
 
     if (strcmp(cmd, "migrate") == 0 && argc == 0) {
-        rc = cmd_migrate(&c);
+        rc = acc_cmd_migrate(&c);
     }
     else if (strcmp(cmd, "createuser") == 0) {
         rc = cmd_createuser(&c, argc, argv);
@@ -495,7 +393,7 @@ int main(int argc, const char *const *argv)
         rc = acc_cmd_clearsessions(&c, argc, argv);
     }
     else if (strcmp(cmd, "genkey") == 0) {
-        rc = cmd_genkey(&c, argc, argv);
+        rc = acc_cmd_genkey(&c, argc, argv);
     }
     else if (strcmp(cmd, "group") == 0) {
         rc = acc_cmd_group(&c, argc, argv);
@@ -510,7 +408,7 @@ int main(int argc, const char *const *argv)
         rc = acc_cmd_log(&c, argc, argv);
     }
     else if (strcmp(cmd, "hashtime") == 0) {
-        rc = cmd_hashtime(&c, argc, argv);
+        rc = acc_cmd_hashtime(&c, argc, argv);
     }
     else {
         rc = acc_ctl_usage(
