@@ -91,6 +91,12 @@ int acc_ctl_make_hash(acc_ctl_t *c, const acc_user_t *u, char *pw,
  * status: 0, ACC_EXIT_FAIL or ACC_EXIT_USAGE.  What they allocate is in
  * c->pool; those that need the database open it themselves. */
 
+/* users.c; acc_cmd_active activates (active 1) or deactivates (0). */
+int acc_cmd_createuser(acc_ctl_t *c, int argc, const char *const *argv);
+int acc_cmd_passwd(acc_ctl_t *c, int argc, const char *const *argv);
+int acc_cmd_list(acc_ctl_t *c);
+int acc_cmd_active(acc_ctl_t *c, int argc, const char *const *argv, int active);
+
 /* groups.c */
 int acc_cmd_group(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_perm(acc_ctl_t *c, int argc, const char *const *argv);
