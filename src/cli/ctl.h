@@ -86,16 +86,20 @@ int acc_ctl_make_hash(acc_ctl_t *c, const acc_user_t *u, char *pw,
                       const acc_pwpolicy_t *pol, int validate,
                       const char **phc);
 
-/* The commands.  Each takes the arguments after its name (argv[0] is the
- * first of them), prints what it did or why not, and returns the exit
- * status: 0, ACC_EXIT_FAIL or ACC_EXIT_USAGE.  What they allocate is in
- * c->pool; those that need the database open it themselves. */
+/* The commands, run by main.c through its table, which holds each one's
+ * name, how many arguments it takes and its lines of the usage text.
+ * Each gets the arguments after its name (argv[0] is the first of them),
+ * as many as its row allows; checks the rest itself; prints what it did or
+ * why not; and returns the exit status: 0, ACC_EXIT_FAIL or
+ * ACC_EXIT_USAGE.  What it allocates is in c->pool; one that needs the
+ * database opens it (acc_ctl_open), and main closes it. */
 
-/* users.c; acc_cmd_active activates (active 1) or deactivates (0). */
+/* users.c */
 int acc_cmd_createuser(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_passwd(acc_ctl_t *c, int argc, const char *const *argv);
-int acc_cmd_list(acc_ctl_t *c);
-int acc_cmd_active(acc_ctl_t *c, int argc, const char *const *argv, int active);
+int acc_cmd_list(acc_ctl_t *c, int argc, const char *const *argv);
+int acc_cmd_activate(acc_ctl_t *c, int argc, const char *const *argv);
+int acc_cmd_deactivate(acc_ctl_t *c, int argc, const char *const *argv);
 
 /* groups.c */
 int acc_cmd_group(acc_ctl_t *c, int argc, const char *const *argv);
@@ -107,7 +111,7 @@ int acc_cmd_unlock(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_log(acc_ctl_t *c, int argc, const char *const *argv);
 
 /* tools.c */
-int acc_cmd_migrate(acc_ctl_t *c);
+int acc_cmd_migrate(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_genkey(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_hashtime(acc_ctl_t *c, int argc, const char *const *argv);
 

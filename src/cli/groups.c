@@ -45,9 +45,6 @@ int acc_cmd_group(acc_ctl_t *c, int argc, const char *const *argv)
 {
     int i, rc;
 
-    if (argc < 1) {
-        return acc_ctl_usage("group needs add, remove or list");
-    }
     if (strcmp(argv[0], "list") == 0 && argc == 1) {
         apr_array_header_t *rows;
         if ((rc = acc_ctl_open(c)) != 0) {

@@ -1,6 +1,6 @@
 /*
- * src/cli/main.c -- accountsctl's entry point: the global options, the usage
- * text and dispatch to the commands.
+ * src/cli/main.c -- accountsctl's entry point: the global options, the table
+ * of commands, the usage text made from it, and dispatch.
  *
  *   accountsctl [--db CONNINFO] COMMAND [ARGS]
  *
@@ -15,38 +15,82 @@
 
 #include <apr_general.h>
 
+#include <limits.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_text[] =
+/* A command: its name; the number of arguments it takes (fewer than min
+ * or more than max is the usage error why, or "unknown command or
+ * arguments" when why is NULL; the function checks the rest); the
+ * function; and its lines of the usage text, as printed (aligned by
+ * hand).  A new command is its function in the file of what it touches,
+ * declared in ctl.h, and a row in commands[]. */
+typedef struct {
+    const char *name;
+    int min, max;
+    const char *why;
+    int (*run)(acc_ctl_t *c, int argc, const char *const *argv);
+    const char *help;
+} command_t;
+
+#define NO_MAX INT_MAX
+
+/* In the order of the usage text. */
+static const command_t commands[] = {
+    {"migrate", 0, 0, NULL, acc_cmd_migrate,
+     "  migrate                         create or upgrade the schema\n"},
+    {"createuser", 0, NO_MAX, NULL, acc_cmd_createuser,
+     "  createuser NAME [--email E] [--superuser] [--staff] [--no-validate]\n"
+     "                                  add a user (password from stdin or "
+     "prompt)\n"},
+    {"passwd", 0, NO_MAX, NULL, acc_cmd_passwd,
+     "  passwd NAME [--no-validate]     set a user's password\n"},
+    {"list", 0, 0, NULL, acc_cmd_list,
+     "  list                            list users, tab-separated\n"},
+    {"deactivate", 1, 1, "deactivate takes one NAME", acc_cmd_deactivate,
+     "  deactivate NAME                 stop NAME logging in; end their "
+     "sessions\n"},
+    {"activate", 1, 1, "activate takes one NAME", acc_cmd_activate,
+     "  activate NAME                   let NAME log in again\n"},
+    {"clearsessions", 0, 2,
+     "clearsessions takes no arguments but --idle SECONDS",
+     acc_cmd_clearsessions,
+     "  clearsessions [--idle SECONDS]  delete expired sessions\n"},
+    {"genkey", 1, 1, "genkey takes one FILE", acc_cmd_genkey,
+     "  genkey FILE                     write a new secret key file (0600)\n"},
+    {"group", 1, NO_MAX, "group needs add, remove or list", acc_cmd_group,
+     "  group add GROUP [USER...]       create GROUP, add users to it\n"
+     "  group remove GROUP [USER...]    remove users from GROUP (no USER: "
+     "delete it)\n"
+     "  group list                      groups and their members\n"},
+    {"perm", 1, 4,
+     "perm grant|revoke PERM --user NAME|--group NAME, or perm list",
+     acc_cmd_perm,
+     "  perm grant PERM --user U|--group G   grant a permission\n"
+     "  perm revoke PERM --user U|--group G  revoke it\n"
+     "  perm list                       every grant\n"},
+    {"unlock", 1, 1, "unlock takes one USERNAME or ADDRESS", acc_cmd_unlock,
+     "  unlock NAME|ADDRESS             forget failed logins of a username or\n"
+     "                                  an address (and its registrations)\n"},
+    {"log", 0, NO_MAX, NULL, acc_cmd_log,
+     "  log [--user NAME] [-n COUNT]    the newest authentication events\n"},
+    {"hashtime", 0, 1, "hashtime takes a count from 1 to 10000",
+     acc_cmd_hashtime,
+     "  hashtime [N]                    time N (default 20) password checks\n"
+     "                                  at ACCOUNTS_PASSWORD_HASH's cost; no\n"
+     "                                  database\n"},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char usage_head[] =
     "usage: accountsctl [--db CONNINFO] COMMAND [ARGS]\n"
     "\n"
-    "commands:\n"
-    "  migrate                         create or upgrade the schema\n"
-    "  createuser NAME [--email E] [--superuser] [--staff] [--no-validate]\n"
-    "                                  add a user (password from stdin or "
-    "prompt)\n"
-    "  passwd NAME [--no-validate]     set a user's password\n"
-    "  list                            list users, tab-separated\n"
-    "  deactivate NAME                 stop NAME logging in; end their "
-    "sessions\n"
-    "  activate NAME                   let NAME log in again\n"
-    "  clearsessions [--idle SECONDS]  delete expired sessions\n"
-    "  genkey FILE                     write a new secret key file (0600)\n"
-    "  group add GROUP [USER...]       create GROUP, add users to it\n"
-    "  group remove GROUP [USER...]    remove users from GROUP (no USER: "
-    "delete it)\n"
-    "  group list                      groups and their members\n"
-    "  perm grant PERM --user U|--group G   grant a permission\n"
-    "  perm revoke PERM --user U|--group G  revoke it\n"
-    "  perm list                       every grant\n"
-    "  unlock NAME|ADDRESS             forget failed logins of a username or\n"
-    "                                  an address (and its registrations)\n"
-    "  log [--user NAME] [-n COUNT]    the newest authentication events\n"
-    "  hashtime [N]                    time N (default 20) password checks\n"
-    "                                  at ACCOUNTS_PASSWORD_HASH's cost; no\n"
-    "                                  database\n"
+    "commands:\n";
+
+static const char usage_tail[] =
     "\n"
     "The connection comes from --db, else ACCOUNTS_DB, else libpq's PG*\n"
     "variables.  Every user of the machine can read --db in ps: keep a\n"
@@ -67,19 +111,56 @@ static const char usage_text[] =
     "hold ',', control characters or whitespace at either end\n"
     "(permissions: none at all).\n";
 
+/* Print the usage text on f in one piece: the head, each command's lines,
+ * the tail. */
+static void print_usage(FILE *f)
+{
+    apr_pool_t *tp;
+    const char *text = usage_head;
+    apr_size_t i;
+
+    apr_pool_create(&tp, NULL);
+    for (i = 0; i < NCOMMANDS; i++) {
+        text = apr_pstrcat(tp, text, commands[i].help, NULL);
+    }
+    fputs(apr_pstrcat(tp, text, usage_tail, NULL), f);
+    apr_pool_destroy(tp);
+}
+
 int acc_ctl_usage(const char *why)
 {
     if (why) {
         acc_ctl_fail("%s", why);
     }
-    fputs(usage_text, stderr);
+    print_usage(stderr);
     return ACC_EXIT_USAGE;
+}
+
+/* Run the command argv[0] with the arguments after it. */
+static int dispatch(acc_ctl_t *c, int argc, const char *const *argv)
+{
+    const command_t *cmd = NULL;
+    apr_size_t i;
+
+    for (i = 0; i < NCOMMANDS && cmd == NULL; i++) {
+        if (strcmp(argv[0], commands[i].name) == 0) {
+            cmd = &commands[i];
+        }
+    }
+    argc--;
+    if (cmd && argc >= cmd->min && argc <= cmd->max) {
+        return cmd->run(c, argc, argv + 1);
+    }
+    if (cmd && cmd->why) {
+        return acc_ctl_usage(cmd->why);
+    }
+    return acc_ctl_usage(
+        apr_psprintf(c->pool, "unknown command or arguments: '%s'", argv[0]));
 }
 
 int main(int argc, const char *const *argv)
 {
     acc_ctl_t c;
-    const char *cmd;
     int i = 1, rc, from_arg = 0;
 
     if (apr_app_initialize(&argc, &argv, NULL) != APR_SUCCESS) {
@@ -102,7 +183,7 @@ int main(int argc, const char *const *argv)
             from_arg = 1;
         }
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage_text, stdout);
+            print_usage(stdout);
             return 0;
         }
         else {
@@ -125,53 +206,7 @@ int main(int argc, const char *const *argv)
     if (i >= argc) {
         return acc_ctl_usage("no COMMAND given");
     }
-    cmd = argv[i++];
-    argc -= i;
-    argv += i;
-
-    if (strcmp(cmd, "migrate") == 0 && argc == 0) {
-        rc = acc_cmd_migrate(&c);
-    }
-    else if (strcmp(cmd, "createuser") == 0) {
-        rc = acc_cmd_createuser(&c, argc, argv);
-    }
-    else if (strcmp(cmd, "passwd") == 0) {
-        rc = acc_cmd_passwd(&c, argc, argv);
-    }
-    else if (strcmp(cmd, "list") == 0 && argc == 0) {
-        rc = acc_cmd_list(&c);
-    }
-    else if (strcmp(cmd, "deactivate") == 0) {
-        rc = acc_cmd_active(&c, argc, argv, 0);
-    }
-    else if (strcmp(cmd, "activate") == 0) {
-        rc = acc_cmd_active(&c, argc, argv, 1);
-    }
-    else if (strcmp(cmd, "clearsessions") == 0) {
-        rc = acc_cmd_clearsessions(&c, argc, argv);
-    }
-    else if (strcmp(cmd, "genkey") == 0) {
-        rc = acc_cmd_genkey(&c, argc, argv);
-    }
-    else if (strcmp(cmd, "group") == 0) {
-        rc = acc_cmd_group(&c, argc, argv);
-    }
-    else if (strcmp(cmd, "perm") == 0) {
-        rc = acc_cmd_perm(&c, argc, argv);
-    }
-    else if (strcmp(cmd, "unlock") == 0) {
-        rc = acc_cmd_unlock(&c, argc, argv);
-    }
-    else if (strcmp(cmd, "log") == 0) {
-        rc = acc_cmd_log(&c, argc, argv);
-    }
-    else if (strcmp(cmd, "hashtime") == 0) {
-        rc = acc_cmd_hashtime(&c, argc, argv);
-    }
-    else {
-        rc = acc_ctl_usage(
-            apr_psprintf(c.pool, "unknown command or arguments: '%s'", cmd));
-    }
+    rc = dispatch(&c, argc - i, argv + i);
     fflush(stdout);
     if (c.handle) {
         apr_dbd_close(c.driver, c.handle);

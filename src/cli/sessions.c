@@ -46,7 +46,7 @@ int acc_cmd_unlock(acc_ctl_t *c, int argc, const char *const *argv)
 {
     int n = 0, rc;
 
-    if (argc != 1 || argv[0][0] == '\0') {
+    if (argv[0][0] == '\0') {
         return acc_ctl_usage("unlock takes one USERNAME or ADDRESS");
     }
     if ((rc = acc_ctl_open(c)) != 0) {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int acc_cmd_migrate(acc_ctl_t *c)
+int acc_cmd_migrate(acc_ctl_t *c, int argc, const char *const *argv)
 {
     const char *err = NULL;
     int from, to, rc;
@@ -39,9 +39,6 @@ int acc_cmd_genkey(acc_ctl_t *c, int argc, const char *const *argv)
     const char *key;
     char ebuf[256];
 
-    if (argc != 1) {
-        return acc_ctl_usage("genkey takes one FILE");
-    }
     key = acc_random_token(c->pool, 48);
     if (key == NULL) {
         return acc_ctl_fail("the operating system gave no random bytes");
@@ -86,8 +83,8 @@ int acc_cmd_hashtime(acc_ctl_t *c, int argc, const char *const *argv)
     long n = 20, i;
     int rc;
 
-    if (argc > 1 || (argc == 1 && ((n = strtol(argv[0], &end, 10)) < 1 ||
-                                   *end || n > 10000))) {
+    if (argc == 1 &&
+        ((n = strtol(argv[0], &end, 10)) < 1 || *end || n > 10000)) {
         return acc_ctl_usage("hashtime takes a count from 1 to 10000");
     }
     if ((rc = acc_ctl_hash_params(c, &prm)) != 0) {

@@ -181,7 +181,7 @@ static const char *fmt_time(apr_pool_t *p, apr_time_t t)
     return apr_pstrdup(p, buf);
 }
 
-int acc_cmd_list(acc_ctl_t *c)
+int acc_cmd_list(acc_ctl_t *c, int argc, const char *const *argv)
 {
     apr_array_header_t *users;
     int i, rc;
@@ -211,26 +211,31 @@ int acc_cmd_list(acc_ctl_t *c)
     return 0;
 }
 
-int acc_cmd_active(acc_ctl_t *c, int argc, const char *const *argv, int active)
+static int set_active(acc_ctl_t *c, const char *name, int active)
 {
     int rc;
 
-    if (argc != 1) {
-        return acc_ctl_usage(active ? "activate takes one NAME"
-                                    : "deactivate takes one NAME");
-    }
     if ((rc = acc_ctl_open(c)) != 0) {
         return rc;
     }
-    switch (acc_user_set_active(c->store, c->pool, argv[0], active)) {
+    switch (acc_user_set_active(c->store, c->pool, name, active)) {
         case ACC_STORE_OK:
-            acc_ctl_say("%s '%s'", active ? "activated" : "deactivated",
-                        argv[0]);
+            acc_ctl_say("%s '%s'", active ? "activated" : "deactivated", name);
             return 0;
         case ACC_STORE_NOTFOUND:
-            return acc_ctl_fail("no such user '%s'", argv[0]);
+            return acc_ctl_fail("no such user '%s'", name);
         default:
             return acc_ctl_fail("cannot change user: %s",
                                 acc_store_error(c->store, c->pool));
     }
+}
+
+int acc_cmd_activate(acc_ctl_t *c, int argc, const char *const *argv)
+{
+    return set_active(c, argv[0], 1);
+}
+
+int acc_cmd_deactivate(acc_ctl_t *c, int argc, const char *const *argv)
+{
+    return set_active(c, argv[0], 0);
 }
