@@ -64,7 +64,7 @@ int acc_ctl_open(acc_ctl_t *c);
  * else two prompts without echo that must match.  Returns 0 with *pw in
  * c->pool (the caller wipes it: acc_ctl_make_hash does), or ACC_EXIT_FAIL
  * with the reason printed (none, empty, longer than
- * ACC_PASSWORD_MAX_BYTES, not UTF-8); the buffers are wiped either way. */
+ * ACC_PASSWORD_MAX_BYTES, not UTF-8, the prompts differ). */
 int acc_ctl_read_password(acc_ctl_t *c, char **pw);
 
 /* The argon2id cost of new hashes: the defaults, or what

@@ -16,7 +16,6 @@
 #include <apr_general.h>
 
 #include <limits.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
