@@ -1,0 +1,107 @@
+/*
+ * src/cli/sessions.c -- accountsctl on what logins leave behind: sessions
+ * (clearsessions), throttle records (unlock) and the audit log (log).
+ */
+#include "ctl.h"
+#include "core/escape.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int acc_cmd_clearsessions(acc_ctl_t *c, int argc, const char *const *argv)
+{
+    apr_int64_t idle = 0;
+    int n = 0, rc;
+
+    if (argc == 2 && strcmp(argv[0], "--idle") == 0) {
+        char *end;
+        idle = apr_strtoi64(argv[1], &end, 10);
+        if (*end || idle < 0) {
+            return acc_ctl_usage("--idle takes a number of seconds");
+        }
+    }
+    else if (argc != 0) {
+        return acc_ctl_usage(
+            "clearsessions takes no arguments but --idle SECONDS");
+    }
+    if ((rc = acc_ctl_open(c)) != 0) {
+        return rc;
+    }
+    if (acc_session_clear_expired(c->store, c->pool, idle, &n) !=
+        ACC_STORE_OK) {
+        return acc_ctl_fail("cannot clear sessions: %s",
+                            acc_store_error(c->store, c->pool));
+    }
+    acc_ctl_say("deleted %d expired session%s", n, n == 1 ? "" : "s");
+    n = 0;
+    if (acc_throttle_clear(c->store, c->pool, &n) == ACC_STORE_OK && n > 0) {
+        acc_ctl_say("deleted %d old throttle record%s", n, n == 1 ? "" : "s");
+    }
+    return 0;
+}
+
+/* Forget throttling state for a username or a client address. */
+int acc_cmd_unlock(acc_ctl_t *c, int argc, const char *const *argv)
+{
+    int n = 0, rc;
+
+    if (argv[0][0] == '\0') {
+        return acc_ctl_usage("unlock takes one USERNAME or ADDRESS");
+    }
+    if ((rc = acc_ctl_open(c)) != 0) {
+        return rc;
+    }
+    /* A username is keyed by its case-folded form; an address as is. */
+    if (acc_throttle_unlock(c->store, c->pool, argv[0],
+                            acc_username_key(c->pool, argv[0]),
+                            &n) != ACC_STORE_OK) {
+        return acc_ctl_fail("cannot unlock: %s",
+                            acc_store_error(c->store, c->pool));
+    }
+    acc_ctl_say("unlocked '%s' (%d throttle record%s removed)", argv[0], n,
+                n == 1 ? "" : "s");
+    return 0;
+}
+
+/* The newest authentication events. */
+int acc_cmd_log(acc_ctl_t *c, int argc, const char *const *argv)
+{
+    apr_array_header_t *rows;
+    const char *user = NULL;
+    long limit = 50;
+    int i, rc;
+
+    for (i = 0; i < argc; i++) {
+        char *end;
+        if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
+            user = argv[++i];
+        }
+        else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
+            limit = strtol(argv[++i], &end, 10);
+            if (*end || limit < 1 || limit > 100000) {
+                return acc_ctl_usage("-n takes a count from 1 to 100000");
+            }
+        }
+        else {
+            return acc_ctl_usage("log takes [--user NAME] [-n COUNT]");
+        }
+    }
+    if ((rc = acc_ctl_open(c)) != 0) {
+        return rc;
+    }
+    if (acc_audit_list(c->store, c->pool, user, (int)limit, &rows) !=
+        ACC_STORE_OK) {
+        return acc_ctl_fail("cannot read the log: %s",
+                            acc_store_error(c->store, c->pool));
+    }
+    printf("time\tevent\tusername\taddress\tuser_agent\n");
+    for (i = 0; i < rows->nelts; i++) {
+        const char **f = APR_ARRAY_IDX(rows, i, const char **);
+        /* The module stores the user agent escaped (as its error log
+         * does): undone here so that it is escaped once, like the rest. */
+        f[4] = acc_unescape_logitem(c->pool, f[4]);
+        acc_ctl_print_row(c->pool, f, ACC_AUDIT_LIST_COLS);
+    }
+    return 0;
+}

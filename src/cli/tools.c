@@ -1,0 +1,111 @@
+/*
+ * src/cli/tools.c -- accountsctl's schema, keys and timing: migrate, genkey,
+ * hashtime.
+ */
+#include "ctl.h"
+#include "core/crypto.h"
+
+#include <apr_file_io.h>
+#include <apr_time.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int acc_cmd_migrate(acc_ctl_t *c, int argc, const char *const *argv)
+{
+    const char *err = NULL;
+    int from, to, rc;
+
+    if ((rc = acc_ctl_connect(c)) != 0) {
+        return rc;
+    }
+    if (acc_store_migrate(c->pool, c->driver, c->handle, &from, &to, &err) !=
+        ACC_STORE_OK) {
+        return acc_ctl_fail("%s", err);
+    }
+    if (from == to) {
+        acc_ctl_say("schema is current (version %d)", to);
+    }
+    else {
+        acc_ctl_say("schema migrated from version %d to %d", from, to);
+    }
+    return 0;
+}
+int acc_cmd_genkey(acc_ctl_t *c, int argc, const char *const *argv)
+{
+    apr_file_t *f;
+    apr_status_t rv;
+    const char *key;
+    char ebuf[256];
+
+    key = acc_random_token(c->pool, 48);
+    if (key == NULL) {
+        return acc_ctl_fail("the operating system gave no random bytes");
+    }
+    rv = apr_file_open(&f, argv[0],
+                       APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_EXCL,
+                       APR_FPROT_UREAD | APR_FPROT_UWRITE, c->pool);
+    if (rv != APR_SUCCESS) {
+        return acc_ctl_fail("cannot create '%s': %s%s", argv[0],
+                            apr_strerror(rv, ebuf, sizeof(ebuf)),
+                            APR_STATUS_IS_EEXIST(rv)
+                                ? " (remove it first: a new key ends every "
+                                  "outstanding link)"
+                                : "");
+    }
+    /* The umask may have narrowed it; never widened, but make it exact. */
+    apr_file_perms_set(argv[0], APR_FPROT_UREAD | APR_FPROT_UWRITE);
+    if (apr_file_printf(f, "%s\n", key) < 0 ||
+        (rv = apr_file_close(f)) != APR_SUCCESS) {
+        return acc_ctl_fail("cannot write '%s'", argv[0]);
+    }
+    acc_ctl_say("wrote a new secret key to %s", argv[0]);
+    return 0;
+}
+
+static int cmp_time(const void *a, const void *b)
+{
+    apr_interval_time_t x = *(const apr_interval_time_t *)a;
+    apr_interval_time_t y = *(const apr_interval_time_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* How long one login's password check takes at a cost: the number to
+ * tune AccountsPasswordHash against (and scripts/bench's reference). */
+int acc_cmd_hashtime(acc_ctl_t *c, int argc, const char *const *argv)
+{
+    acc_argon2_params_t prm;
+    apr_interval_time_t *t;
+    const char *phc, *err = NULL, *pw = "correct horse battery staple";
+    char *end;
+    long n = 20, i;
+    int rc;
+
+    if (argc == 1 &&
+        ((n = strtol(argv[0], &end, 10)) < 1 || *end || n > 10000)) {
+        return acc_ctl_usage("hashtime takes a count from 1 to 10000");
+    }
+    if ((rc = acc_ctl_hash_params(c, &prm)) != 0) {
+        return rc;
+    }
+    if (acc_password_hash(c->pool, &prm, pw, strlen(pw), &phc, &err) !=
+        APR_SUCCESS) {
+        return acc_ctl_fail("cannot hash: %s", err ? err : "no random bytes");
+    }
+    t = apr_palloc(c->pool, sizeof(*t) * (apr_size_t)n);
+    for (i = 0; i < n; i++) {
+        apr_time_t t0 = apr_time_now();
+        if (acc_password_verify(phc, pw, strlen(pw), &prm) != ACC_PW_MATCH) {
+            return acc_ctl_fail("a password check failed to match");
+        }
+        t[i] = apr_time_now() - t0;
+    }
+    qsort(t, (size_t)n, sizeof(*t), cmp_time);
+    printf("argon2id m=%u t=%u p=%u: %ld checks, median %.1f ms, min %.1f ms, "
+           "max %.1f ms\n",
+           prm.m_kib, prm.t, prm.p, n, (double)t[n / 2] / 1000.0,
+           (double)t[0] / 1000.0, (double)t[n - 1] / 1000.0);
+    return 0;
+}
