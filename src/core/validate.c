@@ -26,94 +26,7 @@
 #define EMAIL_HARD_MAX 320 /* EmailValidator's own limit (RFC 3696) */
 #define IPV6_MAX       39  /* django.utils.ipv6.MAX_IPV6_ADDRESS_LENGTH */
 
-/* ---- UTF-8 and code points ------------------------------------------ */
-
-int acc_utf8_valid(const char *s, apr_size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    apr_size_t i = 0, k, need;
-    unsigned char lo, hi;
-
-    if (s == NULL) {
-        return 0;
-    }
-    while (i < len) {
-        unsigned char c = u[i];
-
-        if (c == 0) {
-            return 0;
-        }
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        lo = 0x80;
-        hi = 0xBF;
-        if (c < 0xC2) { /* stray continuation, or overlong C0/C1 lead */
-            return 0;
-        }
-        else if (c < 0xE0) {
-            need = 1;
-        }
-        else if (c < 0xF0) {
-            need = 2;
-            if (c == 0xE0) {
-                lo = 0xA0; /* overlong */
-            }
-            else if (c == 0xED) {
-                hi = 0x9F; /* surrogates */
-            }
-        }
-        else if (c < 0xF5) {
-            need = 3;
-            if (c == 0xF0) {
-                lo = 0x90; /* overlong */
-            }
-            else if (c == 0xF4) {
-                hi = 0x8F; /* above U+10FFFF */
-            }
-        }
-        else {
-            return 0;
-        }
-        if (len - i - 1 < need || u[i + 1] < lo || u[i + 1] > hi) {
-            return 0;
-        }
-        for (k = 2; k <= need; k++) {
-            if ((u[i + k] & 0xC0) != 0x80) {
-                return 0;
-            }
-        }
-        i += need + 1;
-    }
-    return 1;
-}
-
-apr_size_t acc_utf8_length(const char *s)
-{
-    apr_size_t n = 0;
-
-    for (; s && *s; s++) {
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    }
-    return n;
-}
-
-/* Decode one code point at s[0..len); a bad byte reads as U+FFFD, alone. */
-static apr_size_t next_cp(const char *s, apr_size_t len, int32_t *c)
-{
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t r;
-
-    r = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
-                         &cp);
-    if (r <= 0) {
-        *c = 0xFFFD;
-        return 1;
-    }
-    *c = cp;
-    return (apr_size_t)r;
-}
+/* ---- Code points ---------------------------------------------------- */
 
 /* s as code points, in p (room for 2n, which py_lower needs). */
 static int32_t *decode(apr_pool_t *p, const char *s, apr_size_t *n)
@@ -122,7 +35,7 @@ static int32_t *decode(apr_pool_t *p, const char *s, apr_size_t *n)
     int32_t *out = apr_palloc(p, (2 * len + 1) * sizeof(*out));
 
     while (i < len) {
-        i += next_cp(s + i, len - i, &out[k++]);
+        i += acc_utf8_next(s + i, len - i, &out[k++]);
     }
     *n = k;
     return out;
@@ -231,7 +144,7 @@ const char *acc_strip(apr_pool_t *p, const char *s)
     }
     len = strlen(s);
     while (i < len) {
-        step = next_cp(s + i, len - i, &c);
+        step = acc_utf8_next(s + i, len - i, &c);
         if (!is_space(c)) {
             if (!seen) {
                 start = i;
@@ -283,7 +196,7 @@ const char *acc_username_check(apr_pool_t *p, const char *name)
         return too_long(p, ACC_USERNAME_MAX, n);
     }
     while (i < len) {
-        i += next_cp(name + i, len - i, &c);
+        i += acc_utf8_next(name + i, len - i, &c);
         if (!is_word(c) && c != '.' && c != '@' && c != '+' && c != '-') {
             return MSG_USERNAME;
         }

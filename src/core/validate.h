@@ -2,24 +2,21 @@
  * src/core/validate.h -- Django's field rules: username, email, passwords.
  *
  * Messages are Django's, word for word (see the README).  Unicode work
- * (NFKC, categories, case folding, code-point counting) uses utf8proc.
- * Every function takes UTF-8; input that is not valid UTF-8 is reported
- * as such and never crashes.
+ * (NFKC, categories, case folding) uses utf8proc; what valid UTF-8 is,
+ * and counting code points, is utf8.h's (included here: these rules are
+ * stated in its terms, and their callers check input with it).  Every
+ * function takes UTF-8; input that is not valid UTF-8 is reported as such
+ * and never crashes.
  */
 #ifndef ACC_VALIDATE_H
 #define ACC_VALIDATE_H
 
 #include "core.h"
+#include "utf8.h"
 
 #define ACC_USERNAME_MAX 150 /* characters */
 #define ACC_EMAIL_MAX    254 /* characters, the model column */
 #define ACC_NAME_MAX     150 /* first_name, last_name */
-
-/* 1 when s[0..len) is valid UTF-8 with no NUL byte, else 0. */
-int acc_utf8_valid(const char *s, apr_size_t len);
-
-/* Number of code points in a valid UTF-8 string. */
-apr_size_t acc_utf8_length(const char *s);
 
 /* Django's UsernameField.to_python: strip surrounding Unicode whitespace,
  * then NFKC-normalise (skipped when the stripped value is already longer
