@@ -1,5 +1,5 @@
 /*
- * src/core/validate.c -- Django's field rules: username, email, passwords.
+ * src/core/validate_fields.c -- Django's username, email and password rules.
  *
  * Each rule follows Django 5.x (auth/forms.py UsernameField,
  * auth/validators.py, core/validators.py EmailValidator,
