@@ -4,7 +4,6 @@
  */
 #include "names.h"
 #include "utf8.h"
-#include "validate.h"
 
 #include <string.h>
 

@@ -1,9 +1,17 @@
 /*
- * src/core/utf8.c -- the core's Unicode helpers: strict UTF-8 and code points.
+ * src/core/utf8.c -- the core's Unicode helpers: strict UTF-8, code points,
+ * Python's whitespace and word characters.
+ *
+ * Character data (categories) comes from utf8proc, so characters newer
+ * than its tables behave as unassigned ones.
  */
 #include "utf8.h"
 
+#include <utf8proc.h>
+
 #include <string.h>
+
+/* ---- UTF-8 ----------------------------------------------------------- */
 
 apr_size_t acc_utf8_char(const char *s, apr_size_t avail, int32_t *c)
 {
@@ -106,4 +114,90 @@ apr_size_t acc_utf8_length(const char *s)
         n += ((unsigned char)*s & 0xC0) != 0x80;
     }
     return n;
+}
+
+/* ---- Code points ----------------------------------------------------- */
+
+int32_t *acc_utf8_decode(apr_pool_t *p, const char *s, apr_size_t *n)
+{
+    apr_size_t len, i = 0, k = 0;
+    int32_t *out;
+
+    if (s == NULL) {
+        s = "";
+    }
+    len = strlen(s);
+    out = apr_palloc(p, (len + 1) * sizeof(*out));
+    while (i < len) {
+        i += acc_utf8_next(s + i, len - i, &out[k++]);
+    }
+    *n = k;
+    return out;
+}
+
+char *acc_utf8_encode(apr_pool_t *p, const int32_t *cp, apr_size_t n)
+{
+    char *out = apr_palloc(p, 4 * n + 1), *o = out;
+    apr_size_t i;
+
+    for (i = 0; i < n; i++) {
+        o += utf8proc_encode_char(cp[i], (utf8proc_uint8_t *)o);
+    }
+    *o = '\0';
+    return out;
+}
+
+/* ---- Python's character classes -------------------------------------- */
+
+/* Python's str.isspace(): bidi class WS, B or S, or category Zs. */
+int acc_is_space(int32_t c)
+{
+    if (c < 0x80) {
+        return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+    }
+    return c == 0x85 || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+           c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+/* Python's Unicode \w: str.isalnum() (categories L* and N*) or '_'. */
+int acc_is_word(int32_t c)
+{
+    switch (utf8proc_category(c)) {
+        case UTF8PROC_CATEGORY_LU:
+        case UTF8PROC_CATEGORY_LL:
+        case UTF8PROC_CATEGORY_LT:
+        case UTF8PROC_CATEGORY_LM:
+        case UTF8PROC_CATEGORY_LO:
+        case UTF8PROC_CATEGORY_ND:
+        case UTF8PROC_CATEGORY_NL:
+        case UTF8PROC_CATEGORY_NO:
+            return 1;
+        default:
+            return c == '_';
+    }
+}
+
+const char *acc_strip(apr_pool_t *p, const char *s)
+{
+    apr_size_t len, i = 0, start = 0, end = 0, step;
+    int32_t c;
+    int seen = 0;
+
+    if (s == NULL) {
+        return "";
+    }
+    len = strlen(s);
+    while (i < len) {
+        step = acc_utf8_next(s + i, len - i, &c);
+        if (!acc_is_space(c)) {
+            if (!seen) {
+                start = i;
+                seen = 1;
+            }
+            end = i + step;
+        }
+        i += step;
+    }
+    return apr_pstrmemdup(p, s + start, end - start);
 }

@@ -1,5 +1,6 @@
 /*
- * src/core/utf8.h -- the core's Unicode helpers: strict UTF-8 and code points.
+ * src/core/utf8.h -- the core's Unicode helpers: strict UTF-8, code points,
+ * Python's whitespace and word characters.
  *
  * One definition of valid UTF-8 for the whole module, RFC 3629's (the
  * Unicode Standard's table of well-formed byte sequences):
@@ -23,11 +24,17 @@
  * acc_utf8_valid() refuses it; a form field's bytes may, because
  * urlencoded.c reports a NUL byte on its own (ACC_FIELD_NUL) and checks
  * the encoding with acc_utf8_wellformed().
+ *
+ * Then what the rules of validate.h and names.h share: strings as arrays
+ * of code points and back, and the character classes Django inherits
+ * from Python (str.isspace(), str.strip(), the re module's \w).
  */
 #ifndef ACC_UTF8_H
 #define ACC_UTF8_H
 
 #include "core.h"
+
+/* ---- UTF-8 ----------------------------------------------------------- */
 
 /* The length (1 to 4) of the well-formed sequence that starts s[0..avail),
  * and its code point in *c (when c is not NULL); 0 when none starts there
@@ -52,5 +59,31 @@ int acc_utf8_valid(const char *s, apr_size_t len);
 /* Number of code points in a NUL-terminated valid UTF-8 string (0 for
  * NULL).  On other bytes it counts those that are not 80..BF. */
 apr_size_t acc_utf8_length(const char *s);
+
+/* ---- Code points ----------------------------------------------------- */
+
+/* s (NUL-terminated; NULL reads as "") as code points, read as
+ * acc_utf8_next reads them (a byte that starts no sequence is U+FFFD), in
+ * a new array in p; *n gets how many. */
+int32_t *acc_utf8_decode(apr_pool_t *p, const char *s, apr_size_t *n);
+
+/* cp[0..n), Unicode scalar values (as acc_utf8_decode and utf8proc's case
+ * mappings give), as a NUL-terminated UTF-8 string in p.  A value below 0
+ * or above U+10FFFF is left out. */
+char *acc_utf8_encode(apr_pool_t *p, const int32_t *cp, apr_size_t n);
+
+/* ---- Python's character classes (1 or 0 for one code point) ---------- */
+
+/* Whitespace to Python's str.isspace(): bidi class WS, B or S, or
+ * category Zs (what acc_strip strips). */
+int acc_is_space(int32_t c);
+
+/* Python's Unicode \w (the re module): str.isalnum(), that is categories
+ * L* and N*, or "_". */
+int acc_is_word(int32_t c);
+
+/* s without surrounding Unicode whitespace (Python's str.strip()), in p;
+ * NULL reads as "".  A byte that is not valid UTF-8 is not whitespace. */
+const char *acc_strip(apr_pool_t *p, const char *s);
 
 #endif /* ACC_UTF8_H */

@@ -42,13 +42,6 @@ const char *acc_username_key(apr_pool_t *p, const char *name);
  *   "Enter a valid email address."  (Django's EmailValidator rules) */
 const char *acc_email_check(apr_pool_t *p, const char *email);
 
-/* Strip surrounding Unicode whitespace (Python's str.strip()); result in p. */
-const char *acc_strip(apr_pool_t *p, const char *s);
-
-/* 1 when code point c is whitespace to Python's str.isspace() (what
- * acc_strip strips), else 0. */
-int acc_is_space(int32_t c);
-
 /* Which password validators run (AccountsPasswordValidators). */
 #define ACC_PWV_SIMILARITY 0x1 /* UserAttributeSimilarityValidator */
 #define ACC_PWV_MINLENGTH  0x2 /* MinimumLengthValidator */

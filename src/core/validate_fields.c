@@ -26,66 +26,7 @@
 #define EMAIL_HARD_MAX 320 /* EmailValidator's own limit (RFC 3696) */
 #define IPV6_MAX       39  /* django.utils.ipv6.MAX_IPV6_ADDRESS_LENGTH */
 
-/* ---- Code points ---------------------------------------------------- */
-
-/* s as code points, in p (room for 2n, which py_lower needs). */
-static int32_t *decode(apr_pool_t *p, const char *s, apr_size_t *n)
-{
-    apr_size_t len = strlen(s), i = 0, k = 0;
-    int32_t *out = apr_palloc(p, (2 * len + 1) * sizeof(*out));
-
-    while (i < len) {
-        i += acc_utf8_next(s + i, len - i, &out[k++]);
-    }
-    *n = k;
-    return out;
-}
-
-static char *encode(apr_pool_t *p, const int32_t *cp, apr_size_t n)
-{
-    char *out = apr_palloc(p, 4 * n + 1), *o = out;
-    apr_size_t i;
-
-    for (i = 0; i < n; i++) {
-        o += utf8proc_encode_char(cp[i], (utf8proc_uint8_t *)o);
-    }
-    *o = '\0';
-    return out;
-}
-
-/* Python's str.isspace(): bidi class WS, B or S, or category Zs. */
-static int is_space(int32_t c)
-{
-    if (c < 0x80) {
-        return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
-    }
-    return c == 0x85 || c == 0xA0 || c == 0x1680 ||
-           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
-           c == 0x202F || c == 0x205F || c == 0x3000;
-}
-
-int acc_is_space(int32_t c)
-{
-    return is_space(c);
-}
-
-/* Python's Unicode \w: str.isalnum() (categories L* and N*) or '_'. */
-static int is_word(int32_t c)
-{
-    switch (utf8proc_category(c)) {
-        case UTF8PROC_CATEGORY_LU:
-        case UTF8PROC_CATEGORY_LL:
-        case UTF8PROC_CATEGORY_LT:
-        case UTF8PROC_CATEGORY_LM:
-        case UTF8PROC_CATEGORY_LO:
-        case UTF8PROC_CATEGORY_ND:
-        case UTF8PROC_CATEGORY_NL:
-        case UTF8PROC_CATEGORY_NO:
-            return 1;
-        default:
-            return c == '_';
-    }
-}
+/* ---- Helpers --------------------------------------------------------- */
 
 /* Python's str.isdigit() for one character: Numeric_Type Decimal (= Nd)
  * or Digit.  The Digit ones (superscripts, circled digits, ...) are all
@@ -133,30 +74,6 @@ static const char *map(apr_pool_t *p, const char *s, int opts)
     return out;
 }
 
-const char *acc_strip(apr_pool_t *p, const char *s)
-{
-    apr_size_t len, i = 0, start = 0, end = 0, step;
-    int32_t c;
-    int seen = 0;
-
-    if (s == NULL) {
-        return "";
-    }
-    len = strlen(s);
-    while (i < len) {
-        step = acc_utf8_next(s + i, len - i, &c);
-        if (!is_space(c)) {
-            if (!seen) {
-                start = i;
-                seen = 1;
-            }
-            end = i + step;
-        }
-        i += step;
-    }
-    return apr_pstrmemdup(p, s + start, end - start);
-}
-
 /* Django's MaxLengthValidator message. */
 static const char *too_long(apr_pool_t *p, int max, apr_size_t n)
 {
@@ -197,7 +114,7 @@ const char *acc_username_check(apr_pool_t *p, const char *name)
     }
     while (i < len) {
         i += acc_utf8_next(name + i, len - i, &c);
-        if (!is_word(c) && c != '.' && c != '@' && c != '+' && c != '-') {
+        if (!acc_is_word(c) && c != '.' && c != '@' && c != '+' && c != '-') {
             return MSG_USERNAME;
         }
     }
@@ -443,7 +360,7 @@ static int literal_ok(apr_pool_t *p, const int32_t *d, apr_size_t n)
             return 0;
         }
     }
-    ip = encode(p, d + 1, n - 2);
+    ip = acc_utf8_encode(p, d + 1, n - 2);
     return ipv4_ok(ip, n - 2) || ipv6_ok(ip, n - 2);
 }
 
@@ -484,7 +401,7 @@ const char *acc_email_check(apr_pool_t *p, const char *email)
     if (email == NULL || !acc_utf8_valid(email, strlen(email))) {
         return MSG_EMAIL;
     }
-    e = decode(p, email, &n);
+    e = acc_utf8_decode(p, email, &n);
     /* The form field's EmailValidator runs first and says only "invalid";
      * the model's 254-character limit is checked on a valid address. */
     if (!email_ok(p, e, n)) {
@@ -617,12 +534,12 @@ static int attr_similar(apr_pool_t *p, const int32_t *pw, apr_size_t pn,
     int32_t *raw, *v, *scratch;
     apr_size_t rn, n, start = 0, end;
 
-    raw = decode(p, value, &rn);
+    raw = acc_utf8_decode(p, value, &rn);
     v = apr_palloc(p, (2 * rn + 1) * sizeof(*v));
     n = py_lower(raw, rn, v);
     scratch = apr_palloc(p, (n + 1) * sizeof(*scratch));
     for (;;) {
-        for (end = start; end < n && is_word(v[end]); end++) {
+        for (end = start; end < n && acc_is_word(v[end]); end++) {
         }
         if (part_similar(pw, pn, v + start, end - start, scratch, max)) {
             return 1;
@@ -630,7 +547,7 @@ static int attr_similar(apr_pool_t *p, const int32_t *pw, apr_size_t pn,
         if (end == n) {
             break;
         }
-        for (start = end; start < n && !is_word(v[start]); start++) {
+        for (start = end; start < n && !acc_is_word(v[start]); start++) {
         }
     }
     return part_similar(pw, pn, v, n, scratch, max);
@@ -643,16 +560,16 @@ static char *lower_strip(apr_pool_t *p, const char *pw)
     apr_size_t n, ln, s = 0;
     char *out;
 
-    cp = decode(p, pw, &n);
+    cp = acc_utf8_decode(p, pw, &n);
     low = apr_palloc(p, (2 * n + 1) * sizeof(*low));
     ln = py_lower(cp, n, low);
-    while (s < ln && is_space(low[s])) {
+    while (s < ln && acc_is_space(low[s])) {
         s++;
     }
-    while (ln > s && is_space(low[ln - 1])) {
+    while (ln > s && acc_is_space(low[ln - 1])) {
         ln--;
     }
-    out = encode(p, low + s, ln - s);
+    out = acc_utf8_encode(p, low + s, ln - s);
     apr_crypto_memzero(cp, n * sizeof(*cp));
     apr_crypto_memzero(low, 2 * n * sizeof(*low));
     return out;
@@ -695,7 +612,7 @@ apr_array_header_t *acc_password_validate(apr_pool_t *p,
     if (apr_pool_create(&sp, p) != APR_SUCCESS) {
         sp = p;
     }
-    cp = decode(sp, password, &n);
+    cp = acc_utf8_decode(sp, password, &n);
 
     if ((pol->validators & ACC_PWV_SIMILARITY) && user) {
         static const char *const verbose[] = {"username", "first name",

@@ -5,12 +5,16 @@
  * four-byte ones with a chosen last byte) is decoded and compared with a
  * model written from the definition (shortest form, no surrogate, at most
  * U+10FFFF) and with utf8proc_iterate(), which redirect.c used before.
+ * Then code points and the character classes borrowed from Python (more
+ * of acc_strip in test_validate.c, where it started).
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include <apr_general.h>
 
 #include "core/utf8.h"
 
@@ -262,6 +266,80 @@ static void test_length(void **state)
     assert_int_equal(acc_utf8_length("\xf4\x8f\xbf\xbf\xc2\x80"), 2);
 }
 
+/* ---- code points and Python's classes ------------------------------- */
+
+static void test_decode_encode(void **state)
+{
+    static const int32_t want[] = {'a', 0xE9, 0x1F600, 0x10FFFF};
+    apr_pool_t *p;
+    int32_t *cp, bad[] = {'x', -1, 0x110000, 0xFFFD};
+    apr_size_t n;
+
+    (void)state;
+    assert_int_equal(apr_pool_create(&p, NULL), APR_SUCCESS);
+    cp = acc_utf8_decode(p, "a\xc3\xa9\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf", &n);
+    assert_int_equal(n, 4);
+    assert_memory_equal(cp, want, sizeof(want));
+    assert_string_equal(acc_utf8_encode(p, cp, n),
+                        "a\xc3\xa9\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf");
+    /* each byte that starts no sequence is one U+FFFD */
+    cp = acc_utf8_decode(p, "\xff\xe2\x82!", &n);
+    assert_int_equal(n, 4);
+    assert_int_equal(cp[0], 0xFFFD);
+    assert_int_equal(cp[1], 0xFFFD);
+    assert_int_equal(cp[2], 0xFFFD);
+    assert_int_equal(cp[3], '!');
+    cp = acc_utf8_decode(p, NULL, &n);
+    assert_int_equal(n, 0);
+    assert_string_equal(acc_utf8_encode(p, cp, 0), "");
+    /* what is not a code point is left out */
+    assert_string_equal(acc_utf8_encode(p, bad, 4), "x\xef\xbf\xbd");
+    apr_pool_destroy(p);
+}
+
+static void test_classes(void **state)
+{
+    static const int32_t space[] = {
+        ' ',  '\t',   '\n',   '\v',   '\f',   '\r',   0x1C,   0x1F,   0x85,
+        0xA0, 0x1680, 0x2000, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
+    static const int32_t not_space[] = {'a',    0,      0x08,  0x200B,
+                                        0x180E, 0xFEFF, 0xFFFD};
+    static const int32_t word[] = {'a',  'Z',    '0',    '_',
+                                   0xE9, 0x3A3,  0x0663, 0x2167,
+                                   0xB2, 0x4E2D, 0x2B0,  0x1D7CE};
+    static const int32_t not_word[] = {'-',    '.',   '@',    '+',   ' ',
+                                       0x2019, 0x300, 0x200D, 0xFFFD};
+    apr_size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(space) / sizeof(space[0]); i++) {
+        assert_int_equal(acc_is_space(space[i]), 1);
+    }
+    for (i = 0; i < sizeof(not_space) / sizeof(not_space[0]); i++) {
+        assert_int_equal(acc_is_space(not_space[i]), 0);
+    }
+    for (i = 0; i < sizeof(word) / sizeof(word[0]); i++) {
+        assert_int_equal(acc_is_word(word[i]), 1);
+    }
+    for (i = 0; i < sizeof(not_word) / sizeof(not_word[0]); i++) {
+        assert_int_equal(acc_is_word(not_word[i]), 0);
+    }
+}
+
+static void test_strip(void **state)
+{
+    apr_pool_t *p;
+
+    (void)state;
+    assert_int_equal(apr_pool_create(&p, NULL), APR_SUCCESS);
+    assert_string_equal(acc_strip(p, NULL), "");
+    assert_string_equal(acc_strip(p, "\xe3\x80\x80 a b\xc2\x85"), "a b");
+    /* a bad byte is not whitespace, and stays */
+    assert_string_equal(acc_strip(p, " \xff "), "\xff");
+    assert_string_equal(acc_strip(p, "\xc2 x"), "\xc2 x");
+    apr_pool_destroy(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,7 +349,17 @@ int main(void)
         cmocka_unit_test(test_next_replaces),
         cmocka_unit_test(test_wellformed_and_valid),
         cmocka_unit_test(test_length),
+        cmocka_unit_test(test_decode_encode),
+        cmocka_unit_test(test_classes),
+        cmocka_unit_test(test_strip),
     };
 
-    return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
+    int rc;
+
+    if (apr_initialize() != APR_SUCCESS) {
+        return 1;
+    }
+    rc = cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
+    apr_terminate();
+    return rc;
 }
