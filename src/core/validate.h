@@ -1,6 +1,9 @@
 /*
  * src/core/validate.h -- Django's field rules: username, email, passwords.
  *
+ * The username and email rules are in validate_fields.c, the four
+ * password validators in validate_password.c.
+ *
  * Messages are Django's, word for word (see the README).  Unicode work
  * (NFKC, categories, case folding) uses utf8proc; what valid UTF-8 is,
  * and counting code points, is utf8.h's (included here: these rules are
@@ -89,7 +92,7 @@ apr_array_header_t *acc_password_help(apr_pool_t *p, const acc_pwpolicy_t *pol);
 /* 1 when lowercased, stripped pw is in Django's common-password list. */
 int acc_password_is_common(apr_pool_t *p, const char *pw);
 
-/* Django's list, sorted bytewise, lower case (src/common_passwords.c,
+/* Django's list, sorted bytewise, lower case (src/core/common_passwords.c,
  * generated at build time from data/common-passwords.txt.gz). */
 extern const char *const acc_common_passwords[];
 extern const apr_size_t acc_common_passwords_count;
