@@ -7,26 +7,7 @@
  */
 #include "core/cookie.h"
 
-#include <apr_general.h>
-
-#include <stdlib.h>
-#include <string.h>
-
-static apr_pool_t *pool;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    ACC_UNUSED(argc);
-    ACC_UNUSED(argv);
-    if (apr_initialize() != APR_SUCCESS ||
-        apr_pool_create(&pool, NULL) != APR_SUCCESS) {
-        abort();
-    }
-    return 0;
-}
+#include "harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -41,24 +22,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         name =
             apr_pstrmemdup(pool, (const char *)data, (apr_size_t)(nul - data));
         hlen = size - (size_t)(nul - data) - 1;
-        /* An exact-size copy, so ASan sees a read past the end. */
-        header = malloc(hlen + 1);
-        if (header == NULL) {
-            apr_pool_clear(pool);
-            return 0;
-        }
-        memcpy(header, nul + 1, hlen);
+        header = fuzz_cstr(nul + 1, hlen);
     }
     else {
         name = "sessionid";
-        hlen = size;
-        header = malloc(hlen + 1);
-        if (header == NULL) {
-            return 0;
-        }
-        memcpy(header, data, hlen);
+        header = fuzz_cstr(data, size);
     }
-    header[hlen] = '\0';
+    if (header == NULL) {
+        apr_pool_clear(pool);
+        return 0;
+    }
     hlen = strlen(header);
 
     first = acc_cookie_get(pool, header, name);

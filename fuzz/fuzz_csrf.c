@@ -7,31 +7,12 @@
  */
 #include "core/csrf.h"
 
-#include <apr_general.h>
-
-#include <stdlib.h>
-#include <string.h>
+#include "harness.h"
 
 #define SECRET "Xk3mQ9vTz0LbN7pRw2sYc8dFh5jGa1eU"
 
 static const char alphabet[] =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-
-static apr_pool_t *pool;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    ACC_UNUSED(argc);
-    ACC_UNUSED(argv);
-    if (apr_initialize() != APR_SUCCESS ||
-        apr_pool_create(&pool, NULL) != APR_SUCCESS) {
-        abort();
-    }
-    return 0;
-}
 
 static int pos(char c)
 {
@@ -70,12 +51,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *s;
     int valid;
 
-    s = malloc(size + 1);
-    if (s == NULL) {
+    if ((s = fuzz_cstr(data, size)) == NULL) {
         return 0;
     }
-    memcpy(s, data, size);
-    s[size] = '\0';
 
     if (acc_csrf_check(SECRET, s) != expected(s)) {
         abort();

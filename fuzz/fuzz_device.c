@@ -10,27 +10,9 @@
  */
 #include "core/device.h"
 
-#include <apr_general.h>
+#include "harness.h"
 
-#include <stdlib.h>
-#include <string.h>
-
-static apr_pool_t *pool;
 static const unsigned char key[] = "fuzz-device-key-0123456789abcdef";
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    ACC_UNUSED(argc);
-    ACC_UNUSED(argv);
-    if (apr_initialize() != APR_SUCCESS ||
-        apr_pool_create(&pool, NULL) != APR_SUCCESS) {
-        abort();
-    }
-    return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -49,13 +31,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     else {
         tlen = size;
     }
-    /* An exact-size copy, so ASan sees a read past the end. */
-    token = malloc(tlen + 1);
-    if (token == NULL) {
+    if ((token = fuzz_cstr(data, tlen)) == NULL) {
+        apr_pool_clear(pool);
         return 0;
     }
-    memcpy(token, data, tlen);
-    token[tlen] = '\0';
     /* Random bytes cannot forge a MAC: nothing fuzzed may pass. */
     if (acc_device_check(pool, token, key, sizeof(key) - 1, user, now,
                          365 * 86400, &nonce)) {

@@ -14,26 +14,7 @@
 #include "core/names.h"
 #include "core/validate.h"
 
-#include <apr_general.h>
-
-#include <stdlib.h>
-#include <string.h>
-
-static apr_pool_t *pool;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    ACC_UNUSED(argc);
-    ACC_UNUSED(argv);
-    if (apr_initialize() != APR_SUCCESS ||
-        apr_pool_create(&pool, NULL) != APR_SUCCESS) {
-        abort();
-    }
-    return 0;
-}
+#include "harness.h"
 
 /* 1 when s holds a control byte, or a C1 control's UTF-8 (C2 80..9F). */
 static int has_control(const unsigned char *s)
@@ -52,13 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *esc, *group_why, *perm_why;
     char *s;
 
-    /* An exact-size copy, so ASan sees a read past the end. */
-    s = malloc(size + 1);
-    if (s == NULL) {
+    if ((s = fuzz_cstr(data, size)) == NULL) {
         return 0;
     }
-    memcpy(s, data, size);
-    s[size] = '\0';
 
     esc = acc_escape_text(pool, s);
     if (!acc_utf8_valid(esc, strlen(esc)) ||

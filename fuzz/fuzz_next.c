@@ -8,26 +8,7 @@
  */
 #include "core/redirect.h"
 
-#include <apr_general.h>
-
-#include <stdlib.h>
-#include <string.h>
-
-static apr_pool_t *pool;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    ACC_UNUSED(argc);
-    ACC_UNUSED(argv);
-    if (apr_initialize() != APR_SUCCESS ||
-        apr_pool_create(&pool, NULL) != APR_SUCCESS) {
-        abort();
-    }
-    return 0;
-}
+#include "harness.h"
 
 static int hexval(char c)
 {
@@ -92,14 +73,12 @@ static void check_quote(const char *s, const char *q)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *s = malloc(size + 1);
+    char *s = fuzz_cstr(data, size);
     const char *loc;
 
     if (s == NULL) {
         return 0;
     }
-    memcpy(s, data, size);
-    s[size] = '\0';
 
     loc = acc_location_escape(pool, s);
     if (acc_next_is_safe(s)) {

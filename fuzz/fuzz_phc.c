@@ -12,26 +12,7 @@
  */
 #include "core/password.h"
 
-#include <apr_general.h>
-
-#include <stdlib.h>
-#include <string.h>
-
-static apr_pool_t *pool;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    ACC_UNUSED(argc);
-    ACC_UNUSED(argv);
-    if (apr_initialize() != APR_SUCCESS ||
-        apr_pool_create(&pool, NULL) != APR_SUCCESS) {
-        abort();
-    }
-    return 0;
-}
+#include "harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -42,12 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *s;
     int rc;
 
-    s = malloc(size + 1);
-    if (s == NULL) {
+    if ((s = fuzz_cstr(data, size)) == NULL) {
         return 0;
     }
-    memcpy(s, data, size);
-    s[size] = '\0';
 
     rc = acc_phc_parse(s, &h);
     if (acc_password_needs_rehash(s, &prm) != 1 && rc != 0) {

@@ -14,12 +14,9 @@
  */
 #include "core/template/template.h"
 
-#include <apr_general.h>
+#include "harness.h"
 
 #include <dlfcn.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 
 #define SEP        "\n=====\n"
 #define MAX_PIECES 3
@@ -141,12 +138,9 @@ static void run(apr_pool_t *p, const uint8_t *data, size_t size, int render)
                 &err);
 
     /* acc_html_escape on the whole input as a C string */
-    copy = malloc(size + 1);
-    if (!copy) {
+    if (!(copy = fuzz_cstr(data, size))) {
         abort();
     }
-    memcpy(copy, data, size);
-    copy[size] = '\0';
     acc_html_escape(p, copy);
     free(copy);
 
@@ -183,19 +177,6 @@ static void run(apr_pool_t *p, const uint8_t *data, size_t size, int render)
     }
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    ACC_UNUSED(argc);
-    ACC_UNUSED(argv);
-    if (apr_initialize() != APR_SUCCESS) {
-        abort();
-    }
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     apr_pool_t *p;
@@ -207,7 +188,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                  count(data, size, "super") <=
              MAX_FANOUT;
     exact = 1;
-    if (apr_pool_create(&p, NULL) != APR_SUCCESS) {
+    if (apr_pool_create(&p, pool) != APR_SUCCESS) {
         abort();
     }
     run(p, data, size, render);

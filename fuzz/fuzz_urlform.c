@@ -8,26 +8,7 @@
  */
 #include "core/urlencoded.h"
 
-#include <apr_general.h>
-
-#include <stdlib.h>
-#include <string.h>
-
-static apr_pool_t *pool;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    ACC_UNUSED(argc);
-    ACC_UNUSED(argv);
-    if (apr_initialize() != APR_SUCCESS ||
-        apr_pool_create(&pool, NULL) != APR_SUCCESS) {
-        abort();
-    }
-    return 0;
-}
+#include "harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

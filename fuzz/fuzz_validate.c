@@ -1,6 +1,6 @@
 /*
  * fuzz/fuzz_validate.c -- libFuzzer target for the username, email and
- * password rules of src/validate.c.
+ * password rules (src/core/validate_fields.c, validate_password.c).
  *
  * The input is checked with acc_utf8_valid.  Without a NUL byte it is
  * split at newlines into password, username, email (the whole input also
@@ -10,24 +10,7 @@
  */
 #include "core/validate.h"
 
-#include <stdlib.h>
-#include <string.h>
-
-static apr_pool_t *pool;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    if (apr_initialize() != APR_SUCCESS ||
-        apr_pool_create(&pool, NULL) != APR_SUCCESS) {
-        abort();
-    }
-    return 0;
-}
+#include "harness.h"
 
 static void check(int ok)
 {

@@ -2,43 +2,9 @@
  * src/core/escape.c -- text made safe to print (see escape.h).
  */
 #include "escape.h"
+#include "utf8.h"
 
 #include <string.h>
-
-/* The length of the valid UTF-8 sequence at u (avail bytes there), or 0
- * when u[0] does not start one (RFC 3629: no overlong forms, no
- * surrogates, nothing beyond U+10FFFF). */
-static apr_size_t utf8_seq(const unsigned char *u, apr_size_t avail)
-{
-    unsigned char lo = 0x80, hi = 0xBF;
-    apr_size_t need, k;
-
-    if (u[0] < 0xC2 || u[0] > 0xF4) {
-        return 0;
-    }
-    need = u[0] < 0xE0 ? 1 : u[0] < 0xF0 ? 2 : 3;
-    if (u[0] == 0xE0) {
-        lo = 0xA0;
-    }
-    else if (u[0] == 0xED) {
-        hi = 0x9F;
-    }
-    else if (u[0] == 0xF0) {
-        lo = 0x90;
-    }
-    else if (u[0] == 0xF4) {
-        hi = 0x8F;
-    }
-    if (avail - 1 < need || u[1] < lo || u[1] > hi) {
-        return 0;
-    }
-    for (k = 2; k <= need; k++) {
-        if ((u[k] & 0xC0) != 0x80) {
-            return 0;
-        }
-    }
-    return need + 1;
-}
 
 /* How many bytes of s[i..len) go out as they are (0: escape s[i]). */
 static apr_size_t plain(const unsigned char *s, apr_size_t i, apr_size_t len)
@@ -48,7 +14,7 @@ static apr_size_t plain(const unsigned char *s, apr_size_t i, apr_size_t len)
     if (s[i] < 0x80) {
         return s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\' && s[i] != '"';
     }
-    n = utf8_seq(s + i, len - i);
+    n = acc_utf8_char((const char *)s + i, len - i, NULL);
     if (n == 2 && s[i] == 0xC2 && s[i + 1] < 0xA0) {
         return 0; /* a C1 control */
     }

@@ -3,36 +3,15 @@
  * names.h).
  */
 #include "names.h"
-#include "validate.h"
+#include "utf8.h"
 
 #include <string.h>
-
-/* The code point at s, which is valid UTF-8; returns its length. */
-static apr_size_t next_cp(const unsigned char *s, int32_t *c)
-{
-    if (s[0] < 0x80) {
-        *c = s[0];
-        return 1;
-    }
-    if (s[0] < 0xE0) {
-        *c = (s[0] & 0x1F) << 6 | (s[1] & 0x3F);
-        return 2;
-    }
-    if (s[0] < 0xF0) {
-        *c = (s[0] & 0x0F) << 12 | (s[1] & 0x3F) << 6 | (s[2] & 0x3F);
-        return 3;
-    }
-    *c = (s[0] & 0x07) << 18 | (s[1] & 0x3F) << 12 | (s[2] & 0x3F) << 6 |
-         (s[3] & 0x3F);
-    return 4;
-}
 
 /* The rules of names.h for names of `what`, at most max characters;
  * inner_space says whether whitespace may appear inside. */
 static const char *check(apr_pool_t *p, const char *name, const char *what,
                          apr_size_t max, int inner_space)
 {
-    const unsigned char *u = (const unsigned char *)name;
     apr_size_t len, n, i;
     int32_t c, first, last = 0;
 
@@ -51,7 +30,7 @@ static const char *check(apr_pool_t *p, const char *name, const char *what,
                             what, max, n);
     }
     for (i = 0; i < len;) {
-        i += next_cp(u + i, &c);
+        i += acc_utf8_next(name + i, len - i, &c);
         if (c < 0x20 || (c >= 0x7F && c < 0xA0)) {
             return apr_psprintf(p,
                                 "%s names cannot contain control characters "
@@ -74,7 +53,7 @@ static const char *check(apr_pool_t *p, const char *name, const char *what,
         }
         last = c;
     }
-    next_cp(u, &first);
+    acc_utf8_next(name, len, &first);
     if (acc_is_space(first) || acc_is_space(last)) {
         return apr_psprintf(p, "%s names cannot begin or end with whitespace",
                             what);

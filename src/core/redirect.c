@@ -28,12 +28,13 @@
  *    break lines (U+2028) or are stripped by some parsers (U+00A0, U+FEFF).
  */
 #include "redirect.h"
+#include "utf8.h"
 
 #include <string.h>
 #include <utf8proc.h>
 
 /* 1 when code point c may not appear in a `next` value. */
-static int bad_code_point(utf8proc_int32_t c)
+static int bad_code_point(int32_t c)
 {
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
         return 1;
@@ -57,16 +58,15 @@ static int bad_code_point(utf8proc_int32_t c)
 /* 1 when s[0..len) is valid UTF-8 holding no refused code point. */
 static int text_ok(const unsigned char *s, apr_size_t len)
 {
-    apr_size_t i = 0;
-    utf8proc_int32_t c;
-    utf8proc_ssize_t n;
+    apr_size_t i = 0, n;
+    int32_t c;
 
     while (i < len) {
-        n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &c);
-        if (n <= 0 || bad_code_point(c)) {
+        n = acc_utf8_char((const char *)s + i, len - i, &c);
+        if (n == 0 || bad_code_point(c)) {
             return 0;
         }
-        i += (apr_size_t)n;
+        i += n;
     }
     return 1;
 }

@@ -9,6 +9,7 @@
  * sized by a counting pass, and decoded copies no longer than the input.
  */
 #include "urlencoded.h"
+#include "utf8.h"
 
 #include <string.h>
 
@@ -24,64 +25,6 @@ static int hexval(unsigned char c)
         return c - 'A' + 10;
     }
     return -1;
-}
-
-/* 1 when s[0..n) is UTF-8 as RFC 3629 defines it: no overlong forms, no
- * surrogates, nothing above U+10FFFF, no truncated sequence.  NUL is a
- * valid code point here (it is flagged separately). */
-static int utf8_strict(const unsigned char *s, apr_size_t n)
-{
-    apr_size_t i = 0, k, need;
-    unsigned char lo, hi;
-
-    while (i < n) {
-        unsigned char c = s[i];
-
-        lo = 0x80;
-        hi = 0xbf;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        else if (c >= 0xc2 && c <= 0xdf) {
-            need = 1;
-        }
-        else if (c == 0xe0) {
-            need = 2;
-            lo = 0xa0; /* no overlongs */
-        }
-        else if (c == 0xed) {
-            need = 2;
-            hi = 0x9f; /* no surrogates */
-        }
-        else if (c >= 0xe1 && c <= 0xef) {
-            need = 2;
-        }
-        else if (c == 0xf0) {
-            need = 3;
-            lo = 0x90; /* no overlongs */
-        }
-        else if (c >= 0xf1 && c <= 0xf3) {
-            need = 3;
-        }
-        else if (c == 0xf4) {
-            need = 3;
-            hi = 0x8f; /* nothing above U+10FFFF */
-        }
-        else {
-            return 0; /* continuation byte, 0xc0, 0xc1, 0xf5..0xff */
-        }
-        if (n - i - 1 < need || s[i + 1] < lo || s[i + 1] > hi) {
-            return 0;
-        }
-        for (k = 2; k <= need; k++) {
-            if ((s[i + k] & 0xc0) != 0x80) {
-                return 0;
-            }
-        }
-        i += need + 1;
-    }
-    return 1;
 }
 
 /* Decode s[0..n) into a NUL-terminated copy in p; *out_len gets its
@@ -115,7 +58,8 @@ static char *decode(apr_pool_t *p, const char *s, apr_size_t n,
     if (memchr(out, '\0', o)) {
         *flags |= ACC_FIELD_NUL;
     }
-    if (!utf8_strict((const unsigned char *)out, o)) {
+    /* RFC 3629, U+0000 included: a NUL byte is flagged on its own. */
+    if (!acc_utf8_wellformed(out, o)) {
         *flags |= ACC_FIELD_BAD_UTF8;
     }
     *out_len = o;

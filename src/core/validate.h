@@ -1,25 +1,25 @@
 /*
  * src/core/validate.h -- Django's field rules: username, email, passwords.
  *
+ * The username and email rules are in validate_fields.c, the four
+ * password validators in validate_password.c.
+ *
  * Messages are Django's, word for word (see the README).  Unicode work
- * (NFKC, categories, case folding, code-point counting) uses utf8proc.
- * Every function takes UTF-8; input that is not valid UTF-8 is reported
- * as such and never crashes.
+ * (NFKC, categories, case folding) uses utf8proc; what valid UTF-8 is,
+ * and counting code points, is utf8.h's (included here: these rules are
+ * stated in its terms, and their callers check input with it).  Every
+ * function takes UTF-8; input that is not valid UTF-8 is reported as such
+ * and never crashes.
  */
 #ifndef ACC_VALIDATE_H
 #define ACC_VALIDATE_H
 
 #include "core.h"
+#include "utf8.h"
 
 #define ACC_USERNAME_MAX 150 /* characters */
 #define ACC_EMAIL_MAX    254 /* characters, the model column */
 #define ACC_NAME_MAX     150 /* first_name, last_name */
-
-/* 1 when s[0..len) is valid UTF-8 with no NUL byte, else 0. */
-int acc_utf8_valid(const char *s, apr_size_t len);
-
-/* Number of code points in a valid UTF-8 string. */
-apr_size_t acc_utf8_length(const char *s);
 
 /* Django's UsernameField.to_python: strip surrounding Unicode whitespace,
  * then NFKC-normalise (skipped when the stripped value is already longer
@@ -44,13 +44,6 @@ const char *acc_username_key(apr_pool_t *p, const char *name);
  *   "Ensure this value has at most 254 characters (it has N)."
  *   "Enter a valid email address."  (Django's EmailValidator rules) */
 const char *acc_email_check(apr_pool_t *p, const char *email);
-
-/* Strip surrounding Unicode whitespace (Python's str.strip()); result in p. */
-const char *acc_strip(apr_pool_t *p, const char *s);
-
-/* 1 when code point c is whitespace to Python's str.isspace() (what
- * acc_strip strips), else 0. */
-int acc_is_space(int32_t c);
 
 /* Which password validators run (AccountsPasswordValidators). */
 #define ACC_PWV_SIMILARITY 0x1 /* UserAttributeSimilarityValidator */
@@ -99,7 +92,7 @@ apr_array_header_t *acc_password_help(apr_pool_t *p, const acc_pwpolicy_t *pol);
 /* 1 when lowercased, stripped pw is in Django's common-password list. */
 int acc_password_is_common(apr_pool_t *p, const char *pw);
 
-/* Django's list, sorted bytewise, lower case (src/common_passwords.c,
+/* Django's list, sorted bytewise, lower case (src/core/common_passwords.c,
  * generated at build time from data/common-passwords.txt.gz). */
 extern const char *const acc_common_passwords[];
 extern const apr_size_t acc_common_passwords_count;
