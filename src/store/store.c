@@ -5,7 +5,7 @@
  * labels accounts_<table>_<verb>.  Results are always fetched whole
  * (random access), so a pooled connection is never left with unread rows.
  */
-#include "store.h"
+#include "internal.h"
 
 #include <apr_strings.h>
 
@@ -182,51 +182,11 @@ static const char *const migrations[] = {
     " extract(epoch from date_joined)::bigint,"                                \
     " coalesce(extract(epoch from last_login)::bigint, 0)"
 
-enum {
-    S_USER_BY_NAME,
-    S_USER_KEY_TAKEN,
-    S_USER_CREATE,
-    S_USER_SET_PASSWORD,
-    S_USER_TOUCH_LOGIN,
-    S_USER_SET_ACTIVE,
-    S_USER_LIST,
-    S_SESSION_CREATE,
-    S_SESSION_GET,
-    S_SESSION_TOUCH,
-    S_SESSION_DELETE,
-    S_SESSION_DELETE_USER,
-    S_SESSION_CLEAR,
-    S_GROUP_GET,
-    S_GROUP_CREATE,
-    S_GROUP_DELETE,
-    S_GROUP_ADD_USER,
-    S_GROUP_REMOVE_USER,
-    S_GROUP_LIST,
-    S_PERM_CREATE,
-    S_PERM_GRANT_USER,
-    S_PERM_GRANT_GROUP,
-    S_PERM_REVOKE_USER,
-    S_PERM_REVOKE_GROUP,
-    S_PERM_LIST,
-    S_THROTTLE_TRY,
-    S_THROTTLE_TRY_WINDOW,
-    S_THROTTLE_RELEASE,
-    S_THROTTLE_RESET,
-    S_THROTTLE_UNLOCK,
-    S_THROTTLE_CLEAR,
-    S_AUDIT_ADD,
-    S_AUDIT_LIST,
-    S_COUNT
-};
-
 #define USER_ID  "(SELECT id FROM accounts_user WHERE username = %s)"
 #define GROUP_ID "(SELECT id FROM accounts_group WHERE name = %s)"
 #define PERM_ID  "(SELECT id FROM accounts_permission WHERE codename = %s)"
 
-static const struct {
-    const char *label;
-    const char *sql;
-} stmts[S_COUNT] = {
+const acc_stmt_t acc_store_stmts[S_COUNT] = {
     [S_USER_BY_NAME] = {"accounts_user_get",
                         "SELECT " USER_COLS
                         " FROM accounts_user WHERE username = %s"},
@@ -258,8 +218,8 @@ static const struct {
                           " make_interval(secs => %s::bigint))"},
     [S_SESSION_GET] =
         {"accounts_session_get",
-         /* Every column read_user reads, but the password hash: a session
-          * never needs it, so it never leaves the database for one. */
+         /* Every column acc_store_read_user reads, but the password hash: a
+          * session never needs it, so it never leaves the database for one. */
          "SELECT u.id, u.username, u.email, '', u.first_name,"
          " u.last_name, u.is_active::int, u.is_staff::int,"
          " u.is_superuser::int, extract(epoch from u.date_joined)::bigint,"
@@ -379,20 +339,10 @@ static const struct {
          " username = %s ORDER BY id DESC LIMIT %s::int"},
 };
 
-struct acc_store {
-    const apr_dbd_driver_t *driver;
-    apr_dbd_t *handle;
-    apr_pool_t *stmts; /* the prepared statements' memory */
-    int failed;        /* a statement failed since they were prepared */
-    int held;          /* the connection is held by whoever calls us */
-    int misused;       /* called while not held (see acc_store_hold) */
-    apr_dbd_prepared_t *stmt[S_COUNT];
-};
-
 /* ---- helpers ---- */
 
-static const char *dberr(apr_pool_t *p, const apr_dbd_driver_t *driver,
-                         apr_dbd_t *handle, int rv)
+const char *acc_store_dberr(apr_pool_t *p, const apr_dbd_driver_t *driver,
+                            apr_dbd_t *handle, int rv)
 {
     const char *msg = apr_dbd_error(driver, handle, rv);
     apr_size_t n;
@@ -418,40 +368,41 @@ static const char *dberr(apr_pool_t *p, const apr_dbd_driver_t *driver,
     return s;
 }
 
-static apr_int64_t to_i64(const char *s)
+apr_int64_t acc_store_i64(const char *s)
 {
     return s ? apr_atoi64(s) : 0;
 }
 
-static const char *col(const apr_dbd_driver_t *d, apr_dbd_row_t *row, int n,
-                       apr_pool_t *p)
+const char *acc_store_col(const apr_dbd_driver_t *d, apr_dbd_row_t *row, int n,
+                          apr_pool_t *p)
 {
     const char *v = apr_dbd_get_entry(d, row, n);
     return apr_pstrdup(p, v ? v : "");
 }
 
-static void read_user(acc_store_t *st, apr_dbd_row_t *row, apr_pool_t *p,
-                      acc_user_t *u)
+void acc_store_read_user(acc_store_t *st, apr_dbd_row_t *row, apr_pool_t *p,
+                         acc_user_t *u)
 {
     const apr_dbd_driver_t *d = st->driver;
 
-    u->id = to_i64(apr_dbd_get_entry(d, row, 0));
-    u->username = col(d, row, 1, p);
-    u->email = col(d, row, 2, p);
-    u->password = col(d, row, 3, p);
-    u->first_name = col(d, row, 4, p);
-    u->last_name = col(d, row, 5, p);
-    u->is_active = to_i64(apr_dbd_get_entry(d, row, 6)) != 0;
-    u->is_staff = to_i64(apr_dbd_get_entry(d, row, 7)) != 0;
-    u->is_superuser = to_i64(apr_dbd_get_entry(d, row, 8)) != 0;
-    u->date_joined = apr_time_from_sec(to_i64(apr_dbd_get_entry(d, row, 9)));
-    u->last_login = apr_time_from_sec(to_i64(apr_dbd_get_entry(d, row, 10)));
+    u->id = acc_store_i64(apr_dbd_get_entry(d, row, 0));
+    u->username = acc_store_col(d, row, 1, p);
+    u->email = acc_store_col(d, row, 2, p);
+    u->password = acc_store_col(d, row, 3, p);
+    u->first_name = acc_store_col(d, row, 4, p);
+    u->last_name = acc_store_col(d, row, 5, p);
+    u->is_active = acc_store_i64(apr_dbd_get_entry(d, row, 6)) != 0;
+    u->is_staff = acc_store_i64(apr_dbd_get_entry(d, row, 7)) != 0;
+    u->is_superuser = acc_store_i64(apr_dbd_get_entry(d, row, 8)) != 0;
+    u->date_joined =
+        apr_time_from_sec(acc_store_i64(apr_dbd_get_entry(d, row, 9)));
+    u->last_login =
+        apr_time_from_sec(acc_store_i64(apr_dbd_get_entry(d, row, 10)));
 }
 
-/* Run a SELECT statement with nargs string arguments, fetching the whole
- * result. */
-static acc_store_rc_t sel(acc_store_t *st, apr_pool_t *p, int which,
-                          apr_dbd_results_t **res, int nargs, const char **args)
+acc_store_rc_t acc_store_sel(acc_store_t *st, apr_pool_t *p, int which,
+                             apr_dbd_results_t **res, int nargs,
+                             const char **args)
 {
     int rv;
 
@@ -469,9 +420,8 @@ static acc_store_rc_t sel(acc_store_t *st, apr_pool_t *p, int which,
     return ACC_STORE_OK;
 }
 
-/* Run a statement that returns no rows; *nrows gets the count. */
-static acc_store_rc_t exec(acc_store_t *st, apr_pool_t *p, int which,
-                           int *nrows, int nargs, const char **args)
+acc_store_rc_t acc_store_exec(acc_store_t *st, apr_pool_t *p, int which,
+                              int *nrows, int nargs, const char **args)
 {
     int n = 0, rv;
 
@@ -491,17 +441,15 @@ static acc_store_rc_t exec(acc_store_t *st, apr_pool_t *p, int which,
     return ACC_STORE_OK;
 }
 
-/* Every row of a SELECT as its first ncols columns (const char **, each
- * field a string in p, "" for NULL). */
-static acc_store_rc_t rows(acc_store_t *st, apr_pool_t *p, int which, int nargs,
-                           const char **args, int ncols,
-                           apr_array_header_t **out)
+acc_store_rc_t acc_store_rows(acc_store_t *st, apr_pool_t *p, int which,
+                              int nargs, const char **args, int ncols,
+                              apr_array_header_t **out)
 {
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
     int i, j, n;
 
-    if (sel(st, p, which, &res, nargs, args) != ACC_STORE_OK) {
+    if (acc_store_sel(st, p, which, &res, nargs, args) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
     n = apr_dbd_num_tuples(st->driver, res);
@@ -520,9 +468,8 @@ static acc_store_rc_t rows(acc_store_t *st, apr_pool_t *p, int which, int nargs,
     return ACC_STORE_OK;
 }
 
-/* The first row of a whole result, or NULL. */
-static apr_dbd_row_t *first_row(acc_store_t *st, apr_pool_t *p,
-                                apr_dbd_results_t *res)
+apr_dbd_row_t *acc_store_first_row(acc_store_t *st, apr_pool_t *p,
+                                   apr_dbd_results_t *res)
 {
     apr_dbd_row_t *row = NULL;
 
@@ -544,7 +491,7 @@ static acc_store_rc_t query1(apr_pool_t *p, const apr_dbd_driver_t *driver,
 
     rv = apr_dbd_select(driver, p, handle, &res, sql, 1);
     if (rv != 0) {
-        *err = dberr(p, driver, handle, rv);
+        *err = acc_store_dberr(p, driver, handle, rv);
         return ACC_STORE_ERROR;
     }
     if (apr_dbd_get_row(driver, p, res, &row, 1) != 0) {
@@ -555,14 +502,15 @@ static acc_store_rc_t query1(apr_pool_t *p, const apr_dbd_driver_t *driver,
     return ACC_STORE_OK;
 }
 
-static acc_store_rc_t run(apr_pool_t *p, const apr_dbd_driver_t *driver,
-                          apr_dbd_t *handle, const char *sql, const char **err)
+acc_store_rc_t acc_store_run(apr_pool_t *p, const apr_dbd_driver_t *driver,
+                             apr_dbd_t *handle, const char *sql,
+                             const char **err)
 {
     int n = 0, rv;
 
     rv = apr_dbd_query(driver, handle, &n, sql);
     if (rv != 0) {
-        *err = dberr(p, driver, handle, rv);
+        *err = acc_store_dberr(p, driver, handle, rv);
         return ACC_STORE_ERROR;
     }
     return ACC_STORE_OK;
@@ -610,11 +558,11 @@ acc_store_rc_t acc_store_migrate(apr_pool_t *p, const apr_dbd_driver_t *driver,
                err) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
-    if (run(p, driver, handle,
-            "CREATE TABLE IF NOT EXISTS accounts_schema_migrations ("
-            " version integer PRIMARY KEY,"
-            " applied timestamptz NOT NULL DEFAULT now())",
-            err) != ACC_STORE_OK ||
+    if (acc_store_run(p, driver, handle,
+                      "CREATE TABLE IF NOT EXISTS accounts_schema_migrations ("
+                      " version integer PRIMARY KEY,"
+                      " applied timestamptz NOT NULL DEFAULT now())",
+                      err) != ACC_STORE_OK ||
         acc_store_schema_version(p, driver, handle, &v, err) != ACC_STORE_OK) {
         rc = ACC_STORE_ERROR;
         goto unlock;
@@ -628,9 +576,9 @@ acc_store_rc_t acc_store_migrate(apr_pool_t *p, const apr_dbd_driver_t *driver,
                          " VALUES (%d);COMMIT;",
                          i + 1),
             NULL);
-        if (run(p, driver, handle, sql, err) != ACC_STORE_OK) {
+        if (acc_store_run(p, driver, handle, sql, err) != ACC_STORE_OK) {
             const char *e2;
-            run(p, driver, handle, "ROLLBACK", &e2);
+            acc_store_run(p, driver, handle, "ROLLBACK", &e2);
             *err = apr_psprintf(p, "migration %d failed: %s", i + 1, *err);
             rc = ACC_STORE_ERROR;
             break;
@@ -653,12 +601,13 @@ static acc_store_rc_t prepare_all(acc_store_t *st, const char **err)
         /* apr_dbd_pgsql fills a handle it is given rather than making a
          * new one: the old handles' memory is gone. */
         st->stmt[i] = NULL;
-        rv = apr_dbd_prepare(st->driver, st->stmts, st->handle, stmts[i].sql,
-                             stmts[i].label, &st->stmt[i]);
+        rv = apr_dbd_prepare(st->driver, st->stmts, st->handle,
+                             acc_store_stmts[i].sql, acc_store_stmts[i].label,
+                             &st->stmt[i]);
         if (rv != 0) {
-            *err =
-                apr_psprintf(st->stmts, "cannot prepare %s: %s", stmts[i].label,
-                             dberr(st->stmts, st->driver, st->handle, rv));
+            *err = apr_psprintf(
+                st->stmts, "cannot prepare %s: %s", acc_store_stmts[i].label,
+                acc_store_dberr(st->stmts, st->driver, st->handle, rv));
             return ACC_STORE_ERROR;
         }
     }
@@ -697,8 +646,8 @@ acc_store_rc_t acc_store_reopen(acc_store_t *st, const char **err)
      * other modules (mod_authn_dbd, mod_session_dbd, DBDPrepareSQL).  One
      * round trip, whichever of ours survived. */
     for (i = 0; i < S_COUNT; i++) {
-        names =
-            apr_pstrcat(st->stmts, names, i ? "," : "", stmts[i].label, NULL);
+        names = apr_pstrcat(st->stmts, names, i ? "," : "",
+                            acc_store_stmts[i].label, NULL);
     }
     sql = apr_pstrcat(st->stmts,
                       "DO $acc$ DECLARE n text; BEGIN FOR n IN SELECT name"
@@ -707,7 +656,8 @@ acc_store_rc_t acc_store_reopen(acc_store_t *st, const char **err)
                       "}'::text[]) LOOP EXECUTE format('DEALLOCATE %I', n);"
                       " END LOOP; END $acc$",
                       NULL);
-    if (run(st->stmts, st->driver, st->handle, sql, err) != ACC_STORE_OK) {
+    if (acc_store_run(st->stmts, st->driver, st->handle, sql, err) !=
+        ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
     /* The old handles' memory goes with them: a connection re-prepared
@@ -737,7 +687,7 @@ const char *acc_store_error(acc_store_t *st, apr_pool_t *p)
         return "a statement was sent on a connection given back to the "
                "pool (a bug in mod_accounts)";
     }
-    return dberr(p, st->driver, st->handle, -1);
+    return acc_store_dberr(p, st->driver, st->handle, -1);
 }
 
 /* ---- users ---- */
@@ -749,15 +699,15 @@ acc_store_rc_t acc_user_by_name(acc_store_t *st, apr_pool_t *p,
     apr_dbd_row_t *row;
     const char *args[1] = {name};
 
-    if (sel(st, p, S_USER_BY_NAME, &res, 1, args) != ACC_STORE_OK) {
+    if (acc_store_sel(st, p, S_USER_BY_NAME, &res, 1, args) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
-    row = first_row(st, p, res);
+    row = acc_store_first_row(st, p, res);
     if (row == NULL) {
         return ACC_STORE_NOTFOUND;
     }
     *u = apr_pcalloc(p, sizeof(**u));
-    read_user(st, row, p, *u);
+    acc_store_read_user(st, row, p, *u);
     return ACC_STORE_OK;
 }
 
@@ -767,10 +717,11 @@ acc_store_rc_t acc_user_key_taken(acc_store_t *st, apr_pool_t *p,
     apr_dbd_results_t *res;
     const char *args[1] = {key};
 
-    if (sel(st, p, S_USER_KEY_TAKEN, &res, 1, args) != ACC_STORE_OK) {
+    if (acc_store_sel(st, p, S_USER_KEY_TAKEN, &res, 1, args) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
-    return first_row(st, p, res) ? ACC_STORE_EXISTS : ACC_STORE_NOTFOUND;
+    return acc_store_first_row(st, p, res) ? ACC_STORE_EXISTS
+                                           : ACC_STORE_NOTFOUND;
 }
 
 acc_store_rc_t acc_user_create(acc_store_t *st, apr_pool_t *p,
@@ -790,14 +741,14 @@ acc_store_rc_t acc_user_create(acc_store_t *st, apr_pool_t *p,
     args[6] = u->is_active ? "1" : "0";
     args[7] = u->is_staff ? "1" : "0";
     args[8] = u->is_superuser ? "1" : "0";
-    if (sel(st, p, S_USER_CREATE, &res, 9, args) != ACC_STORE_OK) {
+    if (acc_store_sel(st, p, S_USER_CREATE, &res, 9, args) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
-    row = first_row(st, p, res);
+    row = acc_store_first_row(st, p, res);
     if (row == NULL) {
         return ACC_STORE_EXISTS;
     }
-    *id = to_i64(apr_dbd_get_entry(st->driver, row, 0));
+    *id = acc_store_i64(apr_dbd_get_entry(st->driver, row, 0));
     return ACC_STORE_OK;
 }
 
@@ -807,7 +758,8 @@ acc_store_rc_t acc_user_set_password(acc_store_t *st, apr_pool_t *p,
     const char *args[2] = {phc, apr_off_t_toa(p, id)};
     int n;
 
-    if (exec(st, p, S_USER_SET_PASSWORD, &n, 2, args) != ACC_STORE_OK) {
+    if (acc_store_exec(st, p, S_USER_SET_PASSWORD, &n, 2, args) !=
+        ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
     return n ? ACC_STORE_OK : ACC_STORE_NOTFOUND;
@@ -818,7 +770,7 @@ acc_store_rc_t acc_user_touch_login(acc_store_t *st, apr_pool_t *p,
 {
     const char *args[1] = {apr_off_t_toa(p, id)};
 
-    return exec(st, p, S_USER_TOUCH_LOGIN, NULL, 1, args);
+    return acc_store_exec(st, p, S_USER_TOUCH_LOGIN, NULL, 1, args);
 }
 
 acc_store_rc_t acc_user_set_active(acc_store_t *st, apr_pool_t *p,
@@ -828,16 +780,17 @@ acc_store_rc_t acc_user_set_active(acc_store_t *st, apr_pool_t *p,
     apr_dbd_row_t *row;
     const char *args[2] = {active ? "1" : "0", name};
 
-    if (sel(st, p, S_USER_SET_ACTIVE, &res, 2, args) != ACC_STORE_OK) {
+    if (acc_store_sel(st, p, S_USER_SET_ACTIVE, &res, 2, args) !=
+        ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
-    row = first_row(st, p, res);
+    row = acc_store_first_row(st, p, res);
     if (row == NULL) {
         return ACC_STORE_NOTFOUND;
     }
     if (!active) {
         return acc_session_delete_user(
-            st, p, to_i64(apr_dbd_get_entry(st->driver, row, 0)));
+            st, p, acc_store_i64(apr_dbd_get_entry(st->driver, row, 0)));
     }
     return ACC_STORE_OK;
 }
@@ -849,7 +802,7 @@ acc_store_rc_t acc_user_list(acc_store_t *st, apr_pool_t *p,
     apr_dbd_row_t *row = NULL;
     int i, n;
 
-    if (sel(st, p, S_USER_LIST, &res, 0, NULL) != ACC_STORE_OK) {
+    if (acc_store_sel(st, p, S_USER_LIST, &res, 0, NULL) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
     n = apr_dbd_num_tuples(st->driver, res);
@@ -860,7 +813,7 @@ acc_store_rc_t acc_user_list(acc_store_t *st, apr_pool_t *p,
             break;
         }
         u = apr_pcalloc(p, sizeof(*u));
-        read_user(st, row, p, u);
+        acc_store_read_user(st, row, p, u);
         APR_ARRAY_PUSH(*users, acc_user_t *) = u;
     }
     return ACC_STORE_OK;
@@ -875,7 +828,7 @@ acc_store_rc_t acc_session_create(acc_store_t *st, apr_pool_t *p,
     const char *args[3] = {token_hash, apr_off_t_toa(p, user_id),
                            apr_off_t_toa(p, max_age)};
 
-    return exec(st, p, S_SESSION_CREATE, NULL, 3, args);
+    return acc_store_exec(st, p, S_SESSION_CREATE, NULL, 3, args);
 }
 
 acc_store_rc_t acc_session_get(acc_store_t *st, apr_pool_t *p,
@@ -888,23 +841,23 @@ acc_store_rc_t acc_session_get(acc_store_t *st, apr_pool_t *p,
     const char *args[3] = {token_hash, i, i};
     acc_session_row_t *s;
 
-    if (sel(st, p, S_SESSION_GET, &res, 3, args) != ACC_STORE_OK) {
+    if (acc_store_sel(st, p, S_SESSION_GET, &res, 3, args) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
-    row = first_row(st, p, res);
+    row = acc_store_first_row(st, p, res);
     if (row == NULL) {
         return ACC_STORE_NOTFOUND;
     }
     s = apr_pcalloc(p, sizeof(*s));
-    read_user(st, row, p, &s->user);
-    s->created =
-        apr_time_from_sec(to_i64(apr_dbd_get_entry(st->driver, row, 11)));
-    s->last_seen =
-        apr_time_from_sec(to_i64(apr_dbd_get_entry(st->driver, row, 12)));
-    s->expires =
-        apr_time_from_sec(to_i64(apr_dbd_get_entry(st->driver, row, 13)));
-    s->groups = col(st->driver, row, 14, p);
-    s->perms = col(st->driver, row, 15, p);
+    acc_store_read_user(st, row, p, &s->user);
+    s->created = apr_time_from_sec(
+        acc_store_i64(apr_dbd_get_entry(st->driver, row, 11)));
+    s->last_seen = apr_time_from_sec(
+        acc_store_i64(apr_dbd_get_entry(st->driver, row, 12)));
+    s->expires = apr_time_from_sec(
+        acc_store_i64(apr_dbd_get_entry(st->driver, row, 13)));
+    s->groups = acc_store_col(st->driver, row, 14, p);
+    s->perms = acc_store_col(st->driver, row, 15, p);
     *out = s;
     return ACC_STORE_OK;
 }
@@ -914,7 +867,7 @@ acc_store_rc_t acc_session_touch(acc_store_t *st, apr_pool_t *p,
 {
     const char *args[1] = {token_hash};
 
-    return exec(st, p, S_SESSION_TOUCH, NULL, 1, args);
+    return acc_store_exec(st, p, S_SESSION_TOUCH, NULL, 1, args);
 }
 
 acc_store_rc_t acc_session_delete(acc_store_t *st, apr_pool_t *p,
@@ -922,7 +875,7 @@ acc_store_rc_t acc_session_delete(acc_store_t *st, apr_pool_t *p,
 {
     const char *args[1] = {token_hash};
 
-    return exec(st, p, S_SESSION_DELETE, NULL, 1, args);
+    return acc_store_exec(st, p, S_SESSION_DELETE, NULL, 1, args);
 }
 
 acc_store_rc_t acc_session_delete_user(acc_store_t *st, apr_pool_t *p,
@@ -930,7 +883,7 @@ acc_store_rc_t acc_session_delete_user(acc_store_t *st, apr_pool_t *p,
 {
     const char *args[1] = {apr_off_t_toa(p, user_id)};
 
-    return exec(st, p, S_SESSION_DELETE_USER, NULL, 1, args);
+    return acc_store_exec(st, p, S_SESSION_DELETE_USER, NULL, 1, args);
 }
 
 acc_store_rc_t acc_session_clear_expired(acc_store_t *st, apr_pool_t *p,
@@ -939,7 +892,7 @@ acc_store_rc_t acc_session_clear_expired(acc_store_t *st, apr_pool_t *p,
     const char *i = apr_off_t_toa(p, idle);
     const char *args[2] = {i, i};
 
-    return exec(st, p, S_SESSION_CLEAR, count, 2, args);
+    return acc_store_exec(st, p, S_SESSION_CLEAR, count, 2, args);
 }
 
 /* ---- groups and permissions ---- */
@@ -950,10 +903,10 @@ acc_store_rc_t acc_group_exists(acc_store_t *st, apr_pool_t *p,
     apr_dbd_results_t *res;
     const char *args[1] = {name};
 
-    if (sel(st, p, S_GROUP_GET, &res, 1, args) != ACC_STORE_OK) {
+    if (acc_store_sel(st, p, S_GROUP_GET, &res, 1, args) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
-    return first_row(st, p, res) ? ACC_STORE_OK : ACC_STORE_NOTFOUND;
+    return acc_store_first_row(st, p, res) ? ACC_STORE_OK : ACC_STORE_NOTFOUND;
 }
 
 acc_store_rc_t acc_group_create(acc_store_t *st, apr_pool_t *p,
@@ -961,7 +914,7 @@ acc_store_rc_t acc_group_create(acc_store_t *st, apr_pool_t *p,
 {
     const char *args[1] = {name};
 
-    return exec(st, p, S_GROUP_CREATE, NULL, 1, args);
+    return acc_store_exec(st, p, S_GROUP_CREATE, NULL, 1, args);
 }
 
 acc_store_rc_t acc_group_delete(acc_store_t *st, apr_pool_t *p,
@@ -970,7 +923,7 @@ acc_store_rc_t acc_group_delete(acc_store_t *st, apr_pool_t *p,
     const char *args[1] = {name};
     int n = 0;
 
-    if (exec(st, p, S_GROUP_DELETE, &n, 1, args) != ACC_STORE_OK) {
+    if (acc_store_exec(st, p, S_GROUP_DELETE, &n, 1, args) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
     return n ? ACC_STORE_OK : ACC_STORE_NOTFOUND;
@@ -981,14 +934,15 @@ acc_store_rc_t acc_group_member(acc_store_t *st, apr_pool_t *p,
 {
     const char *args[2] = {user, group};
 
-    return exec(st, p, add ? S_GROUP_ADD_USER : S_GROUP_REMOVE_USER, NULL, 2,
-                args);
+    return acc_store_exec(st, p, add ? S_GROUP_ADD_USER : S_GROUP_REMOVE_USER,
+                          NULL, 2, args);
 }
 
 acc_store_rc_t acc_group_list(acc_store_t *st, apr_pool_t *p,
                               apr_array_header_t **out)
 {
-    return rows(st, p, S_GROUP_LIST, 0, NULL, ACC_GROUP_LIST_COLS, out);
+    return acc_store_rows(st, p, S_GROUP_LIST, 0, NULL, ACC_GROUP_LIST_COLS,
+                          out);
 }
 
 acc_store_rc_t acc_perm_set(acc_store_t *st, apr_pool_t *p, const char *perm,
@@ -999,7 +953,7 @@ acc_store_rc_t acc_perm_set(acc_store_t *st, apr_pool_t *p, const char *perm,
 
     if (grant) {
         const char *a1[1] = {perm};
-        if (exec(st, p, S_PERM_CREATE, NULL, 1, a1) != ACC_STORE_OK) {
+        if (acc_store_exec(st, p, S_PERM_CREATE, NULL, 1, a1) != ACC_STORE_OK) {
             return ACC_STORE_ERROR;
         }
         which = user ? S_PERM_GRANT_USER : S_PERM_GRANT_GROUP;
@@ -1007,13 +961,13 @@ acc_store_rc_t acc_perm_set(acc_store_t *st, apr_pool_t *p, const char *perm,
     else {
         which = user ? S_PERM_REVOKE_USER : S_PERM_REVOKE_GROUP;
     }
-    return exec(st, p, which, NULL, 2, args);
+    return acc_store_exec(st, p, which, NULL, 2, args);
 }
 
 acc_store_rc_t acc_perm_list(acc_store_t *st, apr_pool_t *p,
                              apr_array_header_t **out)
 {
-    return rows(st, p, S_PERM_LIST, 0, NULL, ACC_PERM_LIST_COLS, out);
+    return acc_store_rows(st, p, S_PERM_LIST, 0, NULL, ACC_PERM_LIST_COLS, out);
 }
 
 /* ---- throttling and the audit trail ---- */
@@ -1027,10 +981,10 @@ static acc_store_rc_t int1(acc_store_t *st, apr_pool_t *p, int which, int nargs,
     const char *v;
 
     *out = 0;
-    if (sel(st, p, which, &res, nargs, args) != ACC_STORE_OK) {
+    if (acc_store_sel(st, p, which, &res, nargs, args) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
-    row = first_row(st, p, res);
+    row = acc_store_first_row(st, p, res);
     v = row ? apr_dbd_get_entry(st->driver, row, 0) : NULL;
     *out = v ? atoi(v) : 0;
     return ACC_STORE_OK;
@@ -1060,7 +1014,7 @@ acc_store_rc_t acc_throttle_release(acc_store_t *st, apr_pool_t *p,
 {
     const char *args[3] = {apr_itoa(p, free), kind, key};
 
-    return exec(st, p, S_THROTTLE_RELEASE, NULL, 3, args);
+    return acc_store_exec(st, p, S_THROTTLE_RELEASE, NULL, 3, args);
 }
 
 acc_store_rc_t acc_throttle_reset(acc_store_t *st, apr_pool_t *p,
@@ -1068,7 +1022,7 @@ acc_store_rc_t acc_throttle_reset(acc_store_t *st, apr_pool_t *p,
 {
     const char *args[2] = {kind, key};
 
-    return exec(st, p, S_THROTTLE_RESET, NULL, 2, args);
+    return acc_store_exec(st, p, S_THROTTLE_RESET, NULL, 2, args);
 }
 
 acc_store_rc_t acc_throttle_unlock(acc_store_t *st, apr_pool_t *p,
@@ -1077,12 +1031,12 @@ acc_store_rc_t acc_throttle_unlock(acc_store_t *st, apr_pool_t *p,
 {
     const char *args[2] = {key1, key2 ? key2 : key1};
 
-    return exec(st, p, S_THROTTLE_UNLOCK, count, 2, args);
+    return acc_store_exec(st, p, S_THROTTLE_UNLOCK, count, 2, args);
 }
 
 acc_store_rc_t acc_throttle_clear(acc_store_t *st, apr_pool_t *p, int *count)
 {
-    return exec(st, p, S_THROTTLE_CLEAR, count, 0, NULL);
+    return acc_store_exec(st, p, S_THROTTLE_CLEAR, count, 0, NULL);
 }
 
 acc_store_rc_t acc_audit_add(acc_store_t *st, apr_pool_t *p, const char *event,
@@ -1093,7 +1047,7 @@ acc_store_rc_t acc_audit_add(acc_store_t *st, apr_pool_t *p, const char *event,
                            address ? address : "",
                            user_agent ? user_agent : ""};
 
-    return exec(st, p, S_AUDIT_ADD, NULL, 4, args);
+    return acc_store_exec(st, p, S_AUDIT_ADD, NULL, 4, args);
 }
 
 acc_store_rc_t acc_audit_list(acc_store_t *st, apr_pool_t *p,
@@ -1103,5 +1057,6 @@ acc_store_rc_t acc_audit_list(acc_store_t *st, apr_pool_t *p,
     const char *u = username ? username : "";
     const char *args[3] = {u, u, apr_itoa(p, limit)};
 
-    return rows(st, p, S_AUDIT_LIST, 3, args, ACC_AUDIT_LIST_COLS, out);
+    return acc_store_rows(st, p, S_AUDIT_LIST, 3, args, ACC_AUDIT_LIST_COLS,
+                          out);
 }
