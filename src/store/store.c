@@ -1,5 +1,6 @@
 /*
- * src/store/store.c -- every SQL statement and the schema migrations.
+ * src/store/store.c -- every SQL statement and the schema migrations' runner
+ * (the steps are src/store/migrations/NNN_name.sql, compiled in).
  *
  * Statements are prepared once per connection (acc_store_open) under the
  * labels accounts_<table>_<verb>.  Results are always fetched whole
@@ -11,165 +12,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- the schema, one step per version ---- */
-
-static const char *const migrations[] = {
-    /* 1: users, sessions, groups (Django's column names). */
-    "CREATE TABLE accounts_user ("
-    "  id bigserial PRIMARY KEY,"
-    "  password varchar(255) NOT NULL,"
-    "  last_login timestamptz NULL,"
-    "  is_superuser boolean NOT NULL DEFAULT false,"
-    "  username varchar(150) NOT NULL UNIQUE,"
-    /* Django checks uniqueness case-insensitively; this is the NFKC
-     * case-folded username, made by the module, so the database enforces
-     * it even under concurrent registrations. */
-    "  username_key varchar(600) NOT NULL UNIQUE,"
-    "  first_name varchar(150) NOT NULL DEFAULT '',"
-    "  last_name varchar(150) NOT NULL DEFAULT '',"
-    "  email varchar(254) NOT NULL DEFAULT '',"
-    "  is_staff boolean NOT NULL DEFAULT false,"
-    "  is_active boolean NOT NULL DEFAULT true,"
-    "  date_joined timestamptz NOT NULL DEFAULT now()"
-    ");"
-    "CREATE TABLE accounts_session ("
-    "  token_hash char(64) PRIMARY KEY,"
-    "  user_id bigint NOT NULL REFERENCES accounts_user(id)"
-    "    ON DELETE CASCADE,"
-    "  created timestamptz NOT NULL DEFAULT now(),"
-    "  last_seen timestamptz NOT NULL DEFAULT now(),"
-    "  expires timestamptz NOT NULL"
-    ");"
-    "CREATE INDEX accounts_session_user_id ON accounts_session (user_id);"
-    "CREATE INDEX accounts_session_expires ON accounts_session (expires);"
-    "CREATE TABLE accounts_group ("
-    "  id bigserial PRIMARY KEY,"
-    "  name varchar(150) NOT NULL UNIQUE"
-    ");"
-    "CREATE TABLE accounts_user_groups ("
-    "  id bigserial PRIMARY KEY,"
-    "  user_id bigint NOT NULL REFERENCES accounts_user(id)"
-    "    ON DELETE CASCADE,"
-    "  group_id bigint NOT NULL REFERENCES accounts_group(id)"
-    "    ON DELETE CASCADE,"
-    "  UNIQUE (user_id, group_id)"
-    ");"
-    "CREATE INDEX accounts_user_groups_group_id"
-    "  ON accounts_user_groups (group_id);",
-
-    /* 2: permissions, granted to users directly or through groups
-     * (Django's has_perm). */
-    "CREATE TABLE accounts_permission ("
-    "  id bigserial PRIMARY KEY,"
-    "  codename varchar(100) NOT NULL UNIQUE,"
-    "  name varchar(255) NOT NULL DEFAULT ''"
-    ");"
-    "CREATE TABLE accounts_group_permissions ("
-    "  id bigserial PRIMARY KEY,"
-    "  group_id bigint NOT NULL REFERENCES accounts_group(id)"
-    "    ON DELETE CASCADE,"
-    "  permission_id bigint NOT NULL REFERENCES accounts_permission(id)"
-    "    ON DELETE CASCADE,"
-    "  UNIQUE (group_id, permission_id)"
-    ");"
-    "CREATE TABLE accounts_user_permissions ("
-    "  id bigserial PRIMARY KEY,"
-    "  user_id bigint NOT NULL REFERENCES accounts_user(id)"
-    "    ON DELETE CASCADE,"
-    "  permission_id bigint NOT NULL REFERENCES accounts_permission(id)"
-    "    ON DELETE CASCADE,"
-    "  UNIQUE (user_id, permission_id)"
-    ");"
-    "CREATE INDEX accounts_group_permissions_permission_id"
-    "  ON accounts_group_permissions (permission_id);"
-    "CREATE INDEX accounts_user_permissions_permission_id"
-    "  ON accounts_user_permissions (permission_id);",
-
-    /* 3: throttling state, the addresses users logged in from, and the
-     * audit trail of authentication events (kept apart from the
-     * throttle state: one is evidence, the other expires). */
-    "CREATE TABLE accounts_throttle ("
-    "  kind varchar(8) NOT NULL," /* user, addr, reg */
-    "  key varchar(600) NOT NULL,"
-    "  failures integer NOT NULL DEFAULT 0,"
-    "  last_failure timestamptz NOT NULL DEFAULT now(),"
-    "  locked_until timestamptz NULL,"
-    "  PRIMARY KEY (kind, key)"
-    ");"
-    "CREATE INDEX accounts_throttle_key ON accounts_throttle (key);"
-    /* accounts_user_address: the addresses users logged in from, once the
-     * throttle's "known address" (any address is shared behind a NAT);
-     * device tokens (device.h) took its place.  Unused; a later migration
-     * drops it. */
-    "CREATE TABLE accounts_user_address ("
-    "  user_id bigint NOT NULL REFERENCES accounts_user(id)"
-    "    ON DELETE CASCADE,"
-    "  address varchar(64) NOT NULL,"
-    "  last_login timestamptz NOT NULL DEFAULT now(),"
-    "  PRIMARY KEY (user_id, address)"
-    ");"
-    "CREATE TABLE accounts_audit ("
-    "  id bigserial PRIMARY KEY,"
-    "  at timestamptz NOT NULL DEFAULT now(),"
-    "  event varchar(32) NOT NULL,"
-    "  username text NOT NULL DEFAULT '',"
-    "  address varchar(64) NOT NULL DEFAULT '',"
-    "  user_agent text NOT NULL DEFAULT ''"
-    ");"
-    "CREATE INDEX accounts_audit_at ON accounts_audit (at);"
-    "CREATE INDEX accounts_audit_username ON accounts_audit (username);"
-    /* An attempt for (kind, key), taken under the row's lock so that
-     * attempts sent at the same moment are counted one by one: refused
-     * (the seconds to wait) while the key is locked; else counted (afresh
-     * when the last was `forget` seconds ago) and, from the free-th on,
-     * the key is locked for 1 s doubling, at most maxdelay; returns 0. */
-    "CREATE FUNCTION accounts_throttle_try(k text, kk text, forget int,"
-    "  free int, maxdelay int) RETURNS integer LANGUAGE plpgsql AS $f$"
-    " DECLARE n integer; lf timestamptz; lk timestamptz; w integer := 0;"
-    " BEGIN"
-    "  INSERT INTO accounts_throttle (kind, key, failures, last_failure)"
-    "  VALUES (k, kk, 0, now()) ON CONFLICT (kind, key) DO NOTHING;"
-    "  SELECT failures, last_failure, locked_until INTO n, lf, lk"
-    "  FROM accounts_throttle WHERE kind = k AND key = kk FOR UPDATE;"
-    "  IF lk > now() THEN"
-    "   RETURN greatest(1, ceil(extract(epoch from lk - now())))::int;"
-    "  END IF;"
-    "  IF lf < now() - forget * interval '1s' THEN n := 0; END IF;"
-    "  n := n + 1;"
-    "  IF free > 0 AND n >= free THEN"
-    "   w := least(maxdelay, power(2, least(n - free, 30))::bigint)::int;"
-    "  END IF;"
-    "  UPDATE accounts_throttle SET failures = n, last_failure = now(),"
-    "   locked_until = CASE WHEN w > 0 THEN now() + w * interval '1s' END"
-    "  WHERE kind = k AND key = kk;"
-    "  RETURN 0;"
-    " END $f$;"
-    /* The same for a fixed window of win seconds and lim events (the
-     * window's start kept in last_failure); locked to the window's end
-     * at the lim-th. */
-    "CREATE FUNCTION accounts_throttle_try_window(k text, kk text, win int,"
-    "  lim int) RETURNS integer LANGUAGE plpgsql AS $f$"
-    " DECLARE n integer; lf timestamptz; lk timestamptz;"
-    " BEGIN"
-    "  INSERT INTO accounts_throttle (kind, key, failures, last_failure)"
-    "  VALUES (k, kk, 0, now()) ON CONFLICT (kind, key) DO NOTHING;"
-    "  SELECT failures, last_failure, locked_until INTO n, lf, lk"
-    "  FROM accounts_throttle WHERE kind = k AND key = kk FOR UPDATE;"
-    "  IF lk > now() THEN"
-    "   RETURN greatest(1, ceil(extract(epoch from lk - now())))::int;"
-    "  END IF;"
-    "  IF lf < now() - win * interval '1s' OR n = 0 THEN"
-    "   n := 0; lf := now();"
-    "  END IF;"
-    "  n := n + 1;"
-    "  UPDATE accounts_throttle SET failures = n, last_failure = lf,"
-    "   locked_until = CASE WHEN lim > 0 AND n >= lim"
-    "    THEN lf + win * interval '1s' END"
-    "  WHERE kind = k AND key = kk;"
-    "  RETURN 0;"
-    " END $f$;",
-};
 
 /* Any constant that marks mod_accounts' migration lock. */
 #define MIGRATE_LOCK "7360227116"
@@ -568,11 +410,12 @@ acc_store_rc_t acc_store_migrate(apr_pool_t *p, const apr_dbd_driver_t *driver,
         goto unlock;
     }
     *from = *to = v;
-    for (i = v; i < (int)(sizeof(migrations) / sizeof(migrations[0])); i++) {
+    for (i = v; i < acc_store_migrations_count; i++) {
+        /* The newline ends a comment on a step's last line. */
         const char *sql = apr_pstrcat(
-            p, "BEGIN;", migrations[i],
+            p, "BEGIN;", acc_store_migrations[i],
             apr_psprintf(p,
-                         ";INSERT INTO accounts_schema_migrations (version)"
+                         "\n;INSERT INTO accounts_schema_migrations (version)"
                          " VALUES (%d);COMMIT;",
                          i + 1),
             NULL);

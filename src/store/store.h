@@ -4,7 +4,8 @@
  * The module reaches PostgreSQL through mod_dbd's pooled connections and
  * accountsctl through its own; both hand the store a driver and a handle
  * and get back an acc_store_t with this file's statements prepared on that
- * connection.  The schema migrations are compiled in (see store.c).  Every
+ * connection.  The schema migrations are compiled in (the steps are
+ * src/store/migrations/NNN_name.sql; store.c runs them).  Every
  * statement takes its values as placeholders: no string is ever spliced
  * into SQL.  The store never sees a request.
  */
@@ -18,7 +19,8 @@
 #include <apr_time.h>
 
 /* The schema version this build needs; `accountsctl migrate` brings a
- * database up to it. */
+ * database up to it.  One a file in src/store/migrations/: the build fails
+ * when they differ. */
 #define ACC_SCHEMA_VERSION 3
 
 typedef enum {
