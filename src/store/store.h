@@ -5,7 +5,7 @@
  * accountsctl through its own; both hand the store a driver and a handle
  * and get back an acc_store_t with this file's statements prepared on that
  * connection.  The schema migrations are compiled in (the steps are
- * src/store/migrations/NNN_name.sql; store.c runs them).  Every
+ * src/store/migrations/NNN_name.sql; migrate.c runs them).  Every
  * statement takes its values as placeholders: no string is ever spliced
  * into SQL.  The store never sees a request.
  */
