@@ -4,7 +4,7 @@
  *
  * Private to src/store: nothing outside it includes this file (store.h is
  * the store's public face).  A new statement is a name in the enum below,
- * its label and SQL in acc_store_stmts, and its function, declared in
+ * its label and SQL in statements.c, and its function, declared in
  * store.h.
  */
 #ifndef ACC_STORE_INTERNAL_H
@@ -62,7 +62,7 @@ typedef struct {
     const char *sql;
 } acc_stmt_t;
 
-/* Every statement, indexed by S_*: static, read-only data. */
+/* Every statement, indexed by S_*: static, read-only data (statements.c). */
 extern const acc_stmt_t acc_store_stmts[S_COUNT];
 
 struct acc_store {
@@ -135,7 +135,7 @@ const char *acc_store_col(const apr_dbd_driver_t *d, apr_dbd_row_t *row, int n,
 /* ---- users ---- */
 
 /* Fill u (strings in p) from the first 11 columns of row, in the order of
- * USER_COLS: id, username, email, password, first and last
+ * statements.c's USER_COLS: id, username, email, password, first and last
  * name, is_active, is_staff, is_superuser, date_joined, last_login. */
 void acc_store_read_user(acc_store_t *st, apr_dbd_row_t *row, apr_pool_t *p,
                          acc_user_t *u);
