@@ -132,7 +132,7 @@ apr_int64_t acc_store_i64(const char *s);
 const char *acc_store_col(const apr_dbd_driver_t *d, apr_dbd_row_t *row, int n,
                           apr_pool_t *p);
 
-/* ---- users ---- */
+/* ---- users (users.c) ---- */
 
 /* Fill u (strings in p) from the first 11 columns of row, in the order of
  * statements.c's USER_COLS: id, username, email, password, first and last
