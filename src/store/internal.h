@@ -3,8 +3,13 @@
  * its statements, and the helpers every statement runs through.
  *
  * Private to src/store: nothing outside it includes this file (store.h is
- * the store's public face).  A new statement is a name in the enum below,
- * its label and SQL in statements.c, and its function, declared in
+ * the store's public face).  The files, one concern each: store.c (the
+ * store on a connection, and the helpers below), statements.c (every
+ * statement's SQL), migrate.c (the schema, from migrations/NNN_name.sql),
+ * users.c, sessions.c, groups.c (and permissions), throttle.c, audit.c.
+ *
+ * A new statement is a name in the enum below, its label and SQL in
+ * statements.c, and its function in the file of its concern, declared in
  * store.h.
  */
 #ifndef ACC_STORE_INTERNAL_H
@@ -83,7 +88,7 @@ struct acc_store {
 extern const char *const acc_store_migrations[];
 extern const int acc_store_migrations_count;
 
-/* ---- on a bare connection ---- */
+/* ---- on a bare connection (store.c) ---- */
 
 /* The driver's message for error rv on handle (rv -1: the last error),
  * trimmed to its first line, in p; "database error RV" when the driver
@@ -98,7 +103,7 @@ acc_store_rc_t acc_store_run(apr_pool_t *p, const apr_dbd_driver_t *driver,
                              apr_dbd_t *handle, const char *sql,
                              const char **err);
 
-/* ---- prepared statements on a store ---- */
+/* ---- prepared statements on a store (store.c) ---- */
 
 /* Run the SELECT `which` with nargs string values, fetching the whole
  * result into *res (in p; NULL on error).  ACC_STORE_ERROR when the

@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-/* ---- helpers ---- */
+/* ---- helpers (their contracts are in internal.h) ---- */
 
 const char *acc_store_dberr(apr_pool_t *p, const apr_dbd_driver_t *driver,
                             apr_dbd_t *handle, int rv)
@@ -145,6 +145,8 @@ acc_store_rc_t acc_store_run(apr_pool_t *p, const apr_dbd_driver_t *driver,
     }
     return ACC_STORE_OK;
 }
+
+/* ---- the store ---- */
 
 /* Prepare every statement into st->stmts. */
 static acc_store_rc_t prepare_all(acc_store_t *st, const char **err)

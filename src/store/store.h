@@ -7,7 +7,8 @@
  * connection.  The schema migrations are compiled in (the steps are
  * src/store/migrations/NNN_name.sql; migrate.c runs them).  Every
  * statement takes its values as placeholders: no string is ever spliced
- * into SQL.  The store never sees a request.
+ * into SQL.  The store never sees a request.  Its code is one file a
+ * concern, beside this one (see internal.h).
  */
 #ifndef ACC_STORE_H
 #define ACC_STORE_H
