@@ -1,398 +1,21 @@
 /*
- * src/store/store.c -- every SQL statement and the schema migrations.
+ * src/store/store.c -- the store on one connection: its statements
+ * prepared (and prepared again), and the helpers that run them.
  *
  * Statements are prepared once per connection (acc_store_open) under the
  * labels accounts_<table>_<verb>.  Results are always fetched whole
  * (random access), so a pooled connection is never left with unread rows.
  */
-#include "store.h"
+#include "internal.h"
 
 #include <apr_strings.h>
 
-#include <stdlib.h>
 #include <string.h>
 
-/* ---- the schema, one step per version ---- */
+/* ---- helpers (their contracts are in internal.h) ---- */
 
-static const char *const migrations[] = {
-    /* 1: users, sessions, groups (Django's column names). */
-    "CREATE TABLE accounts_user ("
-    "  id bigserial PRIMARY KEY,"
-    "  password varchar(255) NOT NULL,"
-    "  last_login timestamptz NULL,"
-    "  is_superuser boolean NOT NULL DEFAULT false,"
-    "  username varchar(150) NOT NULL UNIQUE,"
-    /* Django checks uniqueness case-insensitively; this is the NFKC
-     * case-folded username, made by the module, so the database enforces
-     * it even under concurrent registrations. */
-    "  username_key varchar(600) NOT NULL UNIQUE,"
-    "  first_name varchar(150) NOT NULL DEFAULT '',"
-    "  last_name varchar(150) NOT NULL DEFAULT '',"
-    "  email varchar(254) NOT NULL DEFAULT '',"
-    "  is_staff boolean NOT NULL DEFAULT false,"
-    "  is_active boolean NOT NULL DEFAULT true,"
-    "  date_joined timestamptz NOT NULL DEFAULT now()"
-    ");"
-    "CREATE TABLE accounts_session ("
-    "  token_hash char(64) PRIMARY KEY,"
-    "  user_id bigint NOT NULL REFERENCES accounts_user(id)"
-    "    ON DELETE CASCADE,"
-    "  created timestamptz NOT NULL DEFAULT now(),"
-    "  last_seen timestamptz NOT NULL DEFAULT now(),"
-    "  expires timestamptz NOT NULL"
-    ");"
-    "CREATE INDEX accounts_session_user_id ON accounts_session (user_id);"
-    "CREATE INDEX accounts_session_expires ON accounts_session (expires);"
-    "CREATE TABLE accounts_group ("
-    "  id bigserial PRIMARY KEY,"
-    "  name varchar(150) NOT NULL UNIQUE"
-    ");"
-    "CREATE TABLE accounts_user_groups ("
-    "  id bigserial PRIMARY KEY,"
-    "  user_id bigint NOT NULL REFERENCES accounts_user(id)"
-    "    ON DELETE CASCADE,"
-    "  group_id bigint NOT NULL REFERENCES accounts_group(id)"
-    "    ON DELETE CASCADE,"
-    "  UNIQUE (user_id, group_id)"
-    ");"
-    "CREATE INDEX accounts_user_groups_group_id"
-    "  ON accounts_user_groups (group_id);",
-
-    /* 2: permissions, granted to users directly or through groups
-     * (Django's has_perm). */
-    "CREATE TABLE accounts_permission ("
-    "  id bigserial PRIMARY KEY,"
-    "  codename varchar(100) NOT NULL UNIQUE,"
-    "  name varchar(255) NOT NULL DEFAULT ''"
-    ");"
-    "CREATE TABLE accounts_group_permissions ("
-    "  id bigserial PRIMARY KEY,"
-    "  group_id bigint NOT NULL REFERENCES accounts_group(id)"
-    "    ON DELETE CASCADE,"
-    "  permission_id bigint NOT NULL REFERENCES accounts_permission(id)"
-    "    ON DELETE CASCADE,"
-    "  UNIQUE (group_id, permission_id)"
-    ");"
-    "CREATE TABLE accounts_user_permissions ("
-    "  id bigserial PRIMARY KEY,"
-    "  user_id bigint NOT NULL REFERENCES accounts_user(id)"
-    "    ON DELETE CASCADE,"
-    "  permission_id bigint NOT NULL REFERENCES accounts_permission(id)"
-    "    ON DELETE CASCADE,"
-    "  UNIQUE (user_id, permission_id)"
-    ");"
-    "CREATE INDEX accounts_group_permissions_permission_id"
-    "  ON accounts_group_permissions (permission_id);"
-    "CREATE INDEX accounts_user_permissions_permission_id"
-    "  ON accounts_user_permissions (permission_id);",
-
-    /* 3: throttling state, the addresses users logged in from, and the
-     * audit trail of authentication events (kept apart from the
-     * throttle state: one is evidence, the other expires). */
-    "CREATE TABLE accounts_throttle ("
-    "  kind varchar(8) NOT NULL," /* user, addr, reg */
-    "  key varchar(600) NOT NULL,"
-    "  failures integer NOT NULL DEFAULT 0,"
-    "  last_failure timestamptz NOT NULL DEFAULT now(),"
-    "  locked_until timestamptz NULL,"
-    "  PRIMARY KEY (kind, key)"
-    ");"
-    "CREATE INDEX accounts_throttle_key ON accounts_throttle (key);"
-    /* accounts_user_address: the addresses users logged in from, once the
-     * throttle's "known address" (any address is shared behind a NAT);
-     * device tokens (device.h) took its place.  Unused; a later migration
-     * drops it. */
-    "CREATE TABLE accounts_user_address ("
-    "  user_id bigint NOT NULL REFERENCES accounts_user(id)"
-    "    ON DELETE CASCADE,"
-    "  address varchar(64) NOT NULL,"
-    "  last_login timestamptz NOT NULL DEFAULT now(),"
-    "  PRIMARY KEY (user_id, address)"
-    ");"
-    "CREATE TABLE accounts_audit ("
-    "  id bigserial PRIMARY KEY,"
-    "  at timestamptz NOT NULL DEFAULT now(),"
-    "  event varchar(32) NOT NULL,"
-    "  username text NOT NULL DEFAULT '',"
-    "  address varchar(64) NOT NULL DEFAULT '',"
-    "  user_agent text NOT NULL DEFAULT ''"
-    ");"
-    "CREATE INDEX accounts_audit_at ON accounts_audit (at);"
-    "CREATE INDEX accounts_audit_username ON accounts_audit (username);"
-    /* An attempt for (kind, key), taken under the row's lock so that
-     * attempts sent at the same moment are counted one by one: refused
-     * (the seconds to wait) while the key is locked; else counted (afresh
-     * when the last was `forget` seconds ago) and, from the free-th on,
-     * the key is locked for 1 s doubling, at most maxdelay; returns 0. */
-    "CREATE FUNCTION accounts_throttle_try(k text, kk text, forget int,"
-    "  free int, maxdelay int) RETURNS integer LANGUAGE plpgsql AS $f$"
-    " DECLARE n integer; lf timestamptz; lk timestamptz; w integer := 0;"
-    " BEGIN"
-    "  INSERT INTO accounts_throttle (kind, key, failures, last_failure)"
-    "  VALUES (k, kk, 0, now()) ON CONFLICT (kind, key) DO NOTHING;"
-    "  SELECT failures, last_failure, locked_until INTO n, lf, lk"
-    "  FROM accounts_throttle WHERE kind = k AND key = kk FOR UPDATE;"
-    "  IF lk > now() THEN"
-    "   RETURN greatest(1, ceil(extract(epoch from lk - now())))::int;"
-    "  END IF;"
-    "  IF lf < now() - forget * interval '1s' THEN n := 0; END IF;"
-    "  n := n + 1;"
-    "  IF free > 0 AND n >= free THEN"
-    "   w := least(maxdelay, power(2, least(n - free, 30))::bigint)::int;"
-    "  END IF;"
-    "  UPDATE accounts_throttle SET failures = n, last_failure = now(),"
-    "   locked_until = CASE WHEN w > 0 THEN now() + w * interval '1s' END"
-    "  WHERE kind = k AND key = kk;"
-    "  RETURN 0;"
-    " END $f$;"
-    /* The same for a fixed window of win seconds and lim events (the
-     * window's start kept in last_failure); locked to the window's end
-     * at the lim-th. */
-    "CREATE FUNCTION accounts_throttle_try_window(k text, kk text, win int,"
-    "  lim int) RETURNS integer LANGUAGE plpgsql AS $f$"
-    " DECLARE n integer; lf timestamptz; lk timestamptz;"
-    " BEGIN"
-    "  INSERT INTO accounts_throttle (kind, key, failures, last_failure)"
-    "  VALUES (k, kk, 0, now()) ON CONFLICT (kind, key) DO NOTHING;"
-    "  SELECT failures, last_failure, locked_until INTO n, lf, lk"
-    "  FROM accounts_throttle WHERE kind = k AND key = kk FOR UPDATE;"
-    "  IF lk > now() THEN"
-    "   RETURN greatest(1, ceil(extract(epoch from lk - now())))::int;"
-    "  END IF;"
-    "  IF lf < now() - win * interval '1s' OR n = 0 THEN"
-    "   n := 0; lf := now();"
-    "  END IF;"
-    "  n := n + 1;"
-    "  UPDATE accounts_throttle SET failures = n, last_failure = lf,"
-    "   locked_until = CASE WHEN lim > 0 AND n >= lim"
-    "    THEN lf + win * interval '1s' END"
-    "  WHERE kind = k AND key = kk;"
-    "  RETURN 0;"
-    " END $f$;",
-};
-
-/* Any constant that marks mod_accounts' migration lock. */
-#define MIGRATE_LOCK "7360227116"
-
-/* ---- prepared statements ---- */
-
-#define USER_COLS                                                              \
-    "id, username, email, password, first_name, last_name,"                    \
-    " is_active::int, is_staff::int, is_superuser::int,"                       \
-    " extract(epoch from date_joined)::bigint,"                                \
-    " coalesce(extract(epoch from last_login)::bigint, 0)"
-
-enum {
-    S_USER_BY_NAME,
-    S_USER_KEY_TAKEN,
-    S_USER_CREATE,
-    S_USER_SET_PASSWORD,
-    S_USER_TOUCH_LOGIN,
-    S_USER_SET_ACTIVE,
-    S_USER_LIST,
-    S_SESSION_CREATE,
-    S_SESSION_GET,
-    S_SESSION_TOUCH,
-    S_SESSION_DELETE,
-    S_SESSION_DELETE_USER,
-    S_SESSION_CLEAR,
-    S_GROUP_GET,
-    S_GROUP_CREATE,
-    S_GROUP_DELETE,
-    S_GROUP_ADD_USER,
-    S_GROUP_REMOVE_USER,
-    S_GROUP_LIST,
-    S_PERM_CREATE,
-    S_PERM_GRANT_USER,
-    S_PERM_GRANT_GROUP,
-    S_PERM_REVOKE_USER,
-    S_PERM_REVOKE_GROUP,
-    S_PERM_LIST,
-    S_THROTTLE_TRY,
-    S_THROTTLE_TRY_WINDOW,
-    S_THROTTLE_RELEASE,
-    S_THROTTLE_RESET,
-    S_THROTTLE_UNLOCK,
-    S_THROTTLE_CLEAR,
-    S_AUDIT_ADD,
-    S_AUDIT_LIST,
-    S_COUNT
-};
-
-#define USER_ID  "(SELECT id FROM accounts_user WHERE username = %s)"
-#define GROUP_ID "(SELECT id FROM accounts_group WHERE name = %s)"
-#define PERM_ID  "(SELECT id FROM accounts_permission WHERE codename = %s)"
-
-static const struct {
-    const char *label;
-    const char *sql;
-} stmts[S_COUNT] = {
-    [S_USER_BY_NAME] = {"accounts_user_get",
-                        "SELECT " USER_COLS
-                        " FROM accounts_user WHERE username = %s"},
-    [S_USER_KEY_TAKEN] =
-        {"accounts_user_keytaken",
-         "SELECT 1 FROM accounts_user WHERE username_key = %s"},
-    [S_USER_CREATE] = {"accounts_user_insert",
-                       "INSERT INTO accounts_user (username, username_key,"
-                       " email, password, first_name, last_name, is_active,"
-                       " is_staff, is_superuser) VALUES (%s, %s, %s, %s, %s,"
-                       " %s, %s::int::boolean, %s::int::boolean,"
-                       " %s::int::boolean) ON CONFLICT DO NOTHING"
-                       " RETURNING id"},
-    [S_USER_SET_PASSWORD] = {"accounts_user_setpassword",
-                             "UPDATE accounts_user SET password = %s"
-                             " WHERE id = %s::bigint"},
-    [S_USER_TOUCH_LOGIN] = {"accounts_user_touchlogin",
-                            "UPDATE accounts_user SET last_login = now()"
-                            " WHERE id = %s::bigint"},
-    [S_USER_SET_ACTIVE] = {"accounts_user_setactive",
-                           "UPDATE accounts_user SET is_active ="
-                           " %s::int::boolean WHERE username = %s"
-                           " RETURNING id"},
-    [S_USER_LIST] = {"accounts_user_list",
-                     "SELECT " USER_COLS " FROM accounts_user ORDER BY id"},
-    [S_SESSION_CREATE] = {"accounts_session_insert",
-                          "INSERT INTO accounts_session (token_hash, user_id,"
-                          " expires) VALUES (%s, %s::bigint, now() +"
-                          " make_interval(secs => %s::bigint))"},
-    [S_SESSION_GET] =
-        {"accounts_session_get",
-         /* Every column read_user reads, but the password hash: a session
-          * never needs it, so it never leaves the database for one. */
-         "SELECT u.id, u.username, u.email, '', u.first_name,"
-         " u.last_name, u.is_active::int, u.is_staff::int,"
-         " u.is_superuser::int, extract(epoch from u.date_joined)::bigint,"
-         " coalesce(extract(epoch from u.last_login)::bigint, 0),"
-         " extract(epoch from s.created)::bigint,"
-         " extract(epoch from s.last_seen)::bigint,"
-         " extract(epoch from s.expires)::bigint,"
-         /* The user's groups and permissions, read once per session
-          * validation (not once per Require line); \x1f separates. */
-         " coalesce((SELECT string_agg(g.name, E'\\x1f' ORDER BY g.name)"
-         " FROM accounts_user_groups ug JOIN accounts_group g"
-         " ON g.id = ug.group_id WHERE ug.user_id = u.id), ''),"
-         " coalesce((SELECT string_agg(p.codename, E'\\x1f'"
-         " ORDER BY p.codename) FROM accounts_permission p WHERE p.id IN"
-         " (SELECT permission_id FROM accounts_user_permissions"
-         " WHERE user_id = u.id UNION SELECT gp.permission_id"
-         " FROM accounts_group_permissions gp JOIN accounts_user_groups ug"
-         " ON ug.group_id = gp.group_id WHERE ug.user_id = u.id)), '')"
-         " FROM accounts_session s JOIN accounts_user u ON u.id = s.user_id"
-         " WHERE s.token_hash = %s AND s.expires > now() AND u.is_active"
-         " AND (%s::bigint = 0 OR s.last_seen > now() -"
-         " make_interval(secs => %s::bigint))"},
-    [S_SESSION_TOUCH] = {"accounts_session_touch",
-                         "UPDATE accounts_session SET last_seen = now()"
-                         " WHERE token_hash = %s AND last_seen <"
-                         " now() - interval '60 seconds'"},
-    [S_SESSION_DELETE] = {"accounts_session_delete",
-                          "DELETE FROM accounts_session WHERE token_hash = %s"},
-    [S_SESSION_DELETE_USER] = {"accounts_session_deleteuser",
-                               "DELETE FROM accounts_session"
-                               " WHERE user_id = %s::bigint"},
-    [S_SESSION_CLEAR] = {"accounts_session_clear",
-                         "DELETE FROM accounts_session WHERE expires <= now()"
-                         " OR (%s::bigint > 0 AND last_seen <= now() -"
-                         " make_interval(secs => %s::bigint))"},
-    [S_GROUP_GET] = {"accounts_group_get",
-                     "SELECT id FROM accounts_group WHERE name = %s"},
-    [S_GROUP_CREATE] = {"accounts_group_insert",
-                        "INSERT INTO accounts_group (name) VALUES (%s) ON "
-                        "CONFLICT DO NOTHING"},
-    [S_GROUP_DELETE] = {"accounts_group_delete",
-                        "DELETE FROM accounts_group WHERE name = %s"},
-    [S_GROUP_ADD_USER] =
-        {"accounts_user_groups_insert",
-         "INSERT INTO accounts_user_groups (user_id, group_id) VALUES (" USER_ID
-         ", " GROUP_ID ") ON CONFLICT DO NOTHING"},
-    [S_GROUP_REMOVE_USER] =
-        {"accounts_user_groups_delete",
-         "DELETE FROM accounts_user_groups WHERE user_id = " USER_ID
-         " AND group_id = " GROUP_ID},
-    [S_GROUP_LIST] =
-        {"accounts_group_list",
-         "SELECT g.name, coalesce(string_agg(u.username, ',' ORDER BY"
-         " u.username), '') FROM accounts_group g LEFT JOIN "
-         "accounts_user_groups"
-         " ug ON ug.group_id = g.id LEFT JOIN accounts_user u ON u.id ="
-         " ug.user_id GROUP BY g.name ORDER BY g.name"},
-    [S_PERM_CREATE] = {"accounts_permission_insert",
-                       "INSERT INTO accounts_permission (codename) VALUES (%s)"
-                       " ON CONFLICT DO NOTHING"},
-    [S_PERM_GRANT_USER] =
-        {"accounts_user_permissions_insert",
-         "INSERT INTO accounts_user_permissions (user_id, permission_id) VALUES"
-         " (" USER_ID ", " PERM_ID ") ON CONFLICT DO NOTHING"},
-    [S_PERM_GRANT_GROUP] =
-        {"accounts_group_permissions_insert",
-         "INSERT INTO accounts_group_permissions (group_id, permission_id)"
-         " VALUES (" GROUP_ID ", " PERM_ID ") ON CONFLICT DO NOTHING"},
-    [S_PERM_REVOKE_USER] =
-        {"accounts_user_permissions_delete",
-         "DELETE FROM accounts_user_permissions WHERE user_id = " USER_ID
-         " AND permission_id = " PERM_ID},
-    [S_PERM_REVOKE_GROUP] =
-        {"accounts_group_permissions_delete",
-         "DELETE FROM accounts_group_permissions WHERE group_id = " GROUP_ID
-         " AND permission_id = " PERM_ID},
-    [S_PERM_LIST] =
-        {"accounts_permission_list",
-         "SELECT 'user', u.username, p.codename FROM accounts_user_permissions "
-         "x"
-         " JOIN accounts_user u ON u.id = x.user_id JOIN accounts_permission p"
-         " ON p.id = x.permission_id UNION ALL SELECT 'group', g.name,"
-         " p.codename FROM accounts_group_permissions x JOIN accounts_group g"
-         " ON g.id = x.group_id JOIN accounts_permission p ON p.id ="
-         " x.permission_id ORDER BY 1, 2, 3"},
-    [S_THROTTLE_TRY] = {"accounts_throttle_try",
-                        "SELECT accounts_throttle_try(%s, %s, %s::int,"
-                        " %s::int, %s::int)"},
-    [S_THROTTLE_TRY_WINDOW] = {"accounts_throttle_trywindow",
-                               "SELECT accounts_throttle_try_window(%s, %s,"
-                               " %s::int, %s::int)"},
-    /* An attempt that turned out not to count (a login that succeeded, a
-     * registration that created nothing): one less, and no lock below
-     * the free count. */
-    [S_THROTTLE_RELEASE] =
-        {"accounts_throttle_release",
-         "UPDATE accounts_throttle SET failures = greatest(failures - 1, 0),"
-         " locked_until = CASE WHEN failures - 1 < %s::int THEN NULL ELSE"
-         " locked_until END WHERE kind = %s AND key = %s"},
-    [S_THROTTLE_RESET] = {"accounts_throttle_reset",
-                          "DELETE FROM accounts_throttle WHERE kind = %s"
-                          " AND key = %s"},
-    [S_THROTTLE_UNLOCK] = {"accounts_throttle_unlock",
-                           "DELETE FROM accounts_throttle WHERE key = %s"
-                           " OR key = %s"},
-    [S_THROTTLE_CLEAR] = {"accounts_throttle_clear",
-                          "DELETE FROM accounts_throttle WHERE"
-                          " (locked_until IS NULL OR locked_until < now())"
-                          " AND last_failure < now() - interval '1 day'"},
-    [S_AUDIT_ADD] = {"accounts_audit_add",
-                     "INSERT INTO accounts_audit (event, username, address,"
-                     " user_agent) VALUES (%s, %s, %s, %s)"},
-    [S_AUDIT_LIST] =
-        {"accounts_audit_list",
-         "SELECT to_char(at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), event, username,"
-         " address, user_agent FROM accounts_audit WHERE %s = '' OR"
-         " username = %s ORDER BY id DESC LIMIT %s::int"},
-};
-
-struct acc_store {
-    const apr_dbd_driver_t *driver;
-    apr_dbd_t *handle;
-    apr_pool_t *stmts; /* the prepared statements' memory */
-    int failed;        /* a statement failed since they were prepared */
-    int held;          /* the connection is held by whoever calls us */
-    int misused;       /* called while not held (see acc_store_hold) */
-    apr_dbd_prepared_t *stmt[S_COUNT];
-};
-
-/* ---- helpers ---- */
-
-static const char *dberr(apr_pool_t *p, const apr_dbd_driver_t *driver,
-                         apr_dbd_t *handle, int rv)
+const char *acc_store_dberr(apr_pool_t *p, const apr_dbd_driver_t *driver,
+                            apr_dbd_t *handle, int rv)
 {
     const char *msg = apr_dbd_error(driver, handle, rv);
     apr_size_t n;
@@ -418,40 +41,21 @@ static const char *dberr(apr_pool_t *p, const apr_dbd_driver_t *driver,
     return s;
 }
 
-static apr_int64_t to_i64(const char *s)
+apr_int64_t acc_store_i64(const char *s)
 {
     return s ? apr_atoi64(s) : 0;
 }
 
-static const char *col(const apr_dbd_driver_t *d, apr_dbd_row_t *row, int n,
-                       apr_pool_t *p)
+const char *acc_store_col(const apr_dbd_driver_t *d, apr_dbd_row_t *row, int n,
+                          apr_pool_t *p)
 {
     const char *v = apr_dbd_get_entry(d, row, n);
     return apr_pstrdup(p, v ? v : "");
 }
 
-static void read_user(acc_store_t *st, apr_dbd_row_t *row, apr_pool_t *p,
-                      acc_user_t *u)
-{
-    const apr_dbd_driver_t *d = st->driver;
-
-    u->id = to_i64(apr_dbd_get_entry(d, row, 0));
-    u->username = col(d, row, 1, p);
-    u->email = col(d, row, 2, p);
-    u->password = col(d, row, 3, p);
-    u->first_name = col(d, row, 4, p);
-    u->last_name = col(d, row, 5, p);
-    u->is_active = to_i64(apr_dbd_get_entry(d, row, 6)) != 0;
-    u->is_staff = to_i64(apr_dbd_get_entry(d, row, 7)) != 0;
-    u->is_superuser = to_i64(apr_dbd_get_entry(d, row, 8)) != 0;
-    u->date_joined = apr_time_from_sec(to_i64(apr_dbd_get_entry(d, row, 9)));
-    u->last_login = apr_time_from_sec(to_i64(apr_dbd_get_entry(d, row, 10)));
-}
-
-/* Run a SELECT statement with nargs string arguments, fetching the whole
- * result. */
-static acc_store_rc_t sel(acc_store_t *st, apr_pool_t *p, int which,
-                          apr_dbd_results_t **res, int nargs, const char **args)
+acc_store_rc_t acc_store_sel(acc_store_t *st, apr_pool_t *p, int which,
+                             apr_dbd_results_t **res, int nargs,
+                             const char **args)
 {
     int rv;
 
@@ -469,9 +73,8 @@ static acc_store_rc_t sel(acc_store_t *st, apr_pool_t *p, int which,
     return ACC_STORE_OK;
 }
 
-/* Run a statement that returns no rows; *nrows gets the count. */
-static acc_store_rc_t exec(acc_store_t *st, apr_pool_t *p, int which,
-                           int *nrows, int nargs, const char **args)
+acc_store_rc_t acc_store_exec(acc_store_t *st, apr_pool_t *p, int which,
+                              int *nrows, int nargs, const char **args)
 {
     int n = 0, rv;
 
@@ -491,17 +94,15 @@ static acc_store_rc_t exec(acc_store_t *st, apr_pool_t *p, int which,
     return ACC_STORE_OK;
 }
 
-/* Every row of a SELECT as its first ncols columns (const char **, each
- * field a string in p, "" for NULL). */
-static acc_store_rc_t rows(acc_store_t *st, apr_pool_t *p, int which, int nargs,
-                           const char **args, int ncols,
-                           apr_array_header_t **out)
+acc_store_rc_t acc_store_rows(acc_store_t *st, apr_pool_t *p, int which,
+                              int nargs, const char **args, int ncols,
+                              apr_array_header_t **out)
 {
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
     int i, j, n;
 
-    if (sel(st, p, which, &res, nargs, args) != ACC_STORE_OK) {
+    if (acc_store_sel(st, p, which, &res, nargs, args) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
     n = apr_dbd_num_tuples(st->driver, res);
@@ -520,9 +121,8 @@ static acc_store_rc_t rows(acc_store_t *st, apr_pool_t *p, int which, int nargs,
     return ACC_STORE_OK;
 }
 
-/* The first row of a whole result, or NULL. */
-static apr_dbd_row_t *first_row(acc_store_t *st, apr_pool_t *p,
-                                apr_dbd_results_t *res)
+apr_dbd_row_t *acc_store_first_row(acc_store_t *st, apr_pool_t *p,
+                                   apr_dbd_results_t *res)
 {
     apr_dbd_row_t *row = NULL;
 
@@ -532,117 +132,21 @@ static apr_dbd_row_t *first_row(acc_store_t *st, apr_pool_t *p,
     return row;
 }
 
-/* ---- schema ---- */
-
-static acc_store_rc_t query1(apr_pool_t *p, const apr_dbd_driver_t *driver,
+acc_store_rc_t acc_store_run(apr_pool_t *p, const apr_dbd_driver_t *driver,
                              apr_dbd_t *handle, const char *sql,
-                             const char **value, const char **err)
-{
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    int rv;
-
-    rv = apr_dbd_select(driver, p, handle, &res, sql, 1);
-    if (rv != 0) {
-        *err = dberr(p, driver, handle, rv);
-        return ACC_STORE_ERROR;
-    }
-    if (apr_dbd_get_row(driver, p, res, &row, 1) != 0) {
-        *value = NULL;
-        return ACC_STORE_OK;
-    }
-    *value = apr_pstrdup(p, apr_dbd_get_entry(driver, row, 0));
-    return ACC_STORE_OK;
-}
-
-static acc_store_rc_t run(apr_pool_t *p, const apr_dbd_driver_t *driver,
-                          apr_dbd_t *handle, const char *sql, const char **err)
+                             const char **err)
 {
     int n = 0, rv;
 
     rv = apr_dbd_query(driver, handle, &n, sql);
     if (rv != 0) {
-        *err = dberr(p, driver, handle, rv);
+        *err = acc_store_dberr(p, driver, handle, rv);
         return ACC_STORE_ERROR;
     }
     return ACC_STORE_OK;
 }
 
-acc_store_rc_t acc_store_schema_version(apr_pool_t *p,
-                                        const apr_dbd_driver_t *driver,
-                                        apr_dbd_t *handle, int *version,
-                                        const char **err)
-{
-    const char *v = NULL;
-
-    *version = 0;
-    if (query1(p, driver, handle,
-               "SELECT to_regclass('accounts_schema_migrations') IS NOT NULL",
-               &v, err) != ACC_STORE_OK) {
-        return ACC_STORE_ERROR;
-    }
-    if (v == NULL || strcmp(v, "t") != 0) {
-        return ACC_STORE_OK;
-    }
-    if (query1(p, driver, handle,
-               "SELECT coalesce(max(version), 0) FROM "
-               "accounts_schema_migrations",
-               &v, err) != ACC_STORE_OK) {
-        return ACC_STORE_ERROR;
-    }
-    *version = v ? atoi(v) : 0;
-    return ACC_STORE_OK;
-}
-
-acc_store_rc_t acc_store_migrate(apr_pool_t *p, const apr_dbd_driver_t *driver,
-                                 apr_dbd_t *handle, int *from, int *to,
-                                 const char **err)
-{
-    acc_store_rc_t rc = ACC_STORE_OK;
-    const char *ignored;
-    int v, i;
-
-    *from = *to = 0;
-    /* One migrator at a time; the lock is released when we are done or
-     * when the connection closes. */
-    if (query1(p, driver, handle,
-               "SELECT pg_advisory_lock(" MIGRATE_LOCK ")::text", &ignored,
-               err) != ACC_STORE_OK) {
-        return ACC_STORE_ERROR;
-    }
-    if (run(p, driver, handle,
-            "CREATE TABLE IF NOT EXISTS accounts_schema_migrations ("
-            " version integer PRIMARY KEY,"
-            " applied timestamptz NOT NULL DEFAULT now())",
-            err) != ACC_STORE_OK ||
-        acc_store_schema_version(p, driver, handle, &v, err) != ACC_STORE_OK) {
-        rc = ACC_STORE_ERROR;
-        goto unlock;
-    }
-    *from = *to = v;
-    for (i = v; i < (int)(sizeof(migrations) / sizeof(migrations[0])); i++) {
-        const char *sql = apr_pstrcat(
-            p, "BEGIN;", migrations[i],
-            apr_psprintf(p,
-                         ";INSERT INTO accounts_schema_migrations (version)"
-                         " VALUES (%d);COMMIT;",
-                         i + 1),
-            NULL);
-        if (run(p, driver, handle, sql, err) != ACC_STORE_OK) {
-            const char *e2;
-            run(p, driver, handle, "ROLLBACK", &e2);
-            *err = apr_psprintf(p, "migration %d failed: %s", i + 1, *err);
-            rc = ACC_STORE_ERROR;
-            break;
-        }
-        *to = i + 1;
-    }
-unlock:
-    query1(p, driver, handle,
-           "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")::text", &ignored,
-           &ignored);
-    return rc;
-}
+/* ---- the store ---- */
 
 /* Prepare every statement into st->stmts. */
 static acc_store_rc_t prepare_all(acc_store_t *st, const char **err)
@@ -653,12 +157,13 @@ static acc_store_rc_t prepare_all(acc_store_t *st, const char **err)
         /* apr_dbd_pgsql fills a handle it is given rather than making a
          * new one: the old handles' memory is gone. */
         st->stmt[i] = NULL;
-        rv = apr_dbd_prepare(st->driver, st->stmts, st->handle, stmts[i].sql,
-                             stmts[i].label, &st->stmt[i]);
+        rv = apr_dbd_prepare(st->driver, st->stmts, st->handle,
+                             acc_store_stmts[i].sql, acc_store_stmts[i].label,
+                             &st->stmt[i]);
         if (rv != 0) {
-            *err =
-                apr_psprintf(st->stmts, "cannot prepare %s: %s", stmts[i].label,
-                             dberr(st->stmts, st->driver, st->handle, rv));
+            *err = apr_psprintf(
+                st->stmts, "cannot prepare %s: %s", acc_store_stmts[i].label,
+                acc_store_dberr(st->stmts, st->driver, st->handle, rv));
             return ACC_STORE_ERROR;
         }
     }
@@ -697,8 +202,8 @@ acc_store_rc_t acc_store_reopen(acc_store_t *st, const char **err)
      * other modules (mod_authn_dbd, mod_session_dbd, DBDPrepareSQL).  One
      * round trip, whichever of ours survived. */
     for (i = 0; i < S_COUNT; i++) {
-        names =
-            apr_pstrcat(st->stmts, names, i ? "," : "", stmts[i].label, NULL);
+        names = apr_pstrcat(st->stmts, names, i ? "," : "",
+                            acc_store_stmts[i].label, NULL);
     }
     sql = apr_pstrcat(st->stmts,
                       "DO $acc$ DECLARE n text; BEGIN FOR n IN SELECT name"
@@ -707,7 +212,8 @@ acc_store_rc_t acc_store_reopen(acc_store_t *st, const char **err)
                       "}'::text[]) LOOP EXECUTE format('DEALLOCATE %I', n);"
                       " END LOOP; END $acc$",
                       NULL);
-    if (run(st->stmts, st->driver, st->handle, sql, err) != ACC_STORE_OK) {
+    if (acc_store_run(st->stmts, st->driver, st->handle, sql, err) !=
+        ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
     /* The old handles' memory goes with them: a connection re-prepared
@@ -737,371 +243,5 @@ const char *acc_store_error(acc_store_t *st, apr_pool_t *p)
         return "a statement was sent on a connection given back to the "
                "pool (a bug in mod_accounts)";
     }
-    return dberr(p, st->driver, st->handle, -1);
-}
-
-/* ---- users ---- */
-
-acc_store_rc_t acc_user_by_name(acc_store_t *st, apr_pool_t *p,
-                                const char *name, acc_user_t **u)
-{
-    apr_dbd_results_t *res;
-    apr_dbd_row_t *row;
-    const char *args[1] = {name};
-
-    if (sel(st, p, S_USER_BY_NAME, &res, 1, args) != ACC_STORE_OK) {
-        return ACC_STORE_ERROR;
-    }
-    row = first_row(st, p, res);
-    if (row == NULL) {
-        return ACC_STORE_NOTFOUND;
-    }
-    *u = apr_pcalloc(p, sizeof(**u));
-    read_user(st, row, p, *u);
-    return ACC_STORE_OK;
-}
-
-acc_store_rc_t acc_user_key_taken(acc_store_t *st, apr_pool_t *p,
-                                  const char *key)
-{
-    apr_dbd_results_t *res;
-    const char *args[1] = {key};
-
-    if (sel(st, p, S_USER_KEY_TAKEN, &res, 1, args) != ACC_STORE_OK) {
-        return ACC_STORE_ERROR;
-    }
-    return first_row(st, p, res) ? ACC_STORE_EXISTS : ACC_STORE_NOTFOUND;
-}
-
-acc_store_rc_t acc_user_create(acc_store_t *st, apr_pool_t *p,
-                               const acc_user_t *u, const char *key,
-                               apr_int64_t *id)
-{
-    apr_dbd_results_t *res;
-    apr_dbd_row_t *row;
-    const char *args[9];
-
-    args[0] = u->username;
-    args[1] = key;
-    args[2] = u->email ? u->email : "";
-    args[3] = u->password;
-    args[4] = u->first_name ? u->first_name : "";
-    args[5] = u->last_name ? u->last_name : "";
-    args[6] = u->is_active ? "1" : "0";
-    args[7] = u->is_staff ? "1" : "0";
-    args[8] = u->is_superuser ? "1" : "0";
-    if (sel(st, p, S_USER_CREATE, &res, 9, args) != ACC_STORE_OK) {
-        return ACC_STORE_ERROR;
-    }
-    row = first_row(st, p, res);
-    if (row == NULL) {
-        return ACC_STORE_EXISTS;
-    }
-    *id = to_i64(apr_dbd_get_entry(st->driver, row, 0));
-    return ACC_STORE_OK;
-}
-
-acc_store_rc_t acc_user_set_password(acc_store_t *st, apr_pool_t *p,
-                                     apr_int64_t id, const char *phc)
-{
-    const char *args[2] = {phc, apr_off_t_toa(p, id)};
-    int n;
-
-    if (exec(st, p, S_USER_SET_PASSWORD, &n, 2, args) != ACC_STORE_OK) {
-        return ACC_STORE_ERROR;
-    }
-    return n ? ACC_STORE_OK : ACC_STORE_NOTFOUND;
-}
-
-acc_store_rc_t acc_user_touch_login(acc_store_t *st, apr_pool_t *p,
-                                    apr_int64_t id)
-{
-    const char *args[1] = {apr_off_t_toa(p, id)};
-
-    return exec(st, p, S_USER_TOUCH_LOGIN, NULL, 1, args);
-}
-
-acc_store_rc_t acc_user_set_active(acc_store_t *st, apr_pool_t *p,
-                                   const char *name, int active)
-{
-    apr_dbd_results_t *res;
-    apr_dbd_row_t *row;
-    const char *args[2] = {active ? "1" : "0", name};
-
-    if (sel(st, p, S_USER_SET_ACTIVE, &res, 2, args) != ACC_STORE_OK) {
-        return ACC_STORE_ERROR;
-    }
-    row = first_row(st, p, res);
-    if (row == NULL) {
-        return ACC_STORE_NOTFOUND;
-    }
-    if (!active) {
-        return acc_session_delete_user(
-            st, p, to_i64(apr_dbd_get_entry(st->driver, row, 0)));
-    }
-    return ACC_STORE_OK;
-}
-
-acc_store_rc_t acc_user_list(acc_store_t *st, apr_pool_t *p,
-                             apr_array_header_t **users)
-{
-    apr_dbd_results_t *res;
-    apr_dbd_row_t *row = NULL;
-    int i, n;
-
-    if (sel(st, p, S_USER_LIST, &res, 0, NULL) != ACC_STORE_OK) {
-        return ACC_STORE_ERROR;
-    }
-    n = apr_dbd_num_tuples(st->driver, res);
-    *users = apr_array_make(p, n > 0 ? n : 1, sizeof(acc_user_t *));
-    for (i = 1; i <= n; i++) {
-        acc_user_t *u;
-        if (apr_dbd_get_row(st->driver, p, res, &row, i) != 0) {
-            break;
-        }
-        u = apr_pcalloc(p, sizeof(*u));
-        read_user(st, row, p, u);
-        APR_ARRAY_PUSH(*users, acc_user_t *) = u;
-    }
-    return ACC_STORE_OK;
-}
-
-/* ---- sessions ---- */
-
-acc_store_rc_t acc_session_create(acc_store_t *st, apr_pool_t *p,
-                                  const char *token_hash, apr_int64_t user_id,
-                                  apr_int64_t max_age)
-{
-    const char *args[3] = {token_hash, apr_off_t_toa(p, user_id),
-                           apr_off_t_toa(p, max_age)};
-
-    return exec(st, p, S_SESSION_CREATE, NULL, 3, args);
-}
-
-acc_store_rc_t acc_session_get(acc_store_t *st, apr_pool_t *p,
-                               const char *token_hash, apr_int64_t idle,
-                               acc_session_row_t **out)
-{
-    apr_dbd_results_t *res;
-    apr_dbd_row_t *row;
-    const char *i = apr_off_t_toa(p, idle);
-    const char *args[3] = {token_hash, i, i};
-    acc_session_row_t *s;
-
-    if (sel(st, p, S_SESSION_GET, &res, 3, args) != ACC_STORE_OK) {
-        return ACC_STORE_ERROR;
-    }
-    row = first_row(st, p, res);
-    if (row == NULL) {
-        return ACC_STORE_NOTFOUND;
-    }
-    s = apr_pcalloc(p, sizeof(*s));
-    read_user(st, row, p, &s->user);
-    s->created =
-        apr_time_from_sec(to_i64(apr_dbd_get_entry(st->driver, row, 11)));
-    s->last_seen =
-        apr_time_from_sec(to_i64(apr_dbd_get_entry(st->driver, row, 12)));
-    s->expires =
-        apr_time_from_sec(to_i64(apr_dbd_get_entry(st->driver, row, 13)));
-    s->groups = col(st->driver, row, 14, p);
-    s->perms = col(st->driver, row, 15, p);
-    *out = s;
-    return ACC_STORE_OK;
-}
-
-acc_store_rc_t acc_session_touch(acc_store_t *st, apr_pool_t *p,
-                                 const char *token_hash)
-{
-    const char *args[1] = {token_hash};
-
-    return exec(st, p, S_SESSION_TOUCH, NULL, 1, args);
-}
-
-acc_store_rc_t acc_session_delete(acc_store_t *st, apr_pool_t *p,
-                                  const char *token_hash)
-{
-    const char *args[1] = {token_hash};
-
-    return exec(st, p, S_SESSION_DELETE, NULL, 1, args);
-}
-
-acc_store_rc_t acc_session_delete_user(acc_store_t *st, apr_pool_t *p,
-                                       apr_int64_t user_id)
-{
-    const char *args[1] = {apr_off_t_toa(p, user_id)};
-
-    return exec(st, p, S_SESSION_DELETE_USER, NULL, 1, args);
-}
-
-acc_store_rc_t acc_session_clear_expired(acc_store_t *st, apr_pool_t *p,
-                                         apr_int64_t idle, int *count)
-{
-    const char *i = apr_off_t_toa(p, idle);
-    const char *args[2] = {i, i};
-
-    return exec(st, p, S_SESSION_CLEAR, count, 2, args);
-}
-
-/* ---- groups and permissions ---- */
-
-acc_store_rc_t acc_group_exists(acc_store_t *st, apr_pool_t *p,
-                                const char *name)
-{
-    apr_dbd_results_t *res;
-    const char *args[1] = {name};
-
-    if (sel(st, p, S_GROUP_GET, &res, 1, args) != ACC_STORE_OK) {
-        return ACC_STORE_ERROR;
-    }
-    return first_row(st, p, res) ? ACC_STORE_OK : ACC_STORE_NOTFOUND;
-}
-
-acc_store_rc_t acc_group_create(acc_store_t *st, apr_pool_t *p,
-                                const char *name)
-{
-    const char *args[1] = {name};
-
-    return exec(st, p, S_GROUP_CREATE, NULL, 1, args);
-}
-
-acc_store_rc_t acc_group_delete(acc_store_t *st, apr_pool_t *p,
-                                const char *name)
-{
-    const char *args[1] = {name};
-    int n = 0;
-
-    if (exec(st, p, S_GROUP_DELETE, &n, 1, args) != ACC_STORE_OK) {
-        return ACC_STORE_ERROR;
-    }
-    return n ? ACC_STORE_OK : ACC_STORE_NOTFOUND;
-}
-
-acc_store_rc_t acc_group_member(acc_store_t *st, apr_pool_t *p,
-                                const char *group, const char *user, int add)
-{
-    const char *args[2] = {user, group};
-
-    return exec(st, p, add ? S_GROUP_ADD_USER : S_GROUP_REMOVE_USER, NULL, 2,
-                args);
-}
-
-acc_store_rc_t acc_group_list(acc_store_t *st, apr_pool_t *p,
-                              apr_array_header_t **out)
-{
-    return rows(st, p, S_GROUP_LIST, 0, NULL, ACC_GROUP_LIST_COLS, out);
-}
-
-acc_store_rc_t acc_perm_set(acc_store_t *st, apr_pool_t *p, const char *perm,
-                            const char *user, const char *group, int grant)
-{
-    const char *args[2] = {user ? user : group, perm};
-    int which;
-
-    if (grant) {
-        const char *a1[1] = {perm};
-        if (exec(st, p, S_PERM_CREATE, NULL, 1, a1) != ACC_STORE_OK) {
-            return ACC_STORE_ERROR;
-        }
-        which = user ? S_PERM_GRANT_USER : S_PERM_GRANT_GROUP;
-    }
-    else {
-        which = user ? S_PERM_REVOKE_USER : S_PERM_REVOKE_GROUP;
-    }
-    return exec(st, p, which, NULL, 2, args);
-}
-
-acc_store_rc_t acc_perm_list(acc_store_t *st, apr_pool_t *p,
-                             apr_array_header_t **out)
-{
-    return rows(st, p, S_PERM_LIST, 0, NULL, ACC_PERM_LIST_COLS, out);
-}
-
-/* ---- throttling and the audit trail ---- */
-
-/* The one integer a statement returns. */
-static acc_store_rc_t int1(acc_store_t *st, apr_pool_t *p, int which, int nargs,
-                           const char **args, int *out)
-{
-    apr_dbd_results_t *res;
-    apr_dbd_row_t *row;
-    const char *v;
-
-    *out = 0;
-    if (sel(st, p, which, &res, nargs, args) != ACC_STORE_OK) {
-        return ACC_STORE_ERROR;
-    }
-    row = first_row(st, p, res);
-    v = row ? apr_dbd_get_entry(st->driver, row, 0) : NULL;
-    *out = v ? atoi(v) : 0;
-    return ACC_STORE_OK;
-}
-
-acc_store_rc_t acc_throttle_try(acc_store_t *st, apr_pool_t *p,
-                                const char *kind, const char *key, int forget,
-                                int free, int maxdelay, int *wait)
-{
-    const char *args[5] = {kind, key, apr_itoa(p, forget), apr_itoa(p, free),
-                           apr_itoa(p, maxdelay)};
-
-    return int1(st, p, S_THROTTLE_TRY, 5, args, wait);
-}
-
-acc_store_rc_t acc_throttle_try_window(acc_store_t *st, apr_pool_t *p,
-                                       const char *kind, const char *key,
-                                       int window, int limit, int *wait)
-{
-    const char *args[4] = {kind, key, apr_itoa(p, window), apr_itoa(p, limit)};
-
-    return int1(st, p, S_THROTTLE_TRY_WINDOW, 4, args, wait);
-}
-
-acc_store_rc_t acc_throttle_release(acc_store_t *st, apr_pool_t *p,
-                                    const char *kind, const char *key, int free)
-{
-    const char *args[3] = {apr_itoa(p, free), kind, key};
-
-    return exec(st, p, S_THROTTLE_RELEASE, NULL, 3, args);
-}
-
-acc_store_rc_t acc_throttle_reset(acc_store_t *st, apr_pool_t *p,
-                                  const char *kind, const char *key)
-{
-    const char *args[2] = {kind, key};
-
-    return exec(st, p, S_THROTTLE_RESET, NULL, 2, args);
-}
-
-acc_store_rc_t acc_throttle_unlock(acc_store_t *st, apr_pool_t *p,
-                                   const char *key1, const char *key2,
-                                   int *count)
-{
-    const char *args[2] = {key1, key2 ? key2 : key1};
-
-    return exec(st, p, S_THROTTLE_UNLOCK, count, 2, args);
-}
-
-acc_store_rc_t acc_throttle_clear(acc_store_t *st, apr_pool_t *p, int *count)
-{
-    return exec(st, p, S_THROTTLE_CLEAR, count, 0, NULL);
-}
-
-acc_store_rc_t acc_audit_add(acc_store_t *st, apr_pool_t *p, const char *event,
-                             const char *username, const char *address,
-                             const char *user_agent)
-{
-    const char *args[4] = {event, username ? username : "",
-                           address ? address : "",
-                           user_agent ? user_agent : ""};
-
-    return exec(st, p, S_AUDIT_ADD, NULL, 4, args);
-}
-
-acc_store_rc_t acc_audit_list(acc_store_t *st, apr_pool_t *p,
-                              const char *username, int limit,
-                              apr_array_header_t **out)
-{
-    const char *u = username ? username : "";
-    const char *args[3] = {u, u, apr_itoa(p, limit)};
-
-    return rows(st, p, S_AUDIT_LIST, 3, args, ACC_AUDIT_LIST_COLS, out);
+    return acc_store_dberr(p, st->driver, st->handle, -1);
 }

@@ -4,9 +4,11 @@
  * The module reaches PostgreSQL through mod_dbd's pooled connections and
  * accountsctl through its own; both hand the store a driver and a handle
  * and get back an acc_store_t with this file's statements prepared on that
- * connection.  The schema migrations are compiled in (see store.c).  Every
+ * connection.  The schema migrations are compiled in (the steps are
+ * src/store/migrations/NNN_name.sql; migrate.c runs them).  Every
  * statement takes its values as placeholders: no string is ever spliced
- * into SQL.  The store never sees a request.
+ * into SQL.  The store never sees a request.  Its code is one file a
+ * concern, beside this one (see internal.h).
  */
 #ifndef ACC_STORE_H
 #define ACC_STORE_H
@@ -18,7 +20,8 @@
 #include <apr_time.h>
 
 /* The schema version this build needs; `accountsctl migrate` brings a
- * database up to it. */
+ * database up to it.  One a file in src/store/migrations/: the build fails
+ * when they differ. */
 #define ACC_SCHEMA_VERSION 3
 
 typedef enum {

@@ -1,0 +1,174 @@
+/*
+ * src/store/statements.c -- every prepared statement: its label and SQL.
+ *
+ * Indexed by internal.h's S_* names; the function that runs each is in
+ * the file of its concern.  Values are always placeholders (%s), never
+ * spliced in.  The labels, accounts_<table>_<verb>, name our statements on
+ * a shared connection (acc_store_reopen drops these and no others).
+ */
+#include "internal.h"
+
+/* A user's columns, in the order acc_store_read_user reads them. */
+#define USER_COLS                                                              \
+    "id, username, email, password, first_name, last_name,"                    \
+    " is_active::int, is_staff::int, is_superuser::int,"                       \
+    " extract(epoch from date_joined)::bigint,"                                \
+    " coalesce(extract(epoch from last_login)::bigint, 0)"
+
+/* A row's id from its name. */
+#define USER_ID  "(SELECT id FROM accounts_user WHERE username = %s)"
+#define GROUP_ID "(SELECT id FROM accounts_group WHERE name = %s)"
+#define PERM_ID  "(SELECT id FROM accounts_permission WHERE codename = %s)"
+
+const acc_stmt_t acc_store_stmts[S_COUNT] = {
+    [S_USER_BY_NAME] = {"accounts_user_get",
+                        "SELECT " USER_COLS
+                        " FROM accounts_user WHERE username = %s"},
+    [S_USER_KEY_TAKEN] =
+        {"accounts_user_keytaken",
+         "SELECT 1 FROM accounts_user WHERE username_key = %s"},
+    [S_USER_CREATE] = {"accounts_user_insert",
+                       "INSERT INTO accounts_user (username, username_key,"
+                       " email, password, first_name, last_name, is_active,"
+                       " is_staff, is_superuser) VALUES (%s, %s, %s, %s, %s,"
+                       " %s, %s::int::boolean, %s::int::boolean,"
+                       " %s::int::boolean) ON CONFLICT DO NOTHING"
+                       " RETURNING id"},
+    [S_USER_SET_PASSWORD] = {"accounts_user_setpassword",
+                             "UPDATE accounts_user SET password = %s"
+                             " WHERE id = %s::bigint"},
+    [S_USER_TOUCH_LOGIN] = {"accounts_user_touchlogin",
+                            "UPDATE accounts_user SET last_login = now()"
+                            " WHERE id = %s::bigint"},
+    [S_USER_SET_ACTIVE] = {"accounts_user_setactive",
+                           "UPDATE accounts_user SET is_active ="
+                           " %s::int::boolean WHERE username = %s"
+                           " RETURNING id"},
+    [S_USER_LIST] = {"accounts_user_list",
+                     "SELECT " USER_COLS " FROM accounts_user ORDER BY id"},
+    [S_SESSION_CREATE] = {"accounts_session_insert",
+                          "INSERT INTO accounts_session (token_hash, user_id,"
+                          " expires) VALUES (%s, %s::bigint, now() +"
+                          " make_interval(secs => %s::bigint))"},
+    [S_SESSION_GET] =
+        {"accounts_session_get",
+         /* Every column acc_store_read_user reads, but the password hash: a
+          * session never needs it, so it never leaves the database for one. */
+         "SELECT u.id, u.username, u.email, '', u.first_name,"
+         " u.last_name, u.is_active::int, u.is_staff::int,"
+         " u.is_superuser::int, extract(epoch from u.date_joined)::bigint,"
+         " coalesce(extract(epoch from u.last_login)::bigint, 0),"
+         " extract(epoch from s.created)::bigint,"
+         " extract(epoch from s.last_seen)::bigint,"
+         " extract(epoch from s.expires)::bigint,"
+         /* The user's groups and permissions, read once per session
+          * validation (not once per Require line); \x1f separates. */
+         " coalesce((SELECT string_agg(g.name, E'\\x1f' ORDER BY g.name)"
+         " FROM accounts_user_groups ug JOIN accounts_group g"
+         " ON g.id = ug.group_id WHERE ug.user_id = u.id), ''),"
+         " coalesce((SELECT string_agg(p.codename, E'\\x1f'"
+         " ORDER BY p.codename) FROM accounts_permission p WHERE p.id IN"
+         " (SELECT permission_id FROM accounts_user_permissions"
+         " WHERE user_id = u.id UNION SELECT gp.permission_id"
+         " FROM accounts_group_permissions gp JOIN accounts_user_groups ug"
+         " ON ug.group_id = gp.group_id WHERE ug.user_id = u.id)), '')"
+         " FROM accounts_session s JOIN accounts_user u ON u.id = s.user_id"
+         " WHERE s.token_hash = %s AND s.expires > now() AND u.is_active"
+         " AND (%s::bigint = 0 OR s.last_seen > now() -"
+         " make_interval(secs => %s::bigint))"},
+    [S_SESSION_TOUCH] = {"accounts_session_touch",
+                         "UPDATE accounts_session SET last_seen = now()"
+                         " WHERE token_hash = %s AND last_seen <"
+                         " now() - interval '60 seconds'"},
+    [S_SESSION_DELETE] = {"accounts_session_delete",
+                          "DELETE FROM accounts_session WHERE token_hash = %s"},
+    [S_SESSION_DELETE_USER] = {"accounts_session_deleteuser",
+                               "DELETE FROM accounts_session"
+                               " WHERE user_id = %s::bigint"},
+    [S_SESSION_CLEAR] = {"accounts_session_clear",
+                         "DELETE FROM accounts_session WHERE expires <= now()"
+                         " OR (%s::bigint > 0 AND last_seen <= now() -"
+                         " make_interval(secs => %s::bigint))"},
+    [S_GROUP_GET] = {"accounts_group_get",
+                     "SELECT id FROM accounts_group WHERE name = %s"},
+    [S_GROUP_CREATE] = {"accounts_group_insert",
+                        "INSERT INTO accounts_group (name) VALUES (%s) ON "
+                        "CONFLICT DO NOTHING"},
+    [S_GROUP_DELETE] = {"accounts_group_delete",
+                        "DELETE FROM accounts_group WHERE name = %s"},
+    [S_GROUP_ADD_USER] =
+        {"accounts_user_groups_insert",
+         "INSERT INTO accounts_user_groups (user_id, group_id) VALUES (" USER_ID
+         ", " GROUP_ID ") ON CONFLICT DO NOTHING"},
+    [S_GROUP_REMOVE_USER] =
+        {"accounts_user_groups_delete",
+         "DELETE FROM accounts_user_groups WHERE user_id = " USER_ID
+         " AND group_id = " GROUP_ID},
+    [S_GROUP_LIST] =
+        {"accounts_group_list",
+         "SELECT g.name, coalesce(string_agg(u.username, ',' ORDER BY"
+         " u.username), '') FROM accounts_group g LEFT JOIN "
+         "accounts_user_groups"
+         " ug ON ug.group_id = g.id LEFT JOIN accounts_user u ON u.id ="
+         " ug.user_id GROUP BY g.name ORDER BY g.name"},
+    [S_PERM_CREATE] = {"accounts_permission_insert",
+                       "INSERT INTO accounts_permission (codename) VALUES (%s)"
+                       " ON CONFLICT DO NOTHING"},
+    [S_PERM_GRANT_USER] =
+        {"accounts_user_permissions_insert",
+         "INSERT INTO accounts_user_permissions (user_id, permission_id) VALUES"
+         " (" USER_ID ", " PERM_ID ") ON CONFLICT DO NOTHING"},
+    [S_PERM_GRANT_GROUP] =
+        {"accounts_group_permissions_insert",
+         "INSERT INTO accounts_group_permissions (group_id, permission_id)"
+         " VALUES (" GROUP_ID ", " PERM_ID ") ON CONFLICT DO NOTHING"},
+    [S_PERM_REVOKE_USER] =
+        {"accounts_user_permissions_delete",
+         "DELETE FROM accounts_user_permissions WHERE user_id = " USER_ID
+         " AND permission_id = " PERM_ID},
+    [S_PERM_REVOKE_GROUP] =
+        {"accounts_group_permissions_delete",
+         "DELETE FROM accounts_group_permissions WHERE group_id = " GROUP_ID
+         " AND permission_id = " PERM_ID},
+    [S_PERM_LIST] =
+        {"accounts_permission_list",
+         "SELECT 'user', u.username, p.codename FROM accounts_user_permissions "
+         "x"
+         " JOIN accounts_user u ON u.id = x.user_id JOIN accounts_permission p"
+         " ON p.id = x.permission_id UNION ALL SELECT 'group', g.name,"
+         " p.codename FROM accounts_group_permissions x JOIN accounts_group g"
+         " ON g.id = x.group_id JOIN accounts_permission p ON p.id ="
+         " x.permission_id ORDER BY 1, 2, 3"},
+    [S_THROTTLE_TRY] = {"accounts_throttle_try",
+                        "SELECT accounts_throttle_try(%s, %s, %s::int,"
+                        " %s::int, %s::int)"},
+    [S_THROTTLE_TRY_WINDOW] = {"accounts_throttle_trywindow",
+                               "SELECT accounts_throttle_try_window(%s, %s,"
+                               " %s::int, %s::int)"},
+    /* An attempt that turned out not to count (a login that succeeded, a
+     * registration that created nothing): one less, and no lock below
+     * the free count. */
+    [S_THROTTLE_RELEASE] =
+        {"accounts_throttle_release",
+         "UPDATE accounts_throttle SET failures = greatest(failures - 1, 0),"
+         " locked_until = CASE WHEN failures - 1 < %s::int THEN NULL ELSE"
+         " locked_until END WHERE kind = %s AND key = %s"},
+    [S_THROTTLE_RESET] = {"accounts_throttle_reset",
+                          "DELETE FROM accounts_throttle WHERE kind = %s"
+                          " AND key = %s"},
+    [S_THROTTLE_UNLOCK] = {"accounts_throttle_unlock",
+                           "DELETE FROM accounts_throttle WHERE key = %s"
+                           " OR key = %s"},
+    [S_THROTTLE_CLEAR] = {"accounts_throttle_clear",
+                          "DELETE FROM accounts_throttle WHERE"
+                          " (locked_until IS NULL OR locked_until < now())"
+                          " AND last_failure < now() - interval '1 day'"},
+    [S_AUDIT_ADD] = {"accounts_audit_add",
+                     "INSERT INTO accounts_audit (event, username, address,"
+                     " user_agent) VALUES (%s, %s, %s, %s)"},
+    [S_AUDIT_LIST] =
+        {"accounts_audit_list",
+         "SELECT to_char(at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), event, username,"
+         " address, user_agent FROM accounts_audit WHERE %s = '' OR"
+         " username = %s ORDER BY id DESC LIMIT %s::int"},
+};
