@@ -1,5 +1,5 @@
 /*
- * src/core/template/template.c -- a small Django-like template engine: parse, link, render.
+ * src/core/template/parse.c -- the template engine: parse, link, render.
  */
 #include "template.h"
 
