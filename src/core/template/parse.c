@@ -9,22 +9,30 @@
 /*
  * acc_tpl_add parses a source once into a tree (text, var, if, for, block,
  * include, csrf_token nodes) without recursion: open tags live on a fixed
- * stack of MAX_NEST frames.  acc_tpl_link checks the names between
+ * stack of ACC_TPL_MAX_NEST frames.  acc_tpl_link checks the names between
  * templates and rejects cycles.  acc_tpl_render walks the tree into a
  * growing buffer in the caller's pool; it never writes to the set, so one
  * set serves every thread.  Inheritance follows Django's BlockContext: for
  * each block name a stack of definitions, root first, most derived on top.
  */
 
-#define MAX_NEST   64  /* open if/for/block tags in one template */
-#define MAX_LEVEL  32  /* include, extends and block.super levels */
-#define MAX_RNEST  512 /* node lists open at once while rendering */
-#define MAX_TOKENS 128 /* words in one tag */
-#define QUOTE_MAX  40  /* bytes of user input quoted in a message */
+#define ACC_TPL_MAX_NEST   64  /* open if/for/block tags in one template */
+#define ACC_TPL_MAX_LEVEL  32  /* include, extends and block.super levels */
+#define ACC_TPL_MAX_RNEST  512 /* node lists open at once while rendering */
+#define ACC_TPL_MAX_TOKENS 128 /* words in one tag */
+#define ACC_TPL_QUOTE_MAX  40  /* bytes of user input quoted in a message */
 
 /* ---- values ---- */
 
-enum { TV_STR, TV_SAFE, TV_BOOL, TV_LIST, TV_MAP, TV_NUM, TV_LOOP };
+enum {
+    ACC_TV_STR,
+    ACC_TV_SAFE,
+    ACC_TV_BOOL,
+    ACC_TV_LIST,
+    ACC_TV_MAP,
+    ACC_TV_NUM,
+    ACC_TV_LOOP
+};
 
 struct acc_tval {
     int kind;
@@ -34,12 +42,12 @@ struct acc_tval {
     apr_hash_t *map;
 };
 
-static const acc_tval_t tv_true = {TV_BOOL, 1, NULL, NULL, NULL};
-static const acc_tval_t tv_false = {TV_BOOL, 0, NULL, NULL, NULL};
-static const acc_tval_t tv_loop = {TV_LOOP, 0, NULL, NULL, NULL};
-static const acc_tval_t tv_nothing = {TV_SAFE, 0, "", NULL, NULL};
+static const acc_tval_t tv_true = {ACC_TV_BOOL, 1, NULL, NULL, NULL};
+static const acc_tval_t tv_false = {ACC_TV_BOOL, 0, NULL, NULL, NULL};
+static const acc_tval_t tv_loop = {ACC_TV_LOOP, 0, NULL, NULL, NULL};
+static const acc_tval_t tv_nothing = {ACC_TV_SAFE, 0, "", NULL, NULL};
 
-static acc_tval_t *tval_new(apr_pool_t *p, int kind)
+static acc_tval_t *acc_tval_new(apr_pool_t *p, int kind)
 {
     acc_tval_t *v = apr_pcalloc(p, sizeof(*v));
 
@@ -49,7 +57,7 @@ static acc_tval_t *tval_new(apr_pool_t *p, int kind)
 
 acc_tval_t *acc_tval_str(apr_pool_t *p, const char *s)
 {
-    acc_tval_t *v = tval_new(p, TV_STR);
+    acc_tval_t *v = acc_tval_new(p, ACC_TV_STR);
 
     v->s = apr_pstrdup(p, s ? s : "");
     return v;
@@ -57,7 +65,7 @@ acc_tval_t *acc_tval_str(apr_pool_t *p, const char *s)
 
 acc_tval_t *acc_tval_safe(apr_pool_t *p, const char *html)
 {
-    acc_tval_t *v = tval_new(p, TV_SAFE);
+    acc_tval_t *v = acc_tval_new(p, ACC_TV_SAFE);
 
     v->s = apr_pstrdup(p, html ? html : "");
     return v;
@@ -65,7 +73,7 @@ acc_tval_t *acc_tval_safe(apr_pool_t *p, const char *html)
 
 acc_tval_t *acc_tval_bool(apr_pool_t *p, int b)
 {
-    acc_tval_t *v = tval_new(p, TV_BOOL);
+    acc_tval_t *v = acc_tval_new(p, ACC_TV_BOOL);
 
     v->b = b != 0;
     return v;
@@ -73,7 +81,7 @@ acc_tval_t *acc_tval_bool(apr_pool_t *p, int b)
 
 acc_tval_t *acc_tval_list(apr_pool_t *p)
 {
-    acc_tval_t *v = tval_new(p, TV_LIST);
+    acc_tval_t *v = acc_tval_new(p, ACC_TV_LIST);
 
     v->list = apr_array_make(p, 4, sizeof(acc_tval_t *));
     return v;
@@ -81,7 +89,7 @@ acc_tval_t *acc_tval_list(apr_pool_t *p)
 
 acc_tval_t *acc_tval_map(apr_pool_t *p)
 {
-    acc_tval_t *v = tval_new(p, TV_MAP);
+    acc_tval_t *v = acc_tval_new(p, ACC_TV_MAP);
 
     v->map = apr_hash_make(p);
     return v;
@@ -89,21 +97,21 @@ acc_tval_t *acc_tval_map(apr_pool_t *p)
 
 void acc_tval_push(acc_tval_t *list, acc_tval_t *v)
 {
-    if (list && list->kind == TV_LIST) {
+    if (list && list->kind == ACC_TV_LIST) {
         APR_ARRAY_PUSH(list->list, acc_tval_t *) = v;
     }
 }
 
 void acc_tval_set(acc_tval_t *map, const char *key, acc_tval_t *v)
 {
-    if (map && map->kind == TV_MAP && key) {
+    if (map && map->kind == ACC_TV_MAP && key) {
         apr_hash_set(map->map, key, APR_HASH_KEY_STRING, v);
     }
 }
 
 acc_tval_t *acc_tval_setstr(acc_tval_t *map, const char *key, const char *s)
 {
-    if (map && map->kind == TV_MAP) {
+    if (map && map->kind == ACC_TV_MAP) {
         acc_tval_set(map, key, acc_tval_str(apr_hash_pool_get(map->map), s));
     }
     return map;
@@ -111,7 +119,7 @@ acc_tval_t *acc_tval_setstr(acc_tval_t *map, const char *key, const char *s)
 
 acc_tval_t *acc_tval_setbool(acc_tval_t *map, const char *key, int b)
 {
-    if (map && map->kind == TV_MAP) {
+    if (map && map->kind == ACC_TV_MAP) {
         acc_tval_set(map, key, acc_tval_bool(apr_hash_pool_get(map->map), b));
     }
     return map;
@@ -119,7 +127,7 @@ acc_tval_t *acc_tval_setbool(acc_tval_t *map, const char *key, int b)
 
 acc_tval_t *acc_tval_get(const acc_tval_t *map, const char *key)
 {
-    if (!map || map->kind != TV_MAP || !key) {
+    if (!map || map->kind != ACC_TV_MAP || !key) {
         return NULL;
     }
     return apr_hash_get(map->map, key, APR_HASH_KEY_STRING);
@@ -131,38 +139,39 @@ int acc_tval_true(const acc_tval_t *v)
         return 0;
     }
     switch (v->kind) {
-        case TV_STR:
-        case TV_SAFE:
+        case ACC_TV_STR:
+        case ACC_TV_SAFE:
             return v->s[0] != '\0';
-        case TV_NUM:
+        case ACC_TV_NUM:
             return strcmp(v->s, "0") != 0;
-        case TV_BOOL:
+        case ACC_TV_BOOL:
             return v->b;
-        case TV_LIST:
+        case ACC_TV_LIST:
             return v->list->nelts > 0;
-        case TV_MAP:
+        case ACC_TV_MAP:
             return apr_hash_count(v->map) > 0;
         default:
             return 1;
     }
 }
 
-static int tv_text(const acc_tval_t *v)
+static int acc_tval_text(const acc_tval_t *v)
 {
-    return v->kind == TV_STR || v->kind == TV_SAFE || v->kind == TV_NUM;
+    return v->kind == ACC_TV_STR || v->kind == ACC_TV_SAFE ||
+           v->kind == ACC_TV_NUM;
 }
 
 /* Django's ==: strings by content, bools by value, missing equals
  * missing, anything else only itself. */
-static int tv_eq(const acc_tval_t *a, const acc_tval_t *b)
+static int acc_tval_eq(const acc_tval_t *a, const acc_tval_t *b)
 {
     if (!a || !b) {
         return a == b;
     }
-    if (tv_text(a) && tv_text(b)) {
+    if (acc_tval_text(a) && acc_tval_text(b)) {
         return strcmp(a->s, b->s) == 0;
     }
-    if (a->kind == TV_BOOL && b->kind == TV_BOOL) {
+    if (a->kind == ACC_TV_BOOL && b->kind == ACC_TV_BOOL) {
         return a->b == b->b;
     }
     return a == b;
@@ -175,107 +184,123 @@ typedef struct {
     const char **seg;      /* path segments */
     int nseg;
     int super; /* the path is block.super */
-} operand_t;
+} acc_tpl_operand_t;
 
-enum { F_SAFE, F_DEFAULT };
+enum { ACC_TF_SAFE, ACC_TF_DEFAULT };
 
 typedef struct {
     int kind;
-    operand_t arg;
-} filter_t;
+    acc_tpl_operand_t arg;
+} acc_tpl_filter_t;
 
 typedef struct {
-    operand_t val;
-    filter_t *f;
+    acc_tpl_operand_t val;
+    acc_tpl_filter_t *f;
     int nf;
-} varexpr_t;
+} acc_tpl_varexpr_t;
 
-enum { OP_NONE, OP_EQ, OP_NE };
+enum { ACC_TCMP_NONE, ACC_TCMP_EQ, ACC_TCMP_NE };
 
 typedef struct {
     int neg; /* an odd number of `not` */
     int op;
     int or_; /* an `or` comes before this term */
-    operand_t a, b;
-} term_t;
+    acc_tpl_operand_t a, b;
+} acc_tpl_term_t;
 
 typedef struct {
-    term_t *t;
+    acc_tpl_term_t *t;
     int n; /* 0: an else branch */
-} cond_t;
+} acc_tpl_cond_t;
 
-typedef struct node node_t;
-typedef struct branch branch_t;
+typedef struct acc_tpl_node acc_tpl_node_t;
+typedef struct acc_tpl_branch acc_tpl_branch_t;
 
-struct branch {
-    cond_t cond;
-    node_t *body;
-    branch_t *next;
+struct acc_tpl_branch {
+    acc_tpl_cond_t cond;
+    acc_tpl_node_t *body;
+    acc_tpl_branch_t *next;
 };
 
-enum { N_TEXT, N_VAR, N_IF, N_FOR, N_BLOCK, N_INCLUDE, N_CSRF };
+/* Node kinds; acc_tpl_node's comments name them without ACC_TN_. */
+enum {
+    ACC_TN_TEXT,
+    ACC_TN_VAR,
+    ACC_TN_IF,
+    ACC_TN_FOR,
+    ACC_TN_BLOCK,
+    ACC_TN_INCLUDE,
+    ACC_TN_CSRF
+};
 
-struct node {
+struct acc_tpl_node {
     int kind;
-    int reversed; /* N_FOR */
-    node_t *next;
-    const char *s;  /* N_TEXT text, N_BLOCK and N_INCLUDE name, N_FOR var */
-    apr_size_t len; /* N_TEXT */
-    varexpr_t var;  /* N_VAR; N_FOR: var.val is the list */
-    branch_t *br;   /* N_IF */
-    node_t *body;   /* N_FOR, N_BLOCK */
-    node_t *empty;  /* N_FOR */
+    int reversed; /* FOR */
+    acc_tpl_node_t *next;
+    const char *s;         /* TEXT text, BLOCK and INCLUDE name, FOR var */
+    apr_size_t len;        /* TEXT */
+    acc_tpl_varexpr_t var; /* VAR; FOR: var.val is the list */
+    acc_tpl_branch_t *br;  /* IF */
+    acc_tpl_node_t *body;  /* FOR, BLOCK */
+    acc_tpl_node_t *empty; /* FOR */
 };
 
 typedef struct {
     int include; /* else extends */
     int line;
     const char *name;
-} ref_t;
+} acc_tpl_ref_t;
 
 typedef struct {
     apr_pool_t *p; /* owns everything below except name */
     const char *name;
     const char *origin;
-    node_t *body;
+    acc_tpl_node_t *body;
     const char *parent;         /* extends target, or NULL */
-    apr_array_header_t *blocks; /* node_t *: every block, at any depth */
-    apr_array_header_t *refs;   /* ref_t: extends and includes, for link */
+    apr_array_header_t *blocks; /* every BLOCK node, at any depth */
+    apr_array_header_t *refs;   /* acc_tpl_ref_t: for acc_tpl_link */
     int idx;                    /* position in set->all */
-} tpl_t;
+} acc_tpl_t;
 
 struct acc_tpl_set {
     apr_pool_t *p;
-    apr_hash_t *byname;      /* name -> tpl_t * */
-    apr_array_header_t *all; /* tpl_t *, in the order first added */
+    apr_hash_t *byname;      /* name -> acc_tpl_t * */
+    apr_array_header_t *all; /* acc_tpl_t *, in the order first added */
 };
 
-static const tpl_t *tpl_get(const acc_tpl_set_t *set, const char *name)
+static const acc_tpl_t *acc_tpl_get(const acc_tpl_set_t *set, const char *name)
 {
     return apr_hash_get(set->byname, name, APR_HASH_KEY_STRING);
 }
 
 /* ---- parsing: tokens inside a tag ---- */
 
-enum { K_WORD, K_STR, K_EQ, K_NE, K_PIPE, K_COLON };
+enum {
+    ACC_TK_WORD,
+    ACC_TK_STR,
+    ACC_TK_EQ,
+    ACC_TK_NE,
+    ACC_TK_PIPE,
+    ACC_TK_COLON
+};
 
 typedef struct {
     int kind;
     const char *s;
     apr_size_t len;
-} tok_t;
+} acc_tpl_tok_t;
 
 typedef struct {
-    int kind; /* N_IF, N_FOR, N_BLOCK; unused for the body */
+    int kind; /* ACC_TN_IF, _FOR, _BLOCK; unused for the body */
     int line;
     int phase; /* 1 after else / empty */
-    node_t *node;
-    branch_t *br;
-    node_t **tail;
-} frame_t;
+    acc_tpl_node_t *node;
+    acc_tpl_branch_t *br;
+    acc_tpl_node_t **tail;
+} acc_tpl_frame_t;
 
 typedef struct {
-    tpl_t *t;
+    acc_tpl_t *t;
     const char *src; /* the template's own copy */
     apr_size_t len;
     apr_pool_t *errp;
@@ -283,10 +308,10 @@ typedef struct {
     apr_hash_t *bnames;
     int first; /* extends is still allowed */
     int depth; /* st[0] is the template body */
-    frame_t st[MAX_NEST + 1];
-} parser_t;
+    acc_tpl_frame_t st[ACC_TPL_MAX_NEST + 1];
+} acc_tpl_parser_t;
 
-static int perr(parser_t *ps, int line, const char *fmt, ...)
+static int acc_tpl_perr(acc_tpl_parser_t *ps, int line, const char *fmt, ...)
 {
     va_list ap;
     const char *msg;
@@ -298,48 +323,48 @@ static int perr(parser_t *ps, int line, const char *fmt, ...)
     return -1;
 }
 
-static int qlen(apr_size_t len)
+static int acc_tpl_qlen(apr_size_t len)
 {
-    return len > QUOTE_MAX ? QUOTE_MAX : (int)len;
+    return len > ACC_TPL_QUOTE_MAX ? ACC_TPL_QUOTE_MAX : (int)len;
 }
 
-static int is_space(char c)
+static int acc_tpl_is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
            c == '\v';
 }
 
-static int is_word(char c)
+static int acc_tpl_is_word(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
            (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
-static int tok_is(const tok_t *k, const char *w)
+static int acc_tpl_tok_is(const acc_tpl_tok_t *k, const char *w)
 {
     apr_size_t n = strlen(w);
 
-    return k->kind == K_WORD && k->len == n && memcmp(k->s, w, n) == 0;
+    return k->kind == ACC_TK_WORD && k->len == n && memcmp(k->s, w, n) == 0;
 }
 
-static int lex(parser_t *ps, int line, const char *s, apr_size_t len,
-               tok_t *tok)
+static int acc_tpl_lex(acc_tpl_parser_t *ps, int line, const char *s,
+                       apr_size_t len, acc_tpl_tok_t *tok)
 {
     apr_size_t i = 0;
     int n = 0;
 
     for (;;) {
-        tok_t *k = &tok[n];
+        acc_tpl_tok_t *k = &tok[n];
         apr_size_t st;
 
-        while (i < len && is_space(s[i])) {
+        while (i < len && acc_tpl_is_space(s[i])) {
             i++;
         }
         if (i == len) {
             return n;
         }
-        if (n == MAX_TOKENS) {
-            return perr(ps, line, "more than %d words in one tag", n);
+        if (n == ACC_TPL_MAX_TOKENS) {
+            return acc_tpl_perr(ps, line, "more than %d words in one tag", n);
         }
         st = i;
         if (s[i] == '"' || s[i] == '\'') {
@@ -349,33 +374,33 @@ static int lex(parser_t *ps, int line, const char *s, apr_size_t len,
                 }
             }
             if (i >= len) {
-                return perr(ps, line, "unterminated string %.*s",
-                            qlen(len - st), s + st);
+                return acc_tpl_perr(ps, line, "unterminated string %.*s",
+                                    acc_tpl_qlen(len - st), s + st);
             }
-            k->kind = K_STR;
+            k->kind = ACC_TK_STR;
             i++;
         }
-        else if (is_word(s[i])) {
-            while (i < len && is_word(s[i])) {
+        else if (acc_tpl_is_word(s[i])) {
+            while (i < len && acc_tpl_is_word(s[i])) {
                 i++;
             }
-            k->kind = K_WORD;
+            k->kind = ACC_TK_WORD;
         }
         else if (i + 1 < len && (s[i] == '=' || s[i] == '!') &&
                  s[i + 1] == '=') {
-            k->kind = s[i] == '=' ? K_EQ : K_NE;
+            k->kind = s[i] == '=' ? ACC_TK_EQ : ACC_TK_NE;
             i += 2;
         }
         else if (s[i] == '|' || s[i] == ':') {
-            k->kind = s[i] == '|' ? K_PIPE : K_COLON;
+            k->kind = s[i] == '|' ? ACC_TK_PIPE : ACC_TK_COLON;
             i++;
         }
         else if (s[i] > ' ' && s[i] < 127) {
-            return perr(ps, line, "unexpected character '%c'", s[i]);
+            return acc_tpl_perr(ps, line, "unexpected character '%c'", s[i]);
         }
         else {
-            return perr(ps, line, "unexpected byte 0x%02x",
-                        (unsigned char)s[i]);
+            return acc_tpl_perr(ps, line, "unexpected byte 0x%02x",
+                                (unsigned char)s[i]);
         }
         k->s = s + st;
         k->len = i - st;
@@ -385,7 +410,7 @@ static int lex(parser_t *ps, int line, const char *s, apr_size_t len,
 
 /* A quoted literal without its quotes; \<quote> and \\ as Django reads
  * them, any other backslash kept. */
-static const char *unquote(apr_pool_t *p, const tok_t *k)
+static const char *acc_tpl_unquote(apr_pool_t *p, const acc_tpl_tok_t *k)
 {
     char *out = apr_palloc(p, k->len);
     apr_size_t i, j = 0;
@@ -401,28 +426,29 @@ static const char *unquote(apr_pool_t *p, const tok_t *k)
     return out;
 }
 
-static int mk_operand(parser_t *ps, int line, const tok_t *k, operand_t *o)
+static int acc_tpl_mk_operand(acc_tpl_parser_t *ps, int line,
+                              const acc_tpl_tok_t *k, acc_tpl_operand_t *o)
 {
     apr_pool_t *p = ps->t->p;
     apr_size_t i, st;
     int n = 1;
 
     memset(o, 0, sizeof(*o));
-    if (k->kind == K_STR) {
-        acc_tval_t *v = tval_new(p, TV_SAFE);
+    if (k->kind == ACC_TK_STR) {
+        acc_tval_t *v = acc_tval_new(p, ACC_TV_SAFE);
 
-        v->s = unquote(p, k);
+        v->s = acc_tpl_unquote(p, k);
         o->lit = v;
         return 0;
     }
-    if (k->kind != K_WORD) {
-        return perr(ps, line, "expected a value, not '%.*s'", qlen(k->len),
-                    k->s);
+    if (k->kind != ACC_TK_WORD) {
+        return acc_tpl_perr(ps, line, "expected a value, not '%.*s'",
+                            acc_tpl_qlen(k->len), k->s);
     }
     for (i = 0; i < k->len && k->s[i] >= '0' && k->s[i] <= '9'; i++) {
     }
     if (i == k->len) {
-        acc_tval_t *v = tval_new(p, TV_NUM);
+        acc_tval_t *v = acc_tval_new(p, ACC_TV_NUM);
 
         v->s = apr_pstrmemdup(p, k->s, k->len);
         o->lit = v;
@@ -431,8 +457,8 @@ static int mk_operand(parser_t *ps, int line, const tok_t *k, operand_t *o)
     for (i = 0; i < k->len; i++) {
         if (k->s[i] == '.' &&
             (i == 0 || i + 1 == k->len || k->s[i + 1] == '.')) {
-            return perr(ps, line, "bad variable name '%.*s'", qlen(k->len),
-                        k->s);
+            return acc_tpl_perr(ps, line, "bad variable name '%.*s'",
+                                acc_tpl_qlen(k->len), k->s);
         }
         n += k->s[i] == '.';
     }
@@ -449,116 +475,121 @@ static int mk_operand(parser_t *ps, int line, const tok_t *k, operand_t *o)
 }
 
 /* value (| name [: arg])* */
-static int parse_var(parser_t *ps, int line, const tok_t *k, int n,
-                     varexpr_t *ve)
+static int acc_tpl_parse_var(acc_tpl_parser_t *ps, int line,
+                             const acc_tpl_tok_t *k, int n,
+                             acc_tpl_varexpr_t *ve)
 {
     int i = 1;
 
     if (n == 0) {
-        return perr(ps, line, "empty variable tag");
+        return acc_tpl_perr(ps, line, "empty variable tag");
     }
-    if (mk_operand(ps, line, &k[0], &ve->val) < 0) {
+    if (acc_tpl_mk_operand(ps, line, &k[0], &ve->val) < 0) {
         return -1;
     }
     ve->f = apr_palloc(ps->t->p, n * sizeof(*ve->f));
     ve->nf = 0;
     while (i < n) {
-        filter_t *f = &ve->f[ve->nf++];
+        acc_tpl_filter_t *f = &ve->f[ve->nf++];
         int arg = 0;
 
-        if (k[i].kind != K_PIPE) {
-            return perr(ps, line, "unexpected '%.*s' in variable tag",
-                        qlen(k[i].len), k[i].s);
+        if (k[i].kind != ACC_TK_PIPE) {
+            return acc_tpl_perr(ps, line, "unexpected '%.*s' in variable tag",
+                                acc_tpl_qlen(k[i].len), k[i].s);
         }
-        if (++i == n || k[i].kind != K_WORD) {
-            return perr(ps, line, "missing filter name after '|'");
+        if (++i == n || k[i].kind != ACC_TK_WORD) {
+            return acc_tpl_perr(ps, line, "missing filter name after '|'");
         }
-        if (i + 1 < n && k[i + 1].kind == K_COLON) {
+        if (i + 1 < n && k[i + 1].kind == ACC_TK_COLON) {
             if (i + 2 == n) {
-                return perr(ps, line, "missing argument after ':'");
+                return acc_tpl_perr(ps, line, "missing argument after ':'");
             }
-            if (mk_operand(ps, line, &k[i + 2], &f->arg) < 0) {
+            if (acc_tpl_mk_operand(ps, line, &k[i + 2], &f->arg) < 0) {
                 return -1;
             }
             arg = 1;
         }
-        if (tok_is(&k[i], "safe") && !arg) {
-            f->kind = F_SAFE;
+        if (acc_tpl_tok_is(&k[i], "safe") && !arg) {
+            f->kind = ACC_TF_SAFE;
         }
-        else if (tok_is(&k[i], "default") && arg) {
-            f->kind = F_DEFAULT;
+        else if (acc_tpl_tok_is(&k[i], "default") && arg) {
+            f->kind = ACC_TF_DEFAULT;
         }
-        else if (tok_is(&k[i], "safe") || tok_is(&k[i], "default")) {
-            return perr(ps, line, "filter '%.*s' %s", (int)k[i].len, k[i].s,
-                        arg ? "takes no argument" : "needs an argument");
+        else if (acc_tpl_tok_is(&k[i], "safe") ||
+                 acc_tpl_tok_is(&k[i], "default")) {
+            return acc_tpl_perr(
+                ps, line, "filter '%.*s' %s", (int)k[i].len, k[i].s,
+                arg ? "takes no argument" : "needs an argument");
         }
         else {
-            return perr(ps, line, "unknown filter '%.*s'", qlen(k[i].len),
-                        k[i].s);
+            return acc_tpl_perr(ps, line, "unknown filter '%.*s'",
+                                acc_tpl_qlen(k[i].len), k[i].s);
         }
         i += arg ? 3 : 1;
     }
     return 0;
 }
 
-static int is_keyword(const tok_t *k)
+static int acc_tpl_is_keyword(const acc_tpl_tok_t *k)
 {
-    return tok_is(k, "and") || tok_is(k, "or") || tok_is(k, "not");
+    return acc_tpl_tok_is(k, "and") || acc_tpl_tok_is(k, "or") ||
+           acc_tpl_tok_is(k, "not");
 }
 
 /* term ((and | or) term)*, term = not* value [(== | !=) value] */
-static int parse_cond(parser_t *ps, int line, const tok_t *k, int n, cond_t *c)
+static int acc_tpl_parse_cond(acc_tpl_parser_t *ps, int line,
+                              const acc_tpl_tok_t *k, int n, acc_tpl_cond_t *c)
 {
     int i = 0, or_ = 0;
 
     if (n == 0) {
-        return perr(ps, line, "'if' needs an expression");
+        return acc_tpl_perr(ps, line, "'if' needs an expression");
     }
     c->t = apr_pcalloc(ps->t->p, n * sizeof(*c->t));
     c->n = 0;
     for (;;) {
-        term_t *t = &c->t[c->n++];
+        acc_tpl_term_t *t = &c->t[c->n++];
 
         t->or_ = or_;
-        for (; i < n && tok_is(&k[i], "not"); i++) {
+        for (; i < n && acc_tpl_tok_is(&k[i], "not"); i++) {
             t->neg = !t->neg;
         }
         if (i == n) {
-            return perr(ps, line, "'if' expression ends too early");
+            return acc_tpl_perr(ps, line, "'if' expression ends too early");
         }
-        if (is_keyword(&k[i])) {
-            return perr(ps, line, "unexpected '%.*s' in 'if'", (int)k[i].len,
-                        k[i].s);
+        if (acc_tpl_is_keyword(&k[i])) {
+            return acc_tpl_perr(ps, line, "unexpected '%.*s' in 'if'",
+                                (int)k[i].len, k[i].s);
         }
-        if (mk_operand(ps, line, &k[i++], &t->a) < 0) {
+        if (acc_tpl_mk_operand(ps, line, &k[i++], &t->a) < 0) {
             return -1;
         }
-        if (i < n && (k[i].kind == K_EQ || k[i].kind == K_NE)) {
-            t->op = k[i++].kind == K_EQ ? OP_EQ : OP_NE;
-            if (i == n || is_keyword(&k[i])) {
-                return perr(ps, line, "missing value after comparison");
+        if (i < n && (k[i].kind == ACC_TK_EQ || k[i].kind == ACC_TK_NE)) {
+            t->op = k[i++].kind == ACC_TK_EQ ? ACC_TCMP_EQ : ACC_TCMP_NE;
+            if (i == n || acc_tpl_is_keyword(&k[i])) {
+                return acc_tpl_perr(ps, line, "missing value after comparison");
             }
-            if (mk_operand(ps, line, &k[i++], &t->b) < 0) {
+            if (acc_tpl_mk_operand(ps, line, &k[i++], &t->b) < 0) {
                 return -1;
             }
         }
         if (i == n) {
             return 0;
         }
-        if (!tok_is(&k[i], "and") && !tok_is(&k[i], "or")) {
-            return perr(ps, line, "unexpected '%.*s' in 'if'", qlen(k[i].len),
-                        k[i].s);
+        if (!acc_tpl_tok_is(&k[i], "and") && !acc_tpl_tok_is(&k[i], "or")) {
+            return acc_tpl_perr(ps, line, "unexpected '%.*s' in 'if'",
+                                acc_tpl_qlen(k[i].len), k[i].s);
         }
-        or_ = tok_is(&k[i++], "or");
+        or_ = acc_tpl_tok_is(&k[i++], "or");
     }
 }
 
 /* ---- parsing: the tree ---- */
 
-static node_t *add_node(parser_t *ps, int kind)
+static acc_tpl_node_t *add_node(acc_tpl_parser_t *ps, int kind)
 {
-    frame_t *f = &ps->st[ps->depth];
-    node_t *n = apr_pcalloc(ps->t->p, sizeof(*n));
+    acc_tpl_frame_t *f = &ps->st[ps->depth];
+    acc_tpl_node_t *n = apr_pcalloc(ps->t->p, sizeof(*n));
 
     n->kind = kind;
     *f->tail = n;
@@ -566,12 +597,13 @@ static node_t *add_node(parser_t *ps, int kind)
     return n;
 }
 
-static frame_t *push(parser_t *ps, int line, int kind, node_t *n, node_t **tail)
+static acc_tpl_frame_t *push(acc_tpl_parser_t *ps, int line, int kind,
+                             acc_tpl_node_t *n, acc_tpl_node_t **tail)
 {
-    frame_t *f;
+    acc_tpl_frame_t *f;
 
-    if (ps->depth == MAX_NEST) {
-        perr(ps, line, "tags nested deeper than %d", MAX_NEST);
+    if (ps->depth == ACC_TPL_MAX_NEST) {
+        acc_tpl_perr(ps, line, "tags nested deeper than %d", ACC_TPL_MAX_NEST);
         return NULL;
     }
     f = &ps->st[++ps->depth];
@@ -585,69 +617,73 @@ static frame_t *push(parser_t *ps, int line, int kind, node_t *n, node_t **tail)
 
 static const char *end_name(int kind)
 {
-    return kind == N_IF ? "endif" : kind == N_FOR ? "endfor" : "endblock";
+    return kind == ACC_TN_IF    ? "endif"
+           : kind == ACC_TN_FOR ? "endfor"
+                                : "endblock";
 }
 
-static int unexpected(parser_t *ps, int line, const char *tag)
+static int unexpected(acc_tpl_parser_t *ps, int line, const char *tag)
 {
-    const frame_t *f = &ps->st[ps->depth];
+    const acc_tpl_frame_t *f = &ps->st[ps->depth];
 
     if (ps->depth == 0) {
-        return perr(ps, line, "unexpected '%s'", tag);
+        return acc_tpl_perr(ps, line, "unexpected '%s'", tag);
     }
-    return perr(ps, line, "unexpected '%s', expected '%s' (open since line %d)",
-                tag, end_name(f->kind), f->line);
+    return acc_tpl_perr(ps, line,
+                        "unexpected '%s', expected '%s' (open since line %d)",
+                        tag, end_name(f->kind), f->line);
 }
 
-static int no_args(parser_t *ps, int line, const char *tag, int n)
+static int no_args(acc_tpl_parser_t *ps, int line, const char *tag, int n)
 {
-    return n ? perr(ps, line, "'%s' takes no arguments", tag) : 0;
+    return n ? acc_tpl_perr(ps, line, "'%s' takes no arguments", tag) : 0;
 }
 
-static const char *tpl_name(parser_t *ps, int line, const char *tag,
-                            const tok_t *k, int n)
+static const char *tpl_name(acc_tpl_parser_t *ps, int line, const char *tag,
+                            const acc_tpl_tok_t *k, int n)
 {
     const char *name;
 
-    if (n != 1 || k[0].kind != K_STR) {
-        perr(ps, line, "'%s' needs one quoted template name", tag);
+    if (n != 1 || k[0].kind != ACC_TK_STR) {
+        acc_tpl_perr(ps, line, "'%s' needs one quoted template name", tag);
         return NULL;
     }
-    name = unquote(ps->t->p, &k[0]);
+    name = acc_tpl_unquote(ps->t->p, &k[0]);
     if (!*name) {
-        perr(ps, line, "'%s' needs a template name", tag);
+        acc_tpl_perr(ps, line, "'%s' needs a template name", tag);
         return NULL;
     }
     return name;
 }
 
-static void add_ref(parser_t *ps, int line, int include, const char *name)
+static void add_ref(acc_tpl_parser_t *ps, int line, int include,
+                    const char *name)
 {
-    ref_t *r = apr_array_push(ps->t->refs);
+    acc_tpl_ref_t *r = apr_array_push(ps->t->refs);
 
     r->include = include;
     r->line = line;
     r->name = name;
 }
 
-static int tag_if(parser_t *ps, int line, const char *tag, const tok_t *k,
-                  int n)
+static int tag_if(acc_tpl_parser_t *ps, int line, const char *tag,
+                  const acc_tpl_tok_t *k, int n)
 {
-    frame_t *f = &ps->st[ps->depth];
-    branch_t *br;
+    acc_tpl_frame_t *f = &ps->st[ps->depth];
+    acc_tpl_branch_t *br;
 
     if (!strcmp(tag, "if")) {
-        node_t *nd = add_node(ps, N_IF);
+        acc_tpl_node_t *nd = add_node(ps, ACC_TN_IF);
 
         nd->br = br = apr_pcalloc(ps->t->p, sizeof(*br));
-        if (parse_cond(ps, line, k, n, &br->cond) < 0 ||
-            !(f = push(ps, line, N_IF, nd, &br->body))) {
+        if (acc_tpl_parse_cond(ps, line, k, n, &br->cond) < 0 ||
+            !(f = push(ps, line, ACC_TN_IF, nd, &br->body))) {
             return -1;
         }
         f->br = br;
         return 0;
     }
-    if (ps->depth == 0 || f->kind != N_IF) {
+    if (ps->depth == 0 || f->kind != ACC_TN_IF) {
         return unexpected(ps, line, tag);
     }
     if (!strcmp(tag, "endif")) {
@@ -655,7 +691,7 @@ static int tag_if(parser_t *ps, int line, const char *tag, const tok_t *k,
         return no_args(ps, line, tag, n);
     }
     if (f->phase) {
-        return perr(ps, line, "'%s' after 'else'", tag);
+        return acc_tpl_perr(ps, line, "'%s' after 'else'", tag);
     }
     br = apr_pcalloc(ps->t->p, sizeof(*br));
     if (!strcmp(tag, "else")) {
@@ -664,7 +700,7 @@ static int tag_if(parser_t *ps, int line, const char *tag, const tok_t *k,
             return -1;
         }
     }
-    else if (parse_cond(ps, line, k, n, &br->cond) < 0) {
+    else if (acc_tpl_parse_cond(ps, line, k, n, &br->cond) < 0) {
         return -1;
     }
     f->br->next = br;
@@ -673,14 +709,14 @@ static int tag_if(parser_t *ps, int line, const char *tag, const tok_t *k,
     return 0;
 }
 
-static int tag_for(parser_t *ps, int line, const char *tag, const tok_t *k,
-                   int n)
+static int tag_for(acc_tpl_parser_t *ps, int line, const char *tag,
+                   const acc_tpl_tok_t *k, int n)
 {
-    frame_t *f = &ps->st[ps->depth];
-    node_t *nd;
+    acc_tpl_frame_t *f = &ps->st[ps->depth];
+    acc_tpl_node_t *nd;
 
     if (strcmp(tag, "for")) {
-        if (ps->depth == 0 || f->kind != N_FOR ||
+        if (ps->depth == 0 || f->kind != ACC_TN_FOR ||
             (f->phase && !strcmp(tag, "empty"))) {
             return unexpected(ps, line, tag);
         }
@@ -693,50 +729,52 @@ static int tag_for(parser_t *ps, int line, const char *tag, const tok_t *k,
         }
         return no_args(ps, line, tag, n);
     }
-    if ((n != 3 && n != 4) || k[0].kind != K_WORD || is_keyword(&k[0]) ||
-        memchr(k[0].s, '.', k[0].len) || !tok_is(&k[1], "in") ||
-        (n == 4 && !tok_is(&k[3], "reversed"))) {
-        return perr(ps, line, "bad 'for': expected 'for x in list'");
+    if ((n != 3 && n != 4) || k[0].kind != ACC_TK_WORD ||
+        acc_tpl_is_keyword(&k[0]) || memchr(k[0].s, '.', k[0].len) ||
+        !acc_tpl_tok_is(&k[1], "in") ||
+        (n == 4 && !acc_tpl_tok_is(&k[3], "reversed"))) {
+        return acc_tpl_perr(ps, line, "bad 'for': expected 'for x in list'");
     }
-    nd = add_node(ps, N_FOR);
+    nd = add_node(ps, ACC_TN_FOR);
     nd->s = apr_pstrmemdup(ps->t->p, k[0].s, k[0].len);
     nd->reversed = n == 4;
-    if (mk_operand(ps, line, &k[2], &nd->var.val) < 0) {
+    if (acc_tpl_mk_operand(ps, line, &k[2], &nd->var.val) < 0) {
         return -1;
     }
-    return push(ps, line, N_FOR, nd, &nd->body) ? 0 : -1;
+    return push(ps, line, ACC_TN_FOR, nd, &nd->body) ? 0 : -1;
 }
 
-static int tag_block(parser_t *ps, int line, const char *tag, const tok_t *k,
-                     int n)
+static int tag_block(acc_tpl_parser_t *ps, int line, const char *tag,
+                     const acc_tpl_tok_t *k, int n)
 {
-    frame_t *f = &ps->st[ps->depth];
-    node_t *nd;
+    acc_tpl_frame_t *f = &ps->st[ps->depth];
+    acc_tpl_node_t *nd;
 
     if (!strcmp(tag, "endblock")) {
-        if (ps->depth == 0 || f->kind != N_BLOCK) {
+        if (ps->depth == 0 || f->kind != ACC_TN_BLOCK) {
             return unexpected(ps, line, tag);
         }
-        if (n > 1 ||
-            (n == 1 && (k[0].kind != K_WORD || strlen(f->node->s) != k[0].len ||
-                        memcmp(f->node->s, k[0].s, k[0].len)))) {
-            return perr(ps, line, "'endblock' does not match block '%s'",
-                        f->node->s);
+        if (n > 1 || (n == 1 && (k[0].kind != ACC_TK_WORD ||
+                                 strlen(f->node->s) != k[0].len ||
+                                 memcmp(f->node->s, k[0].s, k[0].len)))) {
+            return acc_tpl_perr(
+                ps, line, "'endblock' does not match block '%s'", f->node->s);
         }
         ps->depth--;
         return 0;
     }
-    if (n != 1 || k[0].kind != K_WORD) {
-        return perr(ps, line, "'block' needs one name");
+    if (n != 1 || k[0].kind != ACC_TK_WORD) {
+        return acc_tpl_perr(ps, line, "'block' needs one name");
     }
-    nd = add_node(ps, N_BLOCK);
+    nd = add_node(ps, ACC_TN_BLOCK);
     nd->s = apr_pstrmemdup(ps->t->p, k[0].s, k[0].len);
     if (apr_hash_get(ps->bnames, nd->s, APR_HASH_KEY_STRING)) {
-        return perr(ps, line, "block '%s' appears more than once", nd->s);
+        return acc_tpl_perr(ps, line, "block '%s' appears more than once",
+                            nd->s);
     }
     apr_hash_set(ps->bnames, nd->s, APR_HASH_KEY_STRING, nd);
-    APR_ARRAY_PUSH(ps->t->blocks, node_t *) = nd;
-    return push(ps, line, N_BLOCK, nd, &nd->body) ? 0 : -1;
+    APR_ARRAY_PUSH(ps->t->blocks, acc_tpl_node_t *) = nd;
+    return push(ps, line, ACC_TN_BLOCK, nd, &nd->body) ? 0 : -1;
 }
 
 static apr_size_t find2(const char *s, apr_size_t len, apr_size_t from, char a,
@@ -771,18 +809,18 @@ static int count_nl(const char *s, apr_size_t len)
 
 static int is_endcomment(const char *s, apr_size_t len)
 {
-    while (len && is_space(*s)) {
+    while (len && acc_tpl_is_space(*s)) {
         s++;
         len--;
     }
-    while (len && is_space(s[len - 1])) {
+    while (len && acc_tpl_is_space(s[len - 1])) {
         len--;
     }
     return len == ACC_SLEN("endcomment") && !memcmp(s, "endcomment", len);
 }
 
 /* Skip from *pos past {% endcomment %}, whatever lies between. */
-static int skip_comment(parser_t *ps, apr_size_t *pos, int line)
+static int skip_comment(acc_tpl_parser_t *ps, apr_size_t *pos, int line)
 {
     const char *s = ps->src;
     apr_size_t len = ps->len, at = *pos, o, c = 0;
@@ -793,7 +831,8 @@ static int skip_comment(parser_t *ps, apr_size_t *pos, int line)
             c = find2(s, len, o + 2, '%', '}');
         }
         if (o == len || c == len) {
-            return perr(ps, line, "unclosed 'comment' (no 'endcomment')");
+            return acc_tpl_perr(ps, line,
+                                "unclosed 'comment' (no 'endcomment')");
         }
         if (is_endcomment(s + o + 2, c - o - 2)) {
             *pos = c + 2;
@@ -803,31 +842,32 @@ static int skip_comment(parser_t *ps, apr_size_t *pos, int line)
     }
 }
 
-static int parse_tag(parser_t *ps, int line, const char *s, apr_size_t len,
-                     apr_size_t *pos)
+static int parse_tag(acc_tpl_parser_t *ps, int line, const char *s,
+                     apr_size_t len, apr_size_t *pos)
 {
-    tok_t k[MAX_TOKENS];
+    acc_tpl_tok_t k[ACC_TPL_MAX_TOKENS];
     char tag[16];
     apr_size_t i = 0, st;
     int n;
 
-    while (i < len && is_space(s[i])) {
+    while (i < len && acc_tpl_is_space(s[i])) {
         i++;
     }
-    for (st = i; i < len && is_word(s[i]) && s[i] != '.'; i++) {
+    for (st = i; i < len && acc_tpl_is_word(s[i]) && s[i] != '.'; i++) {
     }
     if (i == st) {
-        return perr(ps, line, "missing tag name");
+        return acc_tpl_perr(ps, line, "missing tag name");
     }
     if (i - st >= sizeof(tag)) {
-        return perr(ps, line, "unknown tag '%.*s'", qlen(i - st), s + st);
+        return acc_tpl_perr(ps, line, "unknown tag '%.*s'",
+                            acc_tpl_qlen(i - st), s + st);
     }
     memcpy(tag, s + st, i - st);
     tag[i - st] = '\0';
     if (!strcmp(tag, "comment")) {
         return skip_comment(ps, pos, line);
     }
-    if ((n = lex(ps, line, s + i, len - i, k)) < 0) {
+    if ((n = acc_tpl_lex(ps, line, s + i, len - i, k)) < 0) {
         return -1;
     }
     if (strcmp(tag, "extends")) {
@@ -846,7 +886,7 @@ static int parse_tag(parser_t *ps, int line, const char *s, apr_size_t len,
     }
     if (!strcmp(tag, "extends")) {
         if (!ps->first) {
-            return perr(ps, line, "'extends' must be the first tag");
+            return acc_tpl_perr(ps, line, "'extends' must be the first tag");
         }
         ps->first = 0;
         if (!(ps->t->parent = tpl_name(ps, line, tag, k, n))) {
@@ -856,7 +896,7 @@ static int parse_tag(parser_t *ps, int line, const char *s, apr_size_t len,
         return 0;
     }
     if (!strcmp(tag, "include")) {
-        node_t *nd = add_node(ps, N_INCLUDE);
+        acc_tpl_node_t *nd = add_node(ps, ACC_TN_INCLUDE);
 
         if (!(nd->s = tpl_name(ps, line, tag, k, n))) {
             return -1;
@@ -865,13 +905,13 @@ static int parse_tag(parser_t *ps, int line, const char *s, apr_size_t len,
         return 0;
     }
     if (!strcmp(tag, "csrf_token")) {
-        add_node(ps, N_CSRF);
+        add_node(ps, ACC_TN_CSRF);
         return no_args(ps, line, tag, n);
     }
     if (!strcmp(tag, "endcomment")) {
         return unexpected(ps, line, tag);
     }
-    return perr(ps, line, "unknown tag '%s'", tag);
+    return acc_tpl_perr(ps, line, "unknown tag '%s'", tag);
 }
 
 /* The next {{, {% or {# at or after from, or len. */
@@ -892,7 +932,7 @@ static apr_size_t find_open(const char *s, apr_size_t len, apr_size_t from)
     return len;
 }
 
-static int parse(parser_t *ps)
+static int acc_tpl_parse(acc_tpl_parser_t *ps)
 {
     const char *src = ps->src;
     apr_size_t len = ps->len, pos = 0;
@@ -903,12 +943,12 @@ static int parse(parser_t *ps)
         char c;
 
         if (open > pos) {
-            node_t *nd = add_node(ps, N_TEXT);
+            acc_tpl_node_t *nd = add_node(ps, ACC_TN_TEXT);
 
             nd->s = src + pos;
             nd->len = open - pos;
             for (i = pos; ps->first && i < open; i++) {
-                ps->first = is_space(src[i]);
+                ps->first = acc_tpl_is_space(src[i]);
             }
             line += count_nl(src + pos, open - pos);
         }
@@ -918,17 +958,17 @@ static int parse(parser_t *ps)
         c = src[open + 1];
         close = find2(src, len, open + 2, c == '{' ? '}' : c, '}');
         if (close == len) {
-            return perr(ps, line, "unclosed '{%c'", c);
+            return acc_tpl_perr(ps, line, "unclosed '{%c'", c);
         }
         pos = close + 2;
         if (c == '{') {
-            tok_t k[MAX_TOKENS];
-            int n = lex(ps, line, src + open + 2, close - open - 2, k);
-            node_t *nd;
+            acc_tpl_tok_t k[ACC_TPL_MAX_TOKENS];
+            int n = acc_tpl_lex(ps, line, src + open + 2, close - open - 2, k);
+            acc_tpl_node_t *nd;
 
             ps->first = 0;
-            nd = add_node(ps, N_VAR);
-            if (n < 0 || parse_var(ps, line, k, n, &nd->var) < 0) {
+            nd = add_node(ps, ACC_TN_VAR);
+            if (n < 0 || acc_tpl_parse_var(ps, line, k, n, &nd->var) < 0) {
                 return -1;
             }
         }
@@ -939,13 +979,13 @@ static int parse(parser_t *ps)
         line += count_nl(src + open, pos - open);
     }
     if (ps->depth > 0) {
-        const frame_t *f = &ps->st[ps->depth];
+        const acc_tpl_frame_t *f = &ps->st[ps->depth];
 
-        return perr(ps, f->line, "unclosed '%s' (no '%s')",
-                    f->kind == N_IF    ? "if"
-                    : f->kind == N_FOR ? "for"
-                                       : "block",
-                    end_name(f->kind));
+        return acc_tpl_perr(ps, f->line, "unclosed '%s' (no '%s')",
+                            f->kind == ACC_TN_IF    ? "if"
+                            : f->kind == ACC_TN_FOR ? "for"
+                                                    : "block",
+                            end_name(f->kind));
     }
     return 0;
 }
@@ -965,16 +1005,16 @@ acc_tpl_set_t *acc_tpl_set_create(apr_pool_t *p)
 
     set->p = p;
     set->byname = apr_hash_make(p);
-    set->all = apr_array_make(p, 16, sizeof(tpl_t *));
+    set->all = apr_array_make(p, 16, sizeof(acc_tpl_t *));
     return set;
 }
 
 apr_status_t acc_tpl_add(acc_tpl_set_t *set, const char *name, const char *src,
                          apr_size_t len, const char *origin, const char **err)
 {
-    parser_t ps;
+    acc_tpl_parser_t ps;
     apr_pool_t *tp;
-    tpl_t *t, *old;
+    acc_tpl_t *t, *old;
     char *copy;
     apr_status_t rv;
 
@@ -990,8 +1030,8 @@ apr_status_t acc_tpl_add(acc_tpl_set_t *set, const char *name, const char *src,
     t = apr_pcalloc(tp, sizeof(*t));
     t->p = tp;
     t->origin = apr_pstrdup(tp, origin ? origin : name);
-    t->blocks = apr_array_make(tp, 8, sizeof(node_t *));
-    t->refs = apr_array_make(tp, 4, sizeof(ref_t));
+    t->blocks = apr_array_make(tp, 8, sizeof(acc_tpl_node_t *));
+    t->refs = apr_array_make(tp, 4, sizeof(acc_tpl_ref_t));
     copy = apr_palloc(tp, len + 1);
     if (len) {
         memcpy(copy, src, len);
@@ -1006,7 +1046,7 @@ apr_status_t acc_tpl_add(acc_tpl_set_t *set, const char *name, const char *src,
     ps.bnames = apr_hash_make(tp);
     ps.first = 1;
     ps.st[0].tail = &t->body;
-    if (parse(&ps) < 0) {
+    if (acc_tpl_parse(&ps) < 0) {
         set_err(err, ps.err);
         apr_pool_destroy(tp);
         return APR_EINVAL;
@@ -1016,14 +1056,14 @@ apr_status_t acc_tpl_add(acc_tpl_set_t *set, const char *name, const char *src,
     if (old) {
         t->name = old->name;
         t->idx = old->idx;
-        APR_ARRAY_IDX(set->all, t->idx, tpl_t *) = t;
+        APR_ARRAY_IDX(set->all, t->idx, acc_tpl_t *) = t;
         apr_hash_set(set->byname, t->name, APR_HASH_KEY_STRING, t);
         apr_pool_destroy(old->p);
     }
     else {
         t->name = apr_pstrdup(set->p, name);
         t->idx = set->all->nelts;
-        APR_ARRAY_PUSH(set->all, tpl_t *) = t;
+        APR_ARRAY_PUSH(set->all, acc_tpl_t *) = t;
         apr_hash_set(set->byname, t->name, APR_HASH_KEY_STRING, t);
     }
     return APR_SUCCESS;
@@ -1031,7 +1071,7 @@ apr_status_t acc_tpl_add(acc_tpl_set_t *set, const char *name, const char *src,
 
 int acc_tpl_has(const acc_tpl_set_t *set, const char *name)
 {
-    return set && name && tpl_get(set, name) != NULL;
+    return set && name && acc_tpl_get(set, name) != NULL;
 }
 
 typedef struct {
@@ -1040,15 +1080,15 @@ typedef struct {
 } dfs_t;
 
 static const char *cycle_msg(const acc_tpl_set_t *set, const dfs_t *stk,
-                             int from, int top, const tpl_t *last)
+                             int from, int top, const acc_tpl_t *last)
 {
     const char *path = "";
     int k, include = 0;
 
     for (k = from; k <= top; k++) {
-        const tpl_t *t = APR_ARRAY_IDX(set->all, stk[k].t, tpl_t *);
+        const acc_tpl_t *t = APR_ARRAY_IDX(set->all, stk[k].t, acc_tpl_t *);
 
-        include |= APR_ARRAY_IDX(t->refs, stk[k].e - 1, ref_t).include;
+        include |= APR_ARRAY_IDX(t->refs, stk[k].e - 1, acc_tpl_ref_t).include;
         path = apr_pstrcat(set->p, path, t->name, " -> ", NULL);
     }
     return apr_pstrcat(set->p, include ? "include" : "extends",
@@ -1068,12 +1108,12 @@ apr_status_t acc_tpl_link(acc_tpl_set_t *set, const char **err)
     }
     n = set->all->nelts;
     for (i = 0; i < n; i++) {
-        const tpl_t *t = APR_ARRAY_IDX(set->all, i, tpl_t *);
+        const acc_tpl_t *t = APR_ARRAY_IDX(set->all, i, acc_tpl_t *);
 
         for (s = 0; s < t->refs->nelts; s++) {
-            const ref_t *r = &APR_ARRAY_IDX(t->refs, s, ref_t);
+            const acc_tpl_ref_t *r = &APR_ARRAY_IDX(t->refs, s, acc_tpl_ref_t);
 
-            if (!tpl_get(set, r->name)) {
+            if (!acc_tpl_get(set, r->name)) {
                 set_err(err, apr_psprintf(
                                  set->p, "%s:%d: %s '%s': no such template",
                                  t->origin, r->line,
@@ -1099,16 +1139,17 @@ apr_status_t acc_tpl_link(acc_tpl_set_t *set, const char **err)
         stk[0].e = 0;
         color[s] = 1;
         while (sp >= 0) {
-            const tpl_t *t = APR_ARRAY_IDX(set->all, stk[sp].t, tpl_t *);
-            const ref_t *r;
-            const tpl_t *u;
+            const acc_tpl_t *t =
+                APR_ARRAY_IDX(set->all, stk[sp].t, acc_tpl_t *);
+            const acc_tpl_ref_t *r;
+            const acc_tpl_t *u;
 
             if (stk[sp].e == t->refs->nelts) {
                 color[stk[sp--].t] = 2;
                 continue;
             }
-            r = &APR_ARRAY_IDX(t->refs, stk[sp].e++, ref_t);
-            u = tpl_get(set, r->name);
+            r = &APR_ARRAY_IDX(t->refs, stk[sp].e++, acc_tpl_ref_t);
+            u = acc_tpl_get(set, r->name);
             if (color[u->idx] == 1) {
                 for (i = 0; stk[i].t != u->idx; i++) {
                 }
@@ -1135,9 +1176,9 @@ typedef struct {
     apr_pool_t *p;
     char *d;
     apr_size_t len, cap; /* len < cap: room for the NUL */
-} obuf_t;
+} acc_tpl_obuf_t;
 
-static void ob_init(obuf_t *b, apr_pool_t *p, apr_size_t cap)
+static void acc_tpl_ob_init(acc_tpl_obuf_t *b, apr_pool_t *p, apr_size_t cap)
 {
     b->p = p;
     b->d = apr_palloc(p, cap);
@@ -1145,7 +1186,7 @@ static void ob_init(obuf_t *b, apr_pool_t *p, apr_size_t cap)
     b->cap = cap;
 }
 
-static void ob_put(obuf_t *b, const char *s, apr_size_t n)
+static void acc_tpl_ob_put(acc_tpl_obuf_t *b, const char *s, apr_size_t n)
 {
     if (n >= b->cap - b->len) {
         apr_size_t cap = b->cap * 2;
@@ -1163,9 +1204,9 @@ static void ob_put(obuf_t *b, const char *s, apr_size_t n)
     b->len += n;
 }
 
-static void ob_puts(obuf_t *b, const char *s)
+static void acc_tpl_ob_puts(acc_tpl_obuf_t *b, const char *s)
 {
-    ob_put(b, s, strlen(s));
+    acc_tpl_ob_put(b, s, strlen(s));
 }
 
 static const char *esc_of(char c)
@@ -1186,18 +1227,18 @@ static const char *esc_of(char c)
     }
 }
 
-static void ob_esc(obuf_t *b, const char *s)
+static void acc_tpl_ob_esc(acc_tpl_obuf_t *b, const char *s)
 {
     const char *run = s, *e;
 
     for (; *s; s++) {
         if ((e = esc_of(*s)) != NULL) {
-            ob_put(b, run, (apr_size_t)(s - run));
-            ob_puts(b, e);
+            acc_tpl_ob_put(b, run, (apr_size_t)(s - run));
+            acc_tpl_ob_puts(b, e);
             run = s + 1;
         }
     }
-    ob_put(b, run, (apr_size_t)(s - run));
+    acc_tpl_ob_put(b, run, (apr_size_t)(s - run));
 }
 
 const char *acc_html_escape(apr_pool_t *p, const char *s)
@@ -1239,24 +1280,24 @@ struct loopf {
 };
 
 typedef struct {
-    const node_t **v; /* definitions, root first */
-    int n;            /* how many are not popped */
+    const acc_tpl_node_t **v; /* definitions, root first */
+    int n;                    /* how many are not popped */
 } bstack_t;
 
 typedef struct {
     const acc_tpl_set_t *set;
     const acc_tval_t *ctx;
     apr_pool_t *p;
-    obuf_t *out;
+    acc_tpl_obuf_t *out;
     loopf_t *loops;
-    apr_hash_t *bc;    /* block name -> bstack_t; NULL without extends */
-    const node_t *blk; /* the block being rendered, for block.super */
+    apr_hash_t *bc; /* block name -> bstack_t; NULL without extends */
+    const acc_tpl_node_t *blk; /* the block being rendered, for block.super */
     int level;
     int nest;
 } rs_t;
 
-static apr_status_t render_list(rs_t *rs, const node_t *n);
-static apr_status_t render_tpl(rs_t *rs, const tpl_t *t);
+static apr_status_t render_list(rs_t *rs, const acc_tpl_node_t *n);
+static apr_status_t render_tpl(rs_t *rs, const acc_tpl_t *t);
 
 static const acc_tval_t *loop_attr(loopf_t *f, const char *a)
 {
@@ -1274,7 +1315,7 @@ static const acc_tval_t *loop_attr(loopf_t *f, const char *a)
         if (!strcmp(a, names[k])) {
             v = k == 0 ? f->i + 1 : k == 1 ? f->i : f->n - f->i - (k - 2);
             apr_snprintf(f->buf[k], sizeof(f->buf[k]), "%d", v);
-            f->num[k].kind = TV_NUM;
+            f->num[k].kind = ACC_TV_NUM;
             f->num[k].s = f->buf[k];
             return &f->num[k];
         }
@@ -1287,10 +1328,10 @@ static const acc_tval_t *member(const acc_tval_t *v, const char *seg)
     const char *q;
     int i = 0;
 
-    if (v->kind == TV_MAP) {
+    if (v->kind == ACC_TV_MAP) {
         return apr_hash_get(v->map, seg, APR_HASH_KEY_STRING);
     }
-    if (v->kind != TV_LIST) {
+    if (v->kind != ACC_TV_LIST) {
         return NULL;
     }
     for (q = seg; *q >= '0' && *q <= '9' && i <= v->list->nelts; q++) {
@@ -1302,7 +1343,7 @@ static const acc_tval_t *member(const acc_tval_t *v, const char *seg)
     return APR_ARRAY_IDX(v->list, i, const acc_tval_t *);
 }
 
-static const acc_tval_t *resolve(rs_t *rs, const operand_t *o)
+static const acc_tval_t *resolve(rs_t *rs, const acc_tpl_operand_t *o)
 {
     const acc_tval_t *v = NULL;
     const char *h = o->seg[0];
@@ -1341,11 +1382,11 @@ static const acc_tval_t *resolve(rs_t *rs, const operand_t *o)
 
 /* Django's BlockNode.render: the top definition of the name, popped
  * while it renders so that block.super finds the next one down. */
-static apr_status_t render_block(rs_t *rs, const node_t *n)
+static apr_status_t render_block(rs_t *rs, const acc_tpl_node_t *n)
 {
     bstack_t *st =
         rs->bc ? apr_hash_get(rs->bc, n->s, APR_HASH_KEY_STRING) : NULL;
-    const node_t *popped = NULL, *save = rs->blk;
+    const acc_tpl_node_t *popped = NULL, *save = rs->blk;
     apr_status_t rv;
 
     if (st && st->n > 0) {
@@ -1363,7 +1404,7 @@ static apr_status_t render_block(rs_t *rs, const node_t *n)
 static apr_status_t block_super(rs_t *rs, const acc_tval_t **v)
 {
     bstack_t *st;
-    obuf_t tmp, *save = rs->out;
+    acc_tpl_obuf_t tmp, *save = rs->out;
     acc_tval_t *r;
     apr_status_t rv = APR_EINVAL;
 
@@ -1372,23 +1413,24 @@ static apr_status_t block_super(rs_t *rs, const acc_tval_t **v)
     if (!st || st->n == 0) {
         return APR_SUCCESS;
     }
-    ob_init(&tmp, rs->p, 256);
+    acc_tpl_ob_init(&tmp, rs->p, 256);
     rs->out = &tmp;
-    if (++rs->level <= MAX_LEVEL) {
+    if (++rs->level <= ACC_TPL_MAX_LEVEL) {
         rv = render_block(rs, rs->blk);
     }
     rs->level--;
     rs->out = save;
     if (rv == APR_SUCCESS) {
         tmp.d[tmp.len] = '\0';
-        r = tval_new(rs->p, TV_SAFE);
+        r = acc_tval_new(rs->p, ACC_TV_SAFE);
         r->s = tmp.d;
         *v = r;
     }
     return rv;
 }
 
-static apr_status_t eval(rs_t *rs, const operand_t *o, const acc_tval_t **v)
+static apr_status_t eval(rs_t *rs, const acc_tpl_operand_t *o,
+                         const acc_tval_t **v)
 {
     if (o->lit) {
         *v = o->lit;
@@ -1401,7 +1443,7 @@ static apr_status_t eval(rs_t *rs, const operand_t *o, const acc_tval_t **v)
     return APR_SUCCESS;
 }
 
-static apr_status_t render_var(rs_t *rs, const varexpr_t *ve)
+static apr_status_t render_var(rs_t *rs, const acc_tpl_varexpr_t *ve)
 {
     const acc_tval_t *v;
     apr_status_t rv;
@@ -1411,7 +1453,7 @@ static apr_status_t render_var(rs_t *rs, const varexpr_t *ve)
         return rv;
     }
     for (i = 0; i < ve->nf; i++) {
-        if (ve->f[i].kind == F_SAFE) {
+        if (ve->f[i].kind == ACC_TF_SAFE) {
             safe = 1;
         }
         else if (!acc_tval_true(v)) {
@@ -1425,18 +1467,18 @@ static apr_status_t render_var(rs_t *rs, const varexpr_t *ve)
         return APR_SUCCESS;
     }
     switch (v->kind) {
-        case TV_STR:
+        case ACC_TV_STR:
             if (!safe) {
-                ob_esc(rs->out, v->s);
+                acc_tpl_ob_esc(rs->out, v->s);
                 break;
             }
             /* fall through */
-        case TV_SAFE:
-        case TV_NUM:
-            ob_puts(rs->out, v->s);
+        case ACC_TV_SAFE:
+        case ACC_TV_NUM:
+            acc_tpl_ob_puts(rs->out, v->s);
             break;
-        case TV_BOOL:
-            ob_puts(rs->out, v->b ? "True" : "False");
+        case ACC_TV_BOOL:
+            acc_tpl_ob_puts(rs->out, v->b ? "True" : "False");
             break;
         default:
             break;
@@ -1444,12 +1486,12 @@ static apr_status_t render_var(rs_t *rs, const varexpr_t *ve)
     return APR_SUCCESS;
 }
 
-static apr_status_t cond_eval(rs_t *rs, const cond_t *c, int *res)
+static apr_status_t cond_eval(rs_t *rs, const acc_tpl_cond_t *c, int *res)
 {
     int k, any = 0, all = 1;
 
     for (k = 0; k < c->n; k++) {
-        const term_t *t = &c->t[k];
+        const acc_tpl_term_t *t = &c->t[k];
         const acc_tval_t *a, *b;
         apr_status_t rv;
 
@@ -1465,14 +1507,14 @@ static apr_status_t cond_eval(rs_t *rs, const cond_t *c, int *res)
         if ((rv = eval(rs, &t->a, &a)) != APR_SUCCESS) {
             return rv;
         }
-        if (t->op == OP_NONE) {
+        if (t->op == ACC_TCMP_NONE) {
             all = acc_tval_true(a);
         }
         else if ((rv = eval(rs, &t->b, &b)) != APR_SUCCESS) {
             return rv;
         }
         else {
-            all = tv_eq(a, b) == (t->op == OP_EQ);
+            all = acc_tval_eq(a, b) == (t->op == ACC_TCMP_EQ);
         }
         all ^= t->neg;
     }
@@ -1480,7 +1522,7 @@ static apr_status_t cond_eval(rs_t *rs, const cond_t *c, int *res)
     return APR_SUCCESS;
 }
 
-static apr_status_t render_for(rs_t *rs, const node_t *n)
+static apr_status_t render_for(rs_t *rs, const acc_tpl_node_t *n)
 {
     const acc_tval_t *v;
     apr_status_t rv;
@@ -1489,7 +1531,7 @@ static apr_status_t render_for(rs_t *rs, const node_t *n)
     if ((rv = eval(rs, &n->var.val, &v)) != APR_SUCCESS) {
         return rv;
     }
-    if (!v || v->kind != TV_LIST || v->list->nelts == 0) {
+    if (!v || v->kind != ACC_TV_LIST || v->list->nelts == 0) {
         return render_list(rs, n->empty);
     }
     memset(&f, 0, sizeof(f));
@@ -1506,25 +1548,25 @@ static apr_status_t render_for(rs_t *rs, const node_t *n)
     return rv;
 }
 
-static apr_status_t render_node(rs_t *rs, const node_t *n)
+static apr_status_t render_node(rs_t *rs, const acc_tpl_node_t *n)
 {
     static const char *const seg[] = {"csrf_token"};
-    static const operand_t csrf = {NULL, (const char **)seg, 1, 0};
+    static const acc_tpl_operand_t csrf = {NULL, (const char **)seg, 1, 0};
     const acc_tval_t *v;
-    const branch_t *br;
-    const tpl_t *t;
+    const acc_tpl_branch_t *br;
+    const acc_tpl_t *t;
     apr_status_t rv;
     apr_hash_t *bc;
-    const node_t *blk;
+    const acc_tpl_node_t *blk;
     int yes;
 
     switch (n->kind) {
-        case N_TEXT:
-            ob_put(rs->out, n->s, n->len);
+        case ACC_TN_TEXT:
+            acc_tpl_ob_put(rs->out, n->s, n->len);
             return APR_SUCCESS;
-        case N_VAR:
+        case ACC_TN_VAR:
             return render_var(rs, &n->var);
-        case N_IF:
+        case ACC_TN_IF:
             for (br = n->br; br; br = br->next) {
                 yes = 1;
                 if (br->cond.n &&
@@ -1536,12 +1578,12 @@ static apr_status_t render_node(rs_t *rs, const node_t *n)
                 }
             }
             return APR_SUCCESS;
-        case N_FOR:
+        case ACC_TN_FOR:
             return render_for(rs, n);
-        case N_BLOCK:
+        case ACC_TN_BLOCK:
             return render_block(rs, n);
-        case N_INCLUDE:
-            if (!(t = tpl_get(rs->set, n->s))) {
+        case ACC_TN_INCLUDE:
+            if (!(t = acc_tpl_get(rs->set, n->s))) {
                 return APR_NOTFOUND;
             }
             /* Same context, fresh block context, as Django's include. */
@@ -1553,13 +1595,14 @@ static apr_status_t render_node(rs_t *rs, const node_t *n)
             rs->bc = bc;
             rs->blk = blk;
             return rv;
-        case N_CSRF:
+        case ACC_TN_CSRF:
             v = resolve(rs, &csrf);
-            if (v && tv_text(v) && v->s[0]) {
-                ob_puts(rs->out, "<input type=\"hidden\" "
-                                 "name=\"csrfmiddlewaretoken\" value=\"");
-                ob_esc(rs->out, v->s);
-                ob_puts(rs->out, "\">");
+            if (v && acc_tval_text(v) && v->s[0]) {
+                acc_tpl_ob_puts(rs->out,
+                                "<input type=\"hidden\" "
+                                "name=\"csrfmiddlewaretoken\" value=\"");
+                acc_tpl_ob_esc(rs->out, v->s);
+                acc_tpl_ob_puts(rs->out, "\">");
             }
             return APR_SUCCESS;
         default:
@@ -1567,11 +1610,11 @@ static apr_status_t render_node(rs_t *rs, const node_t *n)
     }
 }
 
-static apr_status_t render_list(rs_t *rs, const node_t *n)
+static apr_status_t render_list(rs_t *rs, const acc_tpl_node_t *n)
 {
     apr_status_t rv = APR_SUCCESS;
 
-    if (++rs->nest > MAX_RNEST) {
+    if (++rs->nest > ACC_TPL_MAX_RNEST) {
         rv = APR_EINVAL;
     }
     for (; n && rv == APR_SUCCESS; n = n->next) {
@@ -1583,15 +1626,15 @@ static apr_status_t render_list(rs_t *rs, const node_t *n)
 
 /* Render t; with extends, stack every block of the chain by name (root
  * first) and render the root. */
-static apr_status_t render_tpl(rs_t *rs, const tpl_t *t)
+static apr_status_t render_tpl(rs_t *rs, const acc_tpl_t *t)
 {
-    const tpl_t *chain[MAX_LEVEL + 1];
-    const node_t *blk;
+    const acc_tpl_t *chain[ACC_TPL_MAX_LEVEL + 1];
+    const acc_tpl_node_t *blk;
     apr_hash_t *bc;
     apr_status_t rv = APR_SUCCESS;
     int n = 0, k, i;
 
-    if (++rs->level > MAX_LEVEL) {
+    if (++rs->level > ACC_TPL_MAX_LEVEL) {
         rs->level--;
         return APR_EINVAL;
     }
@@ -1601,10 +1644,10 @@ static apr_status_t render_tpl(rs_t *rs, const tpl_t *t)
         return rv;
     }
     for (chain[n++] = t; t->parent; chain[n++] = t) {
-        if (n > MAX_LEVEL) {
+        if (n > ACC_TPL_MAX_LEVEL) {
             rv = APR_EINVAL;
         }
-        else if (!(t = tpl_get(rs->set, t->parent))) {
+        else if (!(t = acc_tpl_get(rs->set, t->parent))) {
             rv = APR_NOTFOUND;
         }
         if (rv != APR_SUCCESS) {
@@ -1617,7 +1660,8 @@ static apr_status_t render_tpl(rs_t *rs, const tpl_t *t)
     rs->bc = apr_hash_make(rs->p);
     for (k = n - 1; k >= 0; k--) {
         for (i = 0; i < chain[k]->blocks->nelts; i++) {
-            const node_t *b = APR_ARRAY_IDX(chain[k]->blocks, i, node_t *);
+            const acc_tpl_node_t *b =
+                APR_ARRAY_IDX(chain[k]->blocks, i, acc_tpl_node_t *);
             bstack_t *st = apr_hash_get(rs->bc, b->s, APR_HASH_KEY_STRING);
 
             if (!st) {
@@ -1641,8 +1685,8 @@ apr_status_t acc_tpl_render(const acc_tpl_set_t *set, const char *name,
                             const acc_tval_t *ctx, apr_pool_t *p,
                             const char **out, apr_size_t *outlen)
 {
-    const tpl_t *t = set && name ? tpl_get(set, name) : NULL;
-    obuf_t ob;
+    const acc_tpl_t *t = set && name ? acc_tpl_get(set, name) : NULL;
+    acc_tpl_obuf_t ob;
     rs_t rs;
     apr_status_t rv;
 
@@ -1654,7 +1698,7 @@ apr_status_t acc_tpl_render(const acc_tpl_set_t *set, const char *name,
         return APR_NOTFOUND;
     }
     memset(&rs, 0, sizeof(rs));
-    ob_init(&ob, p, 8192);
+    acc_tpl_ob_init(&ob, p, 8192);
     rs.set = set;
     rs.ctx = ctx;
     rs.p = p;
