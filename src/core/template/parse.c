@@ -1,46 +1,12 @@
 /*
  * src/core/template/parse.c -- the template engine: parse, link, render.
  */
-#include "template.h"
+#include "internal.h"
 
 #include <stdarg.h>
 #include <string.h>
 
-/*
- * acc_tpl_add parses a source once into a tree (text, var, if, for, block,
- * include, csrf_token nodes) without recursion: open tags live on a fixed
- * stack of ACC_TPL_MAX_NEST frames.  acc_tpl_link checks the names between
- * templates and rejects cycles.  acc_tpl_render walks the tree into a
- * growing buffer in the caller's pool; it never writes to the set, so one
- * set serves every thread.  Inheritance follows Django's BlockContext: for
- * each block name a stack of definitions, root first, most derived on top.
- */
-
-#define ACC_TPL_MAX_NEST   64  /* open if/for/block tags in one template */
-#define ACC_TPL_MAX_LEVEL  32  /* include, extends and block.super levels */
-#define ACC_TPL_MAX_RNEST  512 /* node lists open at once while rendering */
-#define ACC_TPL_MAX_TOKENS 128 /* words in one tag */
-#define ACC_TPL_QUOTE_MAX  40  /* bytes of user input quoted in a message */
-
 /* ---- values ---- */
-
-enum {
-    ACC_TV_STR,
-    ACC_TV_SAFE,
-    ACC_TV_BOOL,
-    ACC_TV_LIST,
-    ACC_TV_MAP,
-    ACC_TV_NUM,
-    ACC_TV_LOOP
-};
-
-struct acc_tval {
-    int kind;
-    int b;
-    const char *s;
-    apr_array_header_t *list;
-    apr_hash_t *map;
-};
 
 static const acc_tval_t tv_true = {ACC_TV_BOOL, 1, NULL, NULL, NULL};
 static const acc_tval_t tv_false = {ACC_TV_BOOL, 0, NULL, NULL, NULL};
@@ -178,95 +144,6 @@ static int acc_tval_eq(const acc_tval_t *a, const acc_tval_t *b)
 }
 
 /* ---- the parsed tree ---- */
-
-typedef struct {
-    const acc_tval_t *lit; /* a literal; NULL for a path */
-    const char **seg;      /* path segments */
-    int nseg;
-    int super; /* the path is block.super */
-} acc_tpl_operand_t;
-
-enum { ACC_TF_SAFE, ACC_TF_DEFAULT };
-
-typedef struct {
-    int kind;
-    acc_tpl_operand_t arg;
-} acc_tpl_filter_t;
-
-typedef struct {
-    acc_tpl_operand_t val;
-    acc_tpl_filter_t *f;
-    int nf;
-} acc_tpl_varexpr_t;
-
-enum { ACC_TCMP_NONE, ACC_TCMP_EQ, ACC_TCMP_NE };
-
-typedef struct {
-    int neg; /* an odd number of `not` */
-    int op;
-    int or_; /* an `or` comes before this term */
-    acc_tpl_operand_t a, b;
-} acc_tpl_term_t;
-
-typedef struct {
-    acc_tpl_term_t *t;
-    int n; /* 0: an else branch */
-} acc_tpl_cond_t;
-
-typedef struct acc_tpl_node acc_tpl_node_t;
-typedef struct acc_tpl_branch acc_tpl_branch_t;
-
-struct acc_tpl_branch {
-    acc_tpl_cond_t cond;
-    acc_tpl_node_t *body;
-    acc_tpl_branch_t *next;
-};
-
-/* Node kinds; acc_tpl_node's comments name them without ACC_TN_. */
-enum {
-    ACC_TN_TEXT,
-    ACC_TN_VAR,
-    ACC_TN_IF,
-    ACC_TN_FOR,
-    ACC_TN_BLOCK,
-    ACC_TN_INCLUDE,
-    ACC_TN_CSRF
-};
-
-struct acc_tpl_node {
-    int kind;
-    int reversed; /* FOR */
-    acc_tpl_node_t *next;
-    const char *s;         /* TEXT text, BLOCK and INCLUDE name, FOR var */
-    apr_size_t len;        /* TEXT */
-    acc_tpl_varexpr_t var; /* VAR; FOR: var.val is the list */
-    acc_tpl_branch_t *br;  /* IF */
-    acc_tpl_node_t *body;  /* FOR, BLOCK */
-    acc_tpl_node_t *empty; /* FOR */
-};
-
-typedef struct {
-    int include; /* else extends */
-    int line;
-    const char *name;
-} acc_tpl_ref_t;
-
-typedef struct {
-    apr_pool_t *p; /* owns everything below except name */
-    const char *name;
-    const char *origin;
-    acc_tpl_node_t *body;
-    const char *parent;         /* extends target, or NULL */
-    apr_array_header_t *blocks; /* every BLOCK node, at any depth */
-    apr_array_header_t *refs;   /* acc_tpl_ref_t: for acc_tpl_link */
-    int idx;                    /* position in set->all */
-} acc_tpl_t;
-
-struct acc_tpl_set {
-    apr_pool_t *p;
-    apr_hash_t *byname;      /* name -> acc_tpl_t * */
-    apr_array_header_t *all; /* acc_tpl_t *, in the order first added */
-};
 
 static const acc_tpl_t *acc_tpl_get(const acc_tpl_set_t *set, const char *name)
 {
