@@ -3,6 +3,7 @@
  * the parsed tree, a template and a set; for src/core/template/ only.
  *
  * The engine's files, by phase:
+ *   value.c     context values (acc_tval_*), their truth and ==
  *   parse.c     everything not yet moved out
  */
 #ifndef ACC_TPL_INTERNAL_H
@@ -48,6 +49,17 @@ struct acc_tval {
     apr_array_header_t *list;
     apr_hash_t *map;
 };
+
+/* A value of kind (ACC_TV_*) with every field zero, in p; the caller
+ * fills it in.  Never NULL (APR aborts when memory runs out). */
+acc_tval_t *acc_tval_new(apr_pool_t *p, int kind);
+
+/* 1 when v (not NULL) is a string, safe string or number: one with s. */
+int acc_tval_text(const acc_tval_t *v);
+
+/* Django's ==: text by content, bools by value, NULL (missing) equals
+ * NULL; anything else equals only itself.  1 or 0. */
+int acc_tval_eq(const acc_tval_t *a, const acc_tval_t *b);
 
 /* ---- the parsed tree ---- */
 
