@@ -5,6 +5,7 @@
  * The engine's files, by phase:
  *   value.c     context values (acc_tval_*), their truth and ==
  *   parse.c     everything not yet moved out
+ *   render.c    rendering, the output buffer and HTML escaping
  */
 #ifndef ACC_TPL_INTERNAL_H
 #define ACC_TPL_INTERNAL_H
@@ -151,5 +152,8 @@ struct acc_tpl_set {
     apr_hash_t *byname;      /* name -> acc_tpl_t * */
     apr_array_header_t *all; /* acc_tpl_t *, in the order first added */
 };
+
+/* The template called name in set, or NULL. */
+const acc_tpl_t *acc_tpl_get(const acc_tpl_set_t *set, const char *name);
 
 #endif /* ACC_TPL_INTERNAL_H */
