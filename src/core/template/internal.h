@@ -5,7 +5,8 @@
  * The engine's files, by phase:
  *   value.c     context values (acc_tval_*), their truth and ==
  *   parse.c     everything not yet moved out
- *   render.c    rendering, the output buffer and HTML escaping
+ *   render.c    rendering a template with a context
+ *   output.c    the output buffer and HTML escaping
  */
 #ifndef ACC_TPL_INTERNAL_H
 #define ACC_TPL_INTERNAL_H
@@ -51,8 +52,8 @@ struct acc_tval {
     apr_hash_t *map;
 };
 
-/* A value of kind (ACC_TV_*) with every field zero, in p; the caller
- * fills it in.  Never NULL (APR aborts when memory runs out). */
+/* A value of kind (ACC_TV_*) with every other field zero, in p; the
+ * caller fills it in. */
 acc_tval_t *acc_tval_new(apr_pool_t *p, int kind);
 
 /* 1 when v (not NULL) is a string, safe string or number: one with s. */
@@ -155,5 +156,23 @@ struct acc_tpl_set {
 
 /* The template called name in set, or NULL. */
 const acc_tpl_t *acc_tpl_get(const acc_tpl_set_t *set, const char *name);
+
+/* ---- output ---- */
+
+/* A growing buffer: d[0..len) so far, always room for a final NUL. */
+typedef struct {
+    apr_pool_t *p;
+    char *d;
+    apr_size_t len, cap; /* len < cap: room for the NUL */
+} acc_tpl_obuf_t;
+
+/* Start b empty with cap (> 0) bytes from p; b grows in p. */
+void acc_tpl_ob_init(acc_tpl_obuf_t *b, apr_pool_t *p, apr_size_t cap);
+
+/* Append s[0..n) / the string s / s HTML-escaped as acc_html_escape
+ * does, growing d in b's pool. */
+void acc_tpl_ob_put(acc_tpl_obuf_t *b, const char *s, apr_size_t n);
+void acc_tpl_ob_puts(acc_tpl_obuf_t *b, const char *s);
+void acc_tpl_ob_esc(acc_tpl_obuf_t *b, const char *s);
 
 #endif /* ACC_TPL_INTERNAL_H */
