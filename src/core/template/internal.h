@@ -4,7 +4,8 @@
  *
  * The engine's files, by phase:
  *   value.c     context values (acc_tval_*), their truth and ==
- *   parse.c     everything not yet moved out
+ *   set.c       sets: add (copy and parse), look up, link
+ *   parse.c     one template's source into its tree
  *   render.c    rendering a template with a context
  *   output.c    the output buffer and HTML escaping
  */
@@ -156,6 +157,13 @@ struct acc_tpl_set {
 
 /* The template called name in set, or NULL. */
 const acc_tpl_t *acc_tpl_get(const acc_tpl_set_t *set, const char *name);
+
+/* Parse src[0..len) into t (p, origin, blocks and refs set, the rest
+ * zero); the tree is in t->p and points into src, which must live as long
+ * as t.  Returns 0, or -1 with *err = "<origin>:<line>: <what is wrong>"
+ * in errp, leaving a partial tree that only destroying t->p cleans up. */
+int acc_tpl_parse(acc_tpl_t *t, const char *src, apr_size_t len,
+                  apr_pool_t *errp, const char **err);
 
 /* ---- output ---- */
 
