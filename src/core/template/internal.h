@@ -6,6 +6,7 @@
  *   value.c     context values (acc_tval_*), their truth and ==
  *   set.c       sets: add (copy and parse), look up, link
  *   parse.c     one template's source into its tree
+ *   lex.c       inside one tag: words, values, filters, if-expressions
  *   render.c    rendering a template with a context
  *   output.c    the output buffer and HTML escaping
  */
