@@ -1,6 +1,7 @@
 /*
  * src/core/template/internal.h -- the template engine's own types: values,
- * the parsed tree, a template and a set; for src/core/template/ only.
+ * the parsed tree, templates and sets, the output buffer; for
+ * src/core/template/ only.
  *
  * The engine's files, by phase:
  *   value.c     context values (acc_tval_*), their truth and ==
@@ -132,6 +133,8 @@ struct acc_tpl_node {
     acc_tpl_node_t *body;  /* FOR, BLOCK */
     acc_tpl_node_t *empty; /* FOR */
 };
+
+/* ---- templates and sets ---- */
 
 typedef struct {
     int include; /* else extends */
