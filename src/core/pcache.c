@@ -19,7 +19,8 @@ typedef struct {
 } entry_t;
 
 struct acc_pcache {
-    apr_hash_t *map; /* key -> entry_t * */
+    apr_pool_t *pool; /* the map's, with an allocator of its own */
+    apr_hash_t *map;  /* key -> entry_t * */
     apr_size_t max;
     volatile apr_uint32_t *gens;
     apr_size_t nslots;
@@ -78,8 +79,21 @@ acc_pcache_t *acc_pcache_create(apr_pool_t *p, apr_size_t max_entries,
                                 volatile apr_uint32_t *gens, apr_size_t nslots)
 {
     acc_pcache_t *pc = apr_pcalloc(p, sizeof(*pc));
+    apr_allocator_t *al;
 
-    pc->map = apr_hash_make(p);
+    /* The map grows (apr_hash_set) while requests run, under the write
+     * lock: from a pool of its own, with an allocator of its own, since
+     * other threads may allocate from p at the same time (the MPM makes
+     * its worker threads from it while the first ones already serve). */
+    if (apr_allocator_create(&al) != APR_SUCCESS) {
+        return NULL;
+    }
+    if (apr_pool_create_ex(&pc->pool, p, NULL, al) != APR_SUCCESS) {
+        apr_allocator_destroy(al);
+        return NULL;
+    }
+    apr_allocator_owner_set(al, pc->pool);
+    pc->map = apr_hash_make(pc->pool);
     pc->max = max_entries ? max_entries : 1;
     pc->gens = gens;
     pc->nslots = nslots;
@@ -88,7 +102,8 @@ acc_pcache_t *acc_pcache_create(apr_pool_t *p, apr_size_t max_entries,
         return NULL;
     }
 #endif
-    apr_pool_cleanup_register(p, pc, clear_all, apr_pool_cleanup_null);
+    /* The entries (malloc'd) go with the map. */
+    apr_pool_cleanup_register(pc->pool, pc, clear_all, apr_pool_cleanup_null);
     return pc;
 }
 
