@@ -1,5 +1,6 @@
 /*
- * src/core/phc.h -- argon2 hashes as PHC strings: the parameters and the parser.
+ * src/core/phc.h -- argon2 hashes as PHC strings: the parameters and the
+ * parser.
  *
  *   $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt b64>$<hash b64>
  *

@@ -1,5 +1,6 @@
 /*
- * src/core/redirect.h -- the one place that decides whether a `next` URL is safe.
+ * src/core/redirect.h -- the one place that decides whether a `next` URL is
+ * safe.
  *
  * A `next` value may only lead to a path on this site.  The check follows
  * Django's url_has_allowed_host_and_scheme and then reads the value the
