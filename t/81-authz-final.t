@@ -20,7 +20,7 @@ use AccountsTest;
 use Digest::SHA ();
 use MIME::Base64 ();
 
-plan tests => 14;
+plan tests => 20;
 
 sub body { my ($res) = @_; return $res->decoded_content // '' }
 sub ctl_ok {
@@ -56,6 +56,24 @@ ok t_cmp(body($res), qr/^REMOTE_USER=\Q$editor\E$/m, '... as that user');
 my $anon = AccountsTest->browser;
 $res = $anon->get('/azbasic/env.cgi', Authorization => basic('basicbob'));
 ok t_cmp($res->code, qr/^40[13]$/, 'Basic user basicbob with no session is refused');
+
+# ---- AccountsLoginRequired around AuthType Basic -------------------------
+# The session must not stand in for the Basic user: with the editor's
+# cookie and no Basic credentials, 'Require user basicbob' still asks for
+# them.
+$res = $b->get('/lrbasic/env.cgi');
+ok t_cmp($res->code, 401, "AccountsLoginRequired + AuthType Basic: a session alone gets the Basic challenge");
+ok t_cmp(body($res) =~ /REMOTE_USER=/ ? 'ran' : 'not run', 'not run', '... and the CGI did not run');
+AccountsTest::mkuser('basicbob')
+    unless AccountsTest::sql1("SELECT 1 FROM accounts_user WHERE username = 'basicbob'");
+my $bob = AccountsTest::logged_in('basicbob');
+$res = $bob->get('/lrbasic/env.cgi');
+ok t_cmp($res->code, 401, "... even when the session's user has the required user's name");
+$res = $b->get('/lrbasic/env.cgi', Authorization => basic('basicbob'));
+ok t_cmp($res->code, 200, 'a session and the Basic login: 200');
+ok t_cmp(body($res), qr/^REMOTE_USER=basicbob$/m, '... as the Basic user');
+$res = $anon->get('/lrbasic/env.cgi', Authorization => basic('basicbob'));
+ok t_cmp($res->code, 302, 'the Basic login without a session: sent to the login page');
 
 # ---- RequireAny granting on its second line -------------------------------
 # /az/anygrp/: RequireAny of account-superuser (the editor fails it) and

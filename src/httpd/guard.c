@@ -193,20 +193,16 @@ int acc_strip_identity_headers(request_rec *r)
     return DECLINED;
 }
 
-/* Who the session is, for httpd, the log and what is behind. */
-static void identify(request_rec *r, acc_session_t *s)
+/* The response depends on the cookie: no shared cache may keep one
+ * user's page for another -- neither this response nor, when this is a
+ * subrequest, the request it serves (lookups made before that one's
+ * headers go out).  An SSI include runs after its page's headers are
+ * sent, so a page that includes a guarded fragment must be marked private
+ * by its own configuration (README). */
+static void mark_private(request_rec *r)
 {
-    acc_dir_cfg_t *d = acc_dir(r);
     request_rec *top;
 
-    r->user = apr_pstrdup(r->pool, s->user->username);
-    r->ap_auth_type = ACC_AUTH_TYPE;
-    /* No shared cache may keep one user's page for another: neither this
-     * response nor, when this is a subrequest, the request it serves
-     * (lookups made before that one's headers go out).  An SSI include
-     * runs after its page's headers are sent, so a page that includes a
-     * guarded fragment must be marked private by its own configuration
-     * (README). */
     for (top = r; top; top = top->main) {
         if (!apr_table_get(top->notes, "mod_accounts:private")) {
             apr_table_setn(top->notes, "mod_accounts:private", "1");
@@ -214,6 +210,34 @@ static void identify(request_rec *r, acc_session_t *s)
             apr_table_mergen(top->err_headers_out, "Vary", "Cookie");
         }
     }
+}
+
+/* Whether this location leaves authentication to mod_accounts: no
+ * AuthType, or AuthType Accounts.  Under another (Basic, say) the user is
+ * whoever that module authenticates, and the session must not stand in
+ * for them. */
+static int ours_to_identify(request_rec *r)
+{
+    const char *type = ap_auth_type(r);
+
+    return type == NULL || strcasecmp(type, ACC_AUTH_TYPE) == 0;
+}
+
+/* Who the session is, for httpd, the log and what is behind. */
+static void identify(request_rec *r, acc_session_t *s)
+{
+    acc_dir_cfg_t *d = acc_dir(r);
+
+    mark_private(r);
+    if (!ours_to_identify(r)) {
+        /* Logged in, as AccountsLoginRequired asks; who the request is
+         * for is the other AuthType's to say.  (Setting r->user here
+         * would let mod_authz_core grant 'Require valid-user' or
+         * 'Require user NAME' before that module asked for anything.) */
+        return;
+    }
+    r->user = apr_pstrdup(r->pool, s->user->username);
+    r->ap_auth_type = ACC_AUTH_TYPE;
     if (d && d->forward_headers == 1) {
         const char *groups = "";
         int i;
