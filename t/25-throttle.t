@@ -19,7 +19,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 73;
+plan tests => 75;
 
 my $PW = AccountsTest::good_password();
 my $BAD = 'Please enter a correct username and password. Note that both '
@@ -123,6 +123,17 @@ ok t_cmp($home->login($v2, $PW)->code, 429, "a device token for one user does no
 my $forger = from('10.2.0.6');
 $forger->set_cookie(accounts_device => $altered);
 ok t_cmp($forger->login($v, $PW)->code, 429, 'an altered device token is not trusted');
+
+# A token is one account's: after the name is deleted and registered
+# again, by someone else, the old token is worth nothing.
+my $re = mkuser(AccountsTest::unique_name('re'));
+my $old = from('10.2.0.7');
+ok t_cmp($old->login($re, $PW)->code, 303, 'a user logs in (a token for that account)');
+AccountsTest::sql('DELETE FROM accounts_user WHERE username = ' . AccountsTest::lit($re));
+mkuser($re);
+attempt('10.2.0.8', $re, 'guess') for 1 .. 3;
+ok t_cmp($old->login($re, $PW)->code, 429,
+         "the name deleted and registered again: the old account's token does not unlock the new one");
 
 # The device is throttled by its own failures.
 $home->ua->default_header('X-Test-Client-IP' => '10.2.0.2');

@@ -14,20 +14,20 @@
 #define NONCE_CHARS 22 /* base64url, no padding */
 #define MAC_CHARS   43
 
-/* base64url of the MAC over (user_key, issued, nonce), in p: the parts
+/* base64url of the MAC over (subject, issued, nonce), in p: the parts
  * NUL-separated, so none can run into the next. */
 static const char *mac_of(apr_pool_t *p, const unsigned char *key,
-                          apr_size_t klen, const char *user_key,
+                          apr_size_t klen, const char *subject,
                           const char *issued, const char *nonce)
 {
     unsigned char mac[ACC_SHA256_LEN];
-    apr_size_t lk = strlen(user_key), li = strlen(issued), ln = strlen(nonce);
+    apr_size_t lk = strlen(subject), li = strlen(issued), ln = strlen(nonce);
     apr_size_t mlen = sizeof("device") + lk + 1 + li + 1 + ln;
     char *msg = apr_palloc(p, mlen), *o = msg;
 
     memcpy(o, "device", sizeof("device"));
     o += sizeof("device");
-    memcpy(o, user_key, lk + 1);
+    memcpy(o, subject, lk + 1);
     o += lk + 1;
     memcpy(o, issued, li + 1);
     o += li + 1;
@@ -38,7 +38,7 @@ static const char *mac_of(apr_pool_t *p, const unsigned char *key,
 }
 
 const char *acc_device_token(apr_pool_t *p, const unsigned char *key,
-                             apr_size_t klen, const char *user_key,
+                             apr_size_t klen, const char *subject,
                              apr_time_t now)
 {
     const char *nonce = acc_random_token(p, NONCE_BYTES);
@@ -48,18 +48,18 @@ const char *acc_device_token(apr_pool_t *p, const unsigned char *key,
         return NULL;
     }
     return apr_pstrcat(p, issued, ".", nonce, ".",
-                       mac_of(p, key, klen, user_key, issued, nonce), NULL);
+                       mac_of(p, key, klen, subject, issued, nonce), NULL);
 }
 
 int acc_device_check(apr_pool_t *p, const char *token, const unsigned char *key,
-                     apr_size_t klen, const char *user_key, apr_time_t now,
+                     apr_size_t klen, const char *subject, apr_time_t now,
                      apr_int64_t max_age, const char **nonce)
 {
     const char *dot1, *dot2, *s;
     const char *issued, *n;
     apr_int64_t t = 0, age;
 
-    if (token == NULL || user_key == NULL) {
+    if (token == NULL || subject == NULL) {
         return 0;
     }
     dot1 = strchr(token, '.');
@@ -86,8 +86,7 @@ int acc_device_check(apr_pool_t *p, const char *token, const unsigned char *key,
         return 0;
     }
     issued = apr_pstrmemdup(p, token, (apr_size_t)(dot1 - token));
-    if (!acc_str_equal_ct(mac_of(p, key, klen, user_key, issued, n),
-                          dot2 + 1)) {
+    if (!acc_str_equal_ct(mac_of(p, key, klen, subject, issued, n), dot2 + 1)) {
         return 0;
     }
     *nonce = n;

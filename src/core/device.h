@@ -9,8 +9,10 @@
  * its own failures, so an attacker guessing a user's password -- from
  * anywhere, a shared NAT included -- cannot lock the real user out.  The
  * token holds no secret of the user's and names no one: it is
- * "<issued>.<nonce>.<mac>", the MAC an HMAC-SHA256 over the username key,
- * the issue time and the nonce.  Pure core: APR only.
+ * "<issued>.<nonce>.<mac>", the MAC an HMAC-SHA256 over the subject (the
+ * caller's string for one account: the glue gives the username key, the
+ * user's id and join time), the issue time and the nonce.  Pure core: APR
+ * only.
  */
 #ifndef ACC_DEVICE_H
 #define ACC_DEVICE_H
@@ -19,19 +21,19 @@
 
 #include <apr_time.h>
 
-/* A new token for user_key (acc_username_key's form of the username),
+/* A new token for subject (a string naming one account; see above),
  * issued at now, signed with key; in p.  NULL when the OS has no random
  * bytes. */
 const char *acc_device_token(apr_pool_t *p, const unsigned char *key,
-                             apr_size_t klen, const char *user_key,
+                             apr_size_t klen, const char *subject,
                              apr_time_t now);
 
-/* 1 when token is one acc_device_token made for user_key with key, issued
+/* 1 when token is one acc_device_token made for subject with key, issued
  * no more than max_age seconds before now (and not after it); then *nonce
  * is its nonce (in p), which names the device for the throttle.  0 for
  * anything else, malformed input included. */
 int acc_device_check(apr_pool_t *p, const char *token, const unsigned char *key,
-                     apr_size_t klen, const char *user_key, apr_time_t now,
+                     apr_size_t klen, const char *subject, apr_time_t now,
                      apr_int64_t max_age, const char **nonce);
 
 #endif /* ACC_DEVICE_H */

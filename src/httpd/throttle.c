@@ -50,8 +50,19 @@ static const char *device_cookie_name(request_rec *r)
     return acc_cookie_secure(r) ? "__Host-" DEVICE_COOKIE : DEVICE_COOKIE;
 }
 
-/* The nonce of this browser's device token for user_key, or NULL. */
-static const char *trusted_device(request_rec *r, const char *user_key)
+/* Who a device token is for: one account -- the username, and the id and
+ * join time that tell this account from an earlier one of the same name
+ * (deleted, then registered again by someone else) or from one of
+ * another site's database under the same key. */
+static const char *device_subject(request_rec *r, const char *user_key,
+                                  const acc_user_t *u)
+{
+    return apr_psprintf(r->pool, "%s\n%" APR_INT64_T_FMT "\n%" APR_TIME_T_FMT,
+                        user_key, u->id, apr_time_sec(u->date_joined));
+}
+
+/* The nonce of this browser's device token for the account, or NULL. */
+static const char *trusted_device(request_rec *r, const char *subject)
 {
     acc_srv_cfg_t *c = acc_srv(r->server);
     const char *header = apr_table_get(r->headers_in, "Cookie");
@@ -65,7 +76,7 @@ static const char *trusted_device(request_rec *r, const char *user_key)
     all = acc_cookie_get_all(r->pool, header, device_cookie_name(r));
     for (i = 0; i < all->nelts; i++) {
         if (acc_device_check(r->pool, APR_ARRAY_IDX(all, i, const char *),
-                             c->secret_key, c->secret_key_len, user_key,
+                             c->secret_key, c->secret_key_len, subject,
                              apr_time_now(), DEVICE_MAX_AGE, &nonce)) {
             return nonce;
         }
@@ -74,7 +85,7 @@ static const char *trusted_device(request_rec *r, const char *user_key)
 }
 
 int acc_throttle_login_claim(request_rec *r, acc_store_t *st,
-                             const char *user_key)
+                             const char *user_key, const acc_user_t *u)
 {
     acc_srv_cfg_t *c = acc_srv(r->server);
     const char *device;
@@ -95,7 +106,7 @@ int acc_throttle_login_claim(request_rec *r, acc_store_t *st,
      * failures, not the username's: whoever guesses the password
      * elsewhere -- behind the same NAT included -- cannot lock the user
      * out of their own browser. */
-    device = trusted_device(r, user_key);
+    device = u ? trusted_device(r, device_subject(r, user_key, u)) : NULL;
     if (device) {
         apr_table_setn(r->notes, DEVICE_NOTE, device);
     }
@@ -119,7 +130,7 @@ fail:
 }
 
 void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
-                           const char *user_key, apr_int64_t user_id)
+                           const char *user_key, const acc_user_t *u)
 {
     acc_srv_cfg_t *c = acc_srv(r->server);
     const char *device = apr_table_get(r->notes, DEVICE_NOTE);
@@ -137,7 +148,7 @@ void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
     }
     /* This browser now has logged the user in: a fresh token. */
     token = acc_device_token(r->pool, c->secret_key, c->secret_key_len,
-                             user_key, apr_time_now());
+                             device_subject(r, user_key, u), apr_time_now());
     if (token) {
         acc_set_cookie(r, device_cookie_name(r), token, DEVICE_MAX_AGE);
     }

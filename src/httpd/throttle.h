@@ -16,18 +16,19 @@
  * any hashing: the attempt is counted now, under a row lock, so attempts
  * sent at the same moment cannot all slip past the limits.  It counts
  * against the address and against the username -- or, when the browser
- * shows a device token from an earlier login of this user, against that
- * token instead.  Returns 0 to go ahead, the seconds to wait (the attempt
+ * shows a device token from an earlier login of this account (u, the
+ * user the name belongs to, NULL when none does), against that token
+ * instead.  Returns 0 to go ahead, the seconds to wait (the attempt
  * refused, not counted), or -1 when the store failed (logged). */
 int acc_throttle_login_claim(request_rec *r, acc_store_t *st,
-                             const char *user_key);
+                             const char *user_key, const acc_user_t *u);
 
 /* The claimed attempt succeeded: the count it was judged by (the
  * username's, or the browser's device token's) is forgotten, the
  * address's attempt taken back, and the browser given a fresh device
  * token for this user (a cookie, device.h). */
 void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
-                           const char *user_key, apr_int64_t user_id);
+                           const char *user_key, const acc_user_t *u);
 
 /* Claim one of the address's registration attempts for this hour, before
  * the username is looked up (whether a name is taken is what the limit

@@ -134,10 +134,22 @@ int acc_page_login(acc_page_t *pg)
     acc_wipe((char *)pw);
     key = acc_username_key(r->pool, username);
 
+    rc = acc_user_by_name(pg->store, r->pool, username, &u);
+    if (rc == ACC_STORE_ERROR) {
+        acc_wipe(pwcopy);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      ACC_LOGNO(0051) "user lookup failed: %s",
+                      acc_store_error(pg->store, r->pool));
+        return acc_db_unavailable(r, ACC_DB_DOWN);
+    }
+    if (rc != ACC_STORE_OK) {
+        u = NULL;
+    }
     /* Throttled: answered before any hashing.  The attempt is counted
      * here, before the hash, so that attempts sent at once cannot all get
-     * past the limits; a successful one is taken back. */
-    wait = acc_throttle_login_claim(r, pg->store, key);
+     * past the limits; a successful one is taken back.  (The user is
+     * looked up first: a browser's device token is for one account.) */
+    wait = acc_throttle_login_claim(r, pg->store, key, u);
     if (wait != 0) {
         acc_wipe(pwcopy);
         if (wait < 0) {
@@ -150,17 +162,6 @@ int acc_page_login(acc_page_t *pg)
             apr_psprintf(r->pool, THROTTLED, wait, wait == 1 ? "" : "s"));
     }
 
-    rc = acc_user_by_name(pg->store, r->pool, username, &u);
-    if (rc == ACC_STORE_ERROR) {
-        acc_wipe(pwcopy);
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      ACC_LOGNO(0051) "user lookup failed: %s",
-                      acc_store_error(pg->store, r->pool));
-        return acc_db_unavailable(r, ACC_DB_DOWN);
-    }
-    if (rc != ACC_STORE_OK) {
-        u = NULL;
-    }
     /* Nothing needs the database until the hash is done: the connection
      * goes back before the wait for a hash slot, so logins queued behind
      * the hashes never starve other pages of connections. */
@@ -202,7 +203,7 @@ int acc_page_login(acc_page_t *pg)
                       ap_escape_logitem(r->pool, username));
     }
     acc_user_touch_login(pg->store, r->pool, u->id);
-    acc_throttle_login_ok(r, pg->store, key, u->id);
+    acc_throttle_login_ok(r, pg->store, key, u);
     rc = acc_session_login(r, pg->store, u);
     if (rc != OK) {
         return acc_db_unavailable(r, ACC_DB_DOWN);
