@@ -22,7 +22,7 @@ use AccountsTest;
 use Digest::SHA ();
 use MIME::Base64 ();
 
-plan tests => 27;
+plan tests => 29;
 
 sub body { my ($res) = @_; return $res->decoded_content // '' }
 
@@ -115,6 +115,23 @@ ok t_cmp($res->code, 200, 'mod_authn_dbd still answers: our statements were prep
 $res = $ob->get('/basic/', Authorization => 'Basic ' . MIME::Base64::encode_base64("basicuser:wrong", ''));
 ok t_cmp($res->code, 401, '... and still refuses a wrong password');
 ok t_cmp($ob->get('/home/')->code, 200, 'the guarded page again: 200');
+
+# ---- a first preparing that fails half-way --------------------------------
+# The prepfail host's one connection is opened while a function one of our
+# statements calls is missing: the statements before it prepare, that one
+# fails (503).  Once the function is back, that connection must prepare
+# them all again, not trip over the ones left from the first try.
+AccountsTest::sql(q{ALTER FUNCTION accounts_throttle_try(text, text, int, int, int)
+                    RENAME TO accounts_throttle_try_away});
+my $pf = AccountsTest->browser(vhost => 'prepfail');
+my $pfres = $pf->get('/accounts/login/');
+AccountsTest::sql(q{ALTER FUNCTION accounts_throttle_try_away(text, text, int, int, int)
+                    RENAME TO accounts_throttle_try});
+ok t_cmp($pfres->code, 503, 'a statement that cannot be prepared: 503');
+# A 503 closes the client's connection, and either httpd process may take
+# the next one: ten tries reach the one whose connection failed.
+my @pf = grep { $_ != 200 } map { AccountsTest->browser(vhost => 'prepfail')->get('/accounts/login/')->code } 1 .. 10;
+ok t_cmp("@pf", '', '... and once it can, every connection prepares them all: 10 times 200');
 
 # ---- a role that may not read password hashes ---------------------------
 AccountsTest::sql(q{DO $d$ BEGIN

@@ -171,6 +171,29 @@ static acc_store_rc_t prepare_all(acc_store_t *st, const char **err)
     return ACC_STORE_OK;
 }
 
+/* Drop whatever of our statements the connection holds.  Only ours:
+ * others on the connection belong to other modules (mod_authn_dbd,
+ * mod_session_dbd, DBDPrepareSQL).  One round trip, whichever of ours
+ * are there. */
+static acc_store_rc_t deallocate_ours(acc_store_t *st, const char **err)
+{
+    const char *names = "", *sql;
+    int i;
+
+    for (i = 0; i < S_COUNT; i++) {
+        names = apr_pstrcat(st->stmts, names, i ? "," : "",
+                            acc_store_stmts[i].label, NULL);
+    }
+    sql = apr_pstrcat(st->stmts,
+                      "DO $acc$ DECLARE n text; BEGIN FOR n IN SELECT name"
+                      " FROM pg_prepared_statements WHERE name = ANY ('{",
+                      names,
+                      "}'::text[]) LOOP EXECUTE format('DEALLOCATE %I', n);"
+                      " END LOOP; END $acc$",
+                      NULL);
+    return acc_store_run(st->stmts, st->driver, st->handle, sql, err);
+}
+
 acc_store_rc_t acc_store_open(apr_pool_t *p, const apr_dbd_driver_t *driver,
                               apr_dbd_t *handle, acc_store_t **out,
                               const char **err)
@@ -185,7 +208,11 @@ acc_store_rc_t acc_store_open(apr_pool_t *p, const apr_dbd_driver_t *driver,
         return ACC_STORE_ERROR;
     }
     if (prepare_all(st, err) != ACC_STORE_OK) {
+        const char *ignored;
         *err = apr_pstrdup(p, *err);
+        /* Those that did prepare would make the next open on this
+         * connection fail ("already exists"): none of ours stays. */
+        deallocate_ours(st, &ignored);
         apr_pool_destroy(st->stmts);
         return ACC_STORE_ERROR;
     }
@@ -195,25 +222,7 @@ acc_store_rc_t acc_store_open(apr_pool_t *p, const apr_dbd_driver_t *driver,
 
 acc_store_rc_t acc_store_reopen(acc_store_t *st, const char **err)
 {
-    const char *names = "", *sql;
-    int i;
-
-    /* Only our own statements go: others on the connection belong to
-     * other modules (mod_authn_dbd, mod_session_dbd, DBDPrepareSQL).  One
-     * round trip, whichever of ours survived. */
-    for (i = 0; i < S_COUNT; i++) {
-        names = apr_pstrcat(st->stmts, names, i ? "," : "",
-                            acc_store_stmts[i].label, NULL);
-    }
-    sql = apr_pstrcat(st->stmts,
-                      "DO $acc$ DECLARE n text; BEGIN FOR n IN SELECT name"
-                      " FROM pg_prepared_statements WHERE name = ANY ('{",
-                      names,
-                      "}'::text[]) LOOP EXECUTE format('DEALLOCATE %I', n);"
-                      " END LOOP; END $acc$",
-                      NULL);
-    if (acc_store_run(st->stmts, st->driver, st->handle, sql, err) !=
-        ACC_STORE_OK) {
+    if (deallocate_ours(st, err) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
     /* The old handles' memory goes with them: a connection re-prepared
