@@ -172,16 +172,6 @@ int acc_throttle_register_claim(request_rec *r, acc_store_t *st)
     return wait;
 }
 
-void acc_throttle_register_release(request_rec *r, acc_store_t *st)
-{
-    acc_srv_cfg_t *c = acc_srv(r->server);
-
-    if (c->throttle_register > 0) {
-        acc_throttle_release(st, r->pool, "reg", address(r),
-                             c->throttle_register);
-    }
-}
-
 void acc_retry_after(request_rec *r, int seconds)
 {
     apr_table_setn(r->err_headers_out, "Retry-After",

@@ -32,11 +32,9 @@ void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
 
 /* Claim one of the address's registration attempts for this hour, before
  * the username is looked up (whether a name is taken is what the limit
- * protects): 0, the seconds to wait, or -1.  Give it back with
- * acc_throttle_register_release only when the server, not the visitor,
- * made the attempt fail (no hash slot, the database). */
+ * protects): 0, the seconds to wait, or -1.  It stays counted however the
+ * attempt ends. */
 int acc_throttle_register_claim(request_rec *r, acc_store_t *st);
-void acc_throttle_register_release(request_rec *r, acc_store_t *st);
 
 /* Set Retry-After: seconds on the response. */
 void acc_retry_after(request_rec *r, int seconds);

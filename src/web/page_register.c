@@ -230,14 +230,13 @@ int acc_page_register(acc_page_t *pg)
         acc_wipe((char *)f.value[F_PASSWORD2]);
         return show(pg, &f);
     }
-    /* No connection held while waiting for a hash slot and hashing. */
+    /* No connection held while waiting for a hash slot and hashing.  From
+     * here on the attempt stays counted whatever happens: the name was
+     * looked up, and a failure past this point says it is free. */
     acc_page_release(pg);
     if ((rc = acc_hashgate_enter(r)) != OK) {
         acc_wipe((char *)f.value[F_PASSWORD1]);
         acc_wipe((char *)f.value[F_PASSWORD2]);
-        if (acc_page_store(pg, &prc)) {
-            acc_throttle_register_release(r, pg->store);
-        }
         return acc_render_error(r, rc,
                                 "Too many people are signing up right now. "
                                 "Please try again in a moment.");
@@ -256,7 +255,6 @@ int acc_page_register(acc_page_t *pg)
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       ACC_LOGNO(0070) "cannot hash a password: %s",
                       err ? err : "?");
-        acc_throttle_register_release(r, pg->store);
         return acc_db_unavailable(r, ACC_DB_DOWN);
     }
     acc_wipe((char *)f.value[F_PASSWORD1]);
@@ -278,7 +276,6 @@ int acc_page_register(acc_page_t *pg)
             add_error(r->pool, &f, F_USERNAME, DUPLICATE);
             return show(pg, &f);
         default:
-            acc_throttle_register_release(r, pg->store);
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                           ACC_LOGNO(0071) "cannot create a user: %s",
                           acc_store_error(pg->store, r->pool));
