@@ -14,14 +14,6 @@ struct acc_shmlock {
     apr_shm_t *shm;
 };
 
-static apr_status_t destroy(void *data)
-{
-    acc_shmlock_t *lock = data;
-
-    pthread_mutex_destroy(lock->mutex);
-    return APR_SUCCESS;
-}
-
 apr_status_t acc_shmlock_create(acc_shmlock_t **out, apr_pool_t *p)
 {
     acc_shmlock_t *lock = apr_pcalloc(p, sizeof(*lock));
@@ -45,8 +37,10 @@ apr_status_t acc_shmlock_create(acc_shmlock_t **out, apr_pool_t *p)
         return rc;
     }
     pthread_mutexattr_destroy(&attr);
-    /* Before the shared memory goes (registered after it, so run first). */
-    apr_pool_cleanup_register(p, lock, destroy, apr_pool_cleanup_null);
+    /* Never pthread_mutex_destroy'd: when httpd restarts gracefully the
+     * parent's pool goes while the old children still lock it (glibc then
+     * makes it fail with EINVAL).  The shared memory stays mapped in
+     * every process that has it until that process exits. */
     *out = lock;
     return APR_SUCCESS;
 }

@@ -17,8 +17,10 @@
 
 typedef struct acc_shmlock acc_shmlock_t;
 
-/* A new lock in shared memory from p (to be inherited across fork; it
- * goes when p is destroyed).  APR_SUCCESS, or an error with *lock NULL. */
+/* A new lock in shared memory from p (to be inherited across fork).  When
+ * p is destroyed the creating process's mapping goes, but the lock keeps
+ * working in the processes forked before (httpd's old children after a
+ * graceful restart).  APR_SUCCESS, or an error with *lock NULL. */
 apr_status_t acc_shmlock_create(acc_shmlock_t **lock, apr_pool_t *p);
 
 typedef enum {

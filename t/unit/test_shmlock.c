@@ -114,12 +114,50 @@ static void test_holder_killed(void **state)
     close(ready[1]);
 }
 
+/* The pool the lock was made from goes (httpd's configuration pool at a
+ * graceful restart) while a process forked before still uses the lock. */
+static void test_outlives_pool(void **state)
+{
+    apr_pool_t *p;
+    acc_shmlock_t *l;
+    int go[2], status;
+    char c;
+    pid_t pid;
+
+    (void)state;
+    assert_int_equal(apr_pool_create(&p, pool), APR_SUCCESS);
+    assert_int_equal(acc_shmlock_create(&l, p), APR_SUCCESS);
+    assert_int_equal(pipe(go), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (read(go[0], &c, 1) != 1) {
+            _exit(2);
+        }
+        if (acc_shmlock_lock(l) != ACC_SHMLOCK_OK) {
+            _exit(1);
+        }
+        acc_shmlock_unlock(l);
+        _exit(0);
+    }
+    apr_pool_destroy(p); /* the parent's copy goes */
+    assert_int_equal(write(go[1], "x", 1), 1);
+    no_hang(10);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    alarm(0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    close(go[0]);
+    close(go[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lock_unlock),
         cmocka_unit_test(test_excludes_processes),
         cmocka_unit_test(test_holder_killed),
+        cmocka_unit_test(test_outlives_pool),
     };
     int rc;
 
