@@ -8,7 +8,8 @@
  * <IfDefine> sections count when their define is set; other <If...>
  * sections are read as if true (a DBD directive in a false <IfModule> is
  * not a configuration anyone writes).  Hosts whose settings are all equal
- * share one mod_dbd connection pool, so they share one gate.
+ * (as mod_dbd reads them: defaults filled in, quotes gone) share one
+ * mod_dbd connection pool, so they share one gate.
  */
 #include "dbgate.h"
 #include "config.h"
@@ -21,8 +22,9 @@
 #include <string.h>
 #include <time.h>
 
-/* mod_dbd's own default for DBDMax. */
+/* mod_dbd's own defaults, for the settings a host leaves unset. */
 #define DBD_DEFAULT_MAX 10
+static const char *const defaults[] = {"", "", "on", "1", "2", "10", "300"};
 
 enum { K_DRIVER, K_PARAMS, K_PERSIST, K_MIN, K_KEEP, K_MAX, K_EXPTIME, K_N };
 static const char *const keys[K_N] = {"DBDriver",  "DBDParams", "DBDPersist",
@@ -111,6 +113,31 @@ static const ap_directive_t *vhost_node(const ap_directive_t *d,
     return NULL;
 }
 
+/* A setting as mod_dbd reads it: its first argument, unquoted, or the
+ * default when the host leaves it unset; numbers as numbers, flags in
+ * lower case.  So two hosts mod_dbd gives one pool get one gate, however
+ * they spelled their directives. */
+static const char *canonical(apr_pool_t *p, int k, const char *args)
+{
+    const char *v;
+
+    if (args == NULL) {
+        return defaults[k];
+    }
+    v = ap_getword_conf(p, &args);
+    switch (k) {
+        case K_PERSIST:
+            return strcasecmp(v, "off") == 0 ? "off" : "on";
+        case K_MIN:
+        case K_KEEP:
+        case K_MAX:
+        case K_EXPTIME:
+            return apr_itoa(p, atoi(v));
+        default:
+            return v;
+    }
+}
+
 /* A directive's number (its arguments may be quoted). */
 static int number_of(const char *args, int dflt)
 {
@@ -145,7 +172,8 @@ int acc_dbgate_post_config(apr_pool_t *pconf, server_rec *s)
             scan(pconf, node->first_child, &set);
         }
         for (i = 0; i < K_N; i++) {
-            key = apr_pstrcat(pconf, key, set.v[i] ? set.v[i] : "", "\n", NULL);
+            key = apr_pstrcat(pconf, key, canonical(pconf, i, set.v[i]), "\n",
+                              NULL);
         }
         for (i = 0; i < gates->nelts; i++) {
             if (strcmp(APR_ARRAY_IDX(gates, i, gate_t).key, key) == 0) {

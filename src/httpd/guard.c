@@ -376,7 +376,8 @@ static apr_status_t refused_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         ap_set_content_length(r, (apr_off_t)len);
         if (!r->header_only) {
             APR_BRIGADE_INSERT_TAIL(
-                bb, apr_bucket_immortal_create(page, len, bb->bucket_alloc));
+                bb,
+                apr_bucket_pool_create(page, len, r->pool, bb->bucket_alloc));
         }
     }
     APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(bb->bucket_alloc));
