@@ -16,6 +16,7 @@
 #include "httpd/sesscache.h"
 #include "httpd/hashgate.h"
 #include "httpd/startup.h"
+#include "httpd/mail.h"
 
 /* check_config runs for `httpd -t` too, so a missing mod_dbd or a broken
  * template fails the config test, not only the start. */
@@ -40,6 +41,7 @@ static void acc_child_init(apr_pool_t *p, server_rec *s)
 {
     acc_cache_child_init(p, s);
     acc_dbgate_child_init(p, s);
+    acc_mail_child_init(p, s);
 }
 
 static void acc_register_hooks(apr_pool_t *p)
@@ -51,6 +53,7 @@ static void acc_register_hooks(apr_pool_t *p)
     ap_hook_check_config(acc_check_config, NULL, after_dbd, APR_HOOK_MIDDLE);
     ap_hook_post_config(acc_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(acc_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_translate_name(acc_well_known, NULL, NULL, APR_HOOK_LAST);
     ap_hook_post_read_request(acc_strip_identity_headers, NULL, NULL,
                               APR_HOOK_REALLY_FIRST);
     ap_hook_check_access(acc_guard_access, NULL, NULL, APR_HOOK_MIDDLE,

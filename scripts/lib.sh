@@ -14,6 +14,10 @@
 #   postgresql-15                      the throwaway database server
 #   memcached                          a shared session cache for two
 #                                      servers (t/86-memcache.t)
+#   msmtp python3-aiosmtpd             mail in the suite and the demo: msmtp is
+#                                      the sendmail-compatible command,
+#                                      scripts/smtpcatch (aiosmtpd) the SMTP
+#                                      server that catches what it sends
 #   clang libclang-rt-14-dev llvm-14   the libFuzzer targets (scripts/fuzz,
 #                                      which scripts/test runs): clang 14,
 #                                      its libFuzzer, ASan and UBSan
@@ -22,7 +26,8 @@
 #                                      readable crash stacks
 ACC_PACKAGES="autoconf automake libtool pkgconf apache2-dev apache2-bin \
 libaprutil1-dbd-pgsql libargon2-dev libutf8proc-dev libcmocka-dev \
-libapache2-mod-perl2 postgresql-15 memcached clang libclang-rt-14-dev llvm-14"
+libapache2-mod-perl2 postgresql-15 memcached msmtp python3-aiosmtpd clang \
+libclang-rt-14-dev llvm-14"
 
 # acc_install_packages [EXTRA...] -- install what is missing; as non-root,
 # print the one apt-get line to run and fail.
@@ -30,7 +35,7 @@ acc_install_packages() {
     local want="$ACC_PACKAGES $*" missing
     missing=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' $want 2>/dev/null \
         | awk '$1=="ii"{print $2}' | sort \
-        | comm -13 - <(tr ' ' '\n' <<<"$want" | grep . | sort) || true)
+        | comm -13 - <(tr ' ' '\n' <<<"$want" | grep . | sort -u) || true)
     [ -z "$missing" ] && return 0
     missing=$(echo $missing)
     if [ "$(id -u)" != 0 ]; then

@@ -12,6 +12,10 @@
 # Sets: site (the directory), conninfo, httpd_pid, runas, and as() (run a
 # command as the server user).
 
+# The site's mail goes to a local SMTP server that keeps it (mail.sh);
+# /mail/ lists it.
+. "$(dirname "${BASH_SOURCE[0]}")/mail.sh"
+
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 HTTPD=
 site=
@@ -38,6 +42,7 @@ site_down() {
         (cd / && as "$PGBIN/pg_ctl" -D "$site/pg/data" -m fast -w stop >/dev/null 2>&1) || true
         pg_started=0
     fi
+    mail_down
     [ -n "$site" ] && rm -rf "$site"
     site=
 }
@@ -60,8 +65,10 @@ site_up() {
     mkdir -p "$site/pg" "$site/logs" "$site/modules" "$site/bin"
     cp .libs/mod_accounts.so "$site/modules/"
     cp accountsctl "$site/bin/"
+    cp scripts/mailview "$site/bin/"
     cp -r conf/demo "$site/htdocs"
     chown -R "$runas:" "$site"
+    mail_up "$site/mail" >/dev/null || return 1
 
     # PostgreSQL: a free port, a random password, loopback only.
     pgport=$(free_port)
@@ -100,6 +107,8 @@ LoadModule dir_module            modules/mod_dir.so
 LoadModule alias_module          modules/mod_alias.so
 LoadModule include_module        modules/mod_include.so
 LoadModule reqtimeout_module     modules/mod_reqtimeout.so
+LoadModule cgid_module           modules/mod_cgid.so
+LoadModule env_module            modules/mod_env.so
 LoadModule accounts_module       "$site/modules/mod_accounts.so"
 $user_lines
 ServerName 127.0.0.1
@@ -144,6 +153,21 @@ AccountsLoginRedirect   /home/
 AccountsLogoutRedirect  /accounts/login/
 AccountsSecretKeyFile   "$site/accounts.key"
 AccountsSiteName        "mod_accounts demo"
+# Mail (password reset links, verification) goes through msmtp to the
+# demo's own SMTP server, which keeps every message for /mail/.
+AccountsMailCommand     "$MAIL_COMMAND"
+AccountsMailFrom        "mod_accounts demo <noreply@example.com>"
+AccountsMailInterval    5
+
+# The demo's mailbox: what the site sent, caught by scripts/smtpcatch.
+ScriptSock "$site/logs/cgisock"
+ScriptAliasMatch "^/mail/?\$" "$site/bin/mailview"
+<Directory "$site/bin">
+    Require all granted
+</Directory>
+<LocationMatch "^/mail/?\$">
+    SetEnv MAIL_DIR "$MAIL_DIR"
+</LocationMatch>
 
 <Location /accounts/>
     SetHandler accounts

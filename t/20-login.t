@@ -12,7 +12,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 133;
+plan tests => 137;
 
 my $BAD = 'Please enter a correct username and password. Note that both '
         . 'fields may be case-sensitive.';
@@ -123,7 +123,9 @@ my $alice = mkuser(AccountsTest::unique_name('alice'));
     my $csrf_before = $b->cookie('csrftoken') // '';
     ok t_cmp($csrf_before, qr/\S/, 'login page set a csrftoken cookie');
 
-    my $res = $b->login($alice, $PW);
+    # "Remember me" ticked: the cookie outlives the browser.
+    my $res = $b->submit('/accounts/login/', username => $alice,
+                         password => $PW, remember => 'on');
     ok t_cmp($res->code, 303, 'login: 303');
     ok t_cmp($res->header('Location') // '', '/home/',
              'login without next: Location is AccountsLoginRedirect');
@@ -155,6 +157,24 @@ my $alice = mkuser(AccountsTest::unique_name('alice'));
                   . " + interval '14 days 1 minute' FROM accounts_session WHERE"
                   . ' token_hash = ' . lit($hashes[0] // 'x')),
              't', 'session row expires in two weeks');
+
+    # Unticked (or a client that knows nothing of the box): a cookie the
+    # browser drops when it closes, and a server-side session of a day.
+    {
+        my $b2 = AccountsTest->browser;
+        my $r2 = $b2->login($alice, $PW);
+        my $sc2 = set_cookie_for($r2, 'sessionid');
+        ok t_cmp($sc2, qr/^sessionid=[A-Za-z0-9_-]{43};/, 'unticked: a session cookie');
+        ok t_cmp($sc2 =~ /Max-Age|Expires/i ? 'lasting' : 'browser session',
+                 'browser session', 'unticked: no Max-Age, no Expires');
+        ok t_cmp(sql1("SELECT bool_and(expires <= now() + interval '1 day 1 minute')"
+                      . ' FROM accounts_session WHERE token_hash = '
+                      . lit(sha256_hex($b2->cookie('sessionid') // ''))),
+                 't', 'unticked: the session ends within a day');
+        my $form = $b2->get('/accounts/login/')->content // '';
+        ok t_cmp($form, qr/<input type="checkbox" name="remember"/,
+                 'the login form offers "Remember me"');
+    }
 
     my $csrf_after = $b->cookie('csrftoken');
     ok t_cmp(set_cookie_for($res, 'csrftoken'), qr/^csrftoken=\S/,

@@ -9,6 +9,9 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+# Mail: scripts/smtpcatch catches what the module sends (t/lib/CaughtMail.pm
+# reads it); msmtp is the module's AccountsMailCommand.
+. scripts/mail.sh
 [ -f .libs/mod_accounts.so ] || { echo "run.sh: build first (make)" >&2; exit 1; }
 [ -x t/TEST ] || make -s t/TEST
 
@@ -39,6 +42,8 @@ if [ "$(id -u)" != 0 ]; then
     rm -rf t/logs t/state
     find t/conf -maxdepth 1 -type f ! -name '*.in' ! -name modules.conf -delete
     "$ACC_CTL" genkey t/conf/accounts.key >/dev/null
+    mkdir -p t/logs
+    mail_up "$top/t/logs/mail" >/dev/null
     exec t/with-pg.sh t/TEST -port select "${asan_args[@]}" "$@"
 fi
 
@@ -46,6 +51,7 @@ runas=${ACC_TEST_USER:-www-data}
 stage=$(mktemp -d "${TMPDIR:-/tmp}/accounts-t.XXXXXX")
 cleanup() {
     rc=$?
+    mail_down
     rm -rf "$top/t/logs"
     [ -d "$stage/t/logs" ] && cp -r "$stage/t/logs" "$top/t/logs" 2>/dev/null || true
     if [ "$rc" != 0 ] && [ -f "$stage/t/logs/error_log" ]; then
@@ -68,6 +74,8 @@ find "$stage/t/conf" -maxdepth 1 -type f ! -name '*.in' ! -name modules.conf -de
 [ "${ACC_ASAN:-0}" = 1 ] && make_asan_wrapper "$stage/bin"
 chown -R "$runas:" "$stage"
 chmod 755 "$stage"
+install -d -o "$runas" -g "$(id -gn "$runas")" "$stage/t/logs"
+mail_up "$stage/t/logs/mail" >/dev/null
 cd "$stage"
 set +e
 runuser -u "$runas" -- env ACC_CTL="$stage/bin/accountsctl" HOME="$stage" \

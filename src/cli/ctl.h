@@ -111,6 +111,11 @@ int acc_cmd_unlock(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_log(acc_ctl_t *c, int argc, const char *const *argv);
 
 /* tools.c */
+int acc_cmd_sessions(acc_ctl_t *c, int argc, const char *const *argv);
+int acc_cmd_logout(acc_ctl_t *c, int argc, const char *const *argv);
+int acc_cmd_verify(acc_ctl_t *c, int argc, const char *const *argv);
+int acc_cmd_mail(acc_ctl_t *c, int argc, const char *const *argv);
+
 int acc_cmd_migrate(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_genkey(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_hashtime(acc_ctl_t *c, int argc, const char *const *argv);

@@ -73,6 +73,16 @@ static const command_t commands[] = {
     {"unlock", 1, 1, "unlock takes one USERNAME or ADDRESS", acc_cmd_unlock,
      "  unlock NAME|ADDRESS             forget failed logins of a username or\n"
      "                                  an address (and its registrations)\n"},
+    {"sessions", 1, 1, "sessions takes one NAME", acc_cmd_sessions,
+     "  sessions NAME                   NAME's live sessions\n"},
+    {"logout", 1, 1, "logout takes one NAME", acc_cmd_logout,
+     "  logout NAME                     end every session of NAME\n"},
+    {"verify", 1, 1, "verify takes one NAME", acc_cmd_verify,
+     "  verify NAME                     mark NAME's email address verified\n"},
+    {"mail", 0, NO_MAX, NULL, acc_cmd_mail,
+     "  mail [list] [--state S] [-n N]  the mail outbox, newest first\n"
+     "  mail send [--command CMD]       deliver what is due (default CMD:\n"
+     "                                  /usr/sbin/sendmail -t -i)\n"},
     {"log", 0, NO_MAX, NULL, acc_cmd_log,
      "  log [--user NAME] [-n COUNT]    the newest authentication events\n"},
     {"hashtime", 0, 1, "hashtime takes a count from 1 to 10000",

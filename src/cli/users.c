@@ -95,6 +95,7 @@ int acc_cmd_createuser(acc_ctl_t *c, int argc, const char *const *argv)
         return rc;
     }
     u.password = phc;
+    u.email_verified = 1; /* an administrator made it */
     switch (acc_user_create(c->store, c->pool, &u,
                             acc_username_key(c->pool, u.username), &id)) {
         case ACC_STORE_OK:
@@ -157,7 +158,8 @@ int acc_cmd_passwd(acc_ctl_t *c, int argc, const char *const *argv)
         return rc;
     }
     if (acc_user_set_password(c->store, c->pool, u->id, phc) != ACC_STORE_OK ||
-        acc_session_delete_user(c->store, c->pool, u->id) != ACC_STORE_OK) {
+        acc_session_delete_user(c->store, c->pool, u->id, NULL) !=
+            ACC_STORE_OK) {
         return acc_ctl_fail("cannot set the password: %s",
                             acc_store_error(c->store, c->pool));
     }

@@ -23,7 +23,24 @@ typedef struct {
     int is_superuser;
     apr_time_t date_joined;
     apr_time_t last_login; /* 0 when never */
+    /* Read by the user lookups (acc_user_by_name, _by_id, _by_email), not
+     * by a session's: a session never needs them. */
+    int email_verified;
+    const char *pending_email; /* a new address waiting for its
+                                  verification, or "" */
 } acc_user_t;
+
+/* A user's session as the "your sessions" page lists it. */
+typedef struct {
+    apr_int64_t id; /* how the page names it (never the token hash) */
+    const char *token_hash;
+    apr_time_t created;
+    apr_time_t last_seen;
+    apr_time_t expires;
+    const char *address;
+    const char *user_agent; /* as the browser sent it, cut to 512 bytes */
+    int persistent;         /* a remember-me login */
+} acc_session_info_t;
 
 /* What a session lookup returns: the session's times and its user. */
 typedef struct {

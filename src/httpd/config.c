@@ -2,6 +2,7 @@
  * src/httpd/config.c -- configuration: structs, defaults, merging, directives.
  */
 #include "config.h"
+#include "config_account.h"
 #include "core/pwpolicy.h"
 #include "core/redirect.h"
 #include "sesscache.h"
@@ -51,6 +52,7 @@ void *acc_create_srv_cfg(apr_pool_t *p, server_rec *s)
     c->hash_concurrency = ACC_UNSET;
     c->hash_wait = ACC_UNSET;
     c->db_wait = ACC_UNSET;
+    acc_config_account_create(c);
     return c;
 }
 
@@ -88,6 +90,7 @@ void *acc_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     PICK_INT(hash_concurrency);
     PICK_INT(hash_wait);
     PICK_INT(db_wait);
+    acc_config_account_merge(m, base, add);
     return m;
 }
 
@@ -187,6 +190,7 @@ void acc_config_defaults(server_rec *s)
         if (c->db_wait == ACC_UNSET) {
             c->db_wait = DEF_DB_WAIT;
         }
+        acc_config_account_defaults(s, c);
     }
 }
 
@@ -201,8 +205,6 @@ acc_pwpolicy_t acc_config_pwpolicy(const acc_srv_cfg_t *cfg)
 }
 
 /* ---- directive parsers ---- */
-
-#define OFF(f) APR_OFFSETOF(acc_srv_cfg_t, f)
 
 static const char *set_url(cmd_parms *cmd, void *dummy, const char *arg)
 {
@@ -237,42 +239,34 @@ static const char *set_login_url(cmd_parms *cmd, void *dummy, const char *arg)
     return set_url(cmd, dummy, arg);
 }
 
-/* Every numeric directive: its field, its range and its unit, read by
- * one parser that names the directive when it refuses a value. */
-typedef struct {
-    apr_size_t off; /* the field in acc_srv_cfg_t */
-    int wide;       /* an apr_int64_t field, else an int */
-    apr_int64_t min;
-    apr_int64_t max;
-    const char *unit; /* "seconds", "bytes", ... or NULL */
-    int global;       /* main server only */
-} num_t;
-
-#define SECONDS_MAX APR_INT64_C(315360000) /* ten years */
-
-static const num_t n_max_age = {OFF(max_age), 1, 60, SECONDS_MAX, "seconds", 0};
-static const num_t n_idle = {OFF(idle_timeout), 1,         0,
-                             SECONDS_MAX,       "seconds", 0};
-static const num_t n_cache_ttl = {OFF(cache_ttl), 1,         0,
-                                  SECONDS_MAX,    "seconds", 0};
-static const num_t n_thr_user = {OFF(throttle_user), 0, 0, 1000000, NULL, 0};
-static const num_t n_thr_addr = {OFF(throttle_addr), 0, 0, 1000000, NULL, 0};
-static const num_t n_thr_window = {
-    OFF(throttle_addr_window), 0, 1, 86400, NULL, 0};
-static const num_t n_thr_delay = {
-    OFF(throttle_max_delay), 0, 1, 86400, NULL, 0};
-static const num_t n_thr_register = {
-    OFF(throttle_register), 0, 0, 1000000, NULL, 0};
-static const num_t n_hash_conc = {OFF(hash_concurrency), 0, 1, 4096, NULL, 1};
-static const num_t n_hash_wait = {OFF(hash_wait), 0, 0, 600, NULL, 1};
-static const num_t n_db_wait = {OFF(db_wait), 0, 1, 600, NULL, 0};
-static const num_t n_min_length = {OFF(min_length), 0, 1, 4096,
-                                   "characters",    0};
-static const num_t n_max_body = {OFF(max_body), 1,       1024,
-                                 1024 * 1024,   "bytes", 0};
+static const acc_num_t n_max_age = {ACC_CFG_OFF(max_age), 1,         60,
+                                    ACC_SECONDS_MAX,      "seconds", 0};
+static const acc_num_t n_idle = {ACC_CFG_OFF(idle_timeout), 1,         0,
+                                 ACC_SECONDS_MAX,           "seconds", 0};
+static const acc_num_t n_cache_ttl = {ACC_CFG_OFF(cache_ttl), 1,         0,
+                                      ACC_SECONDS_MAX,        "seconds", 0};
+static const acc_num_t n_thr_user = {
+    ACC_CFG_OFF(throttle_user), 0, 0, 1000000, NULL, 0};
+static const acc_num_t n_thr_addr = {
+    ACC_CFG_OFF(throttle_addr), 0, 0, 1000000, NULL, 0};
+static const acc_num_t n_thr_window = {
+    ACC_CFG_OFF(throttle_addr_window), 0, 1, 86400, NULL, 0};
+static const acc_num_t n_thr_delay = {
+    ACC_CFG_OFF(throttle_max_delay), 0, 1, 86400, NULL, 0};
+static const acc_num_t n_thr_register = {
+    ACC_CFG_OFF(throttle_register), 0, 0, 1000000, NULL, 0};
+static const acc_num_t n_hash_conc = {
+    ACC_CFG_OFF(hash_concurrency), 0, 1, 4096, NULL, 1};
+static const acc_num_t n_hash_wait = {
+    ACC_CFG_OFF(hash_wait), 0, 0, 600, NULL, 1};
+static const acc_num_t n_db_wait = {ACC_CFG_OFF(db_wait), 0, 1, 600, NULL, 0};
+static const acc_num_t n_min_length = {
+    ACC_CFG_OFF(min_length), 0, 1, 4096, "characters", 0};
+static const acc_num_t n_max_body = {ACC_CFG_OFF(max_body), 1,       1024,
+                                     1024 * 1024,           "bytes", 0};
 
 /* arg as n's value into its field, or the message that refuses it. */
-static const char *num_set(cmd_parms *cmd, const num_t *n, const char *arg)
+const char *acc_num_set(cmd_parms *cmd, const acc_num_t *n, const char *arg)
 {
     char *c = (char *)acc_srv(cmd->server), *end;
     apr_int64_t v;
@@ -300,12 +294,12 @@ static const char *num_set(cmd_parms *cmd, const num_t *n, const char *arg)
 
 static const char *set_num(cmd_parms *cmd, void *dummy, const char *arg)
 {
-    return num_set(cmd, cmd->info, arg);
+    return acc_num_set(cmd, cmd->info, arg);
 }
 
 static const char *set_idle(cmd_parms *cmd, void *dummy, const char *arg)
 {
-    const char *err = num_set(cmd, &n_idle, arg);
+    const char *err = acc_num_set(cmd, &n_idle, arg);
 
     /* last_seen is written at most once a minute, so a shorter timeout
      * would end sessions that are in use. */
@@ -323,9 +317,10 @@ static const char *set_idle(cmd_parms *cmd, void *dummy, const char *arg)
 static const char *set_throttle_addr(cmd_parms *cmd, void *dummy, const char *n,
                                      const char *window)
 {
-    const char *err = num_set(cmd, &n_thr_addr, n);
+    const char *err = acc_num_set(cmd, &n_thr_addr, n);
 
-    return err == NULL && window ? num_set(cmd, &n_thr_window, window) : err;
+    return err == NULL && window ? acc_num_set(cmd, &n_thr_window, window)
+                                 : err;
 }
 
 static const char *set_flag(cmd_parms *cmd, void *dummy, int on)
@@ -457,14 +452,15 @@ static const char *set_forward_headers(cmd_parms *cmd, void *dirv, int on)
 }
 
 const command_rec acc_cmds[] = {
-    AP_INIT_TAKE1("AccountsLoginURL", set_login_url, (void *)OFF(login_url),
-                  RSRC_CONF, "the login page's path (Django's LOGIN_URL)"),
-    AP_INIT_TAKE1("AccountsLoginRedirect", set_url, (void *)OFF(login_redirect),
-                  RSRC_CONF,
+    AP_INIT_TAKE1("AccountsLoginURL", set_login_url,
+                  (void *)ACC_CFG_OFF(login_url), RSRC_CONF,
+                  "the login page's path (Django's LOGIN_URL)"),
+    AP_INIT_TAKE1("AccountsLoginRedirect", set_url,
+                  (void *)ACC_CFG_OFF(login_redirect), RSRC_CONF,
                   "where a login without a safe 'next' goes "
                   "(LOGIN_REDIRECT_URL)"),
     AP_INIT_TAKE1("AccountsLogoutRedirect", set_url,
-                  (void *)OFF(logout_redirect), RSRC_CONF,
+                  (void *)ACC_CFG_OFF(logout_redirect), RSRC_CONF,
                   "where logout goes (LOGOUT_REDIRECT_URL)"),
     AP_INIT_FLAG("AccountsLoginRequired", set_login_required, NULL,
                  ACCESS_CONF | OR_AUTHCFG,
@@ -529,10 +525,13 @@ const command_rec acc_cmds[] = {
                  "On logs a new user in at registration"),
     AP_INIT_TAKE1("AccountsMaxBody", set_num, (void *)&n_max_body, RSRC_CONF,
                   "largest form body accepted, in bytes"),
-    AP_INIT_TAKE1("AccountsTemplateDir", set_path, (void *)OFF(template_dir),
-                  RSRC_CONF, "a directory whose templates replace ours"),
-    AP_INIT_TAKE1("AccountsSiteName", set_str, (void *)OFF(site_name),
+    AP_INIT_TAKE1("AccountsTemplateDir", set_path,
+                  (void *)ACC_CFG_OFF(template_dir), RSRC_CONF,
+                  "a directory whose templates replace ours"),
+    AP_INIT_TAKE1("AccountsSiteName", set_str, (void *)ACC_CFG_OFF(site_name),
                   RSRC_CONF, "the site's name as pages show it"),
-    AP_INIT_TAKE1("AccountsSecretKeyFile", set_path, (void *)OFF(key_file),
-                  RSRC_CONF, "the secret key file (accountsctl genkey)"),
+    AP_INIT_TAKE1("AccountsSecretKeyFile", set_path,
+                  (void *)ACC_CFG_OFF(key_file), RSRC_CONF,
+                  "the secret key file (accountsctl genkey)"),
+    ACC_ACCOUNT_CMDS,
     {NULL}};

@@ -49,15 +49,49 @@ typedef struct {
     int hash_wait;            /* AccountsHashWait, seconds (main server) */
     int db_wait;              /* AccountsDBWait, seconds */
 
+    /* Account management (config_account.c). */
+    int remember_me;           /* AccountsRememberMe */
+    apr_int64_t reset_timeout; /* AccountsPasswordResetTimeout, seconds */
+    apr_array_header_t *key_fallback_files; /* AccountsSecretKeyFallbacks */
+    const char *mail_command;               /* AccountsMailCommand */
+    const char *mail_from;                  /* AccountsMailFrom */
+    int mail_sender;                        /* AccountsMailSender */
+    int mail_retry;       /* AccountsMailRetry: first retry, seconds */
+    int mail_interval;    /* AccountsMailInterval, seconds */
+    const char *site_url; /* AccountsSiteURL */
+    int require_verified; /* AccountsRequireVerifiedEmail */
+    apr_array_header_t *profile_fields; /* AccountsProfileField */
+    int throttle_mail;        /* AccountsThrottleMail: per address asked */
+    int throttle_mail_client; /* ... and per client address, an hour */
+
     /* Built at startup, read-only after. */
     const unsigned char *secret_key;
     apr_size_t secret_key_len;
+    apr_array_header_t *fallback_keys; /* acc_key_t: older keys, to check */
+    const char *mail_site;             /* this host's name in the mail outbox */
+    /* Per process, set by request threads, read by the mail sender. */
+    volatile apr_uint32_t mail_active; /* served its accounts pages */
     acc_tpl_set_t *templates;
     apr_array_header_t *statics; /* our stylesheet and script */
     const char *dummy_hash;      /* hashed against for unknown users */
     const char *cache_ns;        /* this host's session cache key prefix */
     int dbgate;                  /* this host's database gate (dbgate.h) */
 } acc_srv_cfg_t;
+
+/* A secret key's bytes. */
+typedef struct {
+    const unsigned char *bytes;
+    apr_size_t len;
+} acc_key_t;
+
+/* AccountsProfileField name "Label" [required] [maxlength N] [register] */
+typedef struct {
+    const char *name;
+    const char *label;
+    int required;
+    int maxlength; /* characters */
+    int on_register;
+} acc_profile_field_t;
 
 typedef struct {
     int login_required;  /* AccountsLoginRequired */
@@ -76,6 +110,31 @@ void acc_config_defaults(server_rec *s);
 acc_pwpolicy_t acc_config_pwpolicy(const acc_srv_cfg_t *cfg);
 
 extern const command_rec acc_cmds[];
+
+/* Every numeric directive: its field, its range and its unit, read by
+ * one parser (acc_num_set) that names the directive when it refuses a
+ * value. */
+typedef struct {
+    apr_size_t off; /* the field in acc_srv_cfg_t */
+    int wide;       /* an apr_int64_t field, else an int */
+    apr_int64_t min;
+    apr_int64_t max;
+    const char *unit; /* "seconds", "bytes", ... or NULL */
+    int global;       /* main server only */
+} acc_num_t;
+
+#define ACC_SECONDS_MAX APR_INT64_C(315360000) /* ten years */
+#define ACC_CFG_OFF(f)  APR_OFFSETOF(acc_srv_cfg_t, f)
+
+/* arg as n's value into its field, or the message that refuses it. */
+const char *acc_num_set(cmd_parms *cmd, const acc_num_t *n, const char *arg);
+
+/* config_account.c: the account-management directives' part of the
+ * above (their table entries are ACC_ACCOUNT_CMDS, config_account.h). */
+void acc_config_account_create(acc_srv_cfg_t *c);
+void acc_config_account_merge(acc_srv_cfg_t *m, const acc_srv_cfg_t *base,
+                              const acc_srv_cfg_t *add);
+void acc_config_account_defaults(server_rec *s, acc_srv_cfg_t *c);
 
 static inline acc_srv_cfg_t *acc_srv(const server_rec *s)
 {

@@ -111,26 +111,41 @@ static hold_t *hold_of(request_rec *r, int create)
     return h;
 }
 
+/* A message about a connection: the request's when there is one, else
+ * the server's (the mail sender works outside requests). */
+#define DBLOG(r, s, level, ...)                                                \
+    do {                                                                       \
+        if (r) {                                                               \
+            ap_log_rerror(APLOG_MARK, level, 0, r, __VA_ARGS__);               \
+        }                                                                      \
+        else {                                                                 \
+            ap_log_error(APLOG_MARK, level, 0, s, __VA_ARGS__);                \
+        }                                                                      \
+    } while (0)
+
 /* 1 when the connection still answers (a trivial query). */
-static int alive(request_rec *r, ap_dbd_t *dbd)
+static int alive(apr_pool_t *p, ap_dbd_t *dbd)
 {
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
 
-    if (apr_dbd_select(dbd->driver, r->pool, dbd->handle, &res, "SELECT 1",
-                       1) != 0) {
+    if (apr_dbd_select(dbd->driver, p, dbd->handle, &res, "SELECT 1", 1) != 0) {
         return 0;
     }
-    apr_dbd_get_row(dbd->driver, r->pool, res, &row, 1);
+    apr_dbd_get_row(dbd->driver, p, res, &row, 1);
     return 1;
 }
 
 /* The store on this connection, preparing it on first use (and again
  * after a statement failed on it).  NULL with *state ACC_DB_DOWN when the
  * connection is dead (the caller tries another), or ACC_DB_SCHEMA. */
-static acc_store_t *store_of(request_rec *r, ap_dbd_t *dbd, int probe,
-                             acc_db_state_t *state, conn_note_t **csp)
+static acc_store_t *store_of(request_rec *r, server_rec *s, apr_pool_t *p,
+                             ap_dbd_t *dbd, int probe, acc_db_state_t *state,
+                             conn_note_t **csp)
 {
+    /* The mail sender (no request) looks every few seconds: what a
+     * request would say once, it says at debug level. */
+    int err_level = r ? APLOG_ERR : APLOG_DEBUG;
     conn_note_t *cs = NULL;
     const char *err = NULL;
     int version;
@@ -143,7 +158,7 @@ static acc_store_t *store_of(request_rec *r, ap_dbd_t *dbd, int probe,
     *csp = cs;
     if (cs->store && !acc_store_failed(cs->store)) {
         if ((probe || apr_time_now() - cs->last_used > PROBE_AFTER) &&
-            !alive(r, dbd)) {
+            !alive(p, dbd)) {
             /* Reset or dropped at its next check: prepare afresh then. */
             acc_store_set_failed(cs->store);
             *state = ACC_DB_DOWN;
@@ -151,22 +166,19 @@ static acc_store_t *store_of(request_rec *r, ap_dbd_t *dbd, int probe,
         }
         return cs->store;
     }
-    if (acc_store_schema_version(r->pool, dbd->driver, dbd->handle, &version,
-                                 &err) != ACC_STORE_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      ACC_LOGNO(0002) "cannot read the schema version: %s",
-                      err);
+    if (acc_store_schema_version(p, dbd->driver, dbd->handle, &version, &err) !=
+        ACC_STORE_OK) {
+        DBLOG(r, s, APLOG_INFO,
+              ACC_LOGNO(0002) "cannot read the schema version: %s", err);
         *state = ACC_DB_DOWN;
         return NULL;
     }
     if (version < ACC_SCHEMA_VERSION) {
-        ap_log_rerror(
-            APLOG_MARK, APLOG_ERR, 0, r,
-            ACC_LOGNO(
-                0003) "the database schema is at version %d "
-                      "but mod_accounts needs version %d: run 'accountsctl "
-                      "migrate'",
-            version, ACC_SCHEMA_VERSION);
+        DBLOG(r, s, err_level,
+              ACC_LOGNO(0003) "the database schema is at version %d "
+                              "but mod_accounts needs version %d: run "
+                              "'accountsctl migrate'",
+              version, ACC_SCHEMA_VERSION);
         *state = ACC_DB_SCHEMA;
         return NULL;
     }
@@ -179,10 +191,10 @@ static acc_store_t *store_of(request_rec *r, ap_dbd_t *dbd, int probe,
     if ((cs->store ? acc_store_reopen(cs->store, &err)
                    : acc_store_open(dbd->pool, dbd->driver, dbd->handle,
                                     &cs->store, &err)) != ACC_STORE_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      ACC_LOGNO(0004) "%s (is the schema current? run "
-                                      "'accountsctl migrate')",
-                      err);
+        DBLOG(r, s, err_level,
+              ACC_LOGNO(0004) "%s (is the schema current? run "
+                              "'accountsctl migrate')",
+              err);
         *state = ACC_DB_SCHEMA;
         return NULL;
     }
@@ -215,7 +227,7 @@ static acc_store_t *acquire(request_rec *r, hold_t *h, int probe,
         if (dbd == NULL) {
             continue;
         }
-        st = store_of(r, dbd, probe, state, &cs);
+        st = store_of(r, h->s, r->pool, dbd, probe, state, &cs);
         if (st == NULL) {
             /* Back to the pool: a dead one is dropped at its next check. */
             dbd_close(h->s, dbd);
@@ -293,4 +305,66 @@ acc_store_t *acc_db_store_again(request_rec *r, acc_db_state_t *state)
      * or drops it, and our next use of it prepares afresh. */
     give_back(h);
     return acquire(r, h, 1, state);
+}
+
+/* ---- outside requests ---- */
+
+struct acc_db_conn {
+    server_rec *s;
+    ap_dbd_t *dbd;
+    acc_store_t *store;
+    conn_note_t *cs;
+};
+
+acc_store_t *acc_db_server_store(server_rec *s, apr_pool_t *p,
+                                 acc_db_conn_t **conn)
+{
+    acc_srv_cfg_t *cfg = acc_srv(s);
+    acc_db_state_t state = ACC_DB_DOWN;
+    acc_db_conn_t *c;
+    int i;
+
+    *conn = NULL;
+    if (!acc_dbgate_enter(s, cfg->db_wait)) {
+        return NULL;
+    }
+    for (i = 0; i < ACQUIRE_TRIES; i++) {
+        conn_note_t *cs = NULL;
+        acc_store_t *st;
+        ap_dbd_t *dbd = dbd_open(p, s);
+
+        if (dbd == NULL) {
+            continue;
+        }
+        /* Probed: the sender's connection may have idled for long. */
+        st = store_of(NULL, s, p, dbd, 1, &state, &cs);
+        if (st == NULL) {
+            dbd_close(s, dbd);
+            if (state == ACC_DB_SCHEMA) {
+                break;
+            }
+            continue;
+        }
+        acc_store_hold(st, 1);
+        c = apr_pcalloc(p, sizeof(*c));
+        c->s = s;
+        c->dbd = dbd;
+        c->store = st;
+        c->cs = cs;
+        *conn = c;
+        return st;
+    }
+    acc_dbgate_leave(s);
+    return NULL;
+}
+
+void acc_db_server_release(acc_db_conn_t *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    c->cs->last_used = apr_time_now();
+    acc_store_hold(c->store, 0);
+    dbd_close(c->s, c->dbd);
+    acc_dbgate_leave(c->s);
 }

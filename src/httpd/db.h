@@ -63,4 +63,13 @@ void acc_db_release(request_rec *r);
  * store pointer is dead from here on. */
 acc_store_t *acc_db_store_again(request_rec *r, acc_db_state_t *state);
 
+/* Outside requests (the mail sender's thread): a connection of server
+ * s's pool, through the same gate, with our statements prepared on it;
+ * NULL (logged) when none can be had.  Its mod_dbd bookkeeping is in p,
+ * which must outlive acc_db_server_release(*conn). */
+typedef struct acc_db_conn acc_db_conn_t;
+acc_store_t *acc_db_server_store(server_rec *s, apr_pool_t *p,
+                                 acc_db_conn_t **conn);
+void acc_db_server_release(acc_db_conn_t *conn);
+
 #endif /* ACC_DB_H */

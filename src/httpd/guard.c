@@ -115,7 +115,7 @@ static const char *json_escape(apr_pool_t *p, const char *s)
     return out;
 }
 
-static int anonymous(request_rec *r)
+int acc_guard_anonymous(request_rec *r)
 {
     acc_srv_cfg_t *cfg = acc_srv(r->server);
     const char *target, *login;
@@ -283,7 +283,7 @@ static int guard(request_rec *r, int ok)
         return unavailable(r);
     }
     if (s == NULL) {
-        return anonymous(r);
+        return acc_guard_anonymous(r);
     }
     identify(r, s);
     return ok;
@@ -388,4 +388,18 @@ void acc_guard_register_filters(void)
 {
     ap_register_output_filter(REFUSED_FILTER, refused_filter, NULL,
                               AP_FTYPE_RESOURCE);
+}
+
+int acc_well_known(request_rec *r)
+{
+    if (r->uri == NULL || strcmp(r->uri, "/.well-known/change-password") != 0 ||
+        (r->method_number != M_GET)) {
+        return DECLINED;
+    }
+    /* RFC 8615's well-known URL for changing passwords (password managers
+     * use it): to our page. */
+    apr_table_setn(
+        r->headers_out, "Location",
+        apr_pstrcat(r->pool, acc_accounts_base(r), "password/change/", NULL));
+    return HTTP_MOVED_TEMPORARILY;
 }

@@ -24,6 +24,17 @@ int acc_guard_authn(request_rec *r);
  * can never forge what AccountsForwardHeaders sends. */
 int acc_strip_identity_headers(request_rec *r);
 
+/* The answer to an anonymous request for a login-required page: 302 to
+ * AccountsLoginURL?next=<the request's path and query>, or 401 with JSON
+ * for scripts; with Vary: Cookie and no-store.  Returns the status. */
+int acc_guard_anonymous(request_rec *r);
+
+/* translate_name hook, run after mod_alias and mod_rewrite (so a site's
+ * own Alias or RewriteRule for it wins): /.well-known/change-password
+ * redirects (302) to the password change page, as password managers
+ * expect. */
+int acc_well_known(request_rec *r);
+
 /* note_auth_failure hook for AuthType Accounts: mod_authz_core's final
  * refusal of a logged-in user (of the session's user) is noted. */
 int acc_guard_note_failure(request_rec *r, const char *type);

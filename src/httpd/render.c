@@ -8,6 +8,7 @@
 
 #include <apr_file_io.h>
 #include <apr_fnmatch.h>
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include <string.h>
@@ -30,7 +31,9 @@ typedef struct {
 static int is_template(const char *name)
 {
     apr_size_t n = strlen(name);
-    return n > 5 && strcmp(name + n - 5, ".html") == 0;
+    /* Pages (.html) and mail (.txt). */
+    return (n > 5 && strcmp(name + n - 5, ".html") == 0) ||
+           (n > 4 && strcmp(name + n - 4, ".txt") == 0);
 }
 
 static const char *type_of(const char *name)
@@ -208,13 +211,30 @@ void acc_render_set_base(request_rec *r, const char *base)
 
 const char *acc_accounts_base(request_rec *r)
 {
-    const char *login = acc_srv(r->server)->login_url;
     const char *base = apr_table_get(r->notes, BASE_NOTE);
+    const char *c;
+
+    /* The path the client used, when it is plain: anything else (spaces,
+     * quotes, a decoded line break) has no business in a header or a
+     * link, and the configured one serves. */
+    if (base) {
+        for (c = base; *c; c++) {
+            if (!apr_isalnum(*c) && !strchr("/._~-", *c)) {
+                break;
+            }
+        }
+        if (*c == '\0') {
+            return base;
+        }
+    }
+    return acc_accounts_base_configured(r);
+}
+
+const char *acc_accounts_base_configured(request_rec *r)
+{
+    const char *login = acc_srv(r->server)->login_url;
     const char *slash;
 
-    if (base) {
-        return base;
-    }
     /* Outside the accounts pages: the login URL's parent. */
     slash = strrchr(login, '/');
     if (slash && slash == login + strlen(login) - 1 && slash > login) {
@@ -244,6 +264,16 @@ acc_tval_t *acc_render_context(request_rec *r)
     acc_tval_setstr(urls, "static",
                     apr_pstrcat(r->pool, base, "static/", NULL));
     acc_tval_setstr(urls, "home", cfg->login_redirect);
+    acc_tval_setstr(urls, "profile",
+                    apr_pstrcat(r->pool, base, "profile/", NULL));
+    acc_tval_setstr(urls, "sessions",
+                    apr_pstrcat(r->pool, base, "sessions/", NULL));
+    acc_tval_setstr(urls, "password_change",
+                    apr_pstrcat(r->pool, base, "password/change/", NULL));
+    acc_tval_setstr(urls, "password_reset",
+                    apr_pstrcat(r->pool, base, "password/reset/", NULL));
+    acc_tval_setstr(urls, "verify_resend",
+                    apr_pstrcat(r->pool, base, "verify/resend/", NULL));
     acc_tval_set(ctx, "urls", urls);
     acc_tval_setbool(ctx, "registration_open", cfg->registration);
     if (sess) {

@@ -16,9 +16,14 @@ int acc_render_init(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 
 /* The path the accounts pages are under, ending in '/' ("/accounts/" for
  * the usual config): as the handler found it in the URL it serves
- * (acc_render_set_base), else (pages rendered elsewhere, error pages of
- * the guard) the login URL's parent. */
+ * (acc_render_set_base) when that holds only letters, digits and
+ * / . _ ~ -, else (pages rendered elsewhere, error pages of the guard,
+ * odd paths) the login URL's parent. */
 const char *acc_accounts_base(request_rec *r);
+
+/* The same from the configuration only (the login URL's parent): what
+ * links in mail use, since the client chose the request's path. */
+const char *acc_accounts_base_configured(request_rec *r);
 void acc_render_set_base(request_rec *r, const char *base);
 
 /* The context every page starts from: site_name, user (when logged in),

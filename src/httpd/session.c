@@ -73,6 +73,9 @@ void acc_set_cookie(request_rec *r, const char *name, const char *value,
         attrs = "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
         value = "";
     }
+    else if (max_age == 0) {
+        attrs = ""; /* the browser's session */
+    }
     else {
         char date[APR_RFC822_DATE_LEN];
         apr_rfc822_date(date, apr_time_now() + apr_time_from_sec(max_age));
@@ -263,23 +266,64 @@ static void maybe_clear(request_rec *r, acc_store_t *st)
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       ACC_LOGNO(0034) "deleted %d expired sessions", n);
     }
-    /* Throttle records that ended a day ago, likewise. */
+    /* Throttle records that ended a day ago, and mail that went (or was
+     * given up) a month ago, likewise. */
     acc_throttle_clear(st, r->pool, &n);
+    acc_mail_clear(st, r->pool, &n);
 }
 
-int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u)
+/* The user agent as the sessions page shows it: escaped, cut to 512
+ * bytes. */
+static const char *user_agent_of(request_rec *r)
+{
+    const char *ua = apr_table_get(r->headers_in, "User-Agent");
+    apr_size_t n, k;
+
+    if (ua == NULL) {
+        return "";
+    }
+    /* Stored escaped, as the audit trail and the error log keep it: a
+     * header may hold any byte, the database takes only UTF-8. */
+    ua = ap_escape_logitem(r->pool, ua);
+    n = strlen(ua);
+    if (n <= 512) {
+        return ua;
+    }
+    /* Never inside an escape ("\\xhh" is four characters): a backslash
+     * among the last three goes, with what follows it. */
+    for (k = 512; k > 509; k--) {
+        if (ua[k - 1] == '\\') {
+            n = k - 1;
+            break;
+        }
+    }
+    if (k == 509) {
+        n = 512;
+    }
+    return apr_pstrndup(r->pool, ua, n);
+}
+
+int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u,
+                      int persistent)
 {
     acc_srv_cfg_t *cfg = acc_srv(r->server);
     req_sess_t *rs = req_state(r);
     const char *old = token_of(r);
     const char *tok = acc_random_token(r->pool, ACC_TOKEN_BYTES);
     const char *hash;
+    apr_int64_t max_age = cfg->max_age;
 
     if (tok == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_CRIT, 0, r,
                       ACC_LOGNO(0031) "the OS gave no random bytes for a "
                                       "session token");
         return HTTP_SERVICE_UNAVAILABLE;
+    }
+    /* A session that ends with the browser lives a day at most on the
+     * server (less with an idle timeout): the browser may never say it
+     * closed. */
+    if (!persistent && max_age > ACC_BROWSER_SESSION_MAX) {
+        max_age = ACC_BROWSER_SESSION_MAX;
     }
     /* Whatever session the browser had is over: a new token, always. */
     if (old) {
@@ -288,23 +332,56 @@ int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u)
         acc_cache_forget(r, old_hash);
     }
     hash = acc_sha256_hex(r->pool, tok);
-    if (acc_session_create(st, r->pool, hash, u->id, cfg->max_age) !=
-        ACC_STORE_OK) {
+    if (acc_session_create(st, r->pool, hash, u->id, max_age, r->useragent_ip,
+                           user_agent_of(r), persistent) != ACC_STORE_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       ACC_LOGNO(0032) "cannot store a session: %s",
                       acc_store_error(st, r->pool));
         return HTTP_SERVICE_UNAVAILABLE;
     }
-    acc_set_cookie(r, acc_session_cookie_name(r), tok, cfg->max_age);
+    /* max_age 0: a cookie without Max-Age, which the browser forgets when
+     * it closes. */
+    acc_set_cookie(r, acc_session_cookie_name(r), tok,
+                   persistent ? max_age : 0);
     maybe_clear(r, st);
     rs->sess = apr_pcalloc(rs->pool, sizeof(*rs->sess));
     rs->sess->user = apr_pmemdup(rs->pool, u, sizeof(*u));
     rs->sess->token_hash = apr_pstrdup(rs->pool, hash);
-    rs->sess->expires = apr_time_now() + apr_time_from_sec(cfg->max_age);
+    rs->sess->expires = apr_time_now() + apr_time_from_sec(max_age);
     rs->sess->groups = apr_array_make(rs->pool, 1, sizeof(const char *));
     rs->sess->perms = apr_array_make(rs->pool, 1, sizeof(const char *));
     rs->resolved = 1;
     return OK;
+}
+
+int acc_session_renew(request_rec *r, acc_store_t *st)
+{
+    acc_session_t *s = acc_session_peek(r);
+    apr_array_header_t *all;
+    int i, persistent = 1;
+
+    if (s == NULL) {
+        return OK;
+    }
+    if (acc_session_list_user(st, r->pool, s->user->id, &all) != ACC_STORE_OK) {
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    for (i = 0; i < all->nelts; i++) {
+        acc_session_info_t *si = APR_ARRAY_IDX(all, i, acc_session_info_t *);
+        if (strcmp(si->token_hash, s->token_hash) == 0) {
+            persistent = si->persistent;
+        }
+    }
+    return acc_session_login(r, st, s->user, persistent);
+}
+
+void acc_session_forget(request_rec *r, const apr_array_header_t *hashes)
+{
+    int i;
+
+    for (i = 0; hashes && i < hashes->nelts; i++) {
+        acc_cache_forget(r, APR_ARRAY_IDX(hashes, i, const char *));
+    }
 }
 
 int acc_session_logout(request_rec *r, acc_store_t *st)

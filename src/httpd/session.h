@@ -35,10 +35,28 @@ int acc_session_current(request_rec *r, acc_session_t **sess);
 /* The session acc_session_current found, or NULL (never asks anyone). */
 acc_session_t *acc_session_peek(request_rec *r);
 
+/* A session that ends with the browser (remember-me unticked) ends on the
+ * server after this many seconds at most. */
+#define ACC_BROWSER_SESSION_MAX 86400
+
 /* Log user u in: a brand-new token (the old session, if any, is deleted:
- * no fixation), stored hashed, cookie set on r->err_headers_out.  Returns
- * OK or HTTP_SERVICE_UNAVAILABLE. */
-int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u);
+ * no fixation), stored hashed with the client's address and user agent,
+ * cookie set on r->err_headers_out -- with persistent, for the whole
+ * AccountsSessionMaxAge; without, a cookie the browser drops when it
+ * closes and a session of a day at most.  Returns OK or
+ * HTTP_SERVICE_UNAVAILABLE. */
+int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u,
+                      int persistent);
+
+/* The request's session continues under a new token (after a password
+ * change), as persistent as it was.  OK (also when there is no session)
+ * or HTTP_SERVICE_UNAVAILABLE. */
+int acc_session_renew(request_rec *r, acc_store_t *st);
+
+/* Drop the sessions whose token hashes (const char *) are listed from the
+ * session cache: at once on this server, within the cache's TTL on
+ * others. */
+void acc_session_forget(request_rec *r, const apr_array_header_t *hashes);
 
 /* End the request's session: row deleted, cookie expired.  Returns OK or
  * HTTP_SERVICE_UNAVAILABLE. */
@@ -53,7 +71,8 @@ int acc_cookie_secure(request_rec *r);
 const char *acc_session_cookie_name(request_rec *r);
 
 /* Add a Set-Cookie to r->err_headers_out: Path=/, HttpOnly,
- * SameSite=Lax, Secure per acc_cookie_secure; max_age < 0 deletes. */
+ * SameSite=Lax, Secure per acc_cookie_secure; max_age < 0 deletes, 0
+ * sets a cookie without Max-Age (the browser's session). */
 void acc_set_cookie(request_rec *r, const char *name, const char *value,
                     apr_int64_t max_age);
 

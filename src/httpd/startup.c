@@ -15,8 +15,10 @@
 
 #include <string.h>
 
-/* Read the key file: its first line, at least 32 bytes of it. */
-static int load_key(apr_pool_t *pconf, server_rec *s, acc_srv_cfg_t *c)
+/* Read a key file: its first line, at least 32 bytes of it, into *key;
+ * which names the directive in messages. */
+static int read_key(apr_pool_t *pconf, server_rec *s, const char *path,
+                    const char *which, acc_key_t *key)
 {
     apr_file_t *f;
     apr_finfo_t finfo;
@@ -24,13 +26,13 @@ static int load_key(apr_pool_t *pconf, server_rec *s, acc_srv_cfg_t *c)
     apr_size_t n = sizeof(buf) - 1;
     apr_status_t rv;
 
-    rv = apr_file_open(&f, c->key_file, APR_FOPEN_READ, 0, pconf);
+    rv = apr_file_open(&f, path, APR_FOPEN_READ, 0, pconf);
     if (rv != APR_SUCCESS) {
-        ap_log_error(
-            APLOG_MARK, APLOG_EMERG, rv, s,
-            ACC_LOGNO(0101) "AccountsSecretKeyFile: cannot read "
-                            "'%s' (make one with 'accountsctl genkey')",
-            c->key_file);
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     ACC_LOGNO(0101) "%s: cannot read "
+                                     "'%s' (make one with 'accountsctl "
+                                     "genkey')",
+                     which, path);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     rv = apr_file_read(f, buf, &n);
@@ -41,30 +43,54 @@ static int load_key(apr_pool_t *pconf, server_rec *s, acc_srv_cfg_t *c)
     buf[n] = '\0';
     n = strcspn(buf, "\r\n");
     if (n < 32) {
-        ap_log_error(
-            APLOG_MARK, APLOG_EMERG, 0, s,
-            ACC_LOGNO(
-                0102) "AccountsSecretKeyFile: '%s' holds "
-                      "fewer than 32 characters on its first line (make one "
-                      "with 'accountsctl genkey')",
-            c->key_file);
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     ACC_LOGNO(0102) "%s: '%s' holds fewer than 32 "
+                                     "characters on its first line (make one "
+                                     "with 'accountsctl genkey')",
+                     which, path);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    c->secret_key = apr_pmemdup(pconf, buf, n);
-    c->secret_key_len = n;
+    key->bytes = apr_pmemdup(pconf, buf, n);
+    key->len = n;
     apr_crypto_memzero(buf, sizeof(buf));
     /* httpd reads the key as root, before its children give root up: no
      * one else needs to read it, least of all the CGI scripts and
      * anything else that runs as the server's user. */
-    if (apr_stat(&finfo, c->key_file, APR_FINFO_PROT, pconf) == APR_SUCCESS &&
+    if (apr_stat(&finfo, path, APR_FINFO_PROT, pconf) == APR_SUCCESS &&
         (finfo.protection &
          (APR_GREAD | APR_GWRITE | APR_WREAD | APR_WWRITE))) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                     ACC_LOGNO(0105) "AccountsSecretKeyFile '%s' can be read "
+                     ACC_LOGNO(0105) "%s '%s' can be read "
                                      "by others than its owner: make it 0600 "
                                      "and owned by root (chmod 0600; httpd "
                                      "reads it before it gives up root)",
-                     c->key_file);
+                     which, path);
+    }
+    return OK;
+}
+
+/* The key file and the older keys still accepted in links. */
+static int load_key(apr_pool_t *pconf, server_rec *s, acc_srv_cfg_t *c)
+{
+    acc_key_t key;
+    int i, rc;
+
+    if ((rc = read_key(pconf, s, c->key_file, "AccountsSecretKeyFile", &key)) !=
+        OK) {
+        return rc;
+    }
+    c->secret_key = key.bytes;
+    c->secret_key_len = key.len;
+    c->fallback_keys = apr_array_make(pconf, 2, sizeof(acc_key_t));
+    for (i = 0; c->key_fallback_files && i < c->key_fallback_files->nelts;
+         i++) {
+        if ((rc =
+                 read_key(pconf, s,
+                          APR_ARRAY_IDX(c->key_fallback_files, i, const char *),
+                          "AccountsSecretKeyFallbacks", &key)) != OK) {
+            return rc;
+        }
+        APR_ARRAY_PUSH(c->fallback_keys, acc_key_t) = key;
     }
     return OK;
 }
@@ -109,6 +135,7 @@ int acc_startup(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
             }
             c->secret_key = random_key;
             c->secret_key_len = 32;
+            c->fallback_keys = apr_array_make(pconf, 1, sizeof(acc_key_t));
         }
         /* The hash an unknown username is checked against, so that it
          * costs what a real one does: one per cost setting. */

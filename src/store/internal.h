@@ -31,12 +31,35 @@ enum {
     S_USER_TOUCH_LOGIN,
     S_USER_SET_ACTIVE,
     S_USER_LIST,
+    S_USER_BY_ID,
+    S_USER_BY_EMAIL,
+    S_USER_BY_PENDING_EMAIL,
+    S_USER_SET_NAMES,
+    S_USER_SET_EMAIL,
+    S_USER_SET_PENDING_EMAIL,
+    S_USER_VERIFY,
+    S_USER_VERIFY_NAME,
     S_SESSION_CREATE,
     S_SESSION_GET,
     S_SESSION_TOUCH,
     S_SESSION_DELETE,
     S_SESSION_DELETE_USER,
     S_SESSION_CLEAR,
+    S_SESSION_LIST_USER,
+    S_SESSION_DELETE_ID,
+    S_SESSION_DELETE_OTHERS,
+    S_MAIL_REQUEST,
+    S_MAIL_MESSAGE,
+    S_MAIL_TAKE_REQUEST,
+    S_MAIL_TAKE,
+    S_MAIL_DONE,
+    S_MAIL_SENT,
+    S_MAIL_RETRY,
+    S_MAIL_FAIL,
+    S_MAIL_LIST,
+    S_MAIL_CLEAR,
+    S_PROFILE_GET,
+    S_PROFILE_SET,
     S_GROUP_GET,
     S_GROUP_CREATE,
     S_GROUP_DELETE,
@@ -144,5 +167,15 @@ const char *acc_store_col(const apr_dbd_driver_t *d, apr_dbd_row_t *row, int n,
  * name, is_active, is_staff, is_superuser, date_joined, last_login. */
 void acc_store_read_user(acc_store_t *st, apr_dbd_row_t *row, apr_pool_t *p,
                          acc_user_t *u);
+
+/* The same, and then columns 11 and 12 (USER_LOOKUP_COLS):
+ * email_verified, pending_email. */
+void acc_store_read_user_full(acc_store_t *st, apr_dbd_row_t *row,
+                              apr_pool_t *p, acc_user_t *u);
+
+/* Every row of a whole result read with acc_store_read_user_full, as an
+ * array of acc_user_t * (in p). */
+apr_array_header_t *acc_store_read_users(acc_store_t *st, apr_pool_t *p,
+                                         apr_dbd_results_t *res);
 
 #endif /* ACC_STORE_INTERNAL_H */

@@ -15,6 +15,17 @@
     " extract(epoch from date_joined)::bigint,"                                \
     " coalesce(extract(epoch from last_login)::bigint, 0)"
 
+/* The same and what only a user lookup reads (acc_store_read_user_full). */
+#define USER_LOOKUP_COLS USER_COLS ", email_verified::int, pending_email"
+
+/* A session's columns for the "your sessions" page, in the order
+ * sessions.c reads them. */
+#define SESSION_INFO_COLS                                                      \
+    "id, token_hash, extract(epoch from created)::bigint,"                     \
+    " extract(epoch from last_seen)::bigint,"                                  \
+    " extract(epoch from expires)::bigint, address, user_agent,"               \
+    " persistent::int"
+
 /* A row's id from its name. */
 #define USER_ID  "(SELECT id FROM accounts_user WHERE username = %s)"
 #define GROUP_ID "(SELECT id FROM accounts_group WHERE name = %s)"
@@ -22,16 +33,54 @@
 
 const acc_stmt_t acc_store_stmts[S_COUNT] = {
     [S_USER_BY_NAME] = {"accounts_user_get",
-                        "SELECT " USER_COLS
+                        "SELECT " USER_LOOKUP_COLS
                         " FROM accounts_user WHERE username = %s"},
+    [S_USER_BY_ID] = {"accounts_user_getid",
+                      "SELECT " USER_LOOKUP_COLS
+                      " FROM accounts_user WHERE id = %s::bigint"},
+    /* Django's PasswordResetForm matches addresses case-insensitively;
+     * both use an index on lower(...). */
+    [S_USER_BY_EMAIL] = {"accounts_user_getemail",
+                         "SELECT " USER_LOOKUP_COLS
+                         " FROM accounts_user WHERE lower(email) = lower(%s)"
+                         " ORDER BY id LIMIT 20"},
+    [S_USER_BY_PENDING_EMAIL] =
+        {"accounts_user_getpending",
+         "SELECT " USER_LOOKUP_COLS " FROM accounts_user WHERE pending_email"
+         " <> '' AND lower(pending_email) = lower(%s) ORDER BY id LIMIT 20"},
+    [S_USER_SET_NAMES] = {"accounts_user_setnames",
+                          "UPDATE accounts_user SET first_name = %s,"
+                          " last_name = %s WHERE id = %s::bigint"},
+    [S_USER_SET_EMAIL] = {"accounts_user_setemail",
+                          /* An address nobody verified. */
+                          "UPDATE accounts_user SET email = %s,"
+                          " pending_email = '', email_verified = false"
+                          " WHERE id = %s::bigint"},
+    [S_USER_SET_PENDING_EMAIL] = {"accounts_user_setpending",
+                                  "UPDATE accounts_user SET pending_email ="
+                                  " %s WHERE id = %s::bigint"},
+    /* A verification link followed: its address becomes the user's. */
+    [S_USER_VERIFY] = {"accounts_user_verify",
+                       "UPDATE accounts_user SET email = %s, pending_email ="
+                       " '', email_verified = true WHERE id = %s::bigint"
+                       /* Only while the link's address is still the one
+                        * waiting (or the unverified email). */
+                       " AND (lower(pending_email) = lower(%s) OR"
+                       " (pending_email = '' AND lower(email) = lower(%s)))"},
+    [S_USER_VERIFY_NAME] =
+        {"accounts_user_verifyname",
+         "UPDATE accounts_user SET email = CASE WHEN pending_email <> ''"
+         " THEN pending_email ELSE email END, pending_email = '',"
+         " email_verified = true WHERE username = %s RETURNING id"},
     [S_USER_KEY_TAKEN] =
         {"accounts_user_keytaken",
          "SELECT 1 FROM accounts_user WHERE username_key = %s"},
     [S_USER_CREATE] = {"accounts_user_insert",
                        "INSERT INTO accounts_user (username, username_key,"
                        " email, password, first_name, last_name, is_active,"
-                       " is_staff, is_superuser) VALUES (%s, %s, %s, %s, %s,"
-                       " %s, %s::int::boolean, %s::int::boolean,"
+                       " is_staff, is_superuser, email_verified) VALUES (%s,"
+                       " %s, %s, %s, %s, %s, %s::int::boolean,"
+                       " %s::int::boolean, %s::int::boolean,"
                        " %s::int::boolean) ON CONFLICT DO NOTHING"
                        " RETURNING id"},
     [S_USER_SET_PASSWORD] = {"accounts_user_setpassword",
@@ -48,8 +97,10 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
                      "SELECT " USER_COLS " FROM accounts_user ORDER BY id"},
     [S_SESSION_CREATE] = {"accounts_session_insert",
                           "INSERT INTO accounts_session (token_hash, user_id,"
-                          " expires) VALUES (%s, %s::bigint, now() +"
-                          " make_interval(secs => %s::bigint))"},
+                          " expires, address, user_agent, persistent)"
+                          " VALUES (%s, %s::bigint, now() +"
+                          " make_interval(secs => %s::bigint), %s, %s,"
+                          " %s::int::boolean)"},
     [S_SESSION_GET] =
         {"accounts_session_get",
          /* Every column acc_store_read_user reads, but the password hash: a
@@ -84,7 +135,81 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
                           "DELETE FROM accounts_session WHERE token_hash = %s"},
     [S_SESSION_DELETE_USER] = {"accounts_session_deleteuser",
                                "DELETE FROM accounts_session"
-                               " WHERE user_id = %s::bigint"},
+                               " WHERE user_id = %s::bigint"
+                               " RETURNING token_hash"},
+    [S_SESSION_LIST_USER] = {"accounts_session_listuser",
+                             "SELECT " SESSION_INFO_COLS
+                             " FROM accounts_session WHERE user_id ="
+                             " %s::bigint AND expires > now()"
+                             " ORDER BY last_seen DESC, id DESC"},
+    [S_SESSION_DELETE_ID] = {"accounts_session_deleteid",
+                             "DELETE FROM accounts_session WHERE user_id ="
+                             " %s::bigint AND id = %s::bigint"
+                             " RETURNING token_hash"},
+    [S_SESSION_DELETE_OTHERS] = {"accounts_session_deleteothers",
+                                 "DELETE FROM accounts_session WHERE user_id"
+                                 " = %s::bigint AND token_hash <> %s"
+                                 " RETURNING token_hash"},
+    /* The outbox (mail.c).  A request: one statement, the same whether or
+     * not the address belongs to anyone. */
+    [S_MAIL_REQUEST] = {"accounts_mail_request",
+                        "INSERT INTO accounts_mail (kind, site, base_url,"
+                        " recipient, user_id) VALUES (%s, %s, %s, %s,"
+                        " nullif(%s::bigint, 0))"},
+    [S_MAIL_MESSAGE] = {"accounts_mail_message",
+                        "INSERT INTO accounts_mail (kind, site, recipient,"
+                        " user_id, subject, message) VALUES ('mail', %s, %s,"
+                        " nullif(%s::bigint, 0), %s, %s)"},
+    /* Taking a row leases it (next_try moves on) rather than holding a
+     * lock across the work: a sender that dies leaves it to another
+     * after the lease. */
+    [S_MAIL_TAKE_REQUEST] =
+        {"accounts_mail_takerequest",
+         "UPDATE accounts_mail SET next_try = now() + interval '5 minutes'"
+         " WHERE id = (SELECT id FROM accounts_mail WHERE state = 'queued'"
+         " AND message IS NULL AND next_try <= now() AND site = %s"
+         " ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)"
+         " RETURNING id, kind, base_url, recipient, coalesce(user_id, 0)"},
+    [S_MAIL_TAKE] =
+        {"accounts_mail_take",
+         "UPDATE accounts_mail SET next_try = now() + interval '10 minutes',"
+         " attempts = attempts + 1 WHERE id = (SELECT id FROM accounts_mail"
+         " WHERE state = 'queued' AND message IS NOT NULL AND next_try <="
+         " now() AND (%s = '' OR site = %s) ORDER BY next_try, id"
+         " FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING id, recipient, message,"
+         " attempts, extract(epoch from now() - created)::bigint"},
+    [S_MAIL_DONE] = {"accounts_mail_done",
+                     "UPDATE accounts_mail SET state = 'done'"
+                     " WHERE id = %s::bigint"},
+    [S_MAIL_SENT] = {"accounts_mail_sent",
+                     /* The text goes once sent: a reset link in it works
+                      * for days, and a copy of the table must not. */
+                     "UPDATE accounts_mail SET state = 'sent', sent = now(),"
+                     " last_error = '', message = '' WHERE id = %s::bigint"},
+    [S_MAIL_RETRY] = {"accounts_mail_retry",
+                      "UPDATE accounts_mail SET next_try = now() +"
+                      " make_interval(secs => %s::int), last_error = %s"
+                      " WHERE id = %s::bigint"},
+    [S_MAIL_FAIL] = {"accounts_mail_fail",
+                     "UPDATE accounts_mail SET state = 'failed',"
+                     " last_error = %s, message = '' WHERE id = %s::bigint"},
+    [S_MAIL_LIST] =
+        {"accounts_mail_list",
+         "SELECT id, to_char(created, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), kind,"
+         " state, recipient, attempts, CASE WHEN state = 'queued' THEN"
+         " to_char(next_try, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') ELSE '' END,"
+         " subject, last_error FROM accounts_mail WHERE %s = '' OR state = %s"
+         " ORDER BY id DESC LIMIT %s::int"},
+    [S_MAIL_CLEAR] = {"accounts_mail_clear",
+                      "DELETE FROM accounts_mail WHERE state <> 'queued'"
+                      " AND created < now() - interval '30 days'"},
+    [S_PROFILE_GET] = {"accounts_profile_get",
+                       "SELECT name, value FROM accounts_profile"
+                       " WHERE user_id = %s::bigint ORDER BY name"},
+    [S_PROFILE_SET] = {"accounts_profile_set",
+                       "INSERT INTO accounts_profile (user_id, name, value)"
+                       " VALUES (%s::bigint, %s, %s) ON CONFLICT (user_id,"
+                       " name) DO UPDATE SET value = EXCLUDED.value"},
     [S_SESSION_CLEAR] = {"accounts_session_clear",
                          "DELETE FROM accounts_session WHERE expires <= now()"
                          " OR (%s::bigint > 0 AND last_seen <= now() -"

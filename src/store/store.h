@@ -22,7 +22,7 @@
 /* The schema version this build needs; `accountsctl migrate` brings a
  * database up to it.  One a file in src/store/migrations/: the build fails
  * when they differ. */
-#define ACC_SCHEMA_VERSION 3
+#define ACC_SCHEMA_VERSION 4
 
 typedef enum {
     ACC_STORE_OK = 0,
@@ -82,9 +82,41 @@ const char *acc_store_error(acc_store_t *st, apr_pool_t *p);
 /* ---- users ---- */
 
 /* The user whose username is exactly name (case-sensitive, as Django's
- * login).  *u in p. */
+ * login).  *u in p.  The user lookups fill every field of acc_user_t. */
 acc_store_rc_t acc_user_by_name(acc_store_t *st, apr_pool_t *p,
                                 const char *name, acc_user_t **u);
+
+/* The user with this id. */
+acc_store_rc_t acc_user_by_id(acc_store_t *st, apr_pool_t *p, apr_int64_t id,
+                              acc_user_t **u);
+
+/* The users (at most 20, by id) whose email -- or, with pending, whose
+ * address waiting for verification -- is email, compared
+ * case-insensitively: an array of acc_user_t * in p (maybe empty). */
+acc_store_rc_t acc_user_by_email(acc_store_t *st, apr_pool_t *p,
+                                 const char *email, int pending,
+                                 apr_array_header_t **users);
+
+/* Set first and last name (NOTFOUND when there is no such user). */
+acc_store_rc_t acc_user_set_names(acc_store_t *st, apr_pool_t *p,
+                                  apr_int64_t id, const char *first,
+                                  const char *last);
+
+/* Set the email (and forget any pending one), or with pending set the
+ * address waiting for verification ("" withdraws it). */
+acc_store_rc_t acc_user_set_email(acc_store_t *st, apr_pool_t *p,
+                                  apr_int64_t id, const char *email,
+                                  int pending);
+
+/* A verification link for email was followed: it becomes the user's
+ * address, verified, and nothing is pending. */
+acc_store_rc_t acc_user_verify(acc_store_t *st, apr_pool_t *p, apr_int64_t id,
+                               const char *email);
+
+/* accountsctl verify: the user called name is verified (a pending
+ * address becomes the email).  NOTFOUND when there is none. */
+acc_store_rc_t acc_user_verify_name(acc_store_t *st, apr_pool_t *p,
+                                    const char *name);
 
 /* Whether a user holds the uniqueness key `key` (see acc_username_key):
  * ACC_STORE_EXISTS, ACC_STORE_NOTFOUND or ACC_STORE_ERROR. */
@@ -92,9 +124,9 @@ acc_store_rc_t acc_user_key_taken(acc_store_t *st, apr_pool_t *p,
                                   const char *key);
 
 /* Create a user from u (username, email, password, first/last name and
- * the three flags; id and dates are ignored) under the uniqueness key
- * `key` (see acc_username_key).  Sets *id.  ACC_STORE_EXISTS when the key
- * is taken (also under a concurrent insert): exactly one wins. */
+ * the four flags -- email_verified too; id and dates are ignored) under the
+ * uniqueness key `key` (see acc_username_key).  Sets *id.  ACC_STORE_EXISTS
+ * when the key is taken (also under a concurrent insert): exactly one wins. */
 acc_store_rc_t acc_user_create(acc_store_t *st, apr_pool_t *p,
                                const acc_user_t *u, const char *key,
                                apr_int64_t *id);
@@ -119,10 +151,13 @@ acc_store_rc_t acc_user_list(acc_store_t *st, apr_pool_t *p,
 /* ---- sessions ---- */
 
 /* Store a new session for user_id under token_hash (hex SHA-256 of the
- * token), expiring max_age seconds from now. */
+ * token), expiring max_age seconds from now, with the address and user
+ * agent it was made from (for the user's list) and whether it is a
+ * remember-me one. */
 acc_store_rc_t acc_session_create(acc_store_t *st, apr_pool_t *p,
                                   const char *token_hash, apr_int64_t user_id,
-                                  apr_int64_t max_age);
+                                  apr_int64_t max_age, const char *address,
+                                  const char *user_agent, int persistent);
 
 /* The live session stored under token_hash, with its user: not expired,
  * not idle longer than idle seconds (0: no idle limit), user active.
@@ -139,9 +174,31 @@ acc_store_rc_t acc_session_touch(acc_store_t *st, apr_pool_t *p,
 acc_store_rc_t acc_session_delete(acc_store_t *st, apr_pool_t *p,
                                   const char *token_hash);
 
-/* Delete every session of a user (password change, deactivation). */
+/* Delete every session of a user (a password reset, deactivation,
+ * accountsctl logout); *hashes (when not NULL) gets their token hashes
+ * (const char *, in p) so that caches can forget them. */
 acc_store_rc_t acc_session_delete_user(acc_store_t *st, apr_pool_t *p,
-                                       apr_int64_t user_id);
+                                       apr_int64_t user_id,
+                                       apr_array_header_t **hashes);
+
+/* The same for every session but keep_hash's (a password change, "end
+ * all other sessions"). */
+acc_store_rc_t acc_session_delete_others(acc_store_t *st, apr_pool_t *p,
+                                         apr_int64_t user_id,
+                                         const char *keep_hash,
+                                         apr_array_header_t **hashes);
+
+/* Delete the session `id` of user_id (only of that user): OK with *hash
+ * its token hash, or NOTFOUND. */
+acc_store_rc_t acc_session_delete_id(acc_store_t *st, apr_pool_t *p,
+                                     apr_int64_t user_id, apr_int64_t id,
+                                     const char **hash);
+
+/* A user's live sessions, most recently seen first
+ * (acc_session_info_t *, in p). */
+acc_store_rc_t acc_session_list_user(acc_store_t *st, apr_pool_t *p,
+                                     apr_int64_t user_id,
+                                     apr_array_header_t **sessions);
 
 /* Delete expired sessions (and, when idle > 0, sessions idle longer than
  * idle seconds); *count gets how many. */
@@ -227,7 +284,9 @@ acc_store_rc_t acc_throttle_unlock(acc_store_t *st, apr_pool_t *p,
 acc_store_rc_t acc_throttle_clear(acc_store_t *st, apr_pool_t *p, int *count);
 
 /* Add an authentication event (login_ok, login_failed, login_throttled,
- * logout, register, register_throttled, password_change). */
+ * logout, register, register_throttled, password_change,
+ * password_reset_request, password_reset, email_verified, session_ended,
+ * sessions_ended, profile_change). */
 acc_store_rc_t acc_audit_add(acc_store_t *st, apr_pool_t *p, const char *event,
                              const char *username, const char *address,
                              const char *user_agent);
@@ -240,5 +299,79 @@ acc_store_rc_t acc_audit_add(acc_store_t *st, apr_pool_t *p, const char *event,
 acc_store_rc_t acc_audit_list(acc_store_t *st, apr_pool_t *p,
                               const char *username, int limit,
                               apr_array_header_t **rows);
+
+/* ---- the mail outbox ---- */
+
+/* A row of the outbox as the sender takes it. */
+typedef struct {
+    apr_int64_t id;
+    const char *kind;      /* a request's kind, or "mail" */
+    const char *base_url;  /* a request's: where its links point */
+    const char *recipient; /* the address asked about, or mailed */
+    apr_int64_t user_id;   /* 0 when none */
+    const char *message;   /* a message's whole text */
+    int attempts;          /* a message's, counting this one */
+    apr_int64_t age;       /* seconds since it was queued */
+} acc_mail_row_t;
+
+/* Queue a request for mail of `kind` (reset, verify, resend) about
+ * recipient (and user_id, 0 when none), for the sender of `site`; its
+ * links will start with base_url.  One statement, whose cost does not
+ * depend on whether the address belongs to anyone. */
+acc_store_rc_t acc_mail_request(acc_store_t *st, apr_pool_t *p,
+                                const char *kind, const char *site,
+                                const char *base_url, const char *recipient,
+                                apr_int64_t user_id);
+
+/* Queue a message (its whole text, headers and all) to recipient. */
+acc_store_rc_t acc_mail_message(acc_store_t *st, apr_pool_t *p,
+                                const char *site, const char *recipient,
+                                apr_int64_t user_id, const char *subject,
+                                const char *message);
+
+/* Take the oldest request of site that no other sender holds (it is
+ * leased for 5 minutes): OK with *m, or NOTFOUND. */
+acc_store_rc_t acc_mail_take_request(acc_store_t *st, apr_pool_t *p,
+                                     const char *site, acc_mail_row_t *m);
+
+/* Take the message due first (of site; "" or NULL: of any), counting an
+ * attempt and leasing it for 10 minutes: OK with *m, or NOTFOUND. */
+acc_store_rc_t acc_mail_take(acc_store_t *st, apr_pool_t *p, const char *site,
+                             acc_mail_row_t *m);
+
+/* A request was turned into its messages (or none). */
+acc_store_rc_t acc_mail_done(acc_store_t *st, apr_pool_t *p, apr_int64_t id);
+
+/* A message was handed to the mail system. */
+acc_store_rc_t acc_mail_sent(acc_store_t *st, apr_pool_t *p, apr_int64_t id);
+
+/* A message could not be handed over: try again in delay seconds. */
+acc_store_rc_t acc_mail_retry(acc_store_t *st, apr_pool_t *p, apr_int64_t id,
+                              int delay, const char *error);
+
+/* A message is given up (tried for a day). */
+acc_store_rc_t acc_mail_fail(acc_store_t *st, apr_pool_t *p, apr_int64_t id,
+                             const char *error);
+
+/* The newest `limit` rows (of one state unless NULL/""), newest first, as
+ * rows (see acc_group_list): id, created, kind, state, recipient,
+ * attempts, next try (queued ones), subject, last error. */
+#define ACC_MAIL_LIST_COLS 9
+acc_store_rc_t acc_mail_list(acc_store_t *st, apr_pool_t *p, const char *state,
+                             int limit, apr_array_header_t **rows);
+
+/* Delete rows that ended (sent, failed, done) more than 30 days ago. */
+acc_store_rc_t acc_mail_clear(acc_store_t *st, apr_pool_t *p, int *count);
+
+/* ---- a site's own profile fields ---- */
+
+/* A user's stored profile fields: name -> value, in p. */
+acc_store_rc_t acc_profile_get(acc_store_t *st, apr_pool_t *p,
+                               apr_int64_t user_id, apr_table_t **fields);
+
+/* Set one. */
+acc_store_rc_t acc_profile_set(acc_store_t *st, apr_pool_t *p,
+                               apr_int64_t user_id, const char *name,
+                               const char *value);
 
 #endif /* ACC_STORE_H */

@@ -26,14 +26,43 @@ void acc_store_read_user(acc_store_t *st, apr_dbd_row_t *row, apr_pool_t *p,
         apr_time_from_sec(acc_store_i64(apr_dbd_get_entry(d, row, 10)));
 }
 
-acc_store_rc_t acc_user_by_name(acc_store_t *st, apr_pool_t *p,
-                                const char *name, acc_user_t **u)
+void acc_store_read_user_full(acc_store_t *st, apr_dbd_row_t *row,
+                              apr_pool_t *p, acc_user_t *u)
+{
+    acc_store_read_user(st, row, p, u);
+    u->email_verified = acc_store_i64(apr_dbd_get_entry(st->driver, row, 11));
+    u->pending_email = acc_store_col(st->driver, row, 12, p);
+}
+
+apr_array_header_t *acc_store_read_users(acc_store_t *st, apr_pool_t *p,
+                                         apr_dbd_results_t *res)
+{
+    int i, n = apr_dbd_num_tuples(st->driver, res);
+    apr_array_header_t *a =
+        apr_array_make(p, n > 0 ? n : 1, sizeof(acc_user_t *));
+    apr_dbd_row_t *row = NULL;
+
+    for (i = 1; i <= n; i++) {
+        acc_user_t *u;
+        if (apr_dbd_get_row(st->driver, p, res, &row, i) != 0) {
+            break;
+        }
+        u = apr_pcalloc(p, sizeof(*u));
+        acc_store_read_user_full(st, row, p, u);
+        APR_ARRAY_PUSH(a, acc_user_t *) = u;
+    }
+    return a;
+}
+
+/* One user by statement `which` with one value. */
+static acc_store_rc_t user_by(acc_store_t *st, apr_pool_t *p, int which,
+                              const char *arg, acc_user_t **u)
 {
     apr_dbd_results_t *res;
     apr_dbd_row_t *row;
-    const char *args[1] = {name};
+    const char *args[1] = {arg};
 
-    if (acc_store_sel(st, p, S_USER_BY_NAME, &res, 1, args) != ACC_STORE_OK) {
+    if (acc_store_sel(st, p, which, &res, 1, args) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
     row = acc_store_first_row(st, p, res);
@@ -41,8 +70,88 @@ acc_store_rc_t acc_user_by_name(acc_store_t *st, apr_pool_t *p,
         return ACC_STORE_NOTFOUND;
     }
     *u = apr_pcalloc(p, sizeof(**u));
-    acc_store_read_user(st, row, p, *u);
+    acc_store_read_user_full(st, row, p, *u);
     return ACC_STORE_OK;
+}
+
+acc_store_rc_t acc_user_by_name(acc_store_t *st, apr_pool_t *p,
+                                const char *name, acc_user_t **u)
+{
+    return user_by(st, p, S_USER_BY_NAME, name, u);
+}
+
+acc_store_rc_t acc_user_by_id(acc_store_t *st, apr_pool_t *p, apr_int64_t id,
+                              acc_user_t **u)
+{
+    return user_by(st, p, S_USER_BY_ID, apr_off_t_toa(p, id), u);
+}
+
+acc_store_rc_t acc_user_by_email(acc_store_t *st, apr_pool_t *p,
+                                 const char *email, int pending,
+                                 apr_array_header_t **users)
+{
+    apr_dbd_results_t *res;
+    const char *args[1] = {email};
+
+    if (acc_store_sel(st, p,
+                      pending ? S_USER_BY_PENDING_EMAIL : S_USER_BY_EMAIL, &res,
+                      1, args) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    *users = acc_store_read_users(st, p, res);
+    return ACC_STORE_OK;
+}
+
+/* Run `which` (an UPDATE) and say NOTFOUND when it touched no row. */
+static acc_store_rc_t update(acc_store_t *st, apr_pool_t *p, int which,
+                             int nargs, const char **args)
+{
+    int n = 0;
+
+    if (acc_store_exec(st, p, which, &n, nargs, args) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    return n ? ACC_STORE_OK : ACC_STORE_NOTFOUND;
+}
+
+acc_store_rc_t acc_user_set_names(acc_store_t *st, apr_pool_t *p,
+                                  apr_int64_t id, const char *first,
+                                  const char *last)
+{
+    const char *args[3] = {first, last, apr_off_t_toa(p, id)};
+
+    return update(st, p, S_USER_SET_NAMES, 3, args);
+}
+
+acc_store_rc_t acc_user_set_email(acc_store_t *st, apr_pool_t *p,
+                                  apr_int64_t id, const char *email,
+                                  int pending)
+{
+    const char *args[2] = {email, apr_off_t_toa(p, id)};
+
+    return update(st, p, pending ? S_USER_SET_PENDING_EMAIL : S_USER_SET_EMAIL,
+                  2, args);
+}
+
+acc_store_rc_t acc_user_verify(acc_store_t *st, apr_pool_t *p, apr_int64_t id,
+                               const char *email)
+{
+    const char *args[4] = {email, apr_off_t_toa(p, id), email, email};
+
+    return update(st, p, S_USER_VERIFY, 4, args);
+}
+
+acc_store_rc_t acc_user_verify_name(acc_store_t *st, apr_pool_t *p,
+                                    const char *name)
+{
+    apr_dbd_results_t *res;
+    const char *args[1] = {name};
+
+    if (acc_store_sel(st, p, S_USER_VERIFY_NAME, &res, 1, args) !=
+        ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    return acc_store_first_row(st, p, res) ? ACC_STORE_OK : ACC_STORE_NOTFOUND;
 }
 
 acc_store_rc_t acc_user_key_taken(acc_store_t *st, apr_pool_t *p,
@@ -64,7 +173,7 @@ acc_store_rc_t acc_user_create(acc_store_t *st, apr_pool_t *p,
 {
     apr_dbd_results_t *res;
     apr_dbd_row_t *row;
-    const char *args[9];
+    const char *args[10];
 
     args[0] = u->username;
     args[1] = key;
@@ -75,7 +184,8 @@ acc_store_rc_t acc_user_create(acc_store_t *st, apr_pool_t *p,
     args[6] = u->is_active ? "1" : "0";
     args[7] = u->is_staff ? "1" : "0";
     args[8] = u->is_superuser ? "1" : "0";
-    if (acc_store_sel(st, p, S_USER_CREATE, &res, 9, args) != ACC_STORE_OK) {
+    args[9] = u->email_verified ? "1" : "0";
+    if (acc_store_sel(st, p, S_USER_CREATE, &res, 10, args) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
     row = acc_store_first_row(st, p, res);
@@ -124,7 +234,7 @@ acc_store_rc_t acc_user_set_active(acc_store_t *st, apr_pool_t *p,
     }
     if (!active) {
         return acc_session_delete_user(
-            st, p, acc_store_i64(apr_dbd_get_entry(st->driver, row, 0)));
+            st, p, acc_store_i64(apr_dbd_get_entry(st->driver, row, 0)), NULL);
     }
     return ACC_STORE_OK;
 }

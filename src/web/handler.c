@@ -8,6 +8,8 @@
 #include "httpd/render.h"
 #include "httpd/session.h"
 #include "csrf.h"
+#include "httpd/mail.h"
+#include "httpd/guard.h"
 
 #include <apr_strings.h>
 
@@ -15,31 +17,90 @@
 
 typedef int (*page_fn)(acc_page_t *pg);
 
+#define LOGIN_REQUIRED 1
+
+/* Each page's path; "*" stands for one path segment the page reads
+ * (pg->args).  First match wins: fixed paths before patterns. */
 static const struct {
     const char *path;
     page_fn fn;
+    int flags;
 } pages[] = {
-    {"register/", acc_page_register},
-    {"login/", acc_page_login},
-    {"logout/", acc_page_logout},
+    {"register/", acc_page_register, 0},
+    {"login/", acc_page_login, 0},
+    {"logout/", acc_page_logout, 0},
+    {"profile/", acc_page_profile, LOGIN_REQUIRED},
+    {"sessions/", acc_page_sessions, LOGIN_REQUIRED},
+    {"password/change/", acc_page_password_change, LOGIN_REQUIRED},
+    {"password/change/done/", acc_page_password_change_done, LOGIN_REQUIRED},
+    {"password/reset/", acc_page_password_reset, 0},
+    {"password/reset/done/", acc_page_password_reset_done, 0},
+    {"password/reset/complete/", acc_page_password_reset_complete, 0},
+    {"password/reset/*/set-password/", acc_page_password_reset_set, 0},
+    {"password/reset/*/*/", acc_page_password_reset_link, 0},
+    {"verify/resend/", acc_page_verify_resend, 0},
+    {"verify/sent/", acc_page_verify_sent, 0},
+    {"verify/*/*/", acc_page_verify, 0},
 };
 
-/* The page rel names ("login/", "login", "static/x"...): its function, or
- * NULL (with *is_static for our static files). */
-static page_fn page_of(const char *rel, int *is_static)
+#define NPAGES (sizeof(pages) / sizeof(pages[0]))
+
+/* Whether rel is pattern pat: fixed text equal, each "*" one non-empty
+ * segment (put into args, when not NULL, in p).  A path without "*"
+ * matches without its final '/' too ("login" reaches "login/"). */
+static int path_match(apr_pool_t *p, const char *pat, const char *rel,
+                      apr_array_header_t *args)
+{
+    int fixed = strchr(pat, '*') == NULL;
+
+    while (*pat) {
+        if (*pat == '*') {
+            const char *end = rel;
+            while (*end && *end != '/') {
+                end++;
+            }
+            if (end == rel) {
+                return 0;
+            }
+            if (args) {
+                APR_ARRAY_PUSH(args, const char *) =
+                    apr_pstrmemdup(p, rel, (apr_size_t)(end - rel));
+            }
+            rel = end;
+            pat++;
+            continue;
+        }
+        if (*pat != *rel) {
+            /* "login" for "login/": the last '/' may be missing, on
+             * fixed paths only. */
+            return *rel == '\0' && pat[0] == '/' && pat[1] == '\0' && fixed;
+        }
+        pat++;
+        rel++;
+    }
+    return *rel == '\0';
+}
+
+/* The page rel names ("login/", "login", "static/x"...): its index, or -1
+ * (with *is_static for our static files). */
+static int page_index(const char *rel, int *is_static)
 {
     apr_size_t i;
 
     *is_static = strncmp(rel, "static/", 7) == 0 && rel[7] != '\0';
-    for (i = 0; !*is_static && i < sizeof(pages) / sizeof(pages[0]); i++) {
-        apr_size_t n = strlen(pages[i].path);
-        /* "login/" and "login" both reach the login page. */
-        if (strcmp(rel, pages[i].path) == 0 ||
-            (strncmp(rel, pages[i].path, n - 1) == 0 && rel[n - 1] == '\0')) {
-            return pages[i].fn;
+    for (i = 0; !*is_static && i < NPAGES; i++) {
+        if (path_match(NULL, pages[i].path, rel, NULL)) {
+            return (int)i;
         }
     }
-    return NULL;
+    return -1;
+}
+
+static page_fn page_of(const char *rel, int *is_static)
+{
+    int i = page_index(rel, is_static);
+
+    return i < 0 ? NULL : pages[i].fn;
 }
 
 /* Where the handler's pages start in r->uri: the first '/' after which
@@ -153,7 +214,7 @@ int acc_handler(request_rec *r)
     const char *base, *rel;
     page_fn fn;
     acc_db_state_t dbs;
-    int rc, is_static;
+    int rc, is_static, idx;
 
     if (r->handler == NULL || strcmp(r->handler, ACC_HANDLER) != 0) {
         return DECLINED;
@@ -162,7 +223,8 @@ int acc_handler(request_rec *r)
     if (base) {
         acc_render_set_base(r, base);
     }
-    fn = page_of(rel, &is_static);
+    idx = page_index(rel, &is_static);
+    fn = idx < 0 ? NULL : pages[idx].fn;
     if (is_static) {
         if (r->method_number != M_GET) {
             r->allowed = AP_METHOD_BIT << M_GET;
@@ -188,6 +250,9 @@ int acc_handler(request_rec *r)
     memset(&pg, 0, sizeof(pg));
     pg.r = r;
     pg.cfg = acc_srv(r->server);
+    pg.args = apr_array_make(r->pool, 2, sizeof(const char *));
+    path_match(r->pool, pages[idx].path, rel, pg.args);
+    acc_mail_note_host(r);
     /* The body first, with no database connection held: a client that
      * sends it slowly keeps a worker thread, never a connection. */
     if (r->method_number == M_POST) {
@@ -220,6 +285,12 @@ int acc_handler(request_rec *r)
      * failed under it. */
     if (!acc_page_store(&pg, &rc)) {
         return rc;
+    }
+    if ((pages[idx].flags & LOGIN_REQUIRED) && acc_session_peek(r) == NULL) {
+        /* Anonymous: as the guard answers (to the login page and back
+         * here afterwards; a POST's body is not kept). */
+        acc_page_release(&pg);
+        return acc_guard_anonymous(r);
     }
     rc = fn(&pg);
     acc_page_release(&pg);

@@ -25,10 +25,26 @@
 #define REQUIRED "This field is required."
 #define THROTTLED                                                              \
     "Too many failed login attempts. Please try again in %d second%s."
+#define UNVERIFIED                                                             \
+    "This account\xe2\x80\x99s email address is not verified yet. Follow "     \
+    "the link in the mail we sent you, or ask for a new one."
 
 static int show_status(acc_page_t *pg, int status, const char *username,
                        const char *uerr, const char *perr,
                        const char *nonfield);
+
+/* Whether the login asks to be remembered: the "remember" box ticked, or
+ * no box offered (AccountsRememberMe Off: every session lasts). */
+static int remember_of(acc_page_t *pg)
+{
+    const char *err;
+
+    if (!pg->cfg->remember_me) {
+        return 1;
+    }
+    return pg->form && *acc_form_value(pg->form, "remember", &err) != '\0' &&
+           err == NULL;
+}
 
 static int show(acc_page_t *pg, const char *username, const char *uerr,
                 const char *perr, const char *nonfield)
@@ -68,6 +84,14 @@ static int show_status(acc_page_t *pg, int status, const char *username,
     acc_tval_set(ctx, "form", form);
     if (next) {
         acc_tval_setstr(ctx, "next", next);
+    }
+    if (pg->cfg->remember_me) {
+        /* Ticked unless this very form came back unticked. */
+        acc_tval_setstr(ctx, "remember_me",
+                        pg->form && !remember_of(pg) ? "off" : "on");
+    }
+    if (nonfield && strcmp(nonfield, UNVERIFIED) == 0) {
+        acc_tval_setstr(ctx, "unverified", "1");
     }
     return acc_page_render(r, "login.html", ctx, status);
 }
@@ -202,9 +226,15 @@ int acc_page_login(acc_page_t *pg)
                                       "with the configured cost",
                       ap_escape_logitem(r->pool, username));
     }
-    acc_user_touch_login(pg->store, r->pool, u->id);
     acc_throttle_login_ok(r, pg->store, key, u);
-    rc = acc_session_login(r, pg->store, u);
+    /* The right password, but the address is not verified yet: only now
+     * is that said, so nothing leaks to someone without the password. */
+    if (pg->cfg->require_verified && !u->email_verified) {
+        acc_audit(r, pg->store, "login_unverified", u->username);
+        return show(pg, username, NULL, NULL, UNVERIFIED);
+    }
+    acc_user_touch_login(pg->store, r->pool, u->id);
+    rc = acc_session_login(r, pg->store, u, remember_of(pg));
     if (rc != OK) {
         return acc_db_unavailable(r, ACC_DB_DOWN);
     }

@@ -14,6 +14,7 @@
 #include "httpd/throttle.h"
 #include "core/validate.h"
 #include "csrf.h"
+#include "httpd/mail.h"
 
 #include <apr_strings.h>
 
@@ -34,6 +35,8 @@ static const char *const names[F_COUNT] = {"username", "email", "password1",
 typedef struct {
     const char *value[F_COUNT];
     apr_array_header_t *errors[F_COUNT]; /* const char * */
+    apr_table_t *extra;                  /* the site's fields' values */
+    acc_errors_t *extra_errors;
 } regform_t;
 
 static void add_error(apr_pool_t *p, regform_t *f, int field, const char *m)
@@ -48,6 +51,9 @@ static int has_errors(const regform_t *f)
 {
     int i;
 
+    if (f->extra_errors && acc_errors_any(f->extra_errors)) {
+        return 1;
+    }
     for (i = 0; i < F_COUNT; i++) {
         if (f->errors[i] && f->errors[i]->nelts) {
             return 1;
@@ -90,6 +96,13 @@ static int show_status(acc_page_t *pg, regform_t *f, int status,
     }
     acc_tval_set(acc_tval_get(form, "password1"), "help",
                  acc_tval_messages(r->pool, acc_password_help(r->pool, &pol)));
+    if (f->extra_errors) {
+        const apr_array_header_t *m = acc_errors_all(f->extra_errors);
+        for (i = 0; i < m->nelts; i++) {
+            acc_tval_push(
+                all, acc_tval_str(r->pool, APR_ARRAY_IDX(m, i, const char *)));
+        }
+    }
     if (nonfield) {
         acc_tval_push(all, acc_tval_str(r->pool, nonfield));
     }
@@ -98,6 +111,12 @@ static int show_status(acc_page_t *pg, regform_t *f, int status,
                  nonfield ? acc_tval_messages(r->pool, one(r->pool, nonfield))
                           : acc_tval_list(r->pool));
     acc_tval_set(ctx, "form", form);
+    acc_tval_set(
+        ctx, "extra_fields",
+        acc_profile_fields_tval(
+            r, pg->cfg, f->extra,
+            f->extra_errors ? f->extra_errors : acc_errors_make(r->pool), 1));
+    acc_tval_setbool(ctx, "email_required", pg->cfg->require_verified);
     return acc_page_render(r, "register.html", ctx, status);
 }
 
@@ -152,14 +171,21 @@ static int validate(acc_page_t *pg, regform_t *f, const char **key, int *wait)
             }
         }
     }
-    /* email: optional. */
+    /* email: optional, unless it must be verified. */
     if (!f->errors[F_EMAIL]) {
         f->value[F_EMAIL] = acc_strip(r->pool, f->value[F_EMAIL]);
         if (*f->value[F_EMAIL] &&
             (err = acc_email_check(r->pool, f->value[F_EMAIL])) != NULL) {
             add_error(r->pool, f, F_EMAIL, err);
         }
+        else if (!*f->value[F_EMAIL] && pg->cfg->require_verified) {
+            add_error(r->pool, f, F_EMAIL, REQUIRED);
+        }
     }
+    /* The site's own fields asked at registration. */
+    f->extra = apr_table_make(r->pool, 4);
+    f->extra_errors = acc_errors_make(r->pool);
+    acc_profile_fields_read(pg, f->extra, f->extra_errors, 1);
     /* passwords: not stripped (Django's strip=False). */
     for (i = F_PASSWORD1; i <= F_PASSWORD2; i++) {
         apr_size_t n;
@@ -266,6 +292,7 @@ int acc_page_register(acc_page_t *pg)
     u.password = phc;
     u.first_name = u.last_name = "";
     u.is_active = 1;
+    u.email_verified = !pg->cfg->require_verified;
     switch (acc_user_create(pg->store, r->pool, &u, key, &id)) {
         case ACC_STORE_OK:
             break;
@@ -282,13 +309,29 @@ int acc_page_register(acc_page_t *pg)
             return acc_db_unavailable(r, ACC_DB_DOWN);
     }
     u.id = id;
+    {
+        const apr_array_header_t *arr = apr_table_elts(f.extra);
+        int i;
+        for (i = 0; i < arr->nelts; i++) {
+            const apr_table_entry_t *t = &((apr_table_entry_t *)arr->elts)[i];
+            acc_profile_set(pg->store, r->pool, id, t->key, t->val);
+        }
+    }
     acc_audit(r, pg->store, "register", u.username);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   ACC_LOGNO(0072) "registered user '%s' from %s",
                   ap_escape_logitem(r->pool, u.username), r->useragent_ip);
+    if (pg->cfg->require_verified) {
+        /* Logged in once the address is verified: the link goes out. */
+        if (acc_mail_queue(r, pg->store, ACC_MAIL_VERIFY, u.email, id) != OK) {
+            return acc_db_unavailable(r, ACC_DB_DOWN);
+        }
+        return acc_see_other(r, apr_pstrcat(r->pool, acc_accounts_base(r),
+                                            "verify/sent/", NULL));
+    }
     if (pg->cfg->register_login) {
         acc_user_t *nu = apr_pmemdup(r->pool, &u, sizeof(u));
-        if (acc_session_login(r, pg->store, nu) != OK) {
+        if (acc_session_login(r, pg->store, nu, !pg->cfg->remember_me) != OK) {
             return acc_db_unavailable(r, ACC_DB_DOWN);
         }
         acc_user_touch_login(pg->store, r->pool, id);

@@ -14,6 +14,7 @@ use warnings FATAL => 'all';
 
 use Apache::Test ();
 use Apache::TestRequest ();
+use HTML::Entities ();
 use HTTP::Cookies ();
 use HTTP::Request::Common ();
 use LWP::UserAgent ();
@@ -154,6 +155,40 @@ sub errors_in {
 }
 
 # run(CMD, ARGS...) with optional stdin: (exit code, stdout, stderr).
+# The part of a page that belongs to one form field: from the <label>
+# before its input up to the next <label>.
+sub field_block {
+    my ($html, $field) = @_;
+    for my $seg (split /(?=<label\b)/i, $html) {
+        next unless $seg =~ /^<label\b/i;
+        return $seg if $seg =~ /<(?:input|textarea|select)\b[^>]*\bname="\Q$field\E"/;
+    }
+    return '';
+}
+
+# The error messages shown next to one form field, decoded.
+sub field_errors {
+    my ($html, $field) = @_;
+    my @m = field_block($html, $field)
+        =~ m{<span\b[^>]*\bclass="(?:[^"]*\s)?error(?:\s[^"]*)?"[^>]*>(.*?)</span>}gs;
+    return map { HTML::Entities::decode_entities($_) } @m;
+}
+
+# The <input> (or <textarea>) tag named NAME, or ''.
+sub input_tag {
+    my ($html, $name) = @_;
+    return $html =~ /(<(?:input|textarea)\b[^>]*\bname="\Q$name\E"[^>]*>)/ ? $1 : '';
+}
+
+# A new user with an address of its own: (name, email).
+sub mkuser_email {
+    my ($prefix, $password) = @_;
+    my $name = unique_name($prefix);
+    my $email = lc($name) . '@example.com';
+    mkuser($name, $password // good_password(), '--email', $email);
+    return ($name, $email);
+}
+
 sub run {
     my ($stdin, @cmd) = @_;
     # The command may exit before reading its stdin (a refused name).

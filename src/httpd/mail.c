@@ -1,0 +1,527 @@
+/*
+ * src/httpd/mail.c -- mail: requests queued by pages, and the sender that
+ * turns them into messages and hands those to the mail command.
+ */
+#include "mail.h"
+#include "config.h"
+#include "core/crypto.h"
+#include "core/mailmsg.h"
+#include "core/mailpipe.h"
+#include "core/token.h"
+#include "db.h"
+#include "render.h"
+
+#include <apr_atomic.h>
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <apr_thread_cond.h>
+#include <apr_thread_mutex.h>
+
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+
+/* A message is tried for this long, then given up. */
+#define GIVE_UP_AFTER 86400
+
+/* Rows one host's sender handles in one round (the rest wait for the
+ * next, which comes at once when a round was full). */
+#define ROUND_MAX 50
+
+typedef struct {
+    apr_thread_mutex_t *mu;
+    apr_thread_cond_t *cv;
+    apr_thread_t *thread;
+    server_rec *servers;
+    int wake;                   /* under mu */
+    volatile apr_uint32_t stop; /* atomic: read between rows too */
+} sender_t;
+
+static sender_t *snd;
+
+/* The process is ending: the sender stops between two rows. */
+static int stopping(void)
+{
+    return snd == NULL || apr_atomic_read32(&snd->stop) != 0;
+}
+
+/* ---- queueing (request threads) ---- */
+
+const char *acc_mail_base_url(request_rec *r)
+{
+    acc_srv_cfg_t *cfg = acc_srv(r->server);
+    const char *site = cfg->site_url;
+
+    if (site == NULL) {
+        const char *scheme = ap_http_scheme(r);
+        apr_port_t port = r->server->port ? r->server->port
+                          : r->connection->local_addr
+                              ? r->connection->local_addr->port
+                              : 0;
+        const char *host = r->server->server_hostname
+                               ? r->server->server_hostname
+                               : "localhost";
+        if (port == 0 || port == ap_default_port(r)) {
+            site = apr_pstrcat(r->pool, scheme, "://", host, NULL);
+        }
+        else {
+            site = apr_psprintf(r->pool, "%s://%s:%u", scheme, host,
+                                (unsigned)port);
+        }
+    }
+    /* The pages' path from the configuration: the request's path is the
+     * client's choice, and would put its words into a mail the site sends
+     * to someone else. */
+    return apr_pstrcat(r->pool, site, acc_accounts_base_configured(r), NULL);
+}
+
+static void wake(void)
+{
+    if (snd) {
+        apr_thread_mutex_lock(snd->mu);
+        snd->wake = 1;
+        apr_thread_cond_signal(snd->cv);
+        apr_thread_mutex_unlock(snd->mu);
+    }
+}
+
+void acc_mail_note_host(request_rec *r)
+{
+    acc_srv_cfg_t *cfg = acc_srv(r->server);
+
+    if (apr_atomic_read32(&cfg->mail_active) == 0) {
+        apr_atomic_set32(&cfg->mail_active, 1);
+    }
+}
+
+int acc_mail_queue(request_rec *r, acc_store_t *st, const char *kind,
+                   const char *recipient, apr_int64_t user_id)
+{
+    acc_srv_cfg_t *cfg = acc_srv(r->server);
+
+    if (acc_mail_request(st, r->pool, kind, cfg->mail_site,
+                         acc_mail_base_url(r), recipient,
+                         user_id) != ACC_STORE_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      ACC_LOGNO(0200) "cannot queue mail: %s",
+                      acc_store_error(st, r->pool));
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    acc_mail_note_host(r);
+    wake();
+    return OK;
+}
+
+/* ---- making messages (the sender) ---- */
+
+/* A text value for a mail template: not HTML-escaped (mail is text). */
+static void put(apr_pool_t *p, acc_tval_t *ctx, const char *k, const char *v)
+{
+    acc_tval_set(ctx, k, acc_tval_safe(p, v ? v : ""));
+}
+
+/* Render subject and body templates with ctx and queue the message to
+ * u at address `to`. */
+static void queue_message(server_rec *s, acc_store_t *st, apr_pool_t *p,
+                          const acc_user_t *u, const char *to,
+                          const char *subject_tpl, const char *body_tpl,
+                          acc_tval_t *ctx)
+{
+    acc_srv_cfg_t *cfg = acc_srv(s);
+    const char *subject = NULL, *body = NULL, *msg, *err = NULL;
+    acc_tval_t *user = acc_tval_map(p);
+
+    put(p, user, "username", u->username);
+    put(p, user, "first_name", u->first_name);
+    put(p, user, "last_name", u->last_name);
+    put(p, user, "email", to);
+    acc_tval_set(ctx, "user", user);
+    put(p, ctx, "site_name", cfg->site_name);
+    put(p, ctx, "email", to);
+    if (acc_tpl_render(cfg->templates, subject_tpl, ctx, p, &subject, NULL) !=
+            APR_SUCCESS ||
+        acc_tpl_render(cfg->templates, body_tpl, ctx, p, &body, NULL) !=
+            APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     ACC_LOGNO(0201) "cannot render the mail templates "
+                                     "%s and %s",
+                     subject_tpl, body_tpl);
+        return;
+    }
+    /* To: the bare address, as Django's PasswordResetForm sends it: the
+     * names are the user's to choose, and stay out of the headers. */
+    msg = acc_mail_build(p, cfg->mail_from, to, NULL, subject, body,
+                         apr_time_now(), NULL, &err);
+    if (msg == NULL) {
+        /* An address Django's rules accept but we do not mail to (quoted
+         * local parts, say): said once, here. */
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     ACC_LOGNO(0202) "no mail to user '%s': %s",
+                     ap_escape_logitem(p, u->username), err ? err : "?");
+        return;
+    }
+    if (acc_mail_message(st, p, cfg->mail_site, to, u->id,
+                         acc_mail_header_text(p, "S", subject) ? subject : "",
+                         msg) != ACC_STORE_OK) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     ACC_LOGNO(0203) "cannot queue a message: %s",
+                     acc_store_error(st, p));
+    }
+}
+
+static const char *hours(apr_pool_t *p, apr_int64_t secs)
+{
+    apr_int64_t h = secs / 3600;
+
+    if (h >= 48 && h % 24 == 0) {
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " days", h / 24);
+    }
+    if (h >= 1) {
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " hour%s", h,
+                            h == 1 ? "" : "s");
+    }
+    return apr_psprintf(p, "%" APR_INT64_T_FMT " minutes",
+                        secs / 60 > 0 ? secs / 60 : 1);
+}
+
+/* The address a user's verification link is for: the one waiting, else
+ * the email if it is not verified yet; NULL when there is nothing to
+ * verify. */
+static const char *verify_target(const acc_user_t *u)
+{
+    if (u->pending_email && *u->pending_email) {
+        return u->pending_email;
+    }
+    if (!u->email_verified && *u->email) {
+        return u->email;
+    }
+    return NULL;
+}
+
+const char *acc_verify_extra(apr_pool_t *p, const acc_user_t *u)
+{
+    return apr_pstrcat(p, u->email_verified ? "1|" : "0|", u->email, NULL);
+}
+
+static void mail_verify(server_rec *s, acc_store_t *st, apr_pool_t *p,
+                        const acc_user_t *u, const char *base_url)
+{
+    acc_srv_cfg_t *cfg = acc_srv(s);
+    const char *to = verify_target(u);
+    acc_token_subject_t subj;
+    acc_tval_t *ctx = acc_tval_map(p);
+    const char *token, *uid;
+
+    if (to == NULL || !u->is_active) {
+        return;
+    }
+    memset(&subj, 0, sizeof(subj));
+    subj.id = u->id;
+    subj.email = to;
+    subj.extra = acc_verify_extra(p, u);
+    token = acc_token_make(p, ACC_TOKEN_SALT_VERIFY, cfg->secret_key,
+                           cfg->secret_key_len, &subj,
+                           acc_token_now(apr_time_now()));
+    uid = acc_uidb64_encode(p, u->id);
+    if (token == NULL || uid == NULL) {
+        return;
+    }
+    put(p, ctx, "verify_url",
+        apr_pstrcat(p, base_url, "verify/", uid, "/", token, "/", NULL));
+    put(p, ctx, "expires", hours(p, cfg->reset_timeout));
+    queue_message(s, st, p, u, to, "verify_subject.txt", "verify_email.txt",
+                  ctx);
+}
+
+static void mail_reset(server_rec *s, acc_store_t *st, apr_pool_t *p,
+                       const acc_user_t *u, const char *base_url)
+{
+    acc_srv_cfg_t *cfg = acc_srv(s);
+    acc_token_subject_t subj;
+    acc_tval_t *ctx = acc_tval_map(p);
+    const char *token, *uid;
+
+    /* Django's get_users: active, with a usable password. */
+    if (!u->is_active || u->password[0] == '\0' || u->password[0] == '!') {
+        return;
+    }
+    memset(&subj, 0, sizeof(subj));
+    subj.id = u->id;
+    subj.password = u->password;
+    subj.last_login = u->last_login;
+    subj.email = u->email;
+    token = acc_token_make(p, ACC_TOKEN_SALT_RESET, cfg->secret_key,
+                           cfg->secret_key_len, &subj,
+                           acc_token_now(apr_time_now()));
+    uid = acc_uidb64_encode(p, u->id);
+    if (token == NULL || uid == NULL) {
+        return;
+    }
+    put(p, ctx, "reset_url",
+        apr_pstrcat(p, base_url, "password/reset/", uid, "/", token, "/",
+                    NULL));
+    put(p, ctx, "uid", uid);
+    put(p, ctx, "token", token);
+    put(p, ctx, "expires", hours(p, cfg->reset_timeout));
+    queue_message(s, st, p, u, u->email, "password_reset_subject.txt",
+                  "password_reset_email.txt", ctx);
+}
+
+/* A request becomes its messages (none when the address is nobody's):
+ * OK, or HTTP_SERVICE_UNAVAILABLE when the users could not be read. */
+static int expand(server_rec *s, acc_store_t *st, apr_pool_t *p,
+                  const acc_mail_row_t *m)
+{
+    apr_array_header_t *users = NULL;
+    acc_user_t *u;
+    int i, pass;
+
+    if (strcmp(m->kind, ACC_MAIL_VERIFY) == 0) {
+        switch (acc_user_by_id(st, p, m->user_id, &u)) {
+            case ACC_STORE_OK:
+                if (verify_target(u) &&
+                    strcasecmp(verify_target(u), m->recipient) == 0) {
+                    mail_verify(s, st, p, u, m->base_url);
+                }
+                return OK;
+            case ACC_STORE_NOTFOUND:
+                return OK;
+            default:
+                return HTTP_SERVICE_UNAVAILABLE;
+        }
+    }
+    for (pass = 0; pass < 2; pass++) {
+        /* A reset goes to users whose email it is; verification links
+         * also to users for whom it is the address waiting. */
+        if (pass == 1 && strcmp(m->kind, ACC_MAIL_RESEND) != 0) {
+            break;
+        }
+        if (acc_user_by_email(st, p, m->recipient, pass, &users) !=
+            ACC_STORE_OK) {
+            return HTTP_SERVICE_UNAVAILABLE;
+        }
+        for (i = 0; i < users->nelts; i++) {
+            u = APR_ARRAY_IDX(users, i, acc_user_t *);
+            if (strcmp(m->kind, ACC_MAIL_RESET) == 0) {
+                mail_reset(s, st, p, u, m->base_url);
+            }
+            else if (strcasecmp(verify_target(u) ? verify_target(u) : "",
+                                m->recipient) == 0) {
+                mail_verify(s, st, p, u, m->base_url);
+            }
+        }
+    }
+    return OK;
+}
+
+/* ---- delivering (the sender) ---- */
+
+/* Deliver one message of s; 1 when there was one. */
+static int deliver_one(server_rec *s, apr_pool_t *p)
+{
+    acc_srv_cfg_t *cfg = acc_srv(s);
+    acc_db_conn_t *conn;
+    acc_store_t *st = acc_db_server_store(s, p, &conn);
+    acc_mail_row_t m;
+    const char *err;
+    int delay;
+
+    if (st == NULL) {
+        return 0;
+    }
+    if (acc_mail_take(st, p, cfg->mail_site, &m) != ACC_STORE_OK) {
+        acc_db_server_release(conn);
+        return 0;
+    }
+    /* No connection held while the command runs. */
+    acc_db_server_release(conn);
+    err = acc_mail_pipe(p, cfg->mail_command, m.message, ACC_MAIL_PIPE_TIMEOUT);
+    st = acc_db_server_store(s, p, &conn);
+    if (st == NULL) {
+        return 0; /* the lease runs out; tried again then */
+    }
+    if (err == NULL) {
+        acc_mail_sent(st, p, m.id);
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
+                     ACC_LOGNO(0204) "mail %" APR_INT64_T_FMT " handed to "
+                                     "the mail command",
+                     m.id);
+    }
+    else {
+        delay = cfg->mail_retry;
+        for (int i = 1; i < m.attempts && delay < 3600; i++) {
+            delay *= 2;
+        }
+        if (delay > 3600) {
+            delay = 3600;
+        }
+        if (m.age + delay > GIVE_UP_AFTER) {
+            acc_mail_fail(st, p, m.id, err);
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                         ACC_LOGNO(0205) "mail %" APR_INT64_T_FMT " to %s "
+                                         "given up after %d attempts: %s",
+                         m.id, ap_escape_logitem(p, m.recipient), m.attempts,
+                         ap_escape_logitem(p, err));
+        }
+        else {
+            acc_mail_retry(st, p, m.id, delay, err);
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                         ACC_LOGNO(0206) "mail %" APR_INT64_T_FMT " not "
+                                         "delivered (attempt %d), trying "
+                                         "again in %d s: %s",
+                         m.id, m.attempts, delay, ap_escape_logitem(p, err));
+        }
+    }
+    acc_db_server_release(conn);
+    return 1;
+}
+
+/* One round for host s: its requests become messages, then (unless
+ * AccountsMailSender Off) its messages go out.  1 when a limit was hit
+ * (more may be waiting). */
+static int round_for(server_rec *s, apr_pool_t *p)
+{
+    acc_srv_cfg_t *cfg = acc_srv(s);
+    acc_db_conn_t *conn;
+    acc_store_t *st = acc_db_server_store(s, p, &conn);
+    acc_mail_row_t m;
+    int n = 0;
+
+    if (st == NULL) {
+        return 0;
+    }
+    while (n < ROUND_MAX && !stopping() &&
+           acc_mail_take_request(st, p, cfg->mail_site, &m) == ACC_STORE_OK) {
+        /* A request whose users could not be read stays leased, and is
+         * taken again when the lease ends. */
+        if (expand(s, st, p, &m) == OK) {
+            acc_mail_done(st, p, m.id);
+        }
+        n++;
+    }
+    acc_db_server_release(conn);
+    if (n == ROUND_MAX) {
+        return 1;
+    }
+    if (!cfg->mail_sender) {
+        return 0;
+    }
+    for (n = 0; n < ROUND_MAX && !stopping() && deliver_one(s, p); n++) {
+    }
+    return n == ROUND_MAX;
+}
+
+static void *APR_THREAD_FUNC sender_main(apr_thread_t *t, void *data)
+{
+    apr_pool_t *p;
+    apr_time_t next = 0;
+
+    (void)data;
+    apr_pool_create(&p, apr_thread_pool_get(t));
+    for (;;) {
+        server_rec *s;
+        apr_time_t now;
+        apr_interval_time_t interval = apr_time_from_sec(3600);
+        int more = 0;
+
+        apr_thread_mutex_lock(snd->mu);
+        now = apr_time_now();
+        if (!snd->wake && !stopping() && next > now) {
+            apr_thread_cond_timedwait(snd->cv, snd->mu, next - now);
+        }
+        snd->wake = 0;
+        apr_thread_mutex_unlock(snd->mu);
+        if (stopping()) {
+            break;
+        }
+        now = apr_time_now();
+        for (s = snd->servers; s; s = s->next) {
+            acc_srv_cfg_t *cfg = acc_srv(s);
+            server_rec *o;
+            int dup = 0;
+
+            /* The next look comes within the shortest interval, also of
+             * hosts that become active meanwhile. */
+            if (apr_time_from_sec(cfg->mail_interval) < interval) {
+                interval = apr_time_from_sec(cfg->mail_interval);
+            }
+            if (!apr_atomic_read32(&cfg->mail_active)) {
+                continue;
+            }
+            /* One round per host name, not per virtual host sharing it. */
+            for (o = snd->servers; o != s; o = o->next) {
+                if (apr_atomic_read32(&acc_srv(o)->mail_active) &&
+                    strcmp(acc_srv(o)->mail_site, cfg->mail_site) == 0) {
+                    dup = 1;
+                }
+            }
+            /* Every active host each time: a wake comes with queued mail
+             * only, and a look at a quiet host is one cheap statement. */
+            if (dup || stopping()) {
+                continue;
+            }
+            more |= round_for(s, p);
+            apr_pool_clear(p);
+        }
+        next = more ? now : apr_time_now() + interval;
+    }
+    apr_pool_destroy(p);
+    apr_thread_exit(t, APR_SUCCESS);
+    return NULL;
+}
+
+static apr_status_t sender_stop(void *data)
+{
+    sender_t *n = data;
+    apr_status_t rv;
+
+    if (n->thread) {
+        apr_atomic_set32(&n->stop, 1);
+        /* This may run in a signal handler (prefork's child exit) on a
+         * thread that holds mu in wake(): no waiting for the lock then;
+         * the sender sees stop at its next look (its waits are bounded). */
+        if (apr_thread_mutex_trylock(n->mu) == APR_SUCCESS) {
+            apr_thread_cond_signal(n->cv);
+            apr_thread_mutex_unlock(n->mu);
+        }
+        else {
+            apr_thread_cond_signal(n->cv);
+        }
+        apr_thread_join(&rv, n->thread);
+        n->thread = NULL;
+    }
+    return APR_SUCCESS;
+}
+
+void acc_mail_child_init(apr_pool_t *p, server_rec *s)
+{
+    sender_t *n = apr_pcalloc(p, sizeof(*n));
+    apr_threadattr_t *ta;
+    sigset_t all, old;
+    apr_status_t rv;
+
+    n->servers = s;
+    if (apr_thread_mutex_create(&n->mu, APR_THREAD_MUTEX_DEFAULT, p) !=
+            APR_SUCCESS ||
+        apr_thread_cond_create(&n->cv, p) != APR_SUCCESS ||
+        apr_threadattr_create(&ta, p) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     ACC_LOGNO(0207) "cannot start the mail sender");
+        return;
+    }
+    snd = n;
+    /* Signals are for the process's own threads: the sender blocks them
+     * all (it inherits the mask set around its creation). */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    rv = apr_thread_create(&n->thread, ta, sender_main, NULL, p);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     ACC_LOGNO(0207) "cannot start the mail sender");
+        snd = NULL;
+        return;
+    }
+    /* Before the pool's other cleanups: the thread uses mod_dbd's. */
+    apr_pool_pre_cleanup_register(p, n, sender_stop);
+}
