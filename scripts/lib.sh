@@ -18,6 +18,10 @@
 #                                      the sendmail-compatible command,
 #                                      scripts/smtpcatch (aiosmtpd) the SMTP
 #                                      server that catches what it sends
+#   chromium                           the browser tests (t/96-browser.t):
+#                                      Debian's Chromium, driven by
+#                                      playwright-core from npm (node and
+#                                      npm: acc_browser_deps)
 #   clang libclang-rt-14-dev llvm-14   the libFuzzer targets (scripts/fuzz,
 #                                      which scripts/test runs): clang 14,
 #                                      its libFuzzer, ASan and UBSan
@@ -26,8 +30,24 @@
 #                                      readable crash stacks
 ACC_PACKAGES="autoconf automake libtool pkgconf apache2-dev apache2-bin \
 libaprutil1-dbd-pgsql libargon2-dev libutf8proc-dev libcmocka-dev \
-libapache2-mod-perl2 postgresql-15 memcached msmtp python3-aiosmtpd clang \
-libclang-rt-14-dev llvm-14"
+libapache2-mod-perl2 postgresql-15 memcached msmtp python3-aiosmtpd chromium \
+clang libclang-rt-14-dev llvm-14"
+
+# acc_browser_deps -- what t/96-browser.t needs besides Chromium: node and
+# npm (Debian's nodejs and npm when there is no node yet), and
+# t/browser/node_modules from npm, exactly as t/browser/package-lock.json
+# pins it (again when the lock file changed).
+acc_browser_deps() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        acc_install_packages nodejs npm || return 1
+    fi
+    local stamp=t/browser/node_modules/.lock-installed
+    if [ ! -f "$stamp" ] || ! cmp -s t/browser/package-lock.json "$stamp"; then
+        echo "installing the browser tests' npm packages (t/browser)"
+        (cd t/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || return 1
+        cp t/browser/package-lock.json "$stamp"
+    fi
+}
 
 # acc_install_packages [EXTRA...] -- install what is missing; as non-root,
 # print the one apt-get line to run and fail.

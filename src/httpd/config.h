@@ -63,6 +63,8 @@ typedef struct {
     apr_array_header_t *profile_fields; /* AccountsProfileField */
     int throttle_mail;        /* AccountsThrottleMail: per address asked */
     int throttle_mail_client; /* ... and per client address, an hour */
+    const char *csp;          /* AccountsContentSecurityPolicy ("": none) */
+    int well_known;           /* AccountsWellKnownChangePassword */
 
     /* Built at startup, read-only after. */
     const unsigned char *secret_key;

@@ -10,13 +10,21 @@
 
 #include <string.h>
 
-#define DEF_RESET_TIMEOUT (3 * 24 * 3600) /* Django's PASSWORD_RESET_TIMEOUT   \
-                                           */
+#define DEF_RESET_TIMEOUT                                                      \
+    (3 * 24 * 3600) /* Django's PASSWORD_RESET_TIMEOUT                         \
+                     */
 #define DEF_MAIL_COMMAND  "/usr/sbin/sendmail -t -i"
 #define DEF_MAIL_RETRY    60
 #define DEF_MAIL_INTERVAL 30
 #define DEF_THR_MAIL      3
 #define DEF_THR_MAIL_ADDR 20
+/* Our pages load our stylesheet, script and icon, and post to
+ * themselves: nothing else (form-action gets the origins the redirects
+ * after a form go to, when they are other sites: csp_default). */
+#define DEF_CSP_HEAD                                                           \
+    "default-src 'none'; style-src 'self'; script-src 'self'; "                \
+    "img-src 'self'; form-action 'self'"
+#define DEF_CSP_TAIL "; frame-ancestors 'none'; base-uri 'none'"
 
 const acc_num_t acc_n_reset_timeout = {
     ACC_CFG_OFF(reset_timeout), 1, 1, ACC_SECONDS_MAX, "seconds", 0};
@@ -39,6 +47,7 @@ void acc_config_account_create(acc_srv_cfg_t *c)
     c->require_verified = ACC_UNSET;
     c->throttle_mail = ACC_UNSET;
     c->throttle_mail_client = ACC_UNSET;
+    c->well_known = ACC_UNSET;
 }
 
 #define PICK(f)     m->f = add->f ? add->f : base->f
@@ -60,6 +69,43 @@ void acc_config_account_merge(acc_srv_cfg_t *m, const acc_srv_cfg_t *base,
     PICK(profile_fields);
     PICK_INT(throttle_mail);
     PICK_INT(throttle_mail_client);
+    PICK(csp);
+    PICK_INT(well_known);
+}
+
+/* The origin of an absolute http(s) URL ("https://host:port"), or NULL. */
+static const char *origin_of(apr_pool_t *p, const char *url)
+{
+    const char *host, *end;
+
+    if (url == NULL) {
+        return NULL;
+    }
+    if (strncasecmp(url, "http://", 7) == 0) {
+        host = url + 7;
+    }
+    else if (strncasecmp(url, "https://", 8) == 0) {
+        host = url + 8;
+    }
+    else {
+        return NULL;
+    }
+    end = host + strcspn(host, "/?#");
+    return end > host ? apr_pstrmemdup(p, url, (apr_size_t)(end - url)) : NULL;
+}
+
+/* The default policy: browsers apply form-action to where a form's
+ * redirect goes too, so a login or logout redirect to another site is
+ * allowed by name. */
+static const char *csp_default(apr_pool_t *p, const acc_srv_cfg_t *c)
+{
+    const char *a = origin_of(p, c->login_redirect);
+    const char *b = origin_of(p, c->logout_redirect);
+
+    return apr_pstrcat(p, DEF_CSP_HEAD, a ? " " : "", a ? a : "",
+                       b && (!a || strcasecmp(a, b) != 0) ? " " : "",
+                       b && (!a || strcasecmp(a, b) != 0) ? b : "",
+                       DEF_CSP_TAIL, NULL);
 }
 
 #define DEFAULT(f, v)                                                          \
@@ -77,6 +123,10 @@ void acc_config_account_defaults(server_rec *s, acc_srv_cfg_t *c)
     DEFAULT(require_verified, 0);
     DEFAULT(throttle_mail, DEF_THR_MAIL);
     DEFAULT(throttle_mail_client, DEF_THR_MAIL_ADDR);
+    DEFAULT(well_known, 1);
+    if (c->csp == NULL) {
+        c->csp = csp_default(s->process->pconf, c);
+    }
     if (c->mail_command == NULL) {
         c->mail_command = DEF_MAIL_COMMAND;
     }
@@ -283,4 +333,14 @@ const char *acc_set_throttle_mail(cmd_parms *cmd, void *dummy, const char *a,
     const char *err = acc_num_set(cmd, &n_thr_mail, a);
 
     return err == NULL && b ? acc_num_set(cmd, &n_thr_mail_addr, b) : err;
+}
+
+const char *acc_set_csp(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    if (strpbrk(arg, "\r\n") != NULL) {
+        return "AccountsContentSecurityPolicy: the policy must be one line";
+    }
+    /* "none": no header at all (a site that sets its own elsewhere). */
+    acc_srv(cmd->server)->csp = strcasecmp(arg, "none") == 0 ? "" : arg;
+    return NULL;
 }

@@ -20,6 +20,7 @@ const char *acc_set_profile_field(cmd_parms *cmd, void *dummy,
                                   const char *args);
 const char *acc_set_throttle_mail(cmd_parms *cmd, void *dummy, const char *a,
                                   const char *b);
+const char *acc_set_csp(cmd_parms *cmd, void *dummy, const char *arg);
 
 extern const acc_num_t acc_n_reset_timeout, acc_n_mail_retry,
     acc_n_mail_interval;
@@ -69,6 +70,14 @@ extern const acc_num_t acc_n_reset_timeout, acc_n_mail_retry,
         AP_INIT_TAKE12("AccountsThrottleMail", acc_set_throttle_mail, NULL,    \
                        RSRC_CONF,                                              \
                        "mails one address may be sent, and one client may "    \
-                       "ask for, an hour (default 3 20)")
+                       "ask for, an hour (default 3 20)"),                     \
+        AP_INIT_TAKE1("AccountsContentSecurityPolicy", acc_set_csp, NULL,      \
+                      RSRC_CONF,                                               \
+                      "the Content-Security-Policy of our pages (default: "    \
+                      "our own files only), or none"),                         \
+        AP_INIT_FLAG("AccountsWellKnownChangePassword", acc_set_flag_account,  \
+                     (void *)ACC_CFG_OFF(well_known), RSRC_CONF,               \
+                     "Off: /.well-known/change-password is not redirected "    \
+                     "to password/change/")
 
 #endif /* ACC_CONFIG_ACCOUNT_H */

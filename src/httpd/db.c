@@ -328,7 +328,9 @@ acc_store_t *acc_db_server_store(server_rec *s, apr_pool_t *p,
     if (!acc_dbgate_enter(s, cfg->db_wait)) {
         return NULL;
     }
-    for (i = 0; i < ACQUIRE_TRIES; i++) {
+    /* Two tries, not a request's eight: the sender looks again soon, and
+     * each failed try is a line in the error log (mod_dbd's). */
+    for (i = 0; i < 2; i++) {
         conn_note_t *cs = NULL;
         acc_store_t *st;
         ap_dbd_t *dbd = dbd_open(p, s);

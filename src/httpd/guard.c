@@ -393,7 +393,7 @@ void acc_guard_register_filters(void)
 int acc_well_known(request_rec *r)
 {
     if (r->uri == NULL || strcmp(r->uri, "/.well-known/change-password") != 0 ||
-        (r->method_number != M_GET)) {
+        r->method_number != M_GET || !acc_srv(r->server)->well_known) {
         return DECLINED;
     }
     /* RFC 8615's well-known URL for changing passwords (password managers

@@ -2,6 +2,7 @@
  * src/httpd/render.c -- pages from templates: loading at startup, rendering.
  */
 #include "render.h"
+#include "flash.h"
 #include "builtin.h"
 #include "config.h"
 #include "session.h"
@@ -45,6 +46,15 @@ static const char *type_of(const char *name)
     }
     if (n > 3 && strcmp(name + n - 3, ".js") == 0) {
         return "text/javascript; charset=utf-8";
+    }
+    if (n > 4 && strcmp(name + n - 4, ".svg") == 0) {
+        return "image/svg+xml";
+    }
+    if (n > 4 && strcmp(name + n - 4, ".png") == 0) {
+        return "image/png";
+    }
+    if (n > 4 && strcmp(name + n - 4, ".ico") == 0) {
+        return "image/x-icon";
     }
     return "application/octet-stream";
 }
@@ -164,7 +174,10 @@ static bundle_t *load_bundle(apr_pool_t *pconf, apr_pool_t *ptemp,
                 }
             }
             else if (apr_fnmatch("*.css", fi.name, 0) == APR_SUCCESS ||
-                     apr_fnmatch("*.js", fi.name, 0) == APR_SUCCESS) {
+                     apr_fnmatch("*.js", fi.name, 0) == APR_SUCCESS ||
+                     apr_fnmatch("*.svg", fi.name, 0) == APR_SUCCESS ||
+                     apr_fnmatch("*.png", fi.name, 0) == APR_SUCCESS ||
+                     apr_fnmatch("*.ico", fi.name, 0) == APR_SUCCESS) {
                 add_static(b, apr_pstrdup(pconf, fi.name), data, len);
             }
         }
@@ -276,6 +289,16 @@ acc_tval_t *acc_render_context(request_rec *r)
                     apr_pstrcat(r->pool, base, "verify/resend/", NULL));
     acc_tval_set(ctx, "urls", urls);
     acc_tval_setbool(ctx, "registration_open", cfg->registration);
+    acc_tval_setstr(ctx, "password_min_length",
+                    apr_itoa(r->pool, cfg->min_length));
+    {
+        const char *m = acc_flash_take(r);
+        if (m) {
+            acc_tval_t *l = acc_tval_list(r->pool);
+            acc_tval_push(l, acc_tval_str(r->pool, m));
+            acc_tval_set(ctx, "messages", l);
+        }
+    }
     if (sess) {
         acc_tval_t *u = acc_tval_map(r->pool);
         acc_tval_setstr(u, "username", sess->user->username);
@@ -295,7 +318,9 @@ void acc_page_headers(request_rec *r)
     apr_table_setn(h, "Cache-Control",
                    "no-store, no-cache, must-revalidate, max-age=0, private");
     apr_table_setn(h, "X-Frame-Options", "DENY");
-    apr_table_setn(h, "Content-Security-Policy", "frame-ancestors 'none'");
+    if (acc_srv(r->server)->csp && *acc_srv(r->server)->csp) {
+        apr_table_setn(h, "Content-Security-Policy", acc_srv(r->server)->csp);
+    }
     apr_table_setn(h, "X-Content-Type-Options", "nosniff");
     apr_table_setn(h, "Referrer-Policy", "same-origin");
     apr_table_mergen(h, "Vary", "Cookie");

@@ -13,6 +13,7 @@
 #include "httpd/audit.h"
 #include "httpd/throttle.h"
 #include "core/validate.h"
+#include "core/redirect.h"
 #include "csrf.h"
 
 #include <apr_strings.h>
@@ -84,6 +85,11 @@ static int show_status(acc_page_t *pg, int status, const char *username,
     acc_tval_set(ctx, "form", form);
     if (next) {
         acc_tval_setstr(ctx, "next", next);
+        /* The link to register/ keeps it, so that a new account arrives
+         * where the visitor was going. */
+        acc_tval_setstr(
+            ctx, "next_query",
+            apr_pstrcat(r->pool, "?next=", acc_url_quote(r->pool, next), NULL));
     }
     if (pg->cfg->remember_me) {
         /* Ticked unless this very form came back unticked. */

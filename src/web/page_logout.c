@@ -10,6 +10,7 @@
 #include "httpd/session.h"
 #include "httpd/audit.h"
 #include "httpd/throttle.h"
+#include "httpd/flash.h"
 
 int acc_page_logout(acc_page_t *pg)
 {
@@ -36,6 +37,7 @@ int acc_page_logout(acc_page_t *pg)
                       ACC_LOGNO(0060) "user '%s' logged out",
                       ap_escape_logitem(r->pool, s->user->username));
     }
+    acc_flash(r, ACC_FLASH_LOGGED_OUT);
     next = acc_next_param(r, pg->form);
     return acc_see_other(r, next ? next : pg->cfg->logout_redirect);
 }

@@ -13,8 +13,10 @@
 #include "httpd/audit.h"
 #include "httpd/throttle.h"
 #include "core/validate.h"
+#include "core/redirect.h"
 #include "csrf.h"
 #include "httpd/mail.h"
+#include "httpd/flash.h"
 
 #include <apr_strings.h>
 
@@ -117,6 +119,9 @@ static int show_status(acc_page_t *pg, regform_t *f, int status,
             r, pg->cfg, f->extra,
             f->extra_errors ? f->extra_errors : acc_errors_make(r->pool), 1));
     acc_tval_setbool(ctx, "email_required", pg->cfg->require_verified);
+    if (acc_next_param(r, pg->form)) {
+        acc_tval_setstr(ctx, "next", acc_next_param(r, pg->form));
+    }
     return acc_page_render(r, "register.html", ctx, status);
 }
 
@@ -338,5 +343,15 @@ int acc_page_register(acc_page_t *pg)
         acc_csrf_rotate(r);
         return acc_see_other(r, pg->cfg->login_redirect);
     }
-    return acc_see_other(r, pg->cfg->login_url);
+    acc_flash(r, ACC_FLASH_REGISTERED);
+    {
+        /* On to the login page, still bound where the visitor was
+         * going. */
+        const char *next = acc_next_param(r, pg->form);
+        return acc_see_other(
+            r, next ? apr_pstrcat(r->pool, pg->cfg->login_url,
+                                  strchr(pg->cfg->login_url, '?') ? "&" : "?",
+                                  "next=", acc_url_quote(r->pool, next), NULL)
+                    : pg->cfg->login_url);
+    }
 }
