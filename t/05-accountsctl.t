@@ -10,7 +10,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 103;
+plan tests => 108;
 
 my ($rc, $out, $err);
 
@@ -96,6 +96,37 @@ AccountsTest::sql("INSERT INTO accounts_session (token_hash, user_id, expires) V
 ($rc, $out, $err) = AccountsTest::ctl('clearsessions');
 ok t_cmp($out, qr/deleted 1 expired session/, 'clearsessions deletes the expired session');
 ok t_cmp(AccountsTest::sql("SELECT count(*) FROM accounts_session WHERE token_hash = repeat('b', 64)")->[0][0], 1, '... and keeps the live one');
+
+# list pages through the users (1,000 at a time): 1,234 made in SQL, all
+# listed once, in id order; --search, --limit, --json.
+{
+    my $pfx = "page$$" . 'x';
+    AccountsTest::sql("INSERT INTO accounts_user (username, username_key, password, email)"
+        . " SELECT '$pfx' || g, '$pfx' || g, '!', '$pfx' || g || '\@example.com'"
+        . " FROM generate_series(1, 1234) g");
+    my ($lrc, $lout) = AccountsTest::ctl('list', '--search', $pfx);
+    my @rows = grep { /\t\Q$pfx\E\d+\t/ } split /\n/, $lout;
+    my %seen;
+    $seen{(split /\t/)[1]}++ for @rows;
+    ok t_cmp(scalar(@rows) . ' rows, ' . scalar(keys %seen) . ' names', '1234 rows, 1234 names',
+             'list --search: every matching user once, across pages');
+    my @ids = map { (split /\t/)[0] } @rows;
+    ok t_cmp(join(',', @ids) eq join(',', sort { $a <=> $b } @ids) ? 'in id order' : 'out of order',
+             'in id order', '... in id order');
+    ($lrc, $lout) = AccountsTest::ctl('list', '--search', uc($pfx) . '12', '--limit', '5');
+    ok t_cmp(scalar(grep { /\t\Q$pfx\E12\d*\t/ } split /\n/, $lout), 5,
+             'list --search (any case) --limit 5: five rows');
+    ($lrc, $lout) = AccountsTest::ctl('list', '--search', $pfx . '100', '--json');
+    require JSON::PP;
+    my $list = eval { JSON::PP::decode_json($lout) };
+    ok t_cmp(ref $list eq 'ARRAY' ? join(',', map { $_->{username} } @$list) : "not JSON: $@",
+             join(',', map { "$pfx$_" } 100, 1000 .. 1009),
+             'list --json: a JSON array of the users');
+    ok t_cmp(ref $list eq 'ARRAY' && @$list ? ($list->[0]{is_active} ? 'true' : 'false') . ' '
+             . (defined $list->[0]{last_login} ? 'a time' : 'null') : '', 'true null',
+             '... with booleans and a null last login');
+    AccountsTest::sql("DELETE FROM accounts_user WHERE username LIKE '$pfx%'");
+}
 
 # genkey: a new file, mode 0600, never overwritten.
 my $dir = tempdir(CLEANUP => 1);

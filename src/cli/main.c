@@ -46,8 +46,11 @@ static const command_t commands[] = {
      "prompt)\n"},
     {"passwd", 0, NO_MAX, NULL, acc_cmd_passwd,
      "  passwd NAME [--no-validate]     set a user's password\n"},
-    {"list", 0, 0, NULL, acc_cmd_list,
-     "  list                            list users, tab-separated\n"},
+    {"list", 0, 5, "list takes [--search TEXT] [--limit N] [--json]",
+     acc_cmd_list,
+     "  list [--search TEXT] [--limit N] [--json]\n"
+     "                                  list users (tab-separated, or a JSON\n"
+     "                                  array), a page at a time\n"},
     {"deactivate", 1, 1, "deactivate takes one NAME", acc_cmd_deactivate,
      "  deactivate NAME                 stop NAME logging in; end their "
      "sessions\n"},

@@ -12,7 +12,7 @@
 int acc_cmd_clearsessions(acc_ctl_t *c, int argc, const char *const *argv)
 {
     apr_int64_t idle = 0;
-    int n = 0, rc;
+    int counts[3], total[3] = {0, 0, 0}, k, waited, rc;
 
     if (argc == 2 && strcmp(argv[0], "--idle") == 0) {
         char *end;
@@ -28,15 +28,40 @@ int acc_cmd_clearsessions(acc_ctl_t *c, int argc, const char *const *argv)
     if ((rc = acc_ctl_open(c)) != 0) {
         return rc;
     }
-    if (acc_session_clear_expired(c->store, c->pool, idle, &n) !=
-        ACC_STORE_OK) {
-        return acc_ctl_fail("cannot clear sessions: %s",
-                            acc_store_error(c->store, c->pool));
+    /* In batches (each one short, so nothing waits long behind it), the
+     * way httpd's background thread does it; when one of httpd's
+     * processes is at it, wait for it. */
+    for (waited = 0;;) {
+        acc_store_rc_t src =
+            acc_housekeeping(c->store, c->pool, 10000, idle, counts);
+        if (src == ACC_STORE_EXISTS) {
+            if (++waited > 30) {
+                return acc_ctl_fail("another process keeps clearing: try "
+                                    "again later");
+            }
+            apr_sleep(apr_time_from_sec(1));
+            continue;
+        }
+        if (src != ACC_STORE_OK) {
+            return acc_ctl_fail("cannot clear sessions: %s",
+                                acc_store_error(c->store, c->pool));
+        }
+        for (k = 0; k < 3; k++) {
+            total[k] += counts[k];
+        }
+        if (counts[0] < 10000 && counts[1] < 10000 && counts[2] < 10000) {
+            break;
+        }
     }
-    acc_ctl_say("deleted %d expired session%s", n, n == 1 ? "" : "s");
-    n = 0;
-    if (acc_throttle_clear(c->store, c->pool, &n) == ACC_STORE_OK && n > 0) {
-        acc_ctl_say("deleted %d old throttle record%s", n, n == 1 ? "" : "s");
+    acc_ctl_say("deleted %d expired session%s", total[0],
+                total[0] == 1 ? "" : "s");
+    if (total[1] > 0) {
+        acc_ctl_say("deleted %d old throttle record%s", total[1],
+                    total[1] == 1 ? "" : "s");
+    }
+    if (total[2] > 0) {
+        acc_ctl_say("deleted %d old mail row%s", total[2],
+                    total[2] == 1 ? "" : "s");
     }
     return 0;
 }
@@ -69,7 +94,9 @@ int acc_cmd_log(acc_ctl_t *c, int argc, const char *const *argv)
 {
     apr_array_header_t *rows;
     const char *user = NULL;
-    long limit = 50;
+    long limit = 50, shown = 0;
+    apr_int64_t before = APR_INT64_MAX;
+    apr_pool_t *page;
     int i, rc;
 
     for (i = 0; i < argc; i++) {
@@ -90,18 +117,31 @@ int acc_cmd_log(acc_ctl_t *c, int argc, const char *const *argv)
     if ((rc = acc_ctl_open(c)) != 0) {
         return rc;
     }
-    if (acc_audit_list(c->store, c->pool, user, (int)limit, &rows) !=
-        ACC_STORE_OK) {
-        return acc_ctl_fail("cannot read the log: %s",
-                            acc_store_error(c->store, c->pool));
-    }
     printf("time\tevent\tusername\taddress\tuser_agent\n");
-    for (i = 0; i < rows->nelts; i++) {
-        const char **f = APR_ARRAY_IDX(rows, i, const char **);
-        /* The module stores the user agent escaped (as its error log
-         * does): undone here so that it is escaped once, like the rest. */
-        f[4] = acc_unescape_logitem(c->pool, f[4]);
-        acc_ctl_print_row(c->pool, f, ACC_AUDIT_LIST_COLS);
+    /* A page at a time, newest first: memory stays flat for any -n. */
+    apr_pool_create(&page, c->pool);
+    while (shown < limit) {
+        int want = limit - shown > 1000 ? 1000 : (int)(limit - shown);
+        apr_pool_clear(page);
+        if (acc_audit_list(c->store, page, user, before, want, &rows) !=
+            ACC_STORE_OK) {
+            return acc_ctl_fail("cannot read the log: %s",
+                                acc_store_error(c->store, page));
+        }
+        for (i = 0; i < rows->nelts; i++) {
+            const char **f = APR_ARRAY_IDX(rows, i, const char **);
+            /* The module stores the user agent escaped (as its error log
+             * does): undone here so that it is escaped once, like the
+             * rest. */
+            f[4] = acc_unescape_logitem(page, f[4]);
+            acc_ctl_print_row(page, f, ACC_AUDIT_LIST_COLS);
+            before = apr_atoi64(f[ACC_AUDIT_LIST_COLS]);
+        }
+        shown += rows->nelts;
+        if (rows->nelts < want) {
+            break;
+        }
     }
+    apr_pool_destroy(page);
     return 0;
 }

@@ -3,6 +3,7 @@
  * activate and deactivate.
  */
 #include "ctl.h"
+#include "core/escape.h"
 
 #include <apr_time.h>
 
@@ -183,33 +184,103 @@ static const char *fmt_time(apr_pool_t *p, apr_time_t t)
     return apr_pstrdup(p, buf);
 }
 
+/* Users a page of a listing reads at once: memory stays flat however
+ * many there are. */
+#define LIST_PAGE 1000
+
 int acc_cmd_list(acc_ctl_t *c, int argc, const char *const *argv)
 {
-    apr_array_header_t *users;
-    int i, rc;
+    const char *search = NULL;
+    apr_int64_t limit = -1, shown = 0, after = 0;
+    apr_pool_t *page;
+    int i, rc, json = 0;
 
+    for (i = 0; i < argc; i++) {
+        char *end;
+        if (strcmp(argv[i], "--search") == 0 && i + 1 < argc) {
+            search = argv[++i];
+        }
+        else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
+            limit = apr_strtoi64(argv[++i], &end, 10);
+            if (*end || end == argv[i] || limit < 0) {
+                return acc_ctl_usage("--limit takes a count");
+            }
+        }
+        else if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        }
+        else {
+            return acc_ctl_usage(
+                "list takes [--search TEXT] [--limit N] [--json]");
+        }
+    }
     if ((rc = acc_ctl_open(c)) != 0) {
         return rc;
     }
-    if (acc_user_list(c->store, c->pool, &users) != ACC_STORE_OK) {
-        return acc_ctl_fail("cannot list users: %s",
-                            acc_store_error(c->store, c->pool));
+    apr_pool_create(&page, c->pool);
+    if (json) {
+        fputs("[", stdout);
     }
-    printf("id\tusername\temail\tactive\tstaff\tsuperuser\tdate_joined\t"
-           "last_login\n");
-    for (i = 0; i < users->nelts; i++) {
-        acc_user_t *u = APR_ARRAY_IDX(users, i, acc_user_t *);
-        const char *f[8];
-        f[0] = apr_psprintf(c->pool, "%" APR_INT64_T_FMT, u->id);
-        f[1] = u->username;
-        f[2] = u->email;
-        f[3] = u->is_active ? "yes" : "no";
-        f[4] = u->is_staff ? "yes" : "no";
-        f[5] = u->is_superuser ? "yes" : "no";
-        f[6] = fmt_time(c->pool, u->date_joined);
-        f[7] = fmt_time(c->pool, u->last_login);
-        acc_ctl_print_row(c->pool, f, 8);
+    else {
+        printf("id\tusername\temail\tactive\tstaff\tsuperuser\t"
+               "date_joined\tlast_login\n");
     }
+    while (limit < 0 || shown < limit) {
+        apr_array_header_t *users;
+        int want = limit < 0 || limit - shown > LIST_PAGE
+                       ? LIST_PAGE
+                       : (int)(limit - shown);
+
+        apr_pool_clear(page);
+        if (acc_user_page(c->store, page, after, search, want, &users) !=
+            ACC_STORE_OK) {
+            if (json) {
+                fputs("]\n", stdout);
+            }
+            return acc_ctl_fail("cannot list users: %s",
+                                acc_store_error(c->store, page));
+        }
+        for (i = 0; i < users->nelts; i++) {
+            acc_user_t *u = APR_ARRAY_IDX(users, i, acc_user_t *);
+            if (json) {
+                printf("%s\n{\"id\": %" APR_INT64_T_FMT ", \"username\": %s, "
+                       "\"email\": %s, \"is_active\": %s, \"is_staff\": %s, "
+                       "\"is_superuser\": %s, \"date_joined\": %s, "
+                       "\"last_login\": %s}",
+                       shown + i ? "," : "", u->id,
+                       acc_json_string(page, u->username),
+                       acc_json_string(page, u->email),
+                       u->is_active ? "true" : "false",
+                       u->is_staff ? "true" : "false",
+                       u->is_superuser ? "true" : "false",
+                       acc_json_string(page, fmt_time(page, u->date_joined)),
+                       u->last_login ? acc_json_string(
+                                           page, fmt_time(page, u->last_login))
+                                     : "null");
+            }
+            else {
+                const char *f[8];
+                f[0] = apr_psprintf(page, "%" APR_INT64_T_FMT, u->id);
+                f[1] = u->username;
+                f[2] = u->email;
+                f[3] = u->is_active ? "yes" : "no";
+                f[4] = u->is_staff ? "yes" : "no";
+                f[5] = u->is_superuser ? "yes" : "no";
+                f[6] = fmt_time(page, u->date_joined);
+                f[7] = fmt_time(page, u->last_login);
+                acc_ctl_print_row(page, f, 8);
+            }
+            after = u->id;
+        }
+        shown += users->nelts;
+        if (users->nelts < want) {
+            break;
+        }
+    }
+    if (json) {
+        fputs(shown ? "\n]\n" : "]\n", stdout);
+    }
+    apr_pool_destroy(page);
     return 0;
 }
 

@@ -4,6 +4,8 @@
 #include "escape.h"
 #include "utf8.h"
 
+#include <apr_strings.h>
+
 #include <string.h>
 
 /* How many bytes of s[i..len) go out as they are (0: escape s[i]). */
@@ -174,4 +176,50 @@ const char *acc_escape_row(apr_pool_t *p, const char *const *fields, int n)
         iov[k++].iov_len = strlen(f);
     }
     return apr_pstrcatv(p, iov, (apr_size_t)k, NULL);
+}
+
+const char *acc_json_string(apr_pool_t *p, const char *s)
+{
+    apr_size_t n, i = 0, o = 0, len;
+    char *out;
+
+    if (s == NULL) {
+        s = "";
+    }
+    n = strlen(s);
+    /* At most six characters (\ufffd, \u00XX) for each input byte. */
+    out = apr_palloc(p, n * 6 + 3);
+    out[o++] = '"';
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        int32_t cp;
+
+        if (c < 0x80) {
+            if (c == '"' || c == '\\') {
+                out[o++] = '\\';
+                out[o++] = (char)c;
+            }
+            else if (c < 0x20 || c == 0x7f) {
+                o += (apr_size_t)apr_snprintf(out + o, 7, "\\u%04x", c);
+            }
+            else {
+                out[o++] = (char)c;
+            }
+            i++;
+            continue;
+        }
+        len = acc_utf8_char(s + i, n - i, &cp);
+        if (len == 0) {
+            memcpy(out + o, "\\ufffd", 6);
+            o += 6;
+            i++;
+            continue;
+        }
+        memcpy(out + o, s + i, len);
+        o += len;
+        i += len;
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+    return out;
 }

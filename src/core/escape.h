@@ -45,4 +45,9 @@ const char *acc_unescape_logitem(apr_pool_t *p, const char *s);
  * with tabs: one line of tab-separated output, in p. */
 const char *acc_escape_row(apr_pool_t *p, const char *const *fields, int n);
 
+/* s as a JSON string, quotes included, in p (NULL reads as ""): " and \
+ * escaped, control characters (C0, DEL) as \u00XX, a byte that is not
+ * part of valid UTF-8 as \ufffd; the rest as it is.  Never fails. */
+const char *acc_json_string(apr_pool_t *p, const char *s);
+
 #endif /* ACC_ESCAPE_H */

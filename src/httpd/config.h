@@ -65,6 +65,7 @@ typedef struct {
     int throttle_mail_client; /* ... and per client address, an hour */
     const char *csp;          /* AccountsContentSecurityPolicy ("": none) */
     int well_known;           /* AccountsWellKnownChangePassword */
+    int housekeeping;         /* AccountsHousekeepingInterval, seconds */
 
     /* Built at startup, read-only after. */
     const unsigned char *secret_key;

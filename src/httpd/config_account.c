@@ -32,6 +32,8 @@ const acc_num_t acc_n_mail_retry = {
     ACC_CFG_OFF(mail_retry), 0, 1, 3600, "seconds", 0};
 const acc_num_t acc_n_mail_interval = {
     ACC_CFG_OFF(mail_interval), 0, 1, 3600, "seconds", 0};
+const acc_num_t acc_n_housekeeping = {
+    ACC_CFG_OFF(housekeeping), 0, 1, 86400, "seconds", 0};
 static const acc_num_t n_thr_mail = {
     ACC_CFG_OFF(throttle_mail), 0, 0, 1000, NULL, 0};
 static const acc_num_t n_thr_mail_addr = {
@@ -48,6 +50,7 @@ void acc_config_account_create(acc_srv_cfg_t *c)
     c->throttle_mail = ACC_UNSET;
     c->throttle_mail_client = ACC_UNSET;
     c->well_known = ACC_UNSET;
+    c->housekeeping = ACC_UNSET;
 }
 
 #define PICK(f)     m->f = add->f ? add->f : base->f
@@ -71,6 +74,7 @@ void acc_config_account_merge(acc_srv_cfg_t *m, const acc_srv_cfg_t *base,
     PICK_INT(throttle_mail_client);
     PICK(csp);
     PICK_INT(well_known);
+    PICK_INT(housekeeping);
 }
 
 /* The origin of an absolute http(s) URL ("https://host:port"), or NULL. */
@@ -124,6 +128,7 @@ void acc_config_account_defaults(server_rec *s, acc_srv_cfg_t *c)
     DEFAULT(throttle_mail, DEF_THR_MAIL);
     DEFAULT(throttle_mail_client, DEF_THR_MAIL_ADDR);
     DEFAULT(well_known, 1);
+    DEFAULT(housekeeping, 300);
     if (c->csp == NULL) {
         c->csp = csp_default(s->process->pconf, c);
     }

@@ -23,7 +23,7 @@ const char *acc_set_throttle_mail(cmd_parms *cmd, void *dummy, const char *a,
 const char *acc_set_csp(cmd_parms *cmd, void *dummy, const char *arg);
 
 extern const acc_num_t acc_n_reset_timeout, acc_n_mail_retry,
-    acc_n_mail_interval;
+    acc_n_mail_interval, acc_n_housekeeping;
 
 #define ACC_ACCOUNT_CMDS                                                       \
     AP_INIT_FLAG("AccountsRememberMe", acc_set_flag_account,                   \
@@ -75,6 +75,10 @@ extern const acc_num_t acc_n_reset_timeout, acc_n_mail_retry,
                       RSRC_CONF,                                               \
                       "the Content-Security-Policy of our pages (default: "    \
                       "our own files only), or none"),                         \
+        AP_INIT_TAKE1("AccountsHousekeepingInterval", acc_set_num_account,     \
+                      (void *)&acc_n_housekeeping, RSRC_CONF,                  \
+                      "seconds between the background thread's offers to "    \
+                      "delete expired sessions and old rows (default 300)"),   \
         AP_INIT_FLAG("AccountsWellKnownChangePassword", acc_set_flag_account,  \
                      (void *)ACC_CFG_OFF(well_known), RSRC_CONF,               \
                      "Off: /.well-known/change-password is not redirected "    \

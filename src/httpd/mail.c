@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A message is tried for this long, then given up. */
 #define GIVE_UP_AFTER 86400
@@ -27,6 +28,13 @@
 /* Rows one host's sender handles in one round (the rest wait for the
  * next, which comes at once when a round was full). */
 #define ROUND_MAX 50
+
+/* Housekeeping (every AccountsHousekeepingInterval a process offers to
+ * do it; one at a time does, the database's advisory lock decides): rows
+ * per batch per kind, and batches per turn (a backlog is worked off over
+ * several turns). */
+#define HOUSEKEEP_BATCH   1000
+#define HOUSEKEEP_BATCHES 50
 
 typedef struct {
     apr_thread_mutex_t *mu;
@@ -411,15 +419,63 @@ static int round_for(server_rec *s, apr_pool_t *p)
     return n == ROUND_MAX;
 }
 
+/* Housekeeping for host s's database: expired and idle sessions, old
+ * throttle rows and mail, in batches, until nothing is left, another
+ * process is at it, or the turn's batches are spent. */
+static void housekeep(server_rec *s, apr_pool_t *p)
+{
+    acc_srv_cfg_t *cfg = acc_srv(s);
+    acc_db_conn_t *conn;
+    acc_store_t *st = acc_db_server_store(s, p, &conn);
+    int counts[3], total[3] = {0, 0, 0}, i, k;
+
+    if (st == NULL) {
+        return;
+    }
+    for (i = 0; i < HOUSEKEEP_BATCHES && !stopping(); i++) {
+        if (acc_housekeeping(st, p, HOUSEKEEP_BATCH, cfg->idle_timeout,
+                             counts) != ACC_STORE_OK) {
+            break; /* another process is at it, or the database failed */
+        }
+        for (k = 0; k < 3; k++) {
+            total[k] += counts[k];
+        }
+        if (counts[0] < HOUSEKEEP_BATCH && counts[1] < HOUSEKEEP_BATCH &&
+            counts[2] < HOUSEKEEP_BATCH) {
+            break;
+        }
+    }
+    acc_db_server_release(conn);
+    if (total[0] + total[1] + total[2] > 0) {
+        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s,
+                     ACC_LOGNO(0034) "housekeeping: deleted %d expired "
+                                     "sessions, %d throttle rows, %d mail "
+                                     "rows",
+                     total[0], total[1], total[2]);
+    }
+}
+
 static void *APR_THREAD_FUNC sender_main(apr_thread_t *t, void *data)
 {
     apr_pool_t *p;
-    apr_time_t next = 0;
+    apr_time_t next = 0, *due;
+    server_rec *s;
+    int nserv = 0, i;
 
     (void)data;
     apr_pool_create(&p, apr_thread_pool_get(t));
+    for (s = snd->servers; s; s = s->next) {
+        nserv++;
+    }
+    /* Each host's next housekeeping; processes start together, so their
+     * first offers are spread over the interval. */
+    due = apr_pcalloc(apr_thread_pool_get(t), sizeof(*due) * (nserv + 1));
+    for (s = snd->servers, i = 0; s; s = s->next, i++) {
+        apr_interval_time_t every = apr_time_from_sec(acc_srv(s)->housekeeping);
+        due[i] = apr_time_now() + every / 2 +
+                 (apr_time_t)(getpid() % 97) * (every / 2) / 97;
+    }
     for (;;) {
-        server_rec *s;
         apr_time_t now;
         apr_interval_time_t interval = apr_time_from_sec(3600);
         int more = 0;
@@ -435,7 +491,7 @@ static void *APR_THREAD_FUNC sender_main(apr_thread_t *t, void *data)
             break;
         }
         now = apr_time_now();
-        for (s = snd->servers; s; s = s->next) {
+        for (s = snd->servers, i = 0; s; s = s->next, i++) {
             acc_srv_cfg_t *cfg = acc_srv(s);
             server_rec *o;
             int dup = 0;
@@ -445,7 +501,7 @@ static void *APR_THREAD_FUNC sender_main(apr_thread_t *t, void *data)
             if (apr_time_from_sec(cfg->mail_interval) < interval) {
                 interval = apr_time_from_sec(cfg->mail_interval);
             }
-            if (!apr_atomic_read32(&cfg->mail_active)) {
+            if (!apr_atomic_read32(&cfg->mail_active) || stopping()) {
                 continue;
             }
             /* One round per host name, not per virtual host sharing it. */
@@ -457,11 +513,20 @@ static void *APR_THREAD_FUNC sender_main(apr_thread_t *t, void *data)
             }
             /* Every active host each time: a wake comes with queued mail
              * only, and a look at a quiet host is one cheap statement. */
-            if (dup || stopping()) {
-                continue;
+            if (!dup) {
+                more |= round_for(s, p);
+                apr_pool_clear(p);
             }
-            more |= round_for(s, p);
-            apr_pool_clear(p);
+            if (now >= due[i]) {
+                if (!dup && !stopping()) {
+                    housekeep(s, p);
+                    apr_pool_clear(p);
+                }
+                due[i] = now + apr_time_from_sec(cfg->housekeeping);
+            }
+            if (due[i] - now < interval) {
+                interval = due[i] - now;
+            }
         }
         next = more ? now : apr_time_now() + interval;
     }

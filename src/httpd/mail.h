@@ -16,6 +16,11 @@
  * something itself, and every AccountsMailInterval seconds once it served
  * that host's accounts pages; `accountsctl mail send` delivers too (with
  * AccountsMailSender Off, it alone does).
+ *
+ * The same thread does the housekeeping, so that no request ever does:
+ * every AccountsHousekeepingInterval it offers to delete expired sessions
+ * and old throttle and mail rows (store.h's acc_housekeeping: batches
+ * through indexes, one process at a time).
  */
 #ifndef ACC_MAIL_H
 #define ACC_MAIL_H

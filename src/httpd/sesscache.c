@@ -37,6 +37,15 @@
 
 typedef enum { CACHE_UNSET = 0, CACHE_SET, CACHE_NONE } cache_mode_t;
 
+/* shmcb without arguments (the default) is sized in sessions: an entry
+ * costs about 330 bytes (a 69-byte key, a signed record of some 230 bytes
+ * for a typical user, shmcb's index), and shmcb loses some to dividing
+ * itself into subcaches, so each session gets 400. */
+#define DEFAULT_SESSIONS  100000
+#define BYTES_PER_SESSION 400
+static long cache_sessions; /* AccountsSessionCacheSize */
+static int sized_default;   /* shmcb, to be sized from cache_sessions */
+
 /* Per configuration: reset in pre_config, set while reading it. */
 static cache_mode_t mode;
 static const char *provider_name;
@@ -96,6 +105,14 @@ const char *acc_cache_set(cmd_parms *cmd, void *dummy, const char *arg)
         return missing(cmd->pool, name);
     }
     instance = NULL;
+    sized_default = 0;
+    if (sep == NULL && strcmp(name, DEFAULT_PROVIDER) == 0) {
+        /* Made in acc_cache_check, sized by AccountsSessionCacheSize. */
+        mode = CACHE_SET;
+        provider_name = name;
+        sized_default = 1;
+        return NULL;
+    }
     err = provider->create(&instance, sep ? sep + 1 : NULL, cmd->temp_pool,
                            cmd->pool);
     if (err) {
@@ -106,10 +123,32 @@ const char *acc_cache_set(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
+const char *acc_cache_size_set(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    char *end;
+    long n;
+
+    if (err) {
+        return err;
+    }
+    n = strtol(arg, &end, 10);
+    if (*end || end == arg || n < 100 || n > 10000000) {
+        return apr_psprintf(cmd->pool,
+                            "AccountsSessionCacheSize takes a number of "
+                            "sessions from 100 to 10000000, not '%s'",
+                            arg);
+    }
+    cache_sessions = n;
+    return NULL;
+}
+
 int acc_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     mode = CACHE_UNSET;
     provider_name = NULL;
+    cache_sessions = DEFAULT_SESSIONS;
+    sized_default = 0;
     network_cache = 1;
     provider = NULL;
     instance = NULL;
@@ -131,15 +170,24 @@ int acc_cache_check(apr_pool_t *pconf, server_rec *s)
          * and key. */
         c->cache_ns = apr_psprintf(pconf, "acc%u:", idx);
     }
-    if (mode == CACHE_UNSET) {
+    if (mode == CACHE_UNSET || (mode == CACHE_SET && sized_default)) {
+        const char *args, *err;
         provider = lookup(DEFAULT_PROVIDER);
         if (provider == NULL) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, ACC_LOGNO(0110) "%s",
                          missing(pconf, DEFAULT_PROVIDER));
             return HTTP_INTERNAL_SERVER_ERROR;
         }
+        /* shmcb's own default (512,000 bytes) holds about a thousand
+         * sessions: this one holds AccountsSessionCacheSize. */
+        args = apr_psprintf(
+            pconf, "%s(%ld)",
+            ap_runtime_dir_relative(pconf, "mod_accounts-sessions"),
+            cache_sessions * BYTES_PER_SESSION);
         instance = NULL;
-        if (provider->create(&instance, NULL, pconf, pconf) != NULL) {
+        if ((err = provider->create(&instance, args, pconf, pconf)) != NULL) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                         ACC_LOGNO(0111) "the session cache: %s", err);
             return HTTP_INTERNAL_SERVER_ERROR;
         }
         mode = CACHE_SET;

@@ -21,6 +21,10 @@
 /* AccountsSessionCache none | provider[:arguments] */
 const char *acc_cache_set(cmd_parms *cmd, void *dummy, const char *arg);
 
+/* AccountsSessionCacheSize SESSIONS: how many sessions the default shmcb
+ * cache holds (100,000; 400 bytes of shared memory each). */
+const char *acc_cache_size_set(cmd_parms *cmd, void *dummy, const char *arg);
+
 /* pre_config: forget the last configuration's cache; register the
  * "accounts-cache" mutex (the Mutex directive can place it). */
 int acc_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog,

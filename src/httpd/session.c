@@ -8,6 +8,7 @@
 #include "core/crypto.h"
 #include "db.h"
 #include "sesscache.h"
+#include "mail.h"
 
 #include <apr_atomic.h>
 #include <apr_date.h>
@@ -211,6 +212,9 @@ static int lookup(request_rec *r, acc_session_t **out)
             row->last_seen = now;
         }
         acc_cache_put(r, hash, row, gen);
+        /* This process serves the host's sessions: its background thread
+         * keeps the host's tables tidy (mail.h). */
+        acc_mail_note_host(r);
     }
     rs->sess = apr_pcalloc(p, sizeof(*rs->sess));
     rs->sess->user = apr_pmemdup(p, &row->user, sizeof(row->user));
@@ -241,35 +245,6 @@ int acc_session_current(request_rec *r, acc_session_t **out)
 acc_session_t *acc_session_peek(request_rec *r)
 {
     return req_state(r)->sess;
-}
-
-/* Expired sessions (and old throttle records) are deleted at most this
- * often per child process, at a login (as `accountsctl clearsessions`
- * does from cron). */
-#define CLEAR_EVERY apr_time_from_sec(600)
-static volatile apr_uint32_t last_clear; /* seconds since the epoch */
-
-static void maybe_clear(request_rec *r, acc_store_t *st)
-{
-    acc_srv_cfg_t *cfg = acc_srv(r->server);
-    apr_uint32_t now = (apr_uint32_t)apr_time_sec(apr_time_now());
-    apr_uint32_t last = apr_atomic_read32(&last_clear);
-    int n = 0;
-
-    if (now - last < apr_time_sec(CLEAR_EVERY) ||
-        apr_atomic_cas32(&last_clear, now, last) != last) {
-        return; /* recently done, or another thread is doing it */
-    }
-    if (acc_session_clear_expired(st, r->pool, cfg->idle_timeout, &n) ==
-            ACC_STORE_OK &&
-        n > 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      ACC_LOGNO(0034) "deleted %d expired sessions", n);
-    }
-    /* Throttle records that ended a day ago, and mail that went (or was
-     * given up) a month ago, likewise. */
-    acc_throttle_clear(st, r->pool, &n);
-    acc_mail_clear(st, r->pool, &n);
 }
 
 /* The user agent as the sessions page shows it: escaped, cut to 512
@@ -343,7 +318,6 @@ int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u,
      * it closes. */
     acc_set_cookie(r, acc_session_cookie_name(r), tok,
                    persistent ? max_age : 0);
-    maybe_clear(r, st);
     rs->sess = apr_pcalloc(rs->pool, sizeof(*rs->sess));
     rs->sess->user = apr_pmemdup(rs->pool, u, sizeof(*u));
     rs->sess->token_hash = apr_pstrdup(rs->pool, hash);

@@ -18,12 +18,12 @@ acc_store_rc_t acc_audit_add(acc_store_t *st, apr_pool_t *p, const char *event,
 }
 
 acc_store_rc_t acc_audit_list(acc_store_t *st, apr_pool_t *p,
-                              const char *username, int limit,
-                              apr_array_header_t **out)
+                              const char *username, apr_int64_t before,
+                              int limit, apr_array_header_t **out)
 {
     const char *u = username ? username : "";
-    const char *args[3] = {u, u, apr_itoa(p, limit)};
+    const char *args[4] = {apr_off_t_toa(p, before), u, u, apr_itoa(p, limit)};
 
-    return acc_store_rows(st, p, S_AUDIT_LIST, 3, args, ACC_AUDIT_LIST_COLS,
+    return acc_store_rows(st, p, S_AUDIT_LIST, 4, args, ACC_AUDIT_LIST_COLS + 1,
                           out);
 }

@@ -119,8 +119,3 @@ acc_store_rc_t acc_mail_list(acc_store_t *st, apr_pool_t *p, const char *state,
     return acc_store_rows(st, p, S_MAIL_LIST, 3, args, ACC_MAIL_LIST_COLS,
                           rows);
 }
-
-acc_store_rc_t acc_mail_clear(acc_store_t *st, apr_pool_t *p, int *count)
-{
-    return acc_store_exec(st, p, S_MAIL_CLEAR, count, 0, NULL);
-}

@@ -157,11 +157,22 @@ acc_store_rc_t acc_session_list_user(acc_store_t *st, apr_pool_t *p,
     return ACC_STORE_OK;
 }
 
-acc_store_rc_t acc_session_clear_expired(acc_store_t *st, apr_pool_t *p,
-                                         apr_int64_t idle, int *count)
+acc_store_rc_t acc_housekeeping(acc_store_t *st, apr_pool_t *p, int batch,
+                                apr_int64_t idle, int counts[3])
 {
-    const char *i = apr_off_t_toa(p, idle);
-    const char *args[2] = {i, i};
+    const char *args[2] = {apr_itoa(p, batch), apr_off_t_toa(p, idle)};
+    apr_array_header_t *rows;
+    const char **f;
+    int i;
 
-    return acc_store_exec(st, p, S_SESSION_CLEAR, count, 2, args);
+    if (acc_store_rows(st, p, S_HOUSEKEEPING, 2, args, 3, &rows) !=
+            ACC_STORE_OK ||
+        rows->nelts != 1) {
+        return ACC_STORE_ERROR;
+    }
+    f = APR_ARRAY_IDX(rows, 0, const char **);
+    for (i = 0; i < 3; i++) {
+        counts[i] = (int)acc_store_i64(f[i]);
+    }
+    return counts[0] < 0 ? ACC_STORE_EXISTS : ACC_STORE_OK;
 }

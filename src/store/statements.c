@@ -93,8 +93,15 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
                            "UPDATE accounts_user SET is_active ="
                            " %s::int::boolean WHERE username = %s"
                            " RETURNING id"},
-    [S_USER_LIST] = {"accounts_user_list",
-                     "SELECT " USER_COLS " FROM accounts_user ORDER BY id"},
+    /* A page of users after an id (keyset paging through the primary
+     * key: any number of users in flat memory), those whose username or
+     * email holds a text when one is given. */
+    [S_USER_LIST] =
+        {"accounts_user_list",
+         "SELECT " USER_COLS " FROM accounts_user WHERE id > %s::bigint AND"
+         " (%s = '' OR position(lower(%s) in lower(username)) > 0 OR"
+         " position(lower(%s) in lower(email)) > 0) ORDER BY id"
+         " LIMIT %s::int"},
     [S_SESSION_CREATE] = {"accounts_session_insert",
                           "INSERT INTO accounts_session (token_hash, user_id,"
                           " expires, address, user_agent, persistent)"
@@ -137,6 +144,11 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
                                "DELETE FROM accounts_session"
                                " WHERE user_id = %s::bigint"
                                " RETURNING token_hash"},
+    /* Housekeeping in bounded batches (migration 5's function: one caller
+     * at a time, through indexes). */
+    [S_HOUSEKEEPING] = {"accounts_housekeeping",
+                        "SELECT sessions, throttle, mail FROM"
+                        " accounts_housekeeping(%s::int, %s::bigint)"},
     [S_SESSION_LIST_USER] = {"accounts_session_listuser",
                              "SELECT " SESSION_INFO_COLS
                              " FROM accounts_session WHERE user_id ="
@@ -200,9 +212,6 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
          " to_char(next_try, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') ELSE '' END,"
          " subject, last_error FROM accounts_mail WHERE %s = '' OR state = %s"
          " ORDER BY id DESC LIMIT %s::int"},
-    [S_MAIL_CLEAR] = {"accounts_mail_clear",
-                      "DELETE FROM accounts_mail WHERE state <> 'queued'"
-                      " AND created < now() - interval '30 days'"},
     [S_PROFILE_GET] = {"accounts_profile_get",
                        "SELECT name, value FROM accounts_profile"
                        " WHERE user_id = %s::bigint ORDER BY name"},
@@ -210,10 +219,6 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
                        "INSERT INTO accounts_profile (user_id, name, value)"
                        " VALUES (%s::bigint, %s, %s) ON CONFLICT (user_id,"
                        " name) DO UPDATE SET value = EXCLUDED.value"},
-    [S_SESSION_CLEAR] = {"accounts_session_clear",
-                         "DELETE FROM accounts_session WHERE expires <= now()"
-                         " OR (%s::bigint > 0 AND last_seen <= now() -"
-                         " make_interval(secs => %s::bigint))"},
     [S_GROUP_GET] = {"accounts_group_get",
                      "SELECT id FROM accounts_group WHERE name = %s"},
     [S_GROUP_CREATE] = {"accounts_group_insert",
@@ -284,16 +289,12 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
     [S_THROTTLE_UNLOCK] = {"accounts_throttle_unlock",
                            "DELETE FROM accounts_throttle WHERE key = %s"
                            " OR key = %s"},
-    [S_THROTTLE_CLEAR] = {"accounts_throttle_clear",
-                          "DELETE FROM accounts_throttle WHERE"
-                          " (locked_until IS NULL OR locked_until < now())"
-                          " AND last_failure < now() - interval '1 day'"},
     [S_AUDIT_ADD] = {"accounts_audit_add",
                      "INSERT INTO accounts_audit (event, username, address,"
                      " user_agent) VALUES (%s, %s, %s, %s)"},
     [S_AUDIT_LIST] =
         {"accounts_audit_list",
          "SELECT to_char(at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), event, username,"
-         " address, user_agent FROM accounts_audit WHERE %s = '' OR"
-         " username = %s ORDER BY id DESC LIMIT %s::int"},
+         " address, user_agent, id FROM accounts_audit WHERE id < %s::bigint"
+         " AND (%s = '' OR username = %s) ORDER BY id DESC LIMIT %s::int"},
 };

@@ -22,7 +22,7 @@
 /* The schema version this build needs; `accountsctl migrate` brings a
  * database up to it.  One a file in src/store/migrations/: the build fails
  * when they differ. */
-#define ACC_SCHEMA_VERSION 4
+#define ACC_SCHEMA_VERSION 5
 
 typedef enum {
     ACC_STORE_OK = 0,
@@ -144,10 +144,13 @@ acc_store_rc_t acc_user_touch_login(acc_store_t *st, apr_pool_t *p,
 acc_store_rc_t acc_user_set_active(acc_store_t *st, apr_pool_t *p,
                                    const char *name, int active);
 
-/* Every user, ordered by id (acc_user_t *, in p). */
-acc_store_rc_t acc_user_list(acc_store_t *st, apr_pool_t *p,
+/* At most n users with an id above after, ordered by id (acc_user_t *, in
+ * p): a page of a listing that pages on with the last id it got, so
+ * memory stays flat whatever the number of users.  With search (not NULL
+ * or ""), only users whose username or email holds it, any case. */
+acc_store_rc_t acc_user_page(acc_store_t *st, apr_pool_t *p,
+                             apr_int64_t after, const char *search, int n,
                              apr_array_header_t **users);
-
 /* ---- sessions ---- */
 
 /* Store a new session for user_id under token_hash (hex SHA-256 of the
@@ -200,11 +203,14 @@ acc_store_rc_t acc_session_list_user(acc_store_t *st, apr_pool_t *p,
                                      apr_int64_t user_id,
                                      apr_array_header_t **sessions);
 
-/* Delete expired sessions (and, when idle > 0, sessions idle longer than
- * idle seconds); *count gets how many. */
-acc_store_rc_t acc_session_clear_expired(acc_store_t *st, apr_pool_t *p,
-                                         apr_int64_t idle, int *count);
-
+/* One batch of housekeeping (outside requests: the background thread,
+ * accountsctl clearsessions): at most batch expired sessions (and, when
+ * idle > 0, sessions idle longer than idle seconds), throttle rows that
+ * ended a day ago and mail rows that ended 30 days ago, each through an
+ * index.  counts gets the sessions, throttle rows and mail rows deleted.
+ * ACC_STORE_EXISTS (nothing done) while another caller is at it. */
+acc_store_rc_t acc_housekeeping(acc_store_t *st, apr_pool_t *p, int batch,
+                                apr_int64_t idle, int counts[3]);
 /* ---- groups and permissions (accountsctl) ---- */
 
 /* OK when a group called name exists, else NOTFOUND. */
@@ -280,9 +286,6 @@ acc_store_rc_t acc_throttle_unlock(acc_store_t *st, apr_pool_t *p,
                                    const char *key1, const char *key2,
                                    int *count);
 
-/* Delete state that ended more than a day ago. */
-acc_store_rc_t acc_throttle_clear(acc_store_t *st, apr_pool_t *p, int *count);
-
 /* Add an authentication event (login_ok, login_failed, login_throttled,
  * logout, register, register_throttled, password_change,
  * password_reset_request, password_reset, email_verified, session_ended,
@@ -291,15 +294,15 @@ acc_store_rc_t acc_audit_add(acc_store_t *st, apr_pool_t *p, const char *event,
                              const char *username, const char *address,
                              const char *user_agent);
 
-/* The newest `limit` events (of username only, unless NULL/""), newest
- * first, as rows (see acc_group_list): time (ISO 8601, with its UTC
- * offset), event, username, address, user agent (which the module stores
- * already escaped). */
+/* The newest `limit` events with an id below before (of username only,
+ * unless NULL/""), newest first, as rows (see acc_group_list): time (ISO
+ * 8601, with its UTC offset), event, username, address, user agent (which
+ * the module stores already escaped), and -- one more than
+ * ACC_AUDIT_LIST_COLS -- the event's id, for the next page's before. */
 #define ACC_AUDIT_LIST_COLS 5
 acc_store_rc_t acc_audit_list(acc_store_t *st, apr_pool_t *p,
-                              const char *username, int limit,
-                              apr_array_header_t **rows);
-
+                              const char *username, apr_int64_t before,
+                              int limit, apr_array_header_t **rows);
 /* ---- the mail outbox ---- */
 
 /* A row of the outbox as the sender takes it. */
@@ -359,9 +362,6 @@ acc_store_rc_t acc_mail_fail(acc_store_t *st, apr_pool_t *p, apr_int64_t id,
 #define ACC_MAIL_LIST_COLS 9
 acc_store_rc_t acc_mail_list(acc_store_t *st, apr_pool_t *p, const char *state,
                              int limit, apr_array_header_t **rows);
-
-/* Delete rows that ended (sent, failed, done) more than 30 days ago. */
-acc_store_rc_t acc_mail_clear(acc_store_t *st, apr_pool_t *p, int *count);
 
 /* ---- a site's own profile fields ---- */
 

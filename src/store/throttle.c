@@ -73,8 +73,3 @@ acc_store_rc_t acc_throttle_unlock(acc_store_t *st, apr_pool_t *p,
 
     return acc_store_exec(st, p, S_THROTTLE_UNLOCK, count, 2, args);
 }
-
-acc_store_rc_t acc_throttle_clear(acc_store_t *st, apr_pool_t *p, int *count)
-{
-    return acc_store_exec(st, p, S_THROTTLE_CLEAR, count, 0, NULL);
-}

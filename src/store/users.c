@@ -239,19 +239,22 @@ acc_store_rc_t acc_user_set_active(acc_store_t *st, apr_pool_t *p,
     return ACC_STORE_OK;
 }
 
-acc_store_rc_t acc_user_list(acc_store_t *st, apr_pool_t *p,
+acc_store_rc_t acc_user_page(acc_store_t *st, apr_pool_t *p, apr_int64_t after,
+                             const char *search, int n,
                              apr_array_header_t **users)
 {
     apr_dbd_results_t *res;
+    const char *q = search ? search : "";
+    const char *args[5] = {apr_off_t_toa(p, after), q, q, q, apr_itoa(p, n)};
     apr_dbd_row_t *row = NULL;
-    int i, n;
+    int i, nrows;
 
-    if (acc_store_sel(st, p, S_USER_LIST, &res, 0, NULL) != ACC_STORE_OK) {
+    if (acc_store_sel(st, p, S_USER_LIST, &res, 5, args) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
-    n = apr_dbd_num_tuples(st->driver, res);
-    *users = apr_array_make(p, n > 0 ? n : 1, sizeof(acc_user_t *));
-    for (i = 1; i <= n; i++) {
+    nrows = apr_dbd_num_tuples(st->driver, res);
+    *users = apr_array_make(p, nrows > 0 ? nrows : 1, sizeof(acc_user_t *));
+    for (i = 1; i <= nrows; i++) {
         acc_user_t *u;
         if (apr_dbd_get_row(st->driver, p, res, &row, i) != 0) {
             break;

@@ -178,6 +178,23 @@ static void test_round_trip(void **state)
         "caf\xc3\xa9");
 }
 
+/* JSON strings for accountsctl list --json: quotes, backslashes and
+ * controls escaped, valid UTF-8 kept, invalid bytes as U+FFFD. */
+static void test_json_string(void **state)
+{
+    (void)state;
+    assert_string_equal(acc_json_string(pool, NULL), "\"\"");
+    assert_string_equal(acc_json_string(pool, "alice"), "\"alice\"");
+    assert_string_equal(acc_json_string(pool, "a\"b\\c"),
+                        "\"a\\\"b\\\\c\"");
+    assert_string_equal(acc_json_string(pool, "x\ny\t\x7f"),
+                        "\"x\\u000ay\\u0009\\u007f\"");
+    assert_string_equal(acc_json_string(pool, "Zo\xc3\xab"),
+                        "\"Zo\xc3\xab\"");
+    assert_string_equal(acc_json_string(pool, "a\xff\xc3" "b"),
+                        "\"a\\ufffd\\ufffdb\"");
+}
+
 int main(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -192,6 +209,7 @@ int main(void)
         cmocka_unit_test(test_unescape),
         cmocka_unit_test(test_unescape_leftovers),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_json_string),
     };
     int rc;
 
