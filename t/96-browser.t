@@ -43,9 +43,23 @@ local $ENV{ACC_CHROMIUM} = $chromium;
 local $ENV{HOME} = $ENV{HOME} // $dir;
 my $pid = IPC::Open3::open3(my $in, my $out, undef, 'node', "$dir/run.mjs");
 close $in;
-my @lines = <$out>;
-waitpid $pid, 0;
-my $rc = $? >> 8;
+# Bounded: a browser that hangs fails the run instead of holding it.
+my @lines;
+my $rc;
+eval {
+    local $SIG{ALRM} = sub { die "timeout\n" };
+    alarm 600;
+    @lines = <$out>;
+    waitpid $pid, 0;
+    $rc = $? >> 8;
+    alarm 0;
+};
+if ($@) {
+    kill 'TERM', $pid;
+    waitpid $pid, 0;
+    push @lines, 'the browser tests took over 600 s and were stopped';
+    $rc = 124;
+}
 
 my (@results, @notes, $i);
 for my $line (@lines) {

@@ -7,11 +7,56 @@
 #include <apr_thread_proc.h>
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* Where a command named without a '/' is looked for. */
+#define SAFE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* The command's environment: PATH, and HOME, LANG and TZ as the caller
+ * has them (msmtp finds its configuration by HOME, for one). */
+static const char *const *environment(apr_pool_t *p)
+{
+    static const char *const keep[] = {"HOME", "LANG", "TZ", NULL};
+    const char **env = apr_pcalloc(p, sizeof(*env) * 5);
+    int i, n = 0;
+
+    env[n++] = "PATH=" SAFE_PATH;
+    for (i = 0; keep[i]; i++) {
+        const char *v = getenv(keep[i]);
+        if (v) {
+            env[n++] = apr_pstrcat(p, keep[i], "=", v, NULL);
+        }
+    }
+    return env;
+}
+
+/* name as a path to run: itself when it holds a '/', else the first
+ * executable of that name on SAFE_PATH; NULL when there is none. */
+static const char *find_program(apr_pool_t *p, const char *name)
+{
+    const char *dir = SAFE_PATH;
+
+    if (strchr(name, '/')) {
+        return name;
+    }
+    while (*dir) {
+        apr_size_t n = strcspn(dir, ":");
+        const char *path =
+            apr_pstrcat(p, apr_pstrmemdup(p, dir, n), "/", name, NULL);
+        if (access(path, X_OK) == 0) {
+            return path;
+        }
+        dir += n + (dir[n] == ':');
+    }
+    return NULL;
+}
 
 const char *acc_mail_pipe(apr_pool_t *p, const char *command, const char *msg,
                           apr_interval_time_t timeout)
 {
+    const char *path;
     char **argv = NULL;
     apr_procattr_t *attr;
     apr_proc_t proc;
@@ -32,15 +77,18 @@ const char *acc_mail_pipe(apr_pool_t *p, const char *command, const char *msg,
     if ((rv = apr_procattr_create(&attr, p)) != APR_SUCCESS ||
         (rv = apr_procattr_io_set(attr, APR_CHILD_BLOCK, APR_NO_PIPE,
                                   APR_CHILD_BLOCK)) != APR_SUCCESS ||
-        /* The command is found on PATH and gets httpd's environment (msmtp
-         * finds its configuration by HOME, for one). */
-        (rv = apr_procattr_cmdtype_set(attr, APR_PROGRAM_PATH)) !=
-            APR_SUCCESS ||
+        /* Our own environment for it (below), not the caller's: nothing
+         * preloaded or set for httpd reaches the mail command. */
+        (rv = apr_procattr_cmdtype_set(attr, APR_PROGRAM)) != APR_SUCCESS ||
         (rv = apr_procattr_error_check_set(attr, 1)) != APR_SUCCESS) {
         return apr_psprintf(p, "cannot set up the mail command: %pm", &rv);
     }
-    if ((rv = apr_proc_create(&proc, argv[0], (const char *const *)argv, NULL,
-                              attr, p)) != APR_SUCCESS) {
+    if ((path = find_program(p, argv[0])) == NULL) {
+        return apr_psprintf(p, "cannot run %s: no such program on %s", argv[0],
+                            SAFE_PATH);
+    }
+    if ((rv = apr_proc_create(&proc, path, (const char *const *)argv,
+                              environment(p), attr, p)) != APR_SUCCESS) {
         return apr_psprintf(p, "cannot run %s: %pm", argv[0], &rv);
     }
     /* One deadline for the whole of it. */

@@ -3,9 +3,12 @@
  *
  * The command line (AccountsMailCommand, or accountsctl mail send's) is
  * split into words as httpd splits arguments (apr_tokenize_to_argv: quotes
- * and backslashes, no shell), run with the whole message on its standard
- * input, and judged by its exit status; what it says on stderr explains a
- * failure.  Used by the module's sender and by accountsctl.
+ * and backslashes, no shell), the program found on a fixed PATH when its
+ * name has no '/', run with the whole message on its standard input and
+ * an environment of its own (PATH, and the caller's HOME, LANG and TZ:
+ * nothing else of httpd's), and judged by its exit status; what it says
+ * on stderr explains a failure.  Used by the module's sender and by
+ * accountsctl.
  */
 #ifndef ACC_MAILPIPE_H
 #define ACC_MAILPIPE_H

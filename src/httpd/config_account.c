@@ -91,6 +91,13 @@ static const char *origin_of(apr_pool_t *p, const char *url)
     else if (strncasecmp(url, "https://", 8) == 0) {
         host = url + 8;
     }
+    else if (url[0] == '/' && url[1] == '/') {
+        /* Scheme-relative: the host on either scheme. */
+        host = url + 2;
+        end = host + strcspn(host, "/?#");
+        return end > host ? apr_pstrmemdup(p, host, (apr_size_t)(end - host))
+                          : NULL;
+    }
     else {
         return NULL;
     }
@@ -248,9 +255,16 @@ static int field_name_ok(const char *s)
         "last_name", "next",      "csrfmiddlewaretoken",
         "remember",  NULL};
     const char *p;
+    apr_size_t n = strlen(s);
     int i;
 
-    if (!apr_isalpha(*s) || strlen(s) > 64) {
+    if (!apr_isalpha(*s) || n > 64) {
+        return 0;
+    }
+    /* Its input's id is id_NAME: NAME_errors or NAME_help would be another
+     * field's ids for its messages. */
+    if ((n > 7 && strcmp(s + n - 7, "_errors") == 0) ||
+        (n > 5 && strcmp(s + n - 5, "_help") == 0)) {
         return 0;
     }
     for (p = s; *p; p++) {

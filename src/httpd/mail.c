@@ -433,8 +433,14 @@ static void housekeep(server_rec *s, apr_pool_t *p)
         return;
     }
     for (i = 0; i < HOUSEKEEP_BATCHES && !stopping(); i++) {
-        if (acc_housekeeping(st, p, HOUSEKEEP_BATCH, cfg->idle_timeout,
-                             counts) != ACC_STORE_OK) {
+        acc_store_rc_t rc =
+            acc_housekeeping(st, p, HOUSEKEEP_BATCH, cfg->idle_timeout, counts);
+        if (rc == ACC_STORE_ERROR) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                         ACC_LOGNO(0208) "housekeeping failed: %s",
+                         acc_store_error(st, p));
+        }
+        if (rc != ACC_STORE_OK) {
             break; /* another process is at it, or the database failed */
         }
         for (k = 0; k < 3; k++) {
@@ -468,12 +474,12 @@ static void *APR_THREAD_FUNC sender_main(apr_thread_t *t, void *data)
         nserv++;
     }
     /* Each host's next housekeeping; processes start together, so their
-     * first offers are spread over the interval. */
+     * first offers are spread over the interval (and a short-lived process
+     * may still make one). */
     due = apr_pcalloc(apr_thread_pool_get(t), sizeof(*due) * (nserv + 1));
     for (s = snd->servers, i = 0; s; s = s->next, i++) {
         apr_interval_time_t every = apr_time_from_sec(acc_srv(s)->housekeeping);
-        due[i] = apr_time_now() + every / 2 +
-                 (apr_time_t)(getpid() % 97) * (every / 2) / 97;
+        due[i] = apr_time_now() + (apr_time_t)(getpid() % 97) * every / 97;
     }
     for (;;) {
         apr_time_t now;
@@ -531,7 +537,10 @@ static void *APR_THREAD_FUNC sender_main(apr_thread_t *t, void *data)
         next = more ? now : apr_time_now() + interval;
     }
     apr_pool_destroy(p);
-    apr_thread_exit(t, APR_SUCCESS);
+    /* A plain return, not apr_thread_exit: pthread_exit's forced unwind
+     * leaves AddressSanitizer's marks on the stack behind (its own thread
+     * teardown then reports them); the thread's pool goes with the
+     * process's. */
     return NULL;
 }
 

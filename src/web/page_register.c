@@ -341,7 +341,10 @@ int acc_page_register(acc_page_t *pg)
         }
         acc_user_touch_login(pg->store, r->pool, id);
         acc_csrf_rotate(r);
-        return acc_see_other(r, pg->cfg->login_redirect);
+        {
+            const char *next = acc_next_param(r, pg->form);
+            return acc_see_other(r, next ? next : pg->cfg->login_redirect);
+        }
     }
     acc_flash(r, ACC_FLASH_REGISTERED);
     {

@@ -170,8 +170,20 @@ async function text(page) {
   return page.locator('body').innerText();
 }
 
+// Whether the element with id gets the focus (autofocus is applied at the
+// next rendering opportunity, so this waits a little for it).
+async function focusedId(page, id) {
+  try {
+    await page.waitForFunction((x) => document.activeElement && document.activeElement.id === x, id,
+                               { timeout: 3000 });
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+
 async function errorSummaryFocused(page) {
-  return page.evaluate(() => document.activeElement && document.activeElement.id === 'errors');
+  return focusedId(page, 'errors');
 }
 
 // The link in the newest caught mail to address (waits up to 20 s).
@@ -235,6 +247,7 @@ test('the seed story: guarded page, login with next, register, log in, reload, l
   check(pathOf(page).startsWith('/accounts/login/'), `registering leads to the login page (got ${pathOf(page)})`);
   check((await text(page)).includes('Your account has been created. You can log in now.'),
         'the login page says the account was made');
+  check(await focusedId(page, 'messages'), 'the message takes the focus, so it is read out');
   await axe(page, t, 'login after registering');
 
   await fill(page, 'Username', name);
@@ -262,8 +275,7 @@ test('keyboard only: Tab and Enter log in', async (browser, t) => {
   await register(page, name, `${name}@example.com`);
   await page.goto('/accounts/login/?next=%2Fhome%2F');
   // The username field has the focus when the page opens.
-  check(await page.evaluate(() => document.activeElement && document.activeElement.id === 'id_username'),
-        'the login form starts in the username field');
+  check(await focusedId(page, 'id_username'), 'the login form starts in the username field');
   await page.keyboard.type(name);
   await page.keyboard.press('Tab');
   check(await page.evaluate(() => document.activeElement && document.activeElement.id === 'id_password'),
@@ -321,10 +333,19 @@ test('the show-password button', async (browser, t) => {
   await page.goto('/accounts/login/');
   const field = page.getByLabel('Password', { exact: true });
   check(await field.getAttribute('type') === 'password', 'the password is hidden at first');
-  await page.getByRole('button', { name: 'Show password' }).click();
-  check(await field.getAttribute('type') === 'text', '"Show" shows it');
-  await page.getByRole('button', { name: 'Hide password' }).click();
-  check(await field.getAttribute('type') === 'password', '"Hide" hides it again');
+  const show = page.getByRole('button', { name: 'Show password', exact: true });
+  await show.click();
+  check(await field.getAttribute('type') === 'text' && await show.getAttribute('aria-pressed') === 'true',
+        '"Show" shows it (pressed)');
+  await show.click();
+  check(await field.getAttribute('type') === 'password' && await show.getAttribute('aria-pressed') === 'false',
+        'pressed again, it hides it');
+  await page.getByLabel('Password', { exact: true }).fill('secret-for-the-test');
+  await show.click();
+  await fill(page, 'Username', 'nobody-here');
+  await submit(page, 'Log in');
+  check(await page.getByLabel('Password', { exact: true }).getAttribute('type') === 'password',
+        'a shown password is hidden again when the form is sent');
   const user = page.getByLabel('Username', { exact: true });
   check(await user.getAttribute('autocomplete') === 'username' && await user.getAttribute('autocapitalize') === 'none'
         && await user.getAttribute('spellcheck') === 'false', 'the username field is right for password managers');
