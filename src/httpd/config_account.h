@@ -77,7 +77,7 @@ extern const acc_num_t acc_n_reset_timeout, acc_n_mail_retry,
                       "our own files only), or none"),                         \
         AP_INIT_TAKE1("AccountsHousekeepingInterval", acc_set_num_account,     \
                       (void *)&acc_n_housekeeping, RSRC_CONF,                  \
-                      "seconds between the background thread's offers to "    \
+                      "seconds between the background thread's offers to "     \
                       "delete expired sessions and old rows (default 300)"),   \
         AP_INIT_FLAG("AccountsWellKnownChangePassword", acc_set_flag_account,  \
                      (void *)ACC_CFG_OFF(well_known), RSRC_CONF,               \

@@ -53,6 +53,12 @@ void acc_mail_note_host(request_rec *r);
  * and its current email (either changing ends the link), in p. */
 const char *acc_verify_extra(apr_pool_t *p, const acc_user_t *u);
 
+/* The sender (mail_make.c): the request m becomes its messages (none
+ * when the address is nobody's); OK, or HTTP_SERVICE_UNAVAILABLE when its
+ * users could not be read (it is left for a later turn). */
+int acc_mail_expand(server_rec *s, acc_store_t *st, apr_pool_t *p,
+                    const acc_mail_row_t *m);
+
 /* child_init: start this process's sender thread. */
 void acc_mail_child_init(apr_pool_t *p, server_rec *s);
 

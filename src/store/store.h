@@ -148,8 +148,8 @@ acc_store_rc_t acc_user_set_active(acc_store_t *st, apr_pool_t *p,
  * p): a page of a listing that pages on with the last id it got, so
  * memory stays flat whatever the number of users.  With search (not NULL
  * or ""), only users whose username or email holds it, any case. */
-acc_store_rc_t acc_user_page(acc_store_t *st, apr_pool_t *p,
-                             apr_int64_t after, const char *search, int n,
+acc_store_rc_t acc_user_page(acc_store_t *st, apr_pool_t *p, apr_int64_t after,
+                             const char *search, int n,
                              apr_array_header_t **users);
 /* ---- sessions ---- */
 

@@ -185,13 +185,12 @@ static void test_json_string(void **state)
     (void)state;
     assert_string_equal(acc_json_string(pool, NULL), "\"\"");
     assert_string_equal(acc_json_string(pool, "alice"), "\"alice\"");
-    assert_string_equal(acc_json_string(pool, "a\"b\\c"),
-                        "\"a\\\"b\\\\c\"");
+    assert_string_equal(acc_json_string(pool, "a\"b\\c"), "\"a\\\"b\\\\c\"");
     assert_string_equal(acc_json_string(pool, "x\ny\t\x7f"),
                         "\"x\\u000ay\\u0009\\u007f\"");
-    assert_string_equal(acc_json_string(pool, "Zo\xc3\xab"),
-                        "\"Zo\xc3\xab\"");
-    assert_string_equal(acc_json_string(pool, "a\xff\xc3" "b"),
+    assert_string_equal(acc_json_string(pool, "Zo\xc3\xab"), "\"Zo\xc3\xab\"");
+    assert_string_equal(acc_json_string(pool, "a\xff\xc3"
+                                              "b"),
                         "\"a\\ufffd\\ufffdb\"");
 }
 
