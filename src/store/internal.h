@@ -98,6 +98,7 @@ struct acc_store {
     int failed;        /* a statement failed since they were prepared */
     int held;          /* the connection is held by whoever calls us */
     int misused;       /* called while not held (see acc_store_hold) */
+    apr_dbd_transaction_t *trans; /* acc_store_begin's, until _end */
     apr_dbd_prepared_t *stmt[S_COUNT];
 };
 

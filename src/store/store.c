@@ -243,6 +243,14 @@ void acc_store_set_failed(acc_store_t *st)
 
 void acc_store_hold(acc_store_t *st, int held)
 {
+    /* A transaction a page left open (an error path) must not go back to
+     * the pool with the connection: it is rolled back. */
+    if (!held && st->trans) {
+        apr_dbd_transaction_mode_set(st->driver, st->trans,
+                                     APR_DBD_TRANSACTION_ROLLBACK);
+        apr_dbd_transaction_end(st->driver, st->stmts, st->trans);
+        st->trans = NULL;
+    }
     st->held = held;
 }
 
@@ -253,4 +261,37 @@ const char *acc_store_error(acc_store_t *st, apr_pool_t *p)
                "pool (a bug in mod_accounts)";
     }
     return acc_store_dberr(p, st->driver, st->handle, -1);
+}
+
+acc_store_rc_t acc_store_begin(acc_store_t *st, apr_pool_t *p)
+{
+    if (!st->held) {
+        st->misused = 1;
+        return ACC_STORE_ERROR;
+    }
+    if (st->trans) {
+        return ACC_STORE_OK; /* already in one: it goes on */
+    }
+    if (apr_dbd_transaction_start(st->driver, p, st->handle, &st->trans) != 0) {
+        st->trans = NULL;
+        st->failed = 1;
+        return ACC_STORE_ERROR;
+    }
+    return ACC_STORE_OK;
+}
+
+acc_store_rc_t acc_store_end(acc_store_t *st, apr_pool_t *p)
+{
+    apr_dbd_transaction_t *t = st->trans;
+
+    if (t == NULL) {
+        return ACC_STORE_OK;
+    }
+    st->trans = NULL;
+    /* apr_dbd rolls back a transaction in which a statement failed. */
+    if (apr_dbd_transaction_end(st->driver, p, t) != 0) {
+        st->failed = 1;
+        return ACC_STORE_ERROR;
+    }
+    return ACC_STORE_OK;
 }

@@ -76,6 +76,14 @@ void acc_store_set_failed(acc_store_t *st);
  * database, and acc_store_error says why. */
 void acc_store_hold(acc_store_t *st, int held);
 
+/* One transaction around the statements that follow, so that they cost
+ * one commit (one WAL flush with PostgreSQL's default durability) instead
+ * of one each: acc_store_end commits it -- or rolls it back when a
+ * statement in it failed.  p must live until the end.  A begin inside
+ * a transaction joins it.  End it before the connection is given back. */
+acc_store_rc_t acc_store_begin(acc_store_t *st, apr_pool_t *p);
+acc_store_rc_t acc_store_end(acc_store_t *st, apr_pool_t *p);
+
 /* The last database error on this store's connection, in p. */
 const char *acc_store_error(acc_store_t *st, apr_pool_t *p);
 

@@ -179,7 +179,13 @@ int acc_page_login(acc_page_t *pg)
      * here, before the hash, so that attempts sent at once cannot all get
      * past the limits; a successful one is taken back.  (The user is
      * looked up first: a browser's device token is for one account.) */
+    /* The username's (or device's) and the address's counts in one
+     * commit. */
+    acc_store_begin(pg->store, r->pool);
     wait = acc_throttle_login_claim(r, pg->store, key, u);
+    if (acc_store_end(pg->store, r->pool) != ACC_STORE_OK && wait == 0) {
+        wait = -1;
+    }
     if (wait != 0) {
         acc_wipe(pwcopy);
         if (wait < 0) {
@@ -225,6 +231,9 @@ int acc_page_login(acc_page_t *pg)
                       ap_escape_logitem(r->pool, username), r->useragent_ip);
         return show(pg, username, NULL, NULL, BAD_LOGIN);
     }
+    /* What a successful login writes, in one commit (a failed statement
+     * rolls all of it back, and the session below is not made). */
+    acc_store_begin(pg->store, r->pool);
     if (rehash && acc_user_set_password(pg->store, r->pool, u->id, rehash) ==
                       ACC_STORE_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
@@ -236,11 +245,15 @@ int acc_page_login(acc_page_t *pg)
     /* The right password, but the address is not verified yet: only now
      * is that said, so nothing leaks to someone without the password. */
     if (pg->cfg->require_verified && !u->email_verified) {
+        acc_store_end(pg->store, r->pool);
         acc_audit(r, pg->store, "login_unverified", u->username);
         return show(pg, username, NULL, NULL, UNVERIFIED);
     }
     acc_user_touch_login(pg->store, r->pool, u->id);
     rc = acc_session_login(r, pg->store, u, remember_of(pg));
+    if (acc_store_end(pg->store, r->pool) != ACC_STORE_OK) {
+        rc = HTTP_SERVICE_UNAVAILABLE;
+    }
     if (rc != OK) {
         return acc_db_unavailable(r, ACC_DB_DOWN);
     }
