@@ -3,8 +3,14 @@
 -- With BENCH_USERS=N, "@USER@" in the body becomes one of N usernames,
 -- user1..userN: each thread takes its own half (or share) and goes round
 -- it, so no two requests in flight log the same user in (the login
--- throttle counts an attempt before its hash).
+-- throttle counts an attempt before its hash); with BENCH_USER_FILE, the
+-- N names are that file's lines instead.  With BENCH_SESSIONS=FILE
+-- (session tokens, one per line), each request sends the next token of
+-- the thread's share as its session cookie.
 local body = os.getenv("BENCH_BODY")
+local sessions_file = os.getenv("BENCH_SESSIONS")
+local tokens, tn = nil, 0
+local names = nil
 local users = tonumber(os.getenv("BENCH_USERS") or "0")
 local threads, offset, span, n = 0, 0, 1, 0
 
@@ -24,13 +30,38 @@ init = function(args)
     if users > 0 then
         span = math.max(1, math.floor(users / count))
         offset = (index or 0) * span
+        local uf = os.getenv("BENCH_USER_FILE")
+        if uf and uf ~= "" then
+            names = {}
+            for line in io.lines(uf) do
+                names[#names + 1] = line
+            end
+        end
+    end
+    if sessions_file and sessions_file ~= "" then
+        local all = {}
+        for line in io.lines(sessions_file) do
+            all[#all + 1] = line
+        end
+        -- This thread's share, in turn.
+        local share = math.max(1, math.floor(#all / count))
+        local first = (index or 0) * share
+        tokens = {}
+        for i = 1, share do
+            tokens[i] = all[((first + i - 1) % #all) + 1]
+        end
     end
 end
 
 request = function()
+    if tokens then
+        tn = tn % #tokens + 1
+        return wrk.format(nil, nil, {["Cookie"] = "sessionid=" .. tokens[tn]})
+    end
     if users > 0 and body and body ~= "" then
         n = n + 1
-        local b = string.gsub(body, "@USER@", "user" .. (offset + (n % span) + 1))
+        local k = offset + (n % span) + 1
+        local b = string.gsub(body, "@USER@", names and names[k] or ("user" .. k))
         return wrk.format(nil, nil, nil, b)
     end
     return wrk.format()

@@ -19,7 +19,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 75;
+plan tests => 76;
 
 my $PW = AccountsTest::good_password();
 my $BAD = 'Please enter a correct username and password. Note that both '
@@ -103,7 +103,8 @@ my $v = mkuser(AccountsTest::unique_name('home'));
 my $home = from('10.2.0.1');
 ok t_cmp($home->login($v, $PW)->code, 303, 'the user logs in from 10.2.0.1');
 my $dev = $home->cookie('accounts_device') // '';
-ok t_cmp($dev, qr/^\d+\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/, '... and the browser gets a device token');
+# "<user id>.<join time>.<issued>.<nonce>.<mac>"
+ok t_cmp($dev, qr/^\d+\.\d+\.\d+\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/, '... and the browser gets a device token');
 my @g = map { attempt('10.2.0.1', $v, 'guess')->code } 1 .. 3;
 ok t_cmp("@g", '200 200 200', 'an attacker behind the same address: 3 failures, checked');
 ok t_cmp(attempt('10.2.0.1', $v, $PW)->code, 429,
@@ -119,10 +120,15 @@ my $v2 = mkuser(AccountsTest::unique_name('home2'));
 attempt('10.2.0.5', $v2, 'guess') for 1 .. 3;
 ok t_cmp($home->login($v2, $PW)->code, 429, "a device token for one user does not unlock another");
 # A token altered, or copied under another name, is worthless.
-(my $altered = $home->cookie('accounts_device')) =~ s/\.(.)/'.' . ($1 eq 'A' ? 'B' : 'A')/e;
+# Its nonce altered, or the account it names (the id and join time the
+# database compares) changed: worthless.
+(my $altered = $home->cookie('accounts_device')) =~ s/^((?:[^.]+\.){3})(.)/$1 . ($2 eq 'A' ? 'B' : 'A')/e;
 my $forger = from('10.2.0.6');
 $forger->set_cookie(accounts_device => $altered);
 ok t_cmp($forger->login($v, $PW)->code, 429, 'an altered device token is not trusted');
+(my $moved = $home->cookie('accounts_device')) =~ s/^(\d+)\./($1 + 1) . '.'/e;
+$forger->set_cookie(accounts_device => $moved);
+ok t_cmp($forger->login($v, $PW)->code, 429, '... nor one naming another account id');
 
 # A token is one account's: after the name is deleted and registered
 # again, by someone else, the old token is worth nothing.

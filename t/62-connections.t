@@ -121,12 +121,12 @@ ok t_cmp($ob->get('/home/')->code, 200, 'the guarded page again: 200');
 # statements calls is missing: the statements before it prepare, that one
 # fails (503).  Once the function is back, that connection must prepare
 # them all again, not trip over the ones left from the first try.
-AccountsTest::sql(q{ALTER FUNCTION accounts_throttle_try(text, text, int, int, int)
-                    RENAME TO accounts_throttle_try_away});
+AccountsTest::sql(q{ALTER FUNCTION accounts_login_begin(text, text, int, int, text, int, int, int, text, bigint, bigint)
+                    RENAME TO accounts_login_begin_away});
 my $pf = AccountsTest->browser(vhost => 'prepfail');
 my $pfres = $pf->get('/accounts/login/');
-AccountsTest::sql(q{ALTER FUNCTION accounts_throttle_try_away(text, text, int, int, int)
-                    RENAME TO accounts_throttle_try});
+AccountsTest::sql(q{ALTER FUNCTION accounts_login_begin_away(text, text, int, int, text, int, int, int, text, bigint, bigint)
+                    RENAME TO accounts_login_begin});
 ok t_cmp($pfres->code, 503, 'a statement that cannot be prepared: 503');
 # A 503 closes the client's connection, and either httpd process may take
 # the next one: ten tries reach the one whose connection failed.

@@ -55,78 +55,110 @@ static const char *device_cookie_name(request_rec *r)
  * (deleted, then registered again by someone else) or from one of
  * another site's database under the same key. */
 static const char *device_subject(request_rec *r, const char *user_key,
-                                  const acc_user_t *u)
+                                  apr_int64_t id, apr_int64_t joined)
 {
-    return apr_psprintf(r->pool, "%s\n%" APR_INT64_T_FMT "\n%" APR_TIME_T_FMT,
-                        user_key, u->id, apr_time_sec(u->date_joined));
+    return apr_psprintf(r->pool, "%s\n%" APR_INT64_T_FMT "\n%" APR_INT64_T_FMT,
+                        user_key, id, joined);
 }
 
-/* The nonce of this browser's device token for the account, or NULL. */
-static const char *trusted_device(request_rec *r, const char *subject)
+/* A number of at most 18 digits at *s, up to a dot; *s moves past the
+ * dot.  -1 when there is none. */
+static apr_int64_t number_dot(const char **s)
+{
+    const char *c = *s;
+    apr_int64_t n = 0;
+
+    if (*c < '0' || *c > '9') {
+        return -1;
+    }
+    for (; *c >= '0' && *c <= '9'; c++) {
+        if (c - *s >= 18) {
+            return -1;
+        }
+        n = n * 10 + (*c - '0');
+    }
+    if (*c != '.') {
+        return -1;
+    }
+    *s = c + 1;
+    return n;
+}
+
+/* This browser's device token for user_key: the cookie is
+ * "<user id>.<join time>.<token>" (device.h's token, signed for the
+ * username key, the id and the join time), so that it is checked here and
+ * the database, in the same call that reads the user, only compares the
+ * id and join time with the user's.  1 and the nonce, id and join time
+ * when one is good. */
+static int trusted_device(request_rec *r, const char *user_key,
+                          const char **nonce, apr_int64_t *id,
+                          apr_int64_t *joined)
 {
     acc_srv_cfg_t *c = acc_srv(r->server);
     const char *header = apr_table_get(r->headers_in, "Cookie");
     apr_array_header_t *all;
-    const char *nonce;
     int i;
 
     if (header == NULL) {
-        return NULL;
+        return 0;
     }
     all = acc_cookie_get_all(r->pool, header, device_cookie_name(r));
     for (i = 0; i < all->nelts; i++) {
-        if (acc_device_check(r->pool, APR_ARRAY_IDX(all, i, const char *),
-                             c->secret_key, c->secret_key_len, subject,
-                             apr_time_now(), DEVICE_MAX_AGE, &nonce)) {
-            return nonce;
+        const char *v = APR_ARRAY_IDX(all, i, const char *);
+        apr_int64_t uid = number_dot(&v), t = uid < 0 ? -1 : number_dot(&v);
+        if (t < 0) {
+            continue;
+        }
+        if (acc_device_check(r->pool, v, c->secret_key, c->secret_key_len,
+                             device_subject(r, user_key, uid, t),
+                             apr_time_now(), DEVICE_MAX_AGE, nonce)) {
+            *id = uid;
+            *joined = t;
+            return 1;
         }
     }
-    return NULL;
+    return 0;
 }
 
-int acc_throttle_login_claim(request_rec *r, acc_store_t *st,
-                             const char *user_key, const acc_user_t *u)
+int acc_throttle_login_begin(request_rec *r, acc_store_t *st,
+                             const char *username, const char *user_key,
+                             acc_user_t **u)
 {
     acc_srv_cfg_t *c = acc_srv(r->server);
-    const char *device;
-    int wait = 0;
+    acc_login_claim_t claim;
+    int wait = 0, by_device = 0;
 
-    user_key = user_throttle_key(r->pool, user_key);
-
-    if (c->throttle_addr > 0 &&
-        acc_throttle_try(st, r->pool, "addr", address(r),
-                         c->throttle_addr_window, c->throttle_addr,
-                         c->throttle_max_delay, &wait) != ACC_STORE_OK) {
-        goto fail;
-    }
-    if (wait > 0 || c->throttle_user == 0) {
-        return wait;
-    }
+    memset(&claim, 0, sizeof(claim));
+    claim.username = username;
+    claim.addr = address(r);
+    claim.addr_forget = c->throttle_addr_window;
+    claim.addr_free = c->throttle_addr;
+    claim.user_key = user_throttle_key(r->pool, user_key);
+    claim.user_forget = USER_FORGET;
+    claim.user_free = c->throttle_user;
+    claim.max_delay = c->throttle_max_delay;
     /* A browser that logged this user in before is judged by its own
      * failures, not the username's: whoever guesses the password
      * elsewhere -- behind the same NAT included -- cannot lock the user
      * out of their own browser. */
-    device = u ? trusted_device(r, device_subject(r, user_key, u)) : NULL;
-    if (device) {
-        apr_table_setn(r->notes, DEVICE_NOTE, device);
+    if (c->throttle_user == 0 ||
+        !trusted_device(r, claim.user_key, &claim.device, &claim.device_user,
+                        &claim.device_joined)) {
+        claim.device = "";
     }
-    if (acc_throttle_try(st, r->pool, device ? "device" : "user",
-                         device ? device : user_key, USER_FORGET,
-                         c->throttle_user, c->throttle_max_delay,
-                         &wait) != ACC_STORE_OK) {
-        goto fail;
+    if (acc_login_begin(st, r->pool, &claim, &wait, &by_device, u) !=
+        ACC_STORE_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      ACC_LOGNO(0090) "cannot read the user and the login "
+                                      "throttle: %s",
+                      acc_store_error(st, r->pool));
+        *u = NULL;
+        return -1;
     }
-    if (wait > 0 && c->throttle_addr > 0) {
-        /* Refused: this attempt will not happen. */
-        acc_throttle_release(st, r->pool, "addr", address(r), c->throttle_addr);
+    if (by_device) {
+        apr_table_setn(r->notes, DEVICE_NOTE, claim.device);
     }
     return wait;
-
-fail:
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                  ACC_LOGNO(0090) "cannot read the login throttle: %s",
-                  acc_store_error(st, r->pool));
-    return -1;
 }
 
 void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
@@ -137,33 +169,42 @@ void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
     const char *token;
 
     user_key = user_throttle_key(r->pool, user_key);
-    /* The count this attempt was judged by starts again (a device's own,
-     * or the username's); the other one is not this browser's to clear. */
+    /* The address's attempt is taken back, and the count this attempt was
+     * judged by starts again (a device's own, or the username's); the
+     * other one is not this browser's to clear.  In the order the claim
+     * locked them (the address's row, then the other), so that two
+     * logins at once cannot deadlock. */
+    if (c->throttle_addr > 0) {
+        acc_throttle_release(st, r->pool, "addr", address(r), c->throttle_addr);
+    }
     if (c->throttle_user > 0) {
         acc_throttle_reset(st, r->pool, device ? "device" : "user",
                            device ? device : user_key);
     }
-    if (c->throttle_addr > 0) {
-        acc_throttle_release(st, r->pool, "addr", address(r), c->throttle_addr);
-    }
     /* This browser now has logged the user in: a fresh token. */
-    token = acc_device_token(r->pool, c->secret_key, c->secret_key_len,
-                             device_subject(r, user_key, u), apr_time_now());
+    token = acc_device_token(
+        r->pool, c->secret_key, c->secret_key_len,
+        device_subject(r, user_key, u->id, apr_time_sec(u->date_joined)),
+        apr_time_now());
     if (token) {
-        acc_set_cookie(r, device_cookie_name(r), token, DEVICE_MAX_AGE);
+        acc_set_cookie(
+            r, device_cookie_name(r),
+            apr_psprintf(r->pool,
+                         "%" APR_INT64_T_FMT ".%" APR_INT64_T_FMT ".%s", u->id,
+                         (apr_int64_t)apr_time_sec(u->date_joined), token),
+            DEVICE_MAX_AGE);
     }
 }
 
-int acc_throttle_register_claim(request_rec *r, acc_store_t *st)
+int acc_throttle_register_begin(request_rec *r, acc_store_t *st,
+                                const char *key, int *taken)
 {
     acc_srv_cfg_t *c = acc_srv(r->server);
     int wait = 0;
 
-    if (c->throttle_register == 0) {
-        return 0;
-    }
-    if (acc_throttle_try_window(st, r->pool, "reg", address(r), REGISTER_WINDOW,
-                                c->throttle_register, &wait) != ACC_STORE_OK) {
+    if (acc_register_begin(st, r->pool, address(r), REGISTER_WINDOW,
+                           c->throttle_register, key, &wait,
+                           taken) != ACC_STORE_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       ACC_LOGNO(0094) "cannot count a registration: %s",
                       acc_store_error(st, r->pool));

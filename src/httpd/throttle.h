@@ -12,16 +12,18 @@
 #include "module.h"
 #include "store/store.h"
 
-/* Claim a login attempt for user_key from this request's address, before
- * any hashing: the attempt is counted now, under a row lock, so attempts
- * sent at the same moment cannot all slip past the limits.  It counts
- * against the address and against the username -- or, when the browser
- * shows a device token from an earlier login of this account (u, the
- * user the name belongs to, NULL when none does), against that token
- * instead.  Returns 0 to go ahead, the seconds to wait (the attempt
- * refused, not counted), or -1 when the store failed (logged). */
-int acc_throttle_login_claim(request_rec *r, acc_store_t *st,
-                             const char *user_key, const acc_user_t *u);
+/* Read the user called username (*u, NULL when there is none) and claim
+ * a login attempt for user_key from this request's address, before any
+ * hashing, in one round trip: the attempt is counted now, under a row
+ * lock, so attempts sent at the same moment cannot all slip past the
+ * limits.  It counts against the address and against the username -- or,
+ * when the browser shows a device token from an earlier login of this
+ * very account, against that token instead.  Returns 0 to go ahead, the
+ * seconds to wait (the attempt refused, not counted), or -1 when the
+ * store failed (logged). */
+int acc_throttle_login_begin(request_rec *r, acc_store_t *st,
+                             const char *username, const char *user_key,
+                             acc_user_t **u);
 
 /* The claimed attempt succeeded: the count it was judged by (the
  * username's, or the browser's device token's) is forgotten, the
@@ -30,11 +32,13 @@ int acc_throttle_login_claim(request_rec *r, acc_store_t *st,
 void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
                            const char *user_key, const acc_user_t *u);
 
-/* Claim one of the address's registration attempts for this hour, before
- * the username is looked up (whether a name is taken is what the limit
- * protects): 0, the seconds to wait, or -1.  It stays counted however the
- * attempt ends. */
-int acc_throttle_register_claim(request_rec *r, acc_store_t *st);
+/* Claim one of the address's registration attempts for this hour and
+ * look up whether the uniqueness key `key` is taken (*taken), in one
+ * round trip: the count comes first, as whether a name is taken is what
+ * the limit protects.  0, the seconds to wait (then *taken means
+ * nothing), or -1 (logged).  The attempt stays counted however it ends. */
+int acc_throttle_register_begin(request_rec *r, acc_store_t *st,
+                                const char *key, int *taken);
 
 /* Set Retry-After: seconds on the response. */
 void acc_retry_after(request_rec *r, int seconds);

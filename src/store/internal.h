@@ -25,7 +25,6 @@
  * store's stmt[]. */
 enum {
     S_USER_BY_NAME,
-    S_USER_KEY_TAKEN,
     S_USER_CREATE,
     S_USER_SET_PASSWORD,
     S_USER_TOUCH_LOGIN,
@@ -71,7 +70,8 @@ enum {
     S_PERM_REVOKE_USER,
     S_PERM_REVOKE_GROUP,
     S_PERM_LIST,
-    S_THROTTLE_TRY,
+    S_REGISTER_BEGIN,
+    S_LOGIN_BEGIN,
     S_THROTTLE_TRY_WINDOW,
     S_THROTTLE_RELEASE,
     S_THROTTLE_RESET,
@@ -169,6 +169,7 @@ void acc_store_read_user(acc_store_t *st, apr_dbd_row_t *row, apr_pool_t *p,
 
 /* The same, and then columns 11 and 12 (USER_LOOKUP_COLS):
  * email_verified, pending_email. */
+#define ACC_USER_LOOKUP_NCOLS 13
 void acc_store_read_user_full(acc_store_t *st, apr_dbd_row_t *row,
                               apr_pool_t *p, acc_user_t *u);
 

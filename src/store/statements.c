@@ -72,9 +72,6 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
          "UPDATE accounts_user SET email = CASE WHEN pending_email <> ''"
          " THEN pending_email ELSE email END, pending_email = '',"
          " email_verified = true WHERE username = %s RETURNING id"},
-    [S_USER_KEY_TAKEN] =
-        {"accounts_user_keytaken",
-         "SELECT 1 FROM accounts_user WHERE username_key = %s"},
     [S_USER_CREATE] = {"accounts_user_insert",
                        "INSERT INTO accounts_user (username, username_key,"
                        " email, password, first_name, last_name, is_active,"
@@ -269,9 +266,23 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
          " p.codename FROM accounts_group_permissions x JOIN accounts_group g"
          " ON g.id = x.group_id JOIN accounts_permission p ON p.id ="
          " x.permission_id ORDER BY 1, 2, 3"},
-    [S_THROTTLE_TRY] = {"accounts_throttle_try",
-                        "SELECT accounts_throttle_try(%s, %s, %s::int,"
-                        " %s::int, %s::int)"},
+    /* The registration throttle's count (when limit > 0) and whether the
+     * name is taken, in one statement whose commit does not wait for the
+     * disk (see migrations/006_login_round_trip.sql). */
+    [S_REGISTER_BEGIN] =
+        {"accounts_register_begin",
+         "SELECT set_config('synchronous_commit', 'off', true) IS NULL,"
+         " CASE WHEN %s::int > 0 THEN accounts_throttle_try_window('reg', %s,"
+         " %s::int, %s::int) ELSE 0 END, EXISTS (SELECT 1 FROM accounts_user"
+         " WHERE username_key = %s)::int"},
+    /* The function's row joined to the user's: the user's columns first
+     * (NULL when there is none), as acc_store_read_user_full reads them. */
+    [S_LOGIN_BEGIN] = {"accounts_login_begin",
+                       "SELECT " USER_LOOKUP_COLS ", w.wait, w.by_device"
+                       " FROM accounts_login_begin(%s, %s, %s::int, %s::int,"
+                       " %s, %s::int, %s::int, %s::int, %s, %s::bigint,"
+                       " %s::bigint) w LEFT JOIN accounts_user"
+                       " ON accounts_user.id = w.user_id"},
     [S_THROTTLE_TRY_WINDOW] = {"accounts_throttle_trywindow",
                                "SELECT accounts_throttle_try_window(%s, %s,"
                                " %s::int, %s::int)"},

@@ -22,7 +22,7 @@
 /* The schema version this build needs; `accountsctl migrate` brings a
  * database up to it.  One a file in src/store/migrations/: the build fails
  * when they differ. */
-#define ACC_SCHEMA_VERSION 5
+#define ACC_SCHEMA_VERSION 6
 
 typedef enum {
     ACC_STORE_OK = 0,
@@ -125,11 +125,6 @@ acc_store_rc_t acc_user_verify(acc_store_t *st, apr_pool_t *p, apr_int64_t id,
  * address becomes the email).  NOTFOUND when there is none. */
 acc_store_rc_t acc_user_verify_name(acc_store_t *st, apr_pool_t *p,
                                     const char *name);
-
-/* Whether a user holds the uniqueness key `key` (see acc_username_key):
- * ACC_STORE_EXISTS, ACC_STORE_NOTFOUND or ACC_STORE_ERROR. */
-acc_store_rc_t acc_user_key_taken(acc_store_t *st, apr_pool_t *p,
-                                  const char *key);
 
 /* Create a user from u (username, email, password, first/last name and
  * the four flags -- email_verified too; id and dates are ignored) under the
@@ -263,17 +258,45 @@ acc_store_rc_t acc_perm_list(acc_store_t *st, apr_pool_t *p,
 
 /* ---- throttling and the audit trail ---- */
 
-/* An attempt for (kind, key), counted under the row's lock so that
- * simultaneous attempts count one by one: *wait > 0 when the key is
- * locked (the attempt is refused and not counted); else 0, the attempt is
- * counted (afresh after `forget` quiet seconds) and from the free-th on
- * the key is locked 1 s doubling, at most maxdelay. */
-acc_store_rc_t acc_throttle_try(acc_store_t *st, apr_pool_t *p,
-                                const char *kind, const char *key, int forget,
-                                int free, int maxdelay, int *wait);
+/* What a login attempt is counted by before its hash (see
+ * migrations/006_login_round_trip.sql): the address's count (addr_free 0:
+ * none), then the device's -- when device is a token's nonce for the user
+ * with that id and join time (seconds) -- or else the username key's
+ * (user_free 0: none). */
+typedef struct {
+    const char *username;
+    const char *addr;
+    int addr_forget, addr_free;
+    const char *user_key;
+    int user_forget, user_free;
+    int max_delay;
+    const char *device; /* "" for none */
+    apr_int64_t device_user, device_joined;
+} acc_login_claim_t;
 
-/* The same in a fixed window of `window` seconds: locked to its end at
- * the limit-th attempt. */
+/* The user named c->username read (*u, or NULL when there is none) and
+ * the attempt counted, in one round trip and one commit that does not
+ * wait for the disk: *wait > 0 when refused (nothing stays counted), else
+ * 0; *by_device 1 when the device's count judged it. */
+acc_store_rc_t acc_login_begin(acc_store_t *st, apr_pool_t *p,
+                               const acc_login_claim_t *c, int *wait,
+                               int *by_device, acc_user_t **u);
+
+/* A registration attempt before its hash, in one round trip and one
+ * commit that does not wait for the disk: counted for addr in a fixed
+ * window of `window` seconds (limit 0: not counted), locked to its end at
+ * the limit-th -- *wait > 0 when refused -- and *taken 1 when a user holds
+ * the uniqueness key `key` (see acc_username_key; the insert's unique key
+ * settles races). */
+acc_store_rc_t acc_register_begin(acc_store_t *st, apr_pool_t *p,
+                                  const char *addr, int window, int limit,
+                                  const char *key, int *wait, int *taken);
+
+/* An attempt for (kind, key) counted under the row's lock, so that
+ * simultaneous attempts count one by one, in a fixed window of `window`
+ * seconds: *wait > 0 when the key is locked (the attempt is refused and
+ * not counted), else 0; locked to the window's end at the limit-th
+ * attempt. */
 acc_store_rc_t acc_throttle_try_window(acc_store_t *st, apr_pool_t *p,
                                        const char *kind, const char *key,
                                        int window, int limit, int *wait);

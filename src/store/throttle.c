@@ -30,14 +30,67 @@ static acc_store_rc_t int1(acc_store_t *st, apr_pool_t *p, int which, int nargs,
     return ACC_STORE_OK;
 }
 
-acc_store_rc_t acc_throttle_try(acc_store_t *st, apr_pool_t *p,
-                                const char *kind, const char *key, int forget,
-                                int free, int maxdelay, int *wait)
+acc_store_rc_t acc_register_begin(acc_store_t *st, apr_pool_t *p,
+                                  const char *addr, int window, int limit,
+                                  const char *key, int *wait, int *taken)
 {
-    const char *args[5] = {kind, key, apr_itoa(p, forget), apr_itoa(p, free),
-                           apr_itoa(p, maxdelay)};
+    const char *lim = apr_itoa(p, limit);
+    const char *args[5] = {lim, addr, apr_itoa(p, window), lim, key};
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row;
+    const char *v;
 
-    return int1(st, p, S_THROTTLE_TRY, 5, args, wait);
+    *wait = 0;
+    *taken = 0;
+    if (acc_store_sel(st, p, S_REGISTER_BEGIN, &res, 5, args) != ACC_STORE_OK ||
+        (row = acc_store_first_row(st, p, res)) == NULL) {
+        return ACC_STORE_ERROR;
+    }
+    v = apr_dbd_get_entry(st->driver, row, 1);
+    *wait = v ? atoi(v) : 0;
+    v = apr_dbd_get_entry(st->driver, row, 2);
+    *taken = v && atoi(v) == 1;
+    return ACC_STORE_OK;
+}
+
+acc_store_rc_t acc_login_begin(acc_store_t *st, apr_pool_t *p,
+                               const acc_login_claim_t *c, int *wait,
+                               int *by_device, acc_user_t **u)
+{
+    const char *args[11] = {c->username,
+                            c->addr,
+                            apr_itoa(p, c->addr_forget),
+                            apr_itoa(p, c->addr_free),
+                            c->user_key,
+                            apr_itoa(p, c->user_forget),
+                            apr_itoa(p, c->user_free),
+                            apr_itoa(p, c->max_delay),
+                            c->device ? c->device : "",
+                            apr_off_t_toa(p, c->device_user),
+                            apr_off_t_toa(p, c->device_joined)};
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row;
+    const char *v;
+
+    *wait = 0;
+    *by_device = 0;
+    *u = NULL;
+    if (acc_store_sel(st, p, S_LOGIN_BEGIN, &res, 11, args) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    row = acc_store_first_row(st, p, res);
+    if (row == NULL) {
+        return ACC_STORE_ERROR;
+    }
+    v = apr_dbd_get_entry(st->driver, row, ACC_USER_LOOKUP_NCOLS);
+    *wait = v ? atoi(v) : 0;
+    v = apr_dbd_get_entry(st->driver, row, ACC_USER_LOOKUP_NCOLS + 1);
+    *by_device = v && atoi(v) == 1;
+    if (apr_dbd_get_entry(st->driver, row, 0) != NULL) {
+        *u = apr_pcalloc(p, sizeof(**u));
+        acc_store_read_user_full(st, row, p, *u);
+    }
+    return ACC_STORE_OK;
 }
 
 acc_store_rc_t acc_throttle_try_window(acc_store_t *st, apr_pool_t *p,

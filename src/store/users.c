@@ -154,19 +154,6 @@ acc_store_rc_t acc_user_verify_name(acc_store_t *st, apr_pool_t *p,
     return acc_store_first_row(st, p, res) ? ACC_STORE_OK : ACC_STORE_NOTFOUND;
 }
 
-acc_store_rc_t acc_user_key_taken(acc_store_t *st, apr_pool_t *p,
-                                  const char *key)
-{
-    apr_dbd_results_t *res;
-    const char *args[1] = {key};
-
-    if (acc_store_sel(st, p, S_USER_KEY_TAKEN, &res, 1, args) != ACC_STORE_OK) {
-        return ACC_STORE_ERROR;
-    }
-    return acc_store_first_row(st, p, res) ? ACC_STORE_EXISTS
-                                           : ACC_STORE_NOTFOUND;
-}
-
 acc_store_rc_t acc_user_create(acc_store_t *st, apr_pool_t *p,
                                const acc_user_t *u, const char *key,
                                apr_int64_t *id)

@@ -164,28 +164,10 @@ int acc_page_login(acc_page_t *pg)
     acc_wipe((char *)pw);
     key = acc_username_key(r->pool, username);
 
-    rc = acc_user_by_name(pg->store, r->pool, username, &u);
-    if (rc == ACC_STORE_ERROR) {
-        acc_wipe(pwcopy);
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      ACC_LOGNO(0051) "user lookup failed: %s",
-                      acc_store_error(pg->store, r->pool));
-        return acc_db_unavailable(r, ACC_DB_DOWN);
-    }
-    if (rc != ACC_STORE_OK) {
-        u = NULL;
-    }
-    /* Throttled: answered before any hashing.  The attempt is counted
-     * here, before the hash, so that attempts sent at once cannot all get
-     * past the limits; a successful one is taken back.  (The user is
-     * looked up first: a browser's device token is for one account.) */
-    /* The username's (or device's) and the address's counts in one
-     * commit. */
-    acc_store_begin(pg->store, r->pool);
-    wait = acc_throttle_login_claim(r, pg->store, key, u);
-    if (acc_store_end(pg->store, r->pool) != ACC_STORE_OK && wait == 0) {
-        wait = -1;
-    }
+    /* The user's row and the attempt counted, in one round trip: the
+     * attempt is counted before the hash, so that attempts sent at once
+     * cannot all get past the limits; a successful one is taken back. */
+    wait = acc_throttle_login_begin(r, pg->store, username, key, &u);
     if (wait != 0) {
         acc_wipe(pwcopy);
         if (wait < 0) {
@@ -245,12 +227,15 @@ int acc_page_login(acc_page_t *pg)
     /* The right password, but the address is not verified yet: only now
      * is that said, so nothing leaks to someone without the password. */
     if (pg->cfg->require_verified && !u->email_verified) {
-        acc_store_end(pg->store, r->pool);
         acc_audit(r, pg->store, "login_unverified", u->username);
+        acc_store_end(pg->store, r->pool);
         return show(pg, username, NULL, NULL, UNVERIFIED);
     }
     acc_user_touch_login(pg->store, r->pool, u->id);
     rc = acc_session_login(r, pg->store, u, remember_of(pg));
+    if (rc == OK) {
+        acc_audit(r, pg->store, "login_ok", u->username);
+    }
     if (acc_store_end(pg->store, r->pool) != ACC_STORE_OK) {
         rc = HTTP_SERVICE_UNAVAILABLE;
     }
@@ -258,7 +243,6 @@ int acc_page_login(acc_page_t *pg)
         return acc_db_unavailable(r, ACC_DB_DOWN);
     }
     acc_csrf_rotate(r);
-    acc_audit(r, pg->store, "login_ok", u->username);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   ACC_LOGNO(0054) "user '%s' logged in from %s",
                   ap_escape_logitem(r->pool, u->username), r->useragent_ip);

@@ -8,6 +8,7 @@
 #include "httpd/db.h"
 #include "httpd/render.h"
 #include "httpd/session.h"
+#include "httpd/sesscache.h"
 #include "httpd/audit.h"
 #include "httpd/throttle.h"
 #include "httpd/flash.h"
@@ -27,12 +28,22 @@ int acc_page_logout(acc_page_t *pg)
         }
         return acc_page_render(r, "logout.html", ctx, HTTP_OK);
     }
+    /* The audit row and the session's end in one commit; the session
+     * leaves the cache again once that commit is seen (a request that read
+     * the row before it cannot have put it back). */
+    acc_store_begin(pg->store, r->pool);
+    if (s) {
+        acc_audit(r, pg->store, "logout", s->user->username);
+    }
     rc = acc_session_logout(r, pg->store);
+    if (acc_store_end(pg->store, r->pool) != ACC_STORE_OK) {
+        rc = HTTP_SERVICE_UNAVAILABLE;
+    }
     if (rc != OK) {
         return acc_db_unavailable(r, ACC_DB_DOWN);
     }
     if (s) {
-        acc_audit(r, pg->store, "logout", s->user->username);
+        acc_cache_forget(r, s->token_hash);
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       ACC_LOGNO(0060) "user '%s' logged out",
                       ap_escape_logitem(r->pool, s->user->username));

@@ -76,7 +76,12 @@ int acc_page_password_change(acc_page_t *pg)
         return show(pg, e, HTTP_OK);
     }
     key = acc_username_key(r->pool, u->username);
-    wait = acc_throttle_login_claim(r, pg->store, key, u);
+    {
+        /* Counted as a login attempt would be (the row read again is not
+         * needed: u is the one the session's id names). */
+        acc_user_t *again;
+        wait = acc_throttle_login_begin(r, pg->store, u->username, key, &again);
+    }
     if (wait != 0) {
         if (wait < 0) {
             acc_page_wipe_passwords(pg);

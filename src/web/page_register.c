@@ -141,7 +141,7 @@ static int validate(acc_page_t *pg, regform_t *f, const char **key, int *wait)
     request_rec *r = pg->r;
     acc_pwpolicy_t pol = acc_config_pwpolicy(pg->cfg);
     const char *err, *raw;
-    int i, rc;
+    int i;
 
     for (i = 0; i < F_COUNT; i++) {
         raw = acc_form_value(pg->form, names[i], &err);
@@ -160,19 +160,16 @@ static int validate(acc_page_t *pg, regform_t *f, const char **key, int *wait)
             add_error(r->pool, f, F_USERNAME, err);
         }
         else {
-            *wait = acc_throttle_register_claim(r, pg->store);
+            int taken = 0;
+            /* Unique case-insensitively (and across NFKC twins); the
+             * insert's unique key settles races.  Counted first. */
+            *key = acc_username_key(r->pool, name);
+            *wait = acc_throttle_register_begin(r, pg->store, *key, &taken);
             if (*wait != 0) {
                 return *wait < 0 ? -1 : 2;
             }
-            /* Unique case-insensitively (and across NFKC twins); the
-             * insert's unique key settles races. */
-            *key = acc_username_key(r->pool, name);
-            rc = acc_user_key_taken(pg->store, r->pool, *key);
-            if (rc == ACC_STORE_EXISTS) {
+            if (taken) {
                 add_error(r->pool, f, F_USERNAME, DUPLICATE);
-            }
-            else if (rc == ACC_STORE_ERROR) {
-                return -1;
             }
         }
     }
@@ -298,6 +295,9 @@ int acc_page_register(acc_page_t *pg)
     u.first_name = u.last_name = "";
     u.is_active = 1;
     u.email_verified = !pg->cfg->require_verified;
+    /* The user, the site's fields, the audit row and (when it logs in
+     * at once) the session: one commit. */
+    acc_store_begin(pg->store, r->pool);
     switch (acc_user_create(pg->store, r->pool, &u, key, &id)) {
         case ACC_STORE_OK:
             break;
@@ -305,9 +305,11 @@ int acc_page_register(acc_page_t *pg)
             /* Lost a race, or a case/NFKC twin of an existing name: the
              * attempt stays counted, like any that learnt a name is
              * taken. */
+            acc_store_end(pg->store, r->pool);
             add_error(r->pool, &f, F_USERNAME, DUPLICATE);
             return show(pg, &f);
         default:
+            acc_store_end(pg->store, r->pool);
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                           ACC_LOGNO(0071) "cannot create a user: %s",
                           acc_store_error(pg->store, r->pool));
@@ -323,11 +325,28 @@ int acc_page_register(acc_page_t *pg)
         }
     }
     acc_audit(r, pg->store, "register", u.username);
+    if (pg->cfg->register_login && !pg->cfg->require_verified) {
+        acc_user_t *nu = apr_pmemdup(r->pool, &u, sizeof(u));
+        rc = acc_session_login(r, pg->store, nu, !pg->cfg->remember_me);
+        if (rc == OK) {
+            acc_user_touch_login(pg->store, r->pool, id);
+        }
+    }
+    else {
+        rc = OK;
+    }
+    if (acc_store_end(pg->store, r->pool) != ACC_STORE_OK || rc != OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      ACC_LOGNO(0073) "cannot store a new user: %s",
+                      acc_store_error(pg->store, r->pool));
+        return acc_db_unavailable(r, ACC_DB_DOWN);
+    }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   ACC_LOGNO(0072) "registered user '%s' from %s",
                   ap_escape_logitem(r->pool, u.username), r->useragent_ip);
     if (pg->cfg->require_verified) {
-        /* Logged in once the address is verified: the link goes out. */
+        /* Logged in once the address is verified: the link goes out (its
+         * row committed first, so the sender woken finds it). */
         if (acc_mail_queue(r, pg->store, ACC_MAIL_VERIFY, u.email, id) != OK) {
             return acc_db_unavailable(r, ACC_DB_DOWN);
         }
@@ -335,11 +354,6 @@ int acc_page_register(acc_page_t *pg)
                                             "verify/sent/", NULL));
     }
     if (pg->cfg->register_login) {
-        acc_user_t *nu = apr_pmemdup(r->pool, &u, sizeof(u));
-        if (acc_session_login(r, pg->store, nu, !pg->cfg->remember_me) != OK) {
-            return acc_db_unavailable(r, ACC_DB_DOWN);
-        }
-        acc_user_touch_login(pg->store, r->pool, id);
         acc_csrf_rotate(r);
         {
             const char *next = acc_next_param(r, pg->form);
