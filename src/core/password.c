@@ -52,6 +52,11 @@ static int map_blocks(uint8_t **memory, size_t len)
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
     *memory = m == MAP_FAILED ? NULL : m;
+#ifdef MADV_HUGEPAGE
+    if (*memory) {
+        madvise(m, len, MADV_HUGEPAGE);
+    }
+#endif
     return *memory ? ARGON2_OK : ARGON2_MEMORY_ALLOCATION_ERROR;
 }
 

@@ -16,12 +16,17 @@ typedef struct {
     apr_size_t len;
     apr_time_t until;
     apr_uint32_t gen;
+    apr_size_t slot; /* its place in the ring */
 } entry_t;
 
 struct acc_pcache {
     apr_pool_t *pool; /* the map's, with an allocator of its own */
     apr_hash_t *map;  /* key -> entry_t * */
     apr_size_t max;
+    /* Every entry in the order it came: when full, the oldest goes (one
+     * entry at a time, never the whole cache at once). */
+    entry_t **ring;
+    apr_size_t used, oldest;
     volatile apr_uint32_t *gens;
     apr_size_t nslots;
 #if APR_HAS_THREADS
@@ -95,6 +100,7 @@ acc_pcache_t *acc_pcache_create(apr_pool_t *p, apr_size_t max_entries,
     apr_allocator_owner_set(al, pc->pool);
     pc->map = apr_hash_make(pc->pool);
     pc->max = max_entries ? max_entries : 1;
+    pc->ring = apr_pcalloc(pc->pool, pc->max * sizeof(*pc->ring));
     pc->gens = gens;
     pc->nslots = nslots;
 #if APR_HAS_THREADS
@@ -141,7 +147,7 @@ int acc_pcache_get(acc_pcache_t *pc, const char *key, apr_time_t now,
 void acc_pcache_put(acc_pcache_t *pc, const char *key, const unsigned char *buf,
                     apr_size_t len, apr_time_t until, apr_uint32_t gen)
 {
-    entry_t *e = calloc(1, sizeof(*e)), *old;
+    entry_t *e = calloc(1, sizeof(*e)), *old, *gone = NULL;
 
     if (e == NULL || (e->key = strdup(key)) == NULL ||
         (e->buf = malloc(len ? len : 1)) == NULL) {
@@ -156,16 +162,26 @@ void acc_pcache_put(acc_pcache_t *pc, const char *key, const unsigned char *buf,
     wrlock(pc);
     old = apr_hash_get(pc->map, key, APR_HASH_KEY_STRING);
     if (old) {
-        /* Out first: the table keeps the first key pointer it was given. */
+        /* Out first: the table keeps the first key pointer it was given.
+         * The new entry takes the old one's place in the ring. */
         apr_hash_set(pc->map, key, APR_HASH_KEY_STRING, NULL);
+        e->slot = old->slot;
     }
-    else if (apr_hash_count(pc->map) >= pc->max) {
-        /* Full: start again (the entries live seconds anyway). */
-        clear_all(pc);
+    else if (pc->used < pc->max) {
+        e->slot = pc->used++;
     }
+    else {
+        /* Full: the oldest entry makes room. */
+        gone = pc->ring[pc->oldest];
+        apr_hash_set(pc->map, gone->key, APR_HASH_KEY_STRING, NULL);
+        e->slot = pc->oldest;
+        pc->oldest = (pc->oldest + 1) % pc->max;
+    }
+    pc->ring[e->slot] = e;
     apr_hash_set(pc->map, e->key, APR_HASH_KEY_STRING, e);
     unlock(pc);
     entry_free(old);
+    entry_free(gone);
 }
 
 void acc_pcache_revoke(acc_pcache_t *pc, const char *key)

@@ -12,6 +12,7 @@
 #include "throttle.h"
 
 #include <apr_shm.h>
+#include <apr_strings.h>
 
 #include <errno.h>
 #include <semaphore.h>
@@ -72,9 +73,11 @@ int acc_hashgate_enter(request_rec *r)
      * main server's values. */
     acc_srv_cfg_t *main_cfg = acc_srv(r->server);
     struct timespec deadline;
+    apr_time_t asked = apr_time_now();
     int rc;
 
     if (sem == NULL) {
+        apr_table_setn(r->notes, NOTE, apr_off_t_toa(r->pool, asked));
         return OK;
     }
     clock_gettime(CLOCK_REALTIME, &deadline);
@@ -93,14 +96,26 @@ int acc_hashgate_enter(request_rec *r)
     }
     /* Given back when the request ends, whatever path it takes. */
     apr_pool_cleanup_register(r->pool, r, give_back, apr_pool_cleanup_null);
-    apr_table_setn(r->notes, NOTE, "1");
+    {
+        apr_time_t now = apr_time_now();
+        apr_table_setn(r->notes, ACC_NOTE_HASH_WAIT_US,
+                       apr_off_t_toa(r->pool, now - asked));
+        apr_table_setn(r->notes, NOTE, apr_off_t_toa(r->pool, now));
+    }
     return OK;
 }
 
 void acc_hashgate_leave(request_rec *r)
 {
-    if (apr_table_get(r->notes, NOTE)) {
+    const char *since = apr_table_get(r->notes, NOTE);
+
+    if (since) {
+        const char *before = apr_table_get(r->notes, ACC_NOTE_HASH_US);
+        apr_time_t spent = apr_time_now() - apr_atoi64(since);
         apr_table_unset(r->notes, NOTE);
         apr_pool_cleanup_run(r->pool, r, give_back);
+        apr_table_setn(
+            r->notes, ACC_NOTE_HASH_US,
+            apr_off_t_toa(r->pool, spent + (before ? apr_atoi64(before) : 0)));
     }
 }

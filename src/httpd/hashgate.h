@@ -15,6 +15,13 @@
  * inherit.  Returns OK or HTTP_INTERNAL_SERVER_ERROR (logged). */
 int acc_hashgate_post_config(apr_pool_t *pconf, server_rec *s);
 
+/* What the request spent hashing (between enter and leave, summed over
+ * its slots) and waiting for a slot, in microseconds, as request notes
+ * the access log can show: LogFormat "... %{accounts-hash-us}n
+ * %{accounts-hash-wait-us}n". */
+#define ACC_NOTE_HASH_US      "accounts-hash-us"
+#define ACC_NOTE_HASH_WAIT_US "accounts-hash-wait-us"
+
 /* Take a slot for this request (given back when it ends, or earlier with
  * acc_hashgate_leave).  OK, or HTTP_SERVICE_UNAVAILABLE after the wait
  * (logged; Retry-After set). */

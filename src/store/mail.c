@@ -111,11 +111,12 @@ acc_store_rc_t acc_mail_fail(acc_store_t *st, apr_pool_t *p, apr_int64_t id,
 }
 
 acc_store_rc_t acc_mail_list(acc_store_t *st, apr_pool_t *p, const char *state,
-                             int limit, apr_array_header_t **rows)
+                             apr_int64_t before, int limit,
+                             apr_array_header_t **rows)
 {
     const char *s = state ? state : "";
-    const char *args[3] = {s, s, apr_itoa(p, limit)};
+    const char *args[4] = {apr_off_t_toa(p, before), s, s, apr_itoa(p, limit)};
 
-    return acc_store_rows(st, p, S_MAIL_LIST, 3, args, ACC_MAIL_LIST_COLS,
+    return acc_store_rows(st, p, S_MAIL_LIST, 4, args, ACC_MAIL_LIST_COLS,
                           rows);
 }

@@ -131,10 +131,14 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
          " WHERE s.token_hash = %s AND s.expires > now() AND u.is_active"
          " AND (%s::bigint = 0 OR s.last_seen > now() -"
          " make_interval(secs => %s::bigint))"},
+    /* last_seen is a hint (the idle timeout's clock, the sessions
+     * page): its commit does not wait for the disk. */
     [S_SESSION_TOUCH] = {"accounts_session_touch",
                          "UPDATE accounts_session SET last_seen = now()"
                          " WHERE token_hash = %s AND last_seen <"
-                         " now() - interval '60 seconds'"},
+                         " now() - interval '60 seconds' AND"
+                         " set_config('synchronous_commit', 'off', true)"
+                         " IS NOT NULL"},
     [S_SESSION_DELETE] = {"accounts_session_delete",
                           "DELETE FROM accounts_session WHERE token_hash = %s"},
     [S_SESSION_DELETE_USER] = {"accounts_session_deleteuser",
@@ -207,8 +211,8 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
          "SELECT id, to_char(created, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), kind,"
          " state, recipient, attempts, CASE WHEN state = 'queued' THEN"
          " to_char(next_try, 'YYYY-MM-DD\"T\"HH24:MI:SSOF') ELSE '' END,"
-         " subject, last_error FROM accounts_mail WHERE %s = '' OR state = %s"
-         " ORDER BY id DESC LIMIT %s::int"},
+         " subject, last_error FROM accounts_mail WHERE id < %s::bigint AND"
+         " (%s = '' OR state = %s) ORDER BY id DESC LIMIT %s::int"},
     [S_PROFILE_GET] = {"accounts_profile_get",
                        "SELECT name, value FROM accounts_profile"
                        " WHERE user_id = %s::bigint ORDER BY name"},

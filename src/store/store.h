@@ -387,12 +387,14 @@ acc_store_rc_t acc_mail_retry(acc_store_t *st, apr_pool_t *p, apr_int64_t id,
 acc_store_rc_t acc_mail_fail(acc_store_t *st, apr_pool_t *p, apr_int64_t id,
                              const char *error);
 
-/* The newest `limit` rows (of one state unless NULL/""), newest first, as
- * rows (see acc_group_list): id, created, kind, state, recipient,
- * attempts, next try (queued ones), subject, last error. */
+/* The newest `limit` rows with an id below `before` (of one state unless
+ * NULL/""), newest first, as rows (see acc_group_list): id, created, kind,
+ * state, recipient, attempts, next try (queued ones), subject, last
+ * error.  A page at a time (keyset paging through the primary key). */
 #define ACC_MAIL_LIST_COLS 9
 acc_store_rc_t acc_mail_list(acc_store_t *st, apr_pool_t *p, const char *state,
-                             int limit, apr_array_header_t **rows);
+                             apr_int64_t before, int limit,
+                             apr_array_header_t **rows);
 
 /* ---- a site's own profile fields ---- */
 

@@ -126,7 +126,32 @@ static void test_capacity(void **state)
                        acc_pcache_gen(pc, key));
         assert_true(acc_pcache_count(pc) <= 8);
     }
-    assert_true(acc_pcache_count(pc) >= 1);
+    /* Full, the oldest made room one at a time: the last 8 are all there
+     * (a cache that started again when full would hold fewer), the ones
+     * before them are gone. */
+    assert_int_equal(acc_pcache_count(pc), 8);
+    for (i = 0; i < 100; i++) {
+        unsigned char *buf;
+        apr_size_t len;
+        snprintf(key, sizeof(key), "k%d", i);
+        assert_int_equal(acc_pcache_get(pc, key, 100, pool, &buf, &len),
+                         i >= 92);
+    }
+    /* A key put again keeps its place: still 8, still all there. */
+    acc_pcache_put(pc, "k95", (const unsigned char *)"w", 1, 200,
+                   acc_pcache_gen(pc, "k95"));
+    assert_int_equal(acc_pcache_count(pc), 8);
+    acc_pcache_put(pc, "k100", (const unsigned char *)"v", 1, 200,
+                   acc_pcache_gen(pc, "k100"));
+    assert_int_equal(acc_pcache_count(pc), 8);
+    {
+        unsigned char *buf;
+        apr_size_t len;
+        assert_int_equal(acc_pcache_get(pc, "k92", 100, pool, &buf, &len), 0);
+        assert_int_equal(acc_pcache_get(pc, "k93", 100, pool, &buf, &len), 1);
+        assert_int_equal(acc_pcache_get(pc, "k95", 100, pool, &buf, &len), 1);
+        assert_int_equal(buf[0], 'w');
+    }
 }
 
 #if APR_HAS_THREADS
