@@ -6,10 +6,12 @@
 -- throttle counts an attempt before its hash); with BENCH_USER_FILE, the
 -- N names are that file's lines instead.  With BENCH_SESSIONS=FILE
 -- (session tokens, one per line), each request sends the next token of
--- the thread's share as its session cookie.
+-- the thread's share as its session cookie (with BENCH_RANDOM=1, one of
+-- them at random: requests spread evenly over all of them).
 local body = os.getenv("BENCH_BODY")
 local sessions_file = os.getenv("BENCH_SESSIONS")
 local tokens, tn = nil, 0
+local random = os.getenv("BENCH_RANDOM") == "1"
 local names = nil
 local users = tonumber(os.getenv("BENCH_USERS") or "0")
 local threads, offset, span, n = 0, 0, 1, 0
@@ -46,6 +48,7 @@ init = function(args)
         -- This thread's share, in turn.
         local share = math.max(1, math.floor(#all / count))
         local first = (index or 0) * share
+        math.randomseed(os.time() + 7919 * (index or 0))
         tokens = {}
         for i = 1, share do
             tokens[i] = all[((first + i - 1) % #all) + 1]
@@ -55,7 +58,11 @@ end
 
 request = function()
     if tokens then
-        tn = tn % #tokens + 1
+        if random then
+            tn = math.random(#tokens)
+        else
+            tn = tn % #tokens + 1
+        end
         return wrk.format(nil, nil, {["Cookie"] = "sessionid=" .. tokens[tn]})
     end
     if users > 0 and body and body ~= "" then
