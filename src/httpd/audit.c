@@ -26,17 +26,25 @@ static const char *clip(apr_pool_t *p, const char *s, apr_size_t max)
     return s[i] ? apr_pstrndup(p, s, i) : s;
 }
 
-void acc_audit(request_rec *r, acc_store_t *st, const char *event,
-               const char *username)
+void acc_audit_values(request_rec *r, const char *username, const char **name,
+                      const char **addr, const char **ua)
 {
-    const char *ua = apr_table_get(r->headers_in, "User-Agent");
+    const char *agent = apr_table_get(r->headers_in, "User-Agent");
 
     /* The user agent is anything a client sent: escaped to printable
      * ASCII (the column is text in UTF-8) and cut. */
-    ua = ua ? clip(r->pool, ap_escape_logitem(r->pool, ua), 512) : "";
-    if (acc_audit_add(st, r->pool, event,
-                      username ? clip(r->pool, username, 150) : "", address(r),
-                      ua) != ACC_STORE_OK) {
+    *ua = agent ? clip(r->pool, ap_escape_logitem(r->pool, agent), 512) : "";
+    *name = username ? clip(r->pool, username, 150) : "";
+    *addr = address(r);
+}
+
+void acc_audit(request_rec *r, acc_store_t *st, const char *event,
+               const char *username)
+{
+    const char *name, *addr, *ua;
+
+    acc_audit_values(r, username, &name, &addr, &ua);
+    if (acc_audit_add(st, r->pool, event, name, addr, ua) != ACC_STORE_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       ACC_LOGNO(0093) "cannot record a %s event: %s", event,
                       acc_store_error(st, r->pool));

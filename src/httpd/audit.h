@@ -17,4 +17,9 @@
 void acc_audit(request_rec *r, acc_store_t *st, const char *event,
                const char *username);
 
+/* The row acc_audit would write for username, for a caller that writes it
+ * in its own statement: the name as kept, the address, the user agent. */
+void acc_audit_values(request_rec *r, const char *username, const char **name,
+                      const char **addr, const char **ua);
+
 #endif /* ACC_AUDIT_H */

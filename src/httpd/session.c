@@ -278,53 +278,77 @@ static const char *user_agent_of(request_rec *r)
     return apr_pstrndup(r->pool, ua, n);
 }
 
-int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u,
-                      int persistent)
+int acc_session_prepare(request_rec *r, int persistent, acc_new_session_t *ns)
 {
     acc_srv_cfg_t *cfg = acc_srv(r->server);
-    req_sess_t *rs = req_state(r);
     const char *old = token_of(r);
-    const char *tok = acc_random_token(r->pool, ACC_TOKEN_BYTES);
-    const char *hash;
-    apr_int64_t max_age = cfg->max_age;
 
-    if (tok == NULL) {
+    memset(ns, 0, sizeof(*ns));
+    ns->token = acc_random_token(r->pool, ACC_TOKEN_BYTES);
+    if (ns->token == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_CRIT, 0, r,
                       ACC_LOGNO(0031) "the OS gave no random bytes for a "
                                       "session token");
         return HTTP_SERVICE_UNAVAILABLE;
     }
+    ns->hash = acc_sha256_hex(r->pool, ns->token);
+    ns->old_hash = old ? acc_sha256_hex(r->pool, old) : NULL;
+    ns->persistent = persistent;
+    ns->address = r->useragent_ip ? r->useragent_ip : "";
+    ns->user_agent = user_agent_of(r);
     /* A session that ends with the browser lives a day at most on the
      * server (less with an idle timeout): the browser may never say it
      * closed. */
-    if (!persistent && max_age > ACC_BROWSER_SESSION_MAX) {
-        max_age = ACC_BROWSER_SESSION_MAX;
+    ns->max_age = cfg->max_age;
+    if (!persistent && ns->max_age > ACC_BROWSER_SESSION_MAX) {
+        ns->max_age = ACC_BROWSER_SESSION_MAX;
+    }
+    return OK;
+}
+
+void acc_session_started(request_rec *r, acc_user_t *u,
+                         const acc_new_session_t *ns)
+{
+    req_sess_t *rs = req_state(r);
+
+    if (ns->old_hash) {
+        acc_cache_forget(r, ns->old_hash);
+    }
+    /* max_age 0: a cookie without Max-Age, which the browser forgets when
+     * it closes. */
+    acc_set_cookie(r, acc_session_cookie_name(r), ns->token,
+                   ns->persistent ? ns->max_age : 0);
+    rs->sess = apr_pcalloc(rs->pool, sizeof(*rs->sess));
+    rs->sess->user = apr_pmemdup(rs->pool, u, sizeof(*u));
+    rs->sess->token_hash = apr_pstrdup(rs->pool, ns->hash);
+    rs->sess->expires = apr_time_now() + apr_time_from_sec(ns->max_age);
+    rs->sess->groups = apr_array_make(rs->pool, 1, sizeof(const char *));
+    rs->sess->perms = apr_array_make(rs->pool, 1, sizeof(const char *));
+    rs->resolved = 1;
+}
+
+int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u,
+                      int persistent)
+{
+    acc_new_session_t ns;
+    int rc;
+
+    if ((rc = acc_session_prepare(r, persistent, &ns)) != OK) {
+        return rc;
     }
     /* Whatever session the browser had is over: a new token, always. */
-    if (old) {
-        const char *old_hash = acc_sha256_hex(r->pool, old);
-        acc_session_delete(st, r->pool, old_hash);
-        acc_cache_forget(r, old_hash);
+    if (ns.old_hash) {
+        acc_session_delete(st, r->pool, ns.old_hash);
+        acc_cache_forget(r, ns.old_hash);
     }
-    hash = acc_sha256_hex(r->pool, tok);
-    if (acc_session_create(st, r->pool, hash, u->id, max_age, r->useragent_ip,
-                           user_agent_of(r), persistent) != ACC_STORE_OK) {
+    if (acc_session_create(st, r->pool, ns.hash, u->id, ns.max_age, ns.address,
+                           ns.user_agent, persistent) != ACC_STORE_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       ACC_LOGNO(0032) "cannot store a session: %s",
                       acc_store_error(st, r->pool));
         return HTTP_SERVICE_UNAVAILABLE;
     }
-    /* max_age 0: a cookie without Max-Age, which the browser forgets when
-     * it closes. */
-    acc_set_cookie(r, acc_session_cookie_name(r), tok,
-                   persistent ? max_age : 0);
-    rs->sess = apr_pcalloc(rs->pool, sizeof(*rs->sess));
-    rs->sess->user = apr_pmemdup(rs->pool, u, sizeof(*u));
-    rs->sess->token_hash = apr_pstrdup(rs->pool, hash);
-    rs->sess->expires = apr_time_now() + apr_time_from_sec(max_age);
-    rs->sess->groups = apr_array_make(rs->pool, 1, sizeof(const char *));
-    rs->sess->perms = apr_array_make(rs->pool, 1, sizeof(const char *));
-    rs->resolved = 1;
+    acc_session_started(r, u, &ns);
     return OK;
 }
 

@@ -48,6 +48,23 @@ acc_session_t *acc_session_peek(request_rec *r);
 int acc_session_login(request_rec *r, acc_store_t *st, acc_user_t *u,
                       int persistent);
 
+/* A new session in two halves, for a caller that stores it itself (the
+ * login, in one statement with everything else it writes):
+ * acc_session_prepare makes the token and says what to store (OK, or
+ * HTTP_SERVICE_UNAVAILABLE when the OS has no random bytes); once the row
+ * is stored -- and the old one, old_hash, deleted -- acc_session_started
+ * sets the cookie and makes it the request's session. */
+typedef struct {
+    const char *token, *hash; /* the cookie's token and its SHA-256 */
+    const char *old_hash;     /* the browser's previous session, or NULL */
+    apr_int64_t max_age;      /* seconds */
+    int persistent;
+    const char *address, *user_agent; /* as the sessions page shows them */
+} acc_new_session_t;
+int acc_session_prepare(request_rec *r, int persistent, acc_new_session_t *ns);
+void acc_session_started(request_rec *r, acc_user_t *u,
+                         const acc_new_session_t *ns);
+
 /* The request's session continues under a new token (after a password
  * change), as persistent as it was.  OK (also when there is no session)
  * or HTTP_SERVICE_UNAVAILABLE. */

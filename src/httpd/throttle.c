@@ -161,26 +161,28 @@ int acc_throttle_login_begin(request_rec *r, acc_store_t *st,
     return wait;
 }
 
-void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
-                           const char *user_key, const acc_user_t *u)
+void acc_throttle_login_ok_keys(request_rec *r, const char *user_key,
+                                acc_login_done_t *d)
 {
     acc_srv_cfg_t *c = acc_srv(r->server);
     const char *device = apr_table_get(r->notes, DEVICE_NOTE);
+
+    /* The address's attempt is taken back, and the count this attempt was
+     * judged by starts again (a device's own, or the username's); the
+     * other one is not this browser's to clear. */
+    d->addr = address(r);
+    d->addr_free = c->throttle_addr;
+    d->kind = c->throttle_user > 0 ? (device ? "device" : "user") : "";
+    d->key = device ? device : user_throttle_key(r->pool, user_key);
+}
+
+void acc_throttle_device_renew(request_rec *r, const char *user_key,
+                               const acc_user_t *u)
+{
+    acc_srv_cfg_t *c = acc_srv(r->server);
     const char *token;
 
     user_key = user_throttle_key(r->pool, user_key);
-    /* The address's attempt is taken back, and the count this attempt was
-     * judged by starts again (a device's own, or the username's); the
-     * other one is not this browser's to clear.  In the order the claim
-     * locked them (the address's row, then the other), so that two
-     * logins at once cannot deadlock. */
-    if (c->throttle_addr > 0) {
-        acc_throttle_release(st, r->pool, "addr", address(r), c->throttle_addr);
-    }
-    if (c->throttle_user > 0) {
-        acc_throttle_reset(st, r->pool, device ? "device" : "user",
-                           device ? device : user_key);
-    }
     /* This browser now has logged the user in: a fresh token. */
     token = acc_device_token(
         r->pool, c->secret_key, c->secret_key_len,
@@ -194,6 +196,23 @@ void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
                          (apr_int64_t)apr_time_sec(u->date_joined), token),
             DEVICE_MAX_AGE);
     }
+}
+
+void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
+                           const char *user_key, const acc_user_t *u)
+{
+    acc_login_done_t d;
+
+    acc_throttle_login_ok_keys(r, user_key, &d);
+    /* In the order the claim locked them (the address's row, then the
+     * other), so that two logins at once cannot deadlock. */
+    if (d.addr_free > 0) {
+        acc_throttle_release(st, r->pool, "addr", d.addr, d.addr_free);
+    }
+    if (*d.kind) {
+        acc_throttle_reset(st, r->pool, d.kind, d.key);
+    }
+    acc_throttle_device_renew(r, user_key, u);
 }
 
 int acc_throttle_register_begin(request_rec *r, acc_store_t *st,

@@ -25,6 +25,16 @@ int acc_throttle_login_begin(request_rec *r, acc_store_t *st,
                              const char *username, const char *user_key,
                              acc_user_t **u);
 
+/* The claimed attempt succeeded: what the store gives back (see
+ * acc_login_done_t), for a caller that writes it in its own statement.
+ * d's other fields are left alone. */
+void acc_throttle_login_ok_keys(request_rec *r, const char *user_key,
+                                acc_login_done_t *d);
+
+/* The browser gets a fresh device token for u (a cookie, device.h). */
+void acc_throttle_device_renew(request_rec *r, const char *user_key,
+                               const acc_user_t *u);
+
 /* The claimed attempt succeeded: the count it was judged by (the
  * username's, or the browser's device token's) is forgotten, the
  * address's attempt taken back, and the browser given a fresh device

@@ -287,6 +287,10 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
                        " %s, %s::int, %s::int, %s::int, %s, %s::bigint,"
                        " %s::bigint) w LEFT JOIN accounts_user"
                        " ON accounts_user.id = w.user_id"},
+    [S_LOGIN_END] = {"accounts_login_end",
+                     "SELECT accounts_login_end(%s::bigint, %s, %s, %s::int,"
+                     " %s, %s, %s, %s, %s::bigint, %s, %s, %s::int, %s, %s,"
+                     " %s, %s)"},
     [S_THROTTLE_TRY_WINDOW] = {"accounts_throttle_trywindow",
                                "SELECT accounts_throttle_try_window(%s, %s,"
                                " %s::int, %s::int)"},

@@ -282,6 +282,28 @@ acc_store_rc_t acc_login_begin(acc_store_t *st, apr_pool_t *p,
                                const acc_login_claim_t *c, int *wait,
                                int *by_device, acc_user_t **u);
 
+/* What a login writes after its hash, in one call and one commit that
+ * does not wait for the disk (migrations/006_login_round_trip.sql): the
+ * address's attempt given back (addr_free 0: none) and the count of
+ * (kind, key) forgotten (kind "": none) -- in the order the claim locked
+ * them --, the password hash replaced (rehash NULL: kept); when session
+ * is set, last_login, the old session (old_session, or NULL) deleted and
+ * the new one stored; and the audit row. */
+typedef struct {
+    apr_int64_t user_id;
+    const char *rehash;
+    const char *addr;
+    int addr_free;
+    const char *kind, *key;
+    const char *old_session, *session;
+    apr_int64_t max_age;
+    const char *address, *user_agent;
+    int persistent;
+    const char *event, *audit_username, *audit_address, *audit_user_agent;
+} acc_login_done_t;
+acc_store_rc_t acc_login_end(acc_store_t *st, apr_pool_t *p,
+                             const acc_login_done_t *d);
+
 /* A registration attempt before its hash, in one round trip and one
  * commit that does not wait for the disk: counted for addr in a fixed
  * window of `window` seconds (limit 0: not counted), locked to its end at

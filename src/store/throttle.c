@@ -53,6 +53,34 @@ acc_store_rc_t acc_register_begin(acc_store_t *st, apr_pool_t *p,
     return ACC_STORE_OK;
 }
 
+acc_store_rc_t acc_login_end(acc_store_t *st, apr_pool_t *p,
+                             const acc_login_done_t *d)
+{
+    const char *args[16] = {apr_off_t_toa(p, d->user_id),
+                            d->rehash ? d->rehash : "",
+                            d->addr ? d->addr : "",
+                            apr_itoa(p, d->addr_free),
+                            d->kind ? d->kind : "",
+                            d->key ? d->key : "",
+                            d->old_session ? d->old_session : "",
+                            d->session ? d->session : "",
+                            apr_off_t_toa(p, d->max_age),
+                            d->address ? d->address : "",
+                            d->user_agent ? d->user_agent : "",
+                            apr_itoa(p, d->persistent),
+                            d->event,
+                            d->audit_username ? d->audit_username : "",
+                            d->audit_address ? d->audit_address : "",
+                            d->audit_user_agent ? d->audit_user_agent : ""};
+    apr_dbd_results_t *res;
+
+    if (acc_store_sel(st, p, S_LOGIN_END, &res, 16, args) != ACC_STORE_OK ||
+        acc_store_first_row(st, p, res) == NULL) {
+        return ACC_STORE_ERROR;
+    }
+    return ACC_STORE_OK;
+}
+
 acc_store_rc_t acc_login_begin(acc_store_t *st, apr_pool_t *p,
                                const acc_login_claim_t *c, int *wait,
                                int *by_device, acc_user_t **u)

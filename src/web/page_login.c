@@ -133,7 +133,9 @@ int acc_page_login(acc_page_t *pg)
     char *pwcopy;
     apr_size_t pwlen;
     acc_user_t *u = NULL;
-    int ok, rc, wait;
+    acc_login_done_t done;
+    acc_new_session_t ns;
+    int ok, rc, wait, unverified;
 
     if (pg->form == NULL) {
         return show(pg, "", NULL, NULL, NULL);
@@ -213,35 +215,51 @@ int acc_page_login(acc_page_t *pg)
                       ap_escape_logitem(r->pool, username), r->useragent_ip);
         return show(pg, username, NULL, NULL, BAD_LOGIN);
     }
-    /* What a successful login writes, in one commit (a failed statement
-     * rolls all of it back, and the session below is not made). */
-    acc_store_begin(pg->store, r->pool);
-    if (rehash && acc_user_set_password(pg->store, r->pool, u->id, rehash) ==
-                      ACC_STORE_OK) {
+    /* What a successful login writes, in one call and one commit (a
+     * failure writes none of it, and no session is made) that does not
+     * wait for the disk: a crash of PostgreSQL itself right after it
+     * could lose this session (the user logs in again), last_login, the
+     * audit row or a re-made hash (the old one still verifies) -- nothing
+     * a user relies on.  A registration, a logout and a password change
+     * wait for theirs. */
+    memset(&done, 0, sizeof(done));
+    done.user_id = u->id;
+    done.rehash = rehash;
+    acc_throttle_login_ok_keys(r, key, &done);
+    /* The right password, but the address is not verified yet: only now
+     * is that said, so nothing leaks to someone without the password. */
+    unverified = pg->cfg->require_verified && !u->email_verified;
+    if (!unverified) {
+        if (acc_session_prepare(r, remember_of(pg), &ns) != OK) {
+            return acc_db_unavailable(r, ACC_DB_DOWN);
+        }
+        done.old_session = ns.old_hash;
+        done.session = ns.hash;
+        done.max_age = ns.max_age;
+        done.address = ns.address;
+        done.user_agent = ns.user_agent;
+        done.persistent = ns.persistent;
+    }
+    done.event = unverified ? "login_unverified" : "login_ok";
+    acc_audit_values(r, u->username, &done.audit_username, &done.audit_address,
+                     &done.audit_user_agent);
+    if (acc_login_end(pg->store, r->pool, &done) != ACC_STORE_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      ACC_LOGNO(0056) "cannot store a login: %s",
+                      acc_store_error(pg->store, r->pool));
+        return acc_db_unavailable(r, ACC_DB_DOWN);
+    }
+    if (rehash) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       ACC_LOGNO(0053) "re-hashed the password of '%s' "
                                       "with the configured cost",
                       ap_escape_logitem(r->pool, username));
     }
-    acc_throttle_login_ok(r, pg->store, key, u);
-    /* The right password, but the address is not verified yet: only now
-     * is that said, so nothing leaks to someone without the password. */
-    if (pg->cfg->require_verified && !u->email_verified) {
-        acc_audit(r, pg->store, "login_unverified", u->username);
-        acc_store_end(pg->store, r->pool);
+    acc_throttle_device_renew(r, key, u);
+    if (unverified) {
         return show(pg, username, NULL, NULL, UNVERIFIED);
     }
-    acc_user_touch_login(pg->store, r->pool, u->id);
-    rc = acc_session_login(r, pg->store, u, remember_of(pg));
-    if (rc == OK) {
-        acc_audit(r, pg->store, "login_ok", u->username);
-    }
-    if (acc_store_end(pg->store, r->pool) != ACC_STORE_OK) {
-        rc = HTTP_SERVICE_UNAVAILABLE;
-    }
-    if (rc != OK) {
-        return acc_db_unavailable(r, ACC_DB_DOWN);
-    }
+    acc_session_started(r, u, &ns);
     acc_csrf_rotate(r);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   ACC_LOGNO(0054) "user '%s' logged in from %s",
