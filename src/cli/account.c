@@ -166,13 +166,18 @@ static int mail_send(acc_ctl_t *c, const char *command)
     return failed ? ACC_EXIT_FAIL : 0;
 }
 
+/* A page of the outbox (ctx: the state asked for, or NULL). */
+static acc_store_rc_t fetch_mail(acc_ctl_t *c, apr_pool_t *p, void *ctx,
+                                 apr_int64_t before, int want,
+                                 apr_array_header_t **rows)
+{
+    return acc_mail_list(c->store, p, ctx, before, want, rows);
+}
+
 int acc_cmd_mail(acc_ctl_t *c, int argc, const char *const *argv)
 {
     const char *state = NULL, *command = "/usr/sbin/sendmail -t -i";
-    apr_array_header_t *rows;
-    apr_pool_t *page;
-    apr_int64_t before = APR_INT64_MAX;
-    long limit = 50, shown = 0;
+    long limit = 50;
     int i = 0, rc, send = 0;
 
     if (argc > 0 && strcmp(argv[0], "send") == 0) {
@@ -209,26 +214,6 @@ int acc_cmd_mail(acc_ctl_t *c, int argc, const char *const *argv)
     }
     printf("id\tcreated\tkind\tstate\trecipient\tattempts\tnext_try\t"
            "subject\tlast_error\n");
-    /* A page at a time, newest first: memory stays flat for any -n. */
-    apr_pool_create(&page, c->pool);
-    while (shown < limit) {
-        int want = limit - shown > 1000 ? 1000 : (int)(limit - shown);
-        apr_pool_clear(page);
-        if (acc_mail_list(c->store, page, state, before, want, &rows) !=
-            ACC_STORE_OK) {
-            return acc_ctl_fail("cannot read the outbox: %s",
-                                acc_store_error(c->store, page));
-        }
-        for (i = 0; i < rows->nelts; i++) {
-            const char **f = APR_ARRAY_IDX(rows, i, const char **);
-            acc_ctl_print_row(page, f, ACC_MAIL_LIST_COLS);
-            before = apr_atoi64(f[0]);
-        }
-        shown += rows->nelts;
-        if (rows->nelts < want) {
-            break;
-        }
-    }
-    apr_pool_destroy(page);
-    return 0;
+    return acc_ctl_print_pages(c, limit, "the outbox", fetch_mail,
+                               (void *)state, ACC_MAIL_LIST_COLS, 0, NULL);
 }

@@ -35,6 +35,42 @@ void acc_ctl_say(const char *fmt, ...)
     apr_pool_destroy(tp);
 }
 
+int acc_ctl_print_pages(acc_ctl_t *c, long limit, const char *what,
+                        acc_ctl_fetch_fn fetch, void *ctx, int ncols,
+                        int key_col, void (*fix)(apr_pool_t *, const char **))
+{
+    apr_int64_t before = APR_INT64_MAX;
+    apr_array_header_t *rows;
+    apr_pool_t *page;
+    long shown = 0;
+    int i, rc = 0;
+
+    apr_pool_create(&page, c->pool);
+    while (shown < limit) {
+        int want = limit - shown > 1000 ? 1000 : (int)(limit - shown);
+        apr_pool_clear(page);
+        if (fetch(c, page, ctx, before, want, &rows) != ACC_STORE_OK) {
+            rc = acc_ctl_fail("cannot read %s: %s", what,
+                              acc_store_error(c->store, page));
+            break;
+        }
+        for (i = 0; i < rows->nelts; i++) {
+            const char **f = APR_ARRAY_IDX(rows, i, const char **);
+            if (fix) {
+                fix(page, f);
+            }
+            acc_ctl_print_row(page, f, ncols);
+            before = apr_atoi64(f[key_col]);
+        }
+        shown += rows->nelts;
+        if (rows->nelts < want) {
+            break;
+        }
+    }
+    apr_pool_destroy(page);
+    return rc;
+}
+
 void acc_ctl_print_row(apr_pool_t *p, const char *const *fields, int n)
 {
     puts(acc_escape_row(p, fields, n));

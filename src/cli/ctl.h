@@ -46,6 +46,20 @@ void acc_ctl_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Temporary memory comes from p. */
 void acc_ctl_print_row(apr_pool_t *p, const char *const *fields, int n);
 
+/* Newest-first keyset paging, for listings of any length in flat
+ * memory: fetch(c, page, ctx, before, want, &rows) gives up to `want` rows
+ * with a key below `before`, newest first; each row is printed (its first
+ * ncols fields, after fix(page, row) when fix is not NULL) and its field
+ * key_col, a number, becomes the next `before`.  At most limit rows.
+ * Returns 0, or what acc_ctl_fail returned when a fetch failed (saying
+ * "cannot read WHAT: ..."). */
+typedef acc_store_rc_t (*acc_ctl_fetch_fn)(acc_ctl_t *c, apr_pool_t *p,
+                                           void *ctx, apr_int64_t before,
+                                           int want, apr_array_header_t **rows);
+int acc_ctl_print_pages(acc_ctl_t *c, long limit, const char *what,
+                        acc_ctl_fetch_fn fetch, void *ctx, int ncols,
+                        int key_col, void (*fix)(apr_pool_t *, const char **));
+
 /* A usage error: why (when not NULL) as acc_ctl_fail() prints it, then the
  * usage text on stderr.  Returns ACC_EXIT_USAGE. */
 int acc_ctl_usage(const char *why);

@@ -90,13 +90,25 @@ int acc_cmd_unlock(acc_ctl_t *c, int argc, const char *const *argv)
 }
 
 /* The newest authentication events. */
+/* A page of the audit trail (ctx: the username asked for, or NULL). */
+static acc_store_rc_t fetch_log(acc_ctl_t *c, apr_pool_t *p, void *ctx,
+                                apr_int64_t before, int want,
+                                apr_array_header_t **rows)
+{
+    return acc_audit_list(c->store, p, ctx, before, want, rows);
+}
+
+/* The module stores the user agent escaped (as its error log does):
+ * undone here so that it is escaped once, like the rest. */
+static void unescape_agent(apr_pool_t *p, const char **f)
+{
+    f[4] = acc_unescape_logitem(p, f[4]);
+}
+
 int acc_cmd_log(acc_ctl_t *c, int argc, const char *const *argv)
 {
-    apr_array_header_t *rows;
     const char *user = NULL;
-    long limit = 50, shown = 0;
-    apr_int64_t before = APR_INT64_MAX;
-    apr_pool_t *page;
+    long limit = 50;
     int i, rc;
 
     for (i = 0; i < argc; i++) {
@@ -118,30 +130,7 @@ int acc_cmd_log(acc_ctl_t *c, int argc, const char *const *argv)
         return rc;
     }
     printf("time\tevent\tusername\taddress\tuser_agent\n");
-    /* A page at a time, newest first: memory stays flat for any -n. */
-    apr_pool_create(&page, c->pool);
-    while (shown < limit) {
-        int want = limit - shown > 1000 ? 1000 : (int)(limit - shown);
-        apr_pool_clear(page);
-        if (acc_audit_list(c->store, page, user, before, want, &rows) !=
-            ACC_STORE_OK) {
-            return acc_ctl_fail("cannot read the log: %s",
-                                acc_store_error(c->store, page));
-        }
-        for (i = 0; i < rows->nelts; i++) {
-            const char **f = APR_ARRAY_IDX(rows, i, const char **);
-            /* The module stores the user agent escaped (as its error log
-             * does): undone here so that it is escaped once, like the
-             * rest. */
-            f[4] = acc_unescape_logitem(page, f[4]);
-            acc_ctl_print_row(page, f, ACC_AUDIT_LIST_COLS);
-            before = apr_atoi64(f[ACC_AUDIT_LIST_COLS]);
-        }
-        shown += rows->nelts;
-        if (rows->nelts < want) {
-            break;
-        }
-    }
-    apr_pool_destroy(page);
-    return 0;
+    return acc_ctl_print_pages(c, limit, "the log", fetch_log, (void *)user,
+                               ACC_AUDIT_LIST_COLS, ACC_AUDIT_LIST_COLS,
+                               unescape_agent);
 }
