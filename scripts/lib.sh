@@ -7,6 +7,9 @@
 #   apache2-dev                        apxs, httpd and APR headers
 #   apache2-bin                        httpd itself and mod_dbd
 #   libaprutil1-dbd-pgsql              apr_dbd's PostgreSQL driver
+#   libpq-dev                          libpq for the session cache's change
+#                                      listener (LISTEN: apr_dbd has no
+#                                      notices)
 #   libargon2-dev                      argon2id password hashing
 #   libutf8proc-dev                    NFKC, Unicode categories, case folding
 #   libcmocka-dev                      the C unit tests
@@ -29,7 +32,7 @@
 #                                      clang), and llvm-symbolizer for
 #                                      readable crash stacks
 ACC_PACKAGES="autoconf automake libtool pkgconf apache2-dev apache2-bin \
-libaprutil1-dbd-pgsql libargon2-dev libutf8proc-dev libcmocka-dev \
+libaprutil1-dbd-pgsql libpq-dev libargon2-dev libutf8proc-dev libcmocka-dev \
 libapache2-mod-perl2 postgresql-15 memcached msmtp python3-aiosmtpd chromium \
 clang libclang-rt-14-dev llvm-14"
 

@@ -1,11 +1,17 @@
 # t/35-cache.t -- the session cache (AccountsSessionCache, default shmcb)
-# in front of the store: a valid session is answered from the cache for
-# up to AccountsSessionCacheTTL; logout and a new login on this server drop
-# the old token's entry at once; changes behind the server's back (SQL,
-# accountsctl) take effect when the entry's TTL ends.
+# in front of the store: a valid session is answered from the cache; a
+# change anywhere (SQL, accountsctl, another server) reaches it within a
+# moment through the database's change notices (schema step 7, LISTEN),
+# which let an entry last up to 15 minutes; without them
+# (AccountsSessionCacheNotify Off, or the listener down) an entry lasts
+# AccountsSessionCacheTTL.  Logout and a new login on this server drop the
+# old token's entry at once.  last_seen of a cached session is written
+# behind, by the listener's connection.
 #
-# The default host keeps the default TTL (10 s); 'ttl2' has 2 s, to watch
-# entries expire; 'nocache' has none, and shows what the database says.
+# The default host keeps the default TTL (10 s); 'ttl2' has 2 s with
+# notices, 'ttl2quiet' 2 s without; 'nocache' has no cache, and shows what
+# the database says.  "Behind the server's back" without a notice is SQL
+# with session_replication_role = replica (triggers do not fire).
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test;
@@ -16,7 +22,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 31;
+plan tests => 45;
 
 my $PW = AccountsTest::good_password();
 my $TTL = 2; # the ttl2 host's
@@ -31,6 +37,25 @@ sub token { return $_[0]->cookie('sessionid') // '' }
 sub drop_row {
     my ($tok) = @_;
     AccountsTest::sql('DELETE FROM accounts_session WHERE token_hash = ' . lit(sha256_hex($tok)));
+}
+
+# SQL whose triggers do not fire: a change no server hears about.
+sub quietly {
+    AccountsTest::sql("SET session_replication_role = replica; $_[0]");
+}
+
+# The code of GET path for browser b, asked every 0.1 s until it is want
+# or secs have passed; and how long that took.
+sub code_within {
+    my ($b, $path, $want, $secs) = @_;
+    my $t0 = Time::HiRes::time();
+    my $code;
+    while (1) {
+        $code = $b->get($path)->code;
+        last if $code == $want || Time::HiRes::time() - $t0 > $secs;
+        Time::HiRes::sleep(0.1);
+    }
+    return ($code, Time::HiRes::time() - $t0);
 }
 
 sub with_session {
@@ -49,51 +74,95 @@ my $log_start = length AccountsTest::error_log();
     my $b = logged_in($name);
     my $tok = token($b);
     ok t_cmp($b->get('/home/')->code, 200, 'a fresh session: /home/ 200 (and now cached)');
-    drop_row($tok);
+    quietly('DELETE FROM accounts_session WHERE token_hash = ' . lit(sha256_hex($tok)));
     ok t_cmp(sql1('SELECT count(*) FROM accounts_session WHERE token_hash = '
-                  . lit(sha256_hex($tok))), 0, 'its row deleted behind the server\'s back');
+                  . lit(sha256_hex($tok))), 0, 'its row deleted behind the server\'s back, unannounced');
     my $res = $b->get('/home/');
-    ok t_cmp($res->code, 200, 'within the TTL the cached session is still served (no database lookup)');
+    ok t_cmp($res->code, 200, 'the cached session is still served (no database lookup)');
     ok t_cmp($res->decoded_content, qr/Hello, \Q$name\E!/, '... as the same user');
     ok t_cmp(with_session($tok, vhost => 'nocache')->get('/home/')->code, 302,
              'the host without a cache asks the database: 302');
 }
 
-# ---- entries live for the TTL; changes behind the server's back (SQL,
-# accountsctl) count once it has passed (one wait for all three) ----------
+# ---- with notices an entry outlives the TTL, and a change counts at once -
+
+{
+    my $name = mkuser(AccountsTest::unique_name('n'));
+    my $b = logged_in($name, vhost => 'ttl2');
+    my $tok = token($b);
+    my $q = mkuser(AccountsTest::unique_name('q'));
+    my $bq = logged_in($q, vhost => 'ttl2quiet');
+    ok t_cmp($b->get('/home/')->code, 200, 'ttl2: cached');
+    ok t_cmp($bq->get('/home/')->code, 200, 'ttl2quiet: cached');
+    # Unannounced: only the end of an entry's life can refuse them.
+    quietly('DELETE FROM accounts_session WHERE token_hash IN ('
+            . lit(sha256_hex($tok)) . ', ' . lit(sha256_hex(token($bq))) . ')');
+    Time::HiRes::sleep($TTL + 0.5);
+    ok t_cmp($b->get('/home/')->code, 200,
+             'ttl2: past the TTL, nothing heard about the user: the entry still stands');
+    ok t_cmp($bq->get('/home/')->code, 302,
+             'ttl2quiet (no notices): past the TTL the database is asked: 302');
+
+    # Announced changes, each checked well inside the default host's TTL
+    # (10 s): a notice, not the TTL, refuses the entry.
+    my $d = mkuser(AccountsTest::unique_name('d'));
+    my $bd = logged_in($d);
+    ok t_cmp($bd->get('/home/')->code, 200, 'default host: cached');
+    AccountsTest::sql('DELETE FROM accounts_session WHERE token_hash = ' . lit(sha256_hex(token($bd))));
+    my ($code, $took) = code_within($bd, '/home/', 302, 5);
+    ok t_cmp($code, 302, 'a session deleted in SQL is refused within a moment');
+    t_debug("took $took s");
+
+    my $x = mkuser(AccountsTest::unique_name('x'));
+    my $bx = logged_in($x);
+    ok t_cmp($bx->get('/home/')->code, 200, 'before deactivation: 200 (cached)');
+    my ($rc, undef, $err) = AccountsTest::ctl('deactivate', $x);
+    ok t_cmp($rc, 0, "accountsctl deactivate: exit 0 ($err)");
+    ($code) = code_within($bx, '/home/', 302, 5);
+    ok t_cmp($code, 302, 'deactivated: refused within a moment');
+
+    my $g = mkuser(AccountsTest::unique_name('g'));
+    ($rc) = AccountsTest::ctl('group', 'add', 'editors', $g);
+    ok t_cmp($rc, 0, 'accountsctl group add editors');
+    my $bg = logged_in($g);
+    ok t_cmp($bg->get('/az/group/env.cgi')->code, 200, 'in editors: /az/group/ 200 (cached)');
+    ($rc) = AccountsTest::ctl('group', 'remove', 'editors', $g);
+    ok t_cmp($rc, 0, 'accountsctl group remove editors');
+    ($code) = code_within($bg, '/az/group/env.cgi', 403, 5);
+    ok t_cmp($code, 403, 'the group removal counts within a moment');
+
+    # A change to many users at once ('*'): a group renamed.
+    my $h = mkuser(AccountsTest::unique_name('h'));
+    ($rc) = AccountsTest::ctl('group', 'add', 'editors', $h);
+    my $bh = logged_in($h);
+    ok t_cmp($bh->get('/az/group/env.cgi')->code, 200, 'in editors again: 200 (cached)');
+    AccountsTest::sql("UPDATE accounts_group SET name = 'editors_old' WHERE name = 'editors'");
+    ($code) = code_within($bh, '/az/group/env.cgi', 403, 5);
+    AccountsTest::sql("UPDATE accounts_group SET name = 'editors' WHERE name = 'editors_old'");
+    ok t_cmp($code, 403, 'a group renamed in SQL counts within a moment');
+}
+
+# ---- without notices, changes count once the TTL has passed -------------
 
 {
     my $name = mkuser(AccountsTest::unique_name('t'));
-    my $b = logged_in($name, vhost => 'ttl2');
-    my $tok = token($b);
+    my $b = logged_in($name, vhost => 'ttl2quiet');
     my $x = mkuser(AccountsTest::unique_name('x'));
-    my $bx = logged_in($x, vhost => 'ttl2');
-    my $g = mkuser(AccountsTest::unique_name('g'));
-    my ($rc) = AccountsTest::ctl('group', 'add', 'editors', $g);
-    ok t_cmp($rc, 0, 'accountsctl group add editors');
-    my $bg = logged_in($g, vhost => 'ttl2');
-
-    ok t_cmp($b->get('/home/')->code, 200, 'ttl2: a fresh session: 200');
-    ok t_cmp($bx->get('/home/')->code, 200, 'ttl2: before deactivation: 200');
-    ok t_cmp($bg->get('/az/group/env.cgi')->code, 200, 'ttl2: in editors: /az/group/ 200');
-
+    my $bx = logged_in($x, vhost => 'ttl2quiet');
+    ok t_cmp($b->get('/home/')->code, 200, 'ttl2quiet: a fresh session: 200');
+    ok t_cmp($bx->get('/home/')->code, 200, 'ttl2quiet: before deactivation: 200');
     my $t0 = Time::HiRes::time();
-    drop_row($tok);
+    AccountsTest::sql('DELETE FROM accounts_session WHERE token_hash = ' . lit(sha256_hex(token($b))));
     my $code = $b->get('/home/')->code;
     # Only meaningful if the request came inside the TTL.
     ok t_cmp(Time::HiRes::time() - $t0 < $TTL ? $code : 200, 200,
-             'ttl2: row gone, entry cached: still 200');
-    my $err;
-    ($rc, undef, $err) = AccountsTest::ctl('deactivate', $x);
+             'ttl2quiet: row gone, entry cached: still 200');
+    my ($rc, undef, $err) = AccountsTest::ctl('deactivate', $x);
     ok t_cmp($rc, 0, "accountsctl deactivate: exit 0 ($err)");
-    ($rc) = AccountsTest::ctl('group', 'remove', 'editors', $g);
-    ok t_cmp($rc, 0, 'accountsctl group remove editors');
-
     Time::HiRes::sleep($TTL + 0.5);
-    ok t_cmp($b->get('/home/')->code, 302, 'ttl2: after the TTL the database is asked: 302');
-    ok t_cmp($b->get('/home/')->code, 302, 'ttl2: and stays refused');
-    ok t_cmp($bx->get('/home/')->code, 302, 'ttl2: deactivated: refused once the TTL has passed');
-    ok t_cmp($bg->get('/az/group/env.cgi')->code, 403, 'ttl2: the group removal counts once the TTL has passed');
+    ok t_cmp($b->get('/home/')->code, 302, 'ttl2quiet: after the TTL the database is asked: 302');
+    ok t_cmp($b->get('/home/')->code, 302, 'ttl2quiet: and stays refused');
+    ok t_cmp($bx->get('/home/')->code, 302, 'ttl2quiet: deactivated: refused once the TTL has passed');
 }
 
 # ---- logout drops the entry at once -------------------------------------
@@ -147,6 +216,34 @@ my $log_start = length AccountsTest::error_log();
     ok t_cmp($n->get('/home/')->code, 200, 'seen 90 s ago: 200');
     ok t_cmp(sql1("SELECT (now() - last_seen) < interval '10 seconds' FROM accounts_session"
                 . " WHERE token_hash = $h"), 't', '... and last_seen is written');
+}
+
+# ---- ... and for a cached session, written behind ---------------------
+
+{
+    my $name = mkuser(AccountsTest::unique_name('w'));
+    my $b = logged_in($name);
+    my $h = lit(sha256_hex(token($b)));
+    # Cached as seen 59 s ago: an announced change makes the next request
+    # read the row again (expires = expires fires the trigger).
+    AccountsTest::sql("UPDATE accounts_session SET last_seen = now() - interval '59 seconds',"
+                    . " expires = expires WHERE token_hash = $h");
+    my ($code) = code_within($b, '/home/', 200, 1);
+    ok t_cmp($code, 200, 'read again as seen 59 s ago: 200');
+    Time::HiRes::sleep(2.2);
+    # Now more than a minute: due.  The row says expired, unannounced, so
+    # a request that asked the database would be refused.
+    quietly("UPDATE accounts_session SET expires = now() - interval '1 second',"
+          . " last_seen = now() - interval '61 seconds' WHERE token_hash = $h");
+    ok t_cmp($b->get('/home/')->code, 200, 'due for last_seen: served from the cache (the row would refuse it)');
+    my $fresh = 'f';
+    for (1 .. 30) {
+        $fresh = sql1("SELECT (now() - last_seen) < interval '10 seconds' FROM accounts_session"
+                    . " WHERE token_hash = $h");
+        last if $fresh eq 't';
+        Time::HiRes::sleep(0.1);
+    }
+    ok t_cmp($fresh, 't', '... and last_seen is written behind within 3 s');
 }
 
 # ---- nothing went wrong on the way ----------------------------------------

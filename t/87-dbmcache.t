@@ -139,8 +139,8 @@ my $key = 'acc0:' . sha256_hex($token);
 my $now = int Time::HiRes::time();
 my $id = AccountsTest::sql1("SELECT id FROM accounts_user WHERE username = '$user'");
 my @fields = ($id, $user, '', '', '', 1, 1, 1, $now, $now, $now, $now, $now + 3600,
-              '', '', ($now + 60) * 1000000);
-my $entry = 'acu1' . join('', map { "$_\0" } @fields);
+              '', '', ($now + 60) * 1000000, 1);
+my $entry = 'acu2' . join('', map { "$_\0" } @fields);
 $db{$key} = pack('q<', ($now + 60) * 1000000) . $entry;
 undef $tied;
 untie %db;

@@ -51,6 +51,10 @@ typedef struct {
     const char *groups; /* group names, separated by ACC_LIST_SEP */
     const char *perms;  /* permission codenames (direct and through
                            groups), separated by ACC_LIST_SEP */
+    /* When the store was asked for this answer, on the system's monotonic
+     * clock (microseconds; 0: unknown): the session cache compares it
+     * with the change notices it heard (httpd/notify.h). */
+    apr_int64_t read_at;
 } acc_session_row_t;
 
 /* Separates the names in acc_session_row_t's lists (no name holds it:

@@ -2,7 +2,7 @@
  * src/core/sessrec.c -- a session lookup's answer as bytes, for the session
  * cache.
  *
- * Layout: a magic ("acs1" signed, "acu1" unsigned), then the
+ * Layout: a magic ("acs2" signed, "acu2" unsigned), then the
  * NUL-terminated fields in the order of the enum below, then, when
  * signed, 32 bytes of HMAC-SHA256(secret, klen (4 bytes, big-endian) |
  * key | everything before the MAC).  Text fields come from PostgreSQL
@@ -17,8 +17,8 @@
 #include <errno.h>
 #include <string.h>
 
-#define MAGIC          "acs1"
-#define MAGIC_UNSIGNED "acu1"
+#define MAGIC          "acs2"
+#define MAGIC_UNSIGNED "acu2"
 
 enum {
     F_ID,
@@ -36,7 +36,8 @@ enum {
     F_EXPIRES,
     F_GROUPS,
     F_PERMS,
-    F_UNTIL, /* the entry is trusted until then (microseconds) */
+    F_UNTIL,   /* the entry is trusted until then (microseconds) */
+    F_READ_AT, /* when the store was asked (monotonic microseconds) */
     F_COUNT
 };
 
@@ -89,6 +90,7 @@ unsigned char *acc_sessrec_encode(apr_pool_t *p, const acc_session_row_t *row,
     f[F_GROUPS] = str_or_empty(row->groups);
     f[F_PERMS] = str_or_empty(row->perms);
     f[F_UNTIL] = apr_off_t_toa(p, (apr_off_t)until);
+    f[F_READ_AT] = apr_off_t_toa(p, (apr_off_t)row->read_at);
 
     if (f[F_USERNAME][0] == '\0') {
         return NULL; /* no such user; decoding would refuse it */
@@ -213,8 +215,9 @@ int acc_sessrec_decode(apr_pool_t *p, const unsigned char *buf, apr_size_t len,
     r.expires = seconds(f[F_EXPIRES], &ok);
     r.groups = f[F_GROUPS];
     r.perms = f[F_PERMS];
+    r.read_at = number(f[F_READ_AT], &ok);
     u = number(f[F_UNTIL], &ok);
-    if (!ok || r.user.username[0] == '\0' || u < 0) {
+    if (!ok || r.user.username[0] == '\0' || u < 0 || r.read_at < 0) {
         return -1;
     }
     *row = r;

@@ -41,6 +41,7 @@ void *acc_create_srv_cfg(apr_pool_t *p, server_rec *s)
     c->validators = ACC_UNSET;
     c->min_length = ACC_UNSET;
     c->registration = ACC_UNSET;
+    c->cache_notify = ACC_UNSET;
     c->register_login = ACC_UNSET;
     c->max_body = ACC_UNSET;
     c->cache_ttl = ACC_UNSET;
@@ -76,6 +77,7 @@ void *acc_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     PICK_INT(validators);
     PICK_INT(min_length);
     PICK_INT(registration);
+    PICK_INT(cache_notify);
     PICK_INT(register_login);
     PICK_INT(max_body);
     PICK(template_dir);
@@ -152,6 +154,9 @@ void acc_config_defaults(server_rec *s)
         }
         if (c->registration == ACC_UNSET) {
             c->registration = 1;
+        }
+        if (c->cache_notify == ACC_UNSET) {
+            c->cache_notify = 1;
         }
         if (c->register_login == ACC_UNSET) {
             c->register_login = 0;
@@ -524,6 +529,10 @@ const command_rec acc_cmds[] = {
     AP_INIT_FLAG("AccountsRegistration", set_flag,
                  (void *)APR_OFFSETOF(acc_srv_cfg_t, registration), RSRC_CONF,
                  "Off turns the registration page off"),
+    AP_INIT_FLAG("AccountsSessionCacheNotify", set_flag,
+                 (void *)APR_OFFSETOF(acc_srv_cfg_t, cache_notify), RSRC_CONF,
+                 "Off: cached sessions last AccountsSessionCacheTTL, with no "
+                 "connection listening for the database's change notices"),
     AP_INIT_FLAG("AccountsRegisterLogin", set_flag,
                  (void *)APR_OFFSETOF(acc_srv_cfg_t, register_login), RSRC_CONF,
                  "On logs a new user in at registration"),

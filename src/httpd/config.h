@@ -40,6 +40,7 @@ typedef struct {
     const char *site_name;    /* AccountsSiteName */
     const char *key_file;     /* AccountsSecretKeyFile */
     apr_int64_t cache_ttl;    /* AccountsSessionCacheTTL, seconds, 0 = off */
+    int cache_notify;         /* AccountsSessionCacheNotify */
     int throttle_user;        /* AccountsThrottleUsername: free failures */
     int throttle_addr;        /* AccountsThrottleAddress: free failures */
     int throttle_addr_window; /* ... forgotten after this many seconds */
@@ -79,6 +80,8 @@ typedef struct {
     const char *dummy_hash;      /* hashed against for unknown users */
     const char *cache_ns;        /* this host's session cache key prefix */
     int dbgate;                  /* this host's database gate (dbgate.h) */
+    /* Per process: this host's change listener (notify.h), or NULL. */
+    struct acc_listener *listener;
 } acc_srv_cfg_t;
 
 /* A secret key's bytes. */

@@ -20,6 +20,10 @@
 #include "render.h"
 
 #include <apr_optional.h>
+#include <apr_strings.h>
+
+#include <libpq-fe.h>
+#include <string.h>
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_open) * dbd_open;
 static APR_OPTIONAL_FN_TYPE(ap_dbd_close) * dbd_close;
@@ -369,4 +373,38 @@ void acc_db_server_release(acc_db_conn_t *c)
     acc_store_hold(c->store, 0);
     dbd_close(c->s, c->dbd);
     acc_dbgate_leave(c->s);
+}
+
+int acc_db_server_params(server_rec *s, apr_pool_t *p, const char ***keys,
+                         const char ***vals)
+{
+    ap_dbd_t *dbd = dbd_open(p, s);
+    PQconninfoOption *opts, *o;
+    apr_array_header_t *k, *v;
+    PGconn *pg;
+
+    if (dbd == NULL) {
+        return -1;
+    }
+    if (strcmp(apr_dbd_name(dbd->driver), "pgsql") != 0 ||
+        (pg = apr_dbd_native_handle(dbd->driver, dbd->handle)) == NULL ||
+        (opts = PQconninfo(pg)) == NULL) {
+        dbd_close(s, dbd);
+        return -1;
+    }
+    k = apr_array_make(p, 16, sizeof(const char *));
+    v = apr_array_make(p, 16, sizeof(const char *));
+    for (o = opts; o->keyword; o++) {
+        if (o->val && o->val[0]) {
+            APR_ARRAY_PUSH(k, const char *) = apr_pstrdup(p, o->keyword);
+            APR_ARRAY_PUSH(v, const char *) = apr_pstrdup(p, o->val);
+        }
+    }
+    PQconninfoFree(opts);
+    dbd_close(s, dbd);
+    APR_ARRAY_PUSH(k, const char *) = NULL;
+    APR_ARRAY_PUSH(v, const char *) = NULL;
+    *keys = (const char **)k->elts;
+    *vals = (const char **)v->elts;
+    return 0;
 }

@@ -72,4 +72,12 @@ acc_store_t *acc_db_server_store(server_rec *s, apr_pool_t *p,
                                  acc_db_conn_t **conn);
 void acc_db_server_release(acc_db_conn_t *conn);
 
+/* Server s's database as libpq's connection keywords and values (two
+ * NULL-terminated arrays in p), read from one of mod_dbd's pooled
+ * connections as libpq opened it: the session cache's change listener
+ * (notify.h) opens its own connection with them.  0, or -1 when no
+ * connection could be had or the driver is not pgsql. */
+int acc_db_server_params(server_rec *s, apr_pool_t *p, const char ***keys,
+                         const char ***vals);
+
 #endif /* ACC_DB_H */

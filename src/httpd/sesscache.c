@@ -23,6 +23,7 @@
 #include "core/pcache.h"
 #include "core/sessrec.h"
 #include "core/shmlock.h"
+#include "notify.h"
 
 #include <ap_provider.h>
 #include <ap_socache.h>
@@ -62,6 +63,12 @@ static int ready; /* initialised, and some host uses it */
 static apr_shm_t *gens_shm;
 static acc_pcache_t *pcache;
 static int network_cache; /* memcache, redis: shared with other servers */
+/* shmcb: this machine's memory, gone when the server stops, so an entry's
+ * read_at (the monotonic clock) compares with the change notices this
+ * process hears (notify.h).  Entries of other providers may come from
+ * other machines (memcache, redis) or from before a reboot (a dbm file):
+ * they last AccountsSessionCacheTTL. */
+static int heeds_notices;
 /* For the test suite only: with ACC_TEST_HOOKS in httpd's environment, a
  * request carrying X-Accounts-Test-Hold-Lock: N holds the cache lock for
  * N seconds (so t/38-cachelock.t can kill the process holding it). */
@@ -150,6 +157,7 @@ int acc_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
     cache_sessions = DEFAULT_SESSIONS;
     sized_default = 0;
     network_cache = 1;
+    heeds_notices = 0;
     provider = NULL;
     instance = NULL;
     cache_lock = NULL;
@@ -264,6 +272,7 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
      * by more than a moment. */
     network_cache = strcmp(provider_name, "shmcb") != 0 &&
                     strcmp(provider_name, "dbm") != 0;
+    heeds_notices = strcmp(provider_name, "shmcb") == 0;
     ready = 1;
     return OK;
 }
@@ -275,6 +284,7 @@ void acc_cache_child_init(apr_pool_t *p, server_rec *s)
         pcache = acc_pcache_create(p, LOCAL_ENTRIES,
                                    apr_shm_baseaddr_get(gens_shm), GEN_SLOTS);
     }
+    acc_notify_child_init(p, s, ready && heeds_notices);
 }
 
 static void test_hold(request_rec *r)
@@ -401,6 +411,17 @@ static void local_put(request_rec *r, const char *key,
     }
 }
 
+/* Whether an entry found in the cache still stands now. */
+static int stands(request_rec *r, const acc_session_row_t *row,
+                  apr_time_t until, apr_time_t now)
+{
+    if (until <= now) {
+        return 0;
+    }
+    return !heeds_notices ||
+           acc_notify_fresh(r->server, row->user.id, row->read_at);
+}
+
 int acc_cache_get(request_rec *r, apr_pool_t *p, const char *token_hash,
                   acc_session_row_t *row, apr_uint32_t *gen)
 {
@@ -422,11 +443,12 @@ int acc_cache_get(request_rec *r, apr_pool_t *p, const char *token_hash,
         *gen = acc_pcache_gen(pcache, key);
         if (acc_pcache_get(pcache, key, now, r->pool, &buf, &len) &&
             acc_sessrec_decode(p, buf, len, NULL, 0, (const unsigned char *)key,
-                               strlen(key), row, &until) == 0) {
+                               strlen(key), row, &until) == 0 &&
+            stands(r, row, until, now)) {
             return 1;
         }
     }
-    if (!shared_get(r, p, c, key, row, &until) || until <= now) {
+    if (!shared_get(r, p, c, key, row, &until) || !stands(r, row, until, now)) {
         return 0;
     }
     local_put(r, key, row, until, *gen);
@@ -446,7 +468,10 @@ void acc_cache_put(request_rec *r, const char *token_hash,
     if (!ready || c->cache_ttl <= 0) {
         return;
     }
-    until = apr_time_now() + apr_time_from_sec(c->cache_ttl);
+    /* Kept as long as it may stand (notify.h decides, on each use). */
+    until = apr_time_now() + (heeds_notices && c->cache_notify
+                                  ? ACC_NOTIFY_MAX_AGE
+                                  : apr_time_from_sec(c->cache_ttl));
     if (row->expires < until) {
         until = row->expires;
     }

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "sesscache.h"
 #include "mail.h"
+#include "notify.h"
 
 #include <apr_atomic.h>
 #include <apr_date.h>
@@ -174,11 +175,25 @@ static int lookup(request_rec *r, acc_session_t **out)
     }
     hash = acc_sha256_hex(p, tok);
     now = apr_time_now();
-    if (acc_cache_get(r, p, hash, &cached, &gen) &&
-        cached_row_usable(&cached, now)) {
-        row = &cached;
+    if (acc_cache_get(r, p, hash, &cached, &gen)) {
+        if (cached_row_usable(&cached, now)) {
+            row = &cached;
+        }
+        else if (cached.expires > now &&
+                 (cfg->idle_timeout <= 0 ||
+                  now - cached.last_seen <
+                      apr_time_from_sec(cfg->idle_timeout)) &&
+                 acc_notify_touch(r->server, hash)) {
+            /* Seen again more than a minute after its last recorded use:
+             * the listener writes last_seen (within a second, with
+             * others), and the entry says so from now on. */
+            cached.last_seen = now;
+            acc_cache_put(r, hash, &cached, gen);
+            row = &cached;
+        }
     }
-    else {
+    if (row == NULL) {
+        apr_int64_t asked = acc_notify_clock();
         st = acc_db_store(r, &dbs);
         if (st == NULL) {
             return HTTP_SERVICE_UNAVAILABLE;
@@ -205,6 +220,7 @@ static int lookup(request_rec *r, acc_session_t **out)
                               acc_store_error(st, r->pool));
                 return HTTP_SERVICE_UNAVAILABLE;
         }
+        row->read_at = asked;
         /* last_seen (for idle expiry and `clearsessions --idle`): the
          * statement itself writes at most once a minute. */
         if (now - row->last_seen > apr_time_from_sec(60)) {

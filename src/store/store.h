@@ -22,7 +22,7 @@
 /* The schema version this build needs; `accountsctl migrate` brings a
  * database up to it.  One a file in src/store/migrations/: the build fails
  * when they differ. */
-#define ACC_SCHEMA_VERSION 6
+#define ACC_SCHEMA_VERSION 7
 
 typedef enum {
     ACC_STORE_OK = 0,

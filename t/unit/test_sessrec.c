@@ -46,6 +46,7 @@ static acc_session_row_t sample(void)
     r.groups = "editors\x1fstaff";
     r.perms = "blog.add_post\x1f"
               "blog.change_post";
+    r.read_at = APR_INT64_C(987654321012);
     return r;
 }
 
@@ -79,6 +80,7 @@ static void test_round_trip(void **state)
     assert_string_equal(out.groups, "editors\x1fstaff");
     assert_string_equal(out.perms, "blog.add_post\x1f"
                                    "blog.change_post");
+    assert_true(out.read_at == APR_INT64_C(987654321012));
     assert_true(until == UNTIL);
 }
 

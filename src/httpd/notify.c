@@ -1,0 +1,498 @@
+/*
+ * src/httpd/notify.c -- the database's change notices, for the session
+ * cache; and last_seen written behind (see notify.h).
+ *
+ * One thread per process serves every listener: it connects (blocking,
+ * libpq's own timeout), then waits in poll() on the sockets, reads the
+ * notices as they come, and keeps one command in flight per connection:
+ * the queued last_seen writes, or else "SELECT 1".  Request threads only
+ * read the listener's times (64-bit atomics) and append to its queue
+ * (under a mutex).
+ */
+#include "notify.h"
+#include "config.h"
+#include "db.h"
+
+#include <apr_atomic.h>
+#include <apr_strings.h>
+#include <apr_thread_mutex.h>
+#include <apr_thread_proc.h>
+
+#include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+
+#define SLOTS       65536
+#define BEAT        apr_time_from_sec(1) /* a command at least this often */
+#define ALIVE       apr_time_from_sec(3) /* alive this long after an answer */
+#define NO_ANSWER   apr_time_from_sec(5) /* a command unanswered: reconnect */
+#define RETRY       apr_time_from_sec(2) /* between attempts to connect */
+#define WAIT_MS     200                  /* poll()'s timeout */
+#define HASH_LEN    64                   /* a token hash, hex */
+#define QUEUE_MAX   20000                /* last_seen writes waiting */
+#define CHANNEL_SQL "LISTEN accounts_change"
+#define TOUCH_SQL                                                              \
+    "UPDATE accounts_session SET last_seen = now() WHERE token_hash ="         \
+    " ANY($1::text[]) AND last_seen < now() - interval '30 seconds'"
+
+struct acc_listener {
+    server_rec *s;                      /* the first host it serves */
+    struct acc_listener *volatile same; /* the one it turned out to be */
+    struct acc_listener *next;
+    apr_pool_t *pool;          /* the parameters */
+    apr_pool_t *scratch;       /* cleared between commands */
+    const char **keys, **vals; /* libpq's parameters, once read */
+    PGconn *conn;
+    int busy;            /* a command in flight */
+    int touching;        /* ... and it writes last_seen */
+    int down_logged;     /* the outage was logged */
+    apr_int64_t sent_at; /* when that command was sent */
+    apr_int64_t retry_at;
+    /* Read by request threads (atomics). */
+    volatile apr_uint64_t since;       /* listening since (0: not now) */
+    volatile apr_uint64_t all;         /* '*' last heard */
+    volatile apr_uint64_t alive_until; /* last answer + ALIVE */
+    volatile apr_uint64_t *slots;      /* per user hash: last heard */
+    /* The last_seen queue: HASH_LEN + 1 bytes a session. */
+    apr_thread_mutex_t *mu;
+    char *queue;
+    int queued;
+    char *sending; /* the batch in flight (the thread's) */
+};
+typedef struct acc_listener listener_t;
+
+typedef struct {
+    listener_t *first;
+    int count;
+    apr_thread_t *thread;
+    volatile apr_uint32_t stop;
+} notifier_t;
+
+static notifier_t *nt;
+
+apr_int64_t acc_notify_clock(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (apr_int64_t)ts.tv_sec * APR_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static unsigned int slot_of(apr_int64_t id)
+{
+    return (
+        unsigned int)(((apr_uint64_t)id * APR_UINT64_C(0x9E3779B97F4A7C15)) >>
+                      48);
+}
+
+static listener_t *listener_of(server_rec *s)
+{
+    listener_t *l = acc_srv(s)->listener;
+
+    if (l && l->same) {
+        l = l->same;
+    }
+    return l;
+}
+
+int acc_notify_fresh(server_rec *s, apr_int64_t user_id, apr_int64_t read_at)
+{
+    acc_srv_cfg_t *c = acc_srv(s);
+    listener_t *l = listener_of(s);
+    apr_int64_t now = acc_notify_clock(), age = now - read_at;
+
+    if (read_at <= 0 || age < 0) {
+        return 0; /* unknown, or from before this machine's last boot */
+    }
+    if (l) {
+        apr_int64_t since = (apr_int64_t)apr_atomic_read64(&l->since);
+        if (read_at <= (apr_int64_t)apr_atomic_read64(&l->all) ||
+            read_at <=
+                (apr_int64_t)apr_atomic_read64(&l->slots[slot_of(user_id)])) {
+            return 0; /* something changed since it was read */
+        }
+        if (since > 0 && read_at > since &&
+            now < (apr_int64_t)apr_atomic_read64(&l->alive_until) &&
+            age < ACC_NOTIFY_MAX_AGE) {
+            return 1;
+        }
+    }
+    return age < apr_time_from_sec(c->cache_ttl);
+}
+
+int acc_notify_touch(server_rec *s, const char *token_hash)
+{
+    listener_t *l = listener_of(s);
+    int ok = 0;
+
+    if (l == NULL || strlen(token_hash) != HASH_LEN ||
+        acc_notify_clock() >= (apr_int64_t)apr_atomic_read64(&l->alive_until)) {
+        return 0;
+    }
+    apr_thread_mutex_lock(l->mu);
+    if (l->queued < QUEUE_MAX) {
+        memcpy(l->queue + (apr_size_t)l->queued * (HASH_LEN + 1), token_hash,
+               HASH_LEN);
+        l->queue[(apr_size_t)l->queued * (HASH_LEN + 1) + HASH_LEN] = ',';
+        l->queued++;
+        ok = 1;
+    }
+    apr_thread_mutex_unlock(l->mu);
+    return ok;
+}
+
+/* ---- the thread ---- */
+
+static void drop(listener_t *l, const char *why)
+{
+    apr_atomic_set64(&l->alive_until, 0);
+    apr_atomic_set64(&l->since, 0);
+    if (!l->down_logged) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, l->s,
+                     ACC_LOGNO(0230) "the session cache stopped hearing the "
+                                     "database's change notices (%s): "
+                                     "cached sessions last "
+                                     "AccountsSessionCacheTTL until it "
+                                     "hears them again",
+                     why);
+        l->down_logged = 1;
+    }
+    if (l->conn) {
+        PQfinish(l->conn);
+        l->conn = NULL;
+    }
+    l->busy = 0;
+    l->touching = 0;
+    l->retry_at = acc_notify_clock() + RETRY;
+}
+
+static int same_params(const listener_t *a, const char **keys,
+                       const char **vals)
+{
+    int i;
+
+    for (i = 0; a->keys[i] && keys[i]; i++) {
+        if (strcmp(a->keys[i], keys[i]) != 0 ||
+            strcmp(a->vals[i], vals[i]) != 0) {
+            return 0;
+        }
+    }
+    return a->keys[i] == NULL && keys[i] == NULL;
+}
+
+/* A libpq message without its trailing newline. */
+static const char *pq_error(listener_t *l)
+{
+    char *m = apr_pstrdup(l->scratch, PQerrorMessage(l->conn));
+    apr_size_t n = strlen(m);
+
+    while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == '\r')) {
+        m[--n] = '\0';
+    }
+    return m;
+}
+
+static void connect_one(listener_t *l)
+{
+    PGresult *res;
+    listener_t *o;
+    apr_int64_t now;
+    int i, timeout = 0;
+
+    if (l->keys == NULL) {
+        const char **keys, **vals;
+        if (acc_db_server_params(l->s, l->pool, &keys, &vals) != 0) {
+            l->retry_at = acc_notify_clock() + RETRY;
+            return;
+        }
+        /* Another host on the same database: its listener serves both. */
+        for (o = nt->first; o != l; o = o->next) {
+            if (o->same == NULL && o->keys && same_params(o, keys, vals)) {
+                l->same = o;
+                return;
+            }
+        }
+        l->keys = keys;
+        l->vals = vals;
+        for (i = 0; keys[i]; i++) {
+            timeout |= strcmp(keys[i], "connect_timeout") == 0;
+        }
+        if (!timeout) {
+            /* Connecting blocks this thread, and the process's end waits
+             * for it. */
+            l->keys =
+                apr_pcalloc(l->pool, (apr_size_t)(i + 2) * sizeof(char *));
+            l->vals =
+                apr_pcalloc(l->pool, (apr_size_t)(i + 2) * sizeof(char *));
+            memcpy(l->keys, keys, (apr_size_t)i * sizeof(char *));
+            memcpy(l->vals, vals, (apr_size_t)i * sizeof(char *));
+            l->keys[i] = "connect_timeout";
+            l->vals[i] = "5";
+        }
+    }
+    l->conn = PQconnectdbParams(l->keys, l->vals, 0);
+    if (l->conn == NULL || PQstatus(l->conn) != CONNECTION_OK) {
+        drop(l, l->conn ? pq_error(l) : "out of memory");
+        return;
+    }
+    res = PQexec(l->conn, "SET application_name = 'mod_accounts listener'; "
+                          "SET synchronous_commit = off; " CHANNEL_SQL);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        PQclear(res);
+        drop(l, pq_error(l));
+        return;
+    }
+    PQclear(res);
+    now = acc_notify_clock();
+    /* Whatever was read before this moment may have missed a notice. */
+    apr_atomic_set64(&l->since, (apr_uint64_t)now);
+    apr_atomic_set64(&l->alive_until, (apr_uint64_t)(now + ALIVE));
+    l->sent_at = now;
+    if (l->down_logged) {
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, l->s,
+                     ACC_LOGNO(0231) "the session cache hears the "
+                                     "database's change notices again");
+        l->down_logged = 0;
+    }
+}
+
+/* The next command: the queued last_seen writes, or a question. */
+static void send_one(listener_t *l)
+{
+    int n, ok;
+
+    apr_thread_mutex_lock(l->mu);
+    n = l->queued;
+    if (n > 0) {
+        char *t = l->queue;
+        l->queue = l->sending;
+        l->sending = t;
+        l->queued = 0;
+    }
+    apr_thread_mutex_unlock(l->mu);
+    if (n > 0) {
+        const char *param;
+        apr_size_t len = (apr_size_t)n * (HASH_LEN + 1);
+        l->sending[len - 1] = '}';
+        param = apr_pstrcat(l->scratch, "{",
+                            apr_pstrmemdup(l->scratch, l->sending, len), NULL);
+        ok = PQsendQueryParams(l->conn, TOUCH_SQL, 1, NULL, &param, NULL, NULL,
+                               0);
+        l->touching = 1;
+    }
+    else {
+        ok = PQsendQuery(l->conn, "SELECT 1");
+        l->touching = 0;
+    }
+    if (!ok) {
+        drop(l, pq_error(l));
+        return;
+    }
+    l->busy = 1;
+    l->sent_at = acc_notify_clock();
+}
+
+static void heard(listener_t *l, const char *payload)
+{
+    apr_int64_t now = acc_notify_clock(), id;
+    char *end = NULL;
+
+    if (strcmp(payload, "*") != 0) {
+        id = apr_strtoi64(payload, &end, 10);
+        if (end != payload && *end == '\0') {
+            apr_atomic_set64(&l->slots[slot_of(id)], (apr_uint64_t)now);
+            return;
+        }
+    }
+    apr_atomic_set64(&l->all, (apr_uint64_t)now);
+}
+
+static void read_one(listener_t *l)
+{
+    PGnotify *n;
+    PGresult *res;
+
+    if (!PQconsumeInput(l->conn)) {
+        drop(l, pq_error(l));
+        return;
+    }
+    for (;;) {
+        while ((n = PQnotifies(l->conn)) != NULL) {
+            heard(l, n->extra);
+            PQfreemem(n);
+        }
+        if (!l->busy || PQisBusy(l->conn)) {
+            return;
+        }
+        res = PQgetResult(l->conn);
+        if (res == NULL) {
+            /* The command is done: the connection answers. */
+            l->busy = 0;
+            apr_atomic_set64(&l->alive_until,
+                             (apr_uint64_t)(acc_notify_clock() + ALIVE));
+            continue;
+        }
+        if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+            PQresultStatus(res) != PGRES_TUPLES_OK) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, l->s,
+                         ACC_LOGNO(0232) "%s failed: %s",
+                         l->touching ? "writing last_seen"
+                                     : "the listener's "
+                                       "check",
+                         PQresultErrorMessage(res));
+        }
+        PQclear(res);
+    }
+}
+
+static void *APR_THREAD_FUNC notify_main(apr_thread_t *t, void *data)
+{
+    struct pollfd *fds = calloc((apr_size_t)nt->count, sizeof(*fds));
+    listener_t **ls = calloc((apr_size_t)nt->count, sizeof(*ls));
+    listener_t *l;
+    int n, i;
+
+    if (fds == NULL || ls == NULL) {
+        free(fds);
+        free(ls);
+        return NULL;
+    }
+    /* Pools of the thread's own (the process's pool is its main
+     * thread's); a listener without them is never started. */
+    for (l = nt->first; l; l = l->next) {
+        if (apr_pool_create(&l->pool, NULL) != APR_SUCCESS ||
+            apr_pool_create(&l->scratch, NULL) != APR_SUCCESS) {
+            l->retry_at = APR_INT64_MAX; /* never connects: TTL only */
+        }
+    }
+    while (!apr_atomic_read32(&nt->stop)) {
+        apr_int64_t now = acc_notify_clock();
+        n = 0;
+        for (l = nt->first; l; l = l->next) {
+            if (l->same) {
+                continue;
+            }
+            if (l->conn == NULL && now >= l->retry_at) {
+                connect_one(l);
+            }
+            if (l->conn && l->busy && now - l->sent_at > NO_ANSWER) {
+                drop(l, "no answer");
+            }
+            if (l->conn && !l->busy && now - l->sent_at >= BEAT) {
+                send_one(l);
+            }
+            if (l->conn) {
+                fds[n].fd = PQsocket(l->conn);
+                fds[n].events = POLLIN;
+                fds[n].revents = 0;
+                ls[n++] = l;
+            }
+        }
+        if (n == 0) {
+            apr_sleep(apr_time_from_msec(WAIT_MS));
+            continue;
+        }
+        if (poll(fds, (nfds_t)n, WAIT_MS) > 0) {
+            for (i = 0; i < n; i++) {
+                if (fds[i].revents) {
+                    read_one(ls[i]);
+                }
+            }
+        }
+        for (l = nt->first; l; l = l->next) {
+            if (l->scratch) {
+                apr_pool_clear(l->scratch);
+            }
+        }
+    }
+    for (l = nt->first; l; l = l->next) {
+        if (l->conn) {
+            PQfinish(l->conn);
+            l->conn = NULL;
+        }
+        if (l->scratch) {
+            apr_pool_destroy(l->scratch);
+        }
+        if (l->pool) {
+            apr_pool_destroy(l->pool);
+        }
+    }
+    free(fds);
+    free(ls);
+    return NULL;
+}
+
+static apr_status_t notify_stop(void *data)
+{
+    apr_status_t rv;
+
+    if (nt && nt->thread) {
+        apr_atomic_set32(&nt->stop, 1);
+        apr_thread_join(&rv, nt->thread);
+        nt->thread = NULL;
+    }
+    nt = NULL;
+    return APR_SUCCESS;
+}
+
+void acc_notify_child_init(apr_pool_t *p, server_rec *s, int local)
+{
+    apr_threadattr_t *ta;
+    sigset_t all, old;
+    listener_t **tail;
+    server_rec *v;
+    apr_status_t rv;
+
+    nt = NULL;
+    if (!local) {
+        return;
+    }
+    nt = apr_pcalloc(p, sizeof(*nt));
+    tail = &nt->first;
+    for (v = s; v; v = v->next) {
+        acc_srv_cfg_t *c = acc_srv(v);
+        listener_t *l;
+        c->listener = NULL;
+        if (c->cache_ttl <= 0 || !c->cache_notify) {
+            continue;
+        }
+        l = apr_pcalloc(p, sizeof(*l));
+        l->s = v;
+        l->slots = apr_pcalloc(p, SLOTS * sizeof(*l->slots));
+        l->queue = apr_palloc(p, (apr_size_t)QUEUE_MAX * (HASH_LEN + 1));
+        l->sending = apr_palloc(p, (apr_size_t)QUEUE_MAX * (HASH_LEN + 1));
+        if (apr_thread_mutex_create(&l->mu, APR_THREAD_MUTEX_DEFAULT, p) !=
+            APR_SUCCESS) {
+            continue;
+        }
+        c->listener = l;
+        *tail = l;
+        tail = &l->next;
+        nt->count++;
+    }
+    if (nt->count == 0 || apr_threadattr_create(&ta, p) != APR_SUCCESS) {
+        nt = NULL;
+        return;
+    }
+    /* Signals are for the process's own threads. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    rv = apr_thread_create(&nt->thread, ta, notify_main, NULL, p);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
+                     ACC_LOGNO(0233) "cannot start the session cache's "
+                                     "change listener: cached sessions last "
+                                     "AccountsSessionCacheTTL");
+        for (v = s; v; v = v->next) {
+            acc_srv(v)->listener = NULL;
+        }
+        nt = NULL;
+        return;
+    }
+    /* Before the pool's other cleanups: the thread uses mod_dbd's. */
+    apr_pool_pre_cleanup_register(p, nt, notify_stop);
+}
