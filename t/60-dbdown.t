@@ -12,8 +12,9 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 use POSIX ();
+use Digest::SHA ();
 
-plan tests => 47;
+plan tests => 52;
 
 my $pg_down = 0;
 # Whatever happens below, the database comes back for whoever runs next.
@@ -213,6 +214,34 @@ for (1 .. 20) {
 ok t_cmp(join(',', @bad_idle), '', 'twenty more /home/ after the idle restart: all 200');
 $res = AccountsTest->browser->login($user, $pw);
 ok t_cmp($res->code, 303, 'login after the idle restart: 303');
+
+# ---- the session cache's change listener comes back too -----------------
+# Each process's listener lost its connection at each restart (the log
+# says so) and connects again by itself; then a change reaches the cache
+# within a moment again, not only once the TTL (10 s) has passed.
+my $heard = 0;
+for (1 .. 60) {
+    if ((substr AccountsTest::error_log(), $log_start) =~ /ACC0231/) { $heard = 1; last }
+    select undef, undef, undef, 0.25;
+}
+my $outage_log = substr AccountsTest::error_log(), $log_start;
+ok t_cmp($outage_log, qr/ACC0230: the session cache stopped hearing/,
+         'the error log says the listener lost the change notices');
+ok t_cmp(($heard ? 'hears again' : 'silent'), 'hears again', '... and that it hears them again');
+# Every process listens again within a few seconds of the first.
+select undef, undef, undef, 3;
+my $cb = AccountsTest->browser;
+ok t_cmp($cb->login($user, $pw)->code, 303, 'a new session after the restarts');
+ok t_cmp($cb->get('/home/')->code, 200, '... /home/ 200 (cached)');
+AccountsTest::sql('DELETE FROM accounts_session WHERE token_hash = '
+                  . AccountsTest::lit(Digest::SHA::sha256_hex($cb->cookie('sessionid'))));
+my $gone = 0;
+for (1 .. 30) {
+    if ($cb->get('/home/')->code == 302) { $gone = 1; last }
+    select undef, undef, undef, 0.1;
+}
+ok t_cmp(($gone ? 'refused' : 'still served'), 'refused',
+         'its row deleted in SQL: refused within 3 s (the notice, not the 10 s TTL)');
 
 my $log = substr AccountsTest::error_log(), $log_start;
 ok t_cmp(($log =~ /exit signal/ ? 'crashed' : 'no crash'), 'no crash', 'no httpd child crashed during the outage');

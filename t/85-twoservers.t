@@ -1,7 +1,8 @@
 # t/85-twoservers.t -- two httpd instances on different ports sharing one
 # PostgreSQL: a session made by logging in on one is accepted by the
-# other; a logout on one is refused by the other once that one's session
-# cache entry has expired (at once where there is no cache); a user
+# other; a logout on one is refused by the other within a moment (the
+# database's change notices), or once that one's session cache entry has
+# expired (its TTL) at the latest; a user
 # registered on one logs in on the other.
 #
 # The second server is started here, from its own configuration in a
@@ -21,7 +22,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 45;
+plan tests => 46;
 
 my $PW = AccountsTest::good_password();
 my $TTL = 2; # the second server's AccountsSessionCacheTTL, and the suite's ttl2 host's
@@ -313,6 +314,14 @@ sub second_with { my ($tok) = @_; return with_session($tok, browser2()) }
              'second server: its own cached entry is gone at once');
     ok t_cmp(suite_with($tok, vhost => 'nocache')->get('/home/')->code, 302,
              'the suite\'s host without a cache refuses the token at once');
+    # The suite's default host holds it for up to 10 s without notices.
+    my $refused = 0;
+    for (1 .. 20) {
+        if (suite_with($tok)->get('/home/')->code == 302) { $refused = 1; last }
+        Time::HiRes::sleep(0.1);
+    }
+    ok t_cmp(($refused ? 'refused' : 'still served'), 'refused',
+             'the suite\'s default host (TTL 10 s): refused within 2 s, told by the database\'s notice');
     my $left = $t0 + $TTL + 0.5 - Time::HiRes::time();
     Time::HiRes::sleep($left) if $left > 0;
     ok t_cmp($ttl2->get('/home/')->code, 302,

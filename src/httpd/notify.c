@@ -26,13 +26,14 @@
 #include <time.h>
 
 #define SLOTS       65536
-#define BEAT        apr_time_from_sec(1) /* a command at least this often */
-#define ALIVE       apr_time_from_sec(3) /* alive this long after an answer */
-#define NO_ANSWER   apr_time_from_sec(5) /* a command unanswered: reconnect */
-#define RETRY       apr_time_from_sec(2) /* between attempts to connect */
-#define WAIT_MS     200                  /* poll()'s timeout */
-#define HASH_LEN    64                   /* a token hash, hex */
-#define QUEUE_MAX   20000                /* last_seen writes waiting */
+#define BEAT        apr_time_from_sec(1)  /* a command at least this often */
+#define ALIVE       apr_time_from_sec(3)  /* alive this long after an answer */
+#define NO_ANSWER   apr_time_from_sec(5)  /* a command unanswered: reconnect */
+#define RETRY       apr_time_from_sec(2)  /* between attempts to connect */
+#define RETRY_POOL  apr_time_from_sec(10) /* ... to read mod_dbd's params */
+#define WAIT_MS     200                   /* poll()'s timeout */
+#define HASH_LEN    64                    /* a token hash, hex */
+#define QUEUE_MAX   20000                 /* last_seen writes waiting */
 #define CHANNEL_SQL "LISTEN accounts_change"
 #define TOUCH_SQL                                                              \
     "UPDATE accounts_session SET last_seen = now() WHERE token_hash ="         \
@@ -56,6 +57,7 @@ struct acc_listener {
     volatile apr_uint64_t all;         /* '*' last heard */
     volatile apr_uint64_t alive_until; /* last answer + ALIVE */
     volatile apr_uint64_t *slots;      /* per user hash: last heard */
+    volatile apr_uint32_t ready;       /* slots and queue are there */
     /* The last_seen queue: HASH_LEN + 1 bytes a session. */
     apr_thread_mutex_t *mu;
     char *queue;
@@ -83,11 +85,12 @@ apr_int64_t acc_notify_clock(void)
 
 static unsigned int slot_of(apr_int64_t id)
 {
-    return (
-        unsigned int)(((apr_uint64_t)id * APR_UINT64_C(0x9E3779B97F4A7C15)) >>
-                      48);
+    apr_uint64_t h = (apr_uint64_t)id * APR_UINT64_C(0x9E3779B97F4A7C15);
+
+    return (unsigned int)(h >> 48);
 }
 
+/* Host s's listener, once it has its memory (NULL before, or without). */
 static listener_t *listener_of(server_rec *s)
 {
     listener_t *l = acc_srv(s)->listener;
@@ -95,7 +98,7 @@ static listener_t *listener_of(server_rec *s)
     if (l && l->same) {
         l = l->same;
     }
-    return l;
+    return l && apr_atomic_read32(&l->ready) ? l : NULL;
 }
 
 int acc_notify_fresh(server_rec *s, apr_int64_t user_id, apr_int64_t read_at)
@@ -195,19 +198,42 @@ static const char *pq_error(listener_t *l)
     return m;
 }
 
+/* keys and vals with connect_timeout=5 unless they set one: connecting
+ * blocks this thread, and the process's end waits for it. */
+static void with_timeout(apr_pool_t *p, const char ***keys, const char ***vals)
+{
+    const char **k, **v;
+    int i;
+
+    for (i = 0; (*keys)[i]; i++) {
+        if (strcmp((*keys)[i], "connect_timeout") == 0) {
+            return;
+        }
+    }
+    k = apr_pcalloc(p, (apr_size_t)(i + 2) * sizeof(char *));
+    v = apr_pcalloc(p, (apr_size_t)(i + 2) * sizeof(char *));
+    memcpy(k, *keys, (apr_size_t)i * sizeof(char *));
+    memcpy(v, *vals, (apr_size_t)i * sizeof(char *));
+    k[i] = "connect_timeout";
+    v[i] = "5";
+    *keys = k;
+    *vals = v;
+}
+
 static void connect_one(listener_t *l)
 {
     PGresult *res;
     listener_t *o;
     apr_int64_t now;
-    int i, timeout = 0;
 
     if (l->keys == NULL) {
         const char **keys, **vals;
         if (acc_db_server_params(l->s, l->pool, &keys, &vals) != 0) {
-            l->retry_at = acc_notify_clock() + RETRY;
+            /* mod_dbd logged why. */
+            l->retry_at = acc_notify_clock() + RETRY_POOL;
             return;
         }
+        with_timeout(l->pool, &keys, &vals);
         /* Another host on the same database: its listener serves both. */
         for (o = nt->first; o != l; o = o->next) {
             if (o->same == NULL && o->keys && same_params(o, keys, vals)) {
@@ -215,23 +241,15 @@ static void connect_one(listener_t *l)
                 return;
             }
         }
+        /* The memory request threads read, once per listener that
+         * connects (hosts on one database share one). */
+        l->slots = apr_pcalloc(l->pool, SLOTS * sizeof(*l->slots));
+        l->queue = apr_palloc(l->pool, (apr_size_t)QUEUE_MAX * (HASH_LEN + 1));
+        l->sending =
+            apr_palloc(l->pool, (apr_size_t)QUEUE_MAX * (HASH_LEN + 1));
+        apr_atomic_set32(&l->ready, 1);
         l->keys = keys;
         l->vals = vals;
-        for (i = 0; keys[i]; i++) {
-            timeout |= strcmp(keys[i], "connect_timeout") == 0;
-        }
-        if (!timeout) {
-            /* Connecting blocks this thread, and the process's end waits
-             * for it. */
-            l->keys =
-                apr_pcalloc(l->pool, (apr_size_t)(i + 2) * sizeof(char *));
-            l->vals =
-                apr_pcalloc(l->pool, (apr_size_t)(i + 2) * sizeof(char *));
-            memcpy(l->keys, keys, (apr_size_t)i * sizeof(char *));
-            memcpy(l->vals, vals, (apr_size_t)i * sizeof(char *));
-            l->keys[i] = "connect_timeout";
-            l->vals[i] = "5";
-        }
     }
     l->conn = PQconnectdbParams(l->keys, l->vals, 0);
     if (l->conn == NULL || PQstatus(l->conn) != CONNECTION_OK) {
@@ -461,9 +479,6 @@ void acc_notify_child_init(apr_pool_t *p, server_rec *s, int local)
         }
         l = apr_pcalloc(p, sizeof(*l));
         l->s = v;
-        l->slots = apr_pcalloc(p, SLOTS * sizeof(*l->slots));
-        l->queue = apr_palloc(p, (apr_size_t)QUEUE_MAX * (HASH_LEN + 1));
-        l->sending = apr_palloc(p, (apr_size_t)QUEUE_MAX * (HASH_LEN + 1));
         if (apr_thread_mutex_create(&l->mu, APR_THREAD_MUTEX_DEFAULT, p) !=
             APR_SUCCESS) {
             continue;

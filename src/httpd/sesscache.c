@@ -51,9 +51,18 @@ static int sized_default;   /* shmcb, to be sized from cache_sessions */
 static cache_mode_t mode;
 static const char *provider_name;
 static const ap_socache_provider_t *provider;
-static ap_socache_instance_t *instance;
+/* The default shmcb is SHARDS instances, each 1/SHARDS of the size, each
+ * with its own lock: shmcb finds an entry by a linear scan of one of its
+ * subcaches, and a subcache holds at least sqrt(2 x its entries) of them
+ * (about 600 for 100,000 sessions in one instance: some 50 us a lookup
+ * under the one lock); in 128 instances a scan is at most about 50, and
+ * requests for different sessions rarely wait for one another.  A
+ * configured cache is one instance. */
+#define SHARDS 128
+static ap_socache_instance_t *instances[SHARDS];
+static int nshards;
 /* Serialises the shared cache for providers that need it (NULL: none). */
-static acc_shmlock_t *cache_lock;
+static acc_shmlock_t *cache_locks[SHARDS];
 static int ready; /* initialised, and some host uses it */
 /* The per-process cache in front (pcache.h), and the generation counters
  * all of this server's processes share. */
@@ -69,6 +78,7 @@ static int network_cache; /* memcache, redis: shared with other servers */
  * other machines (memcache, redis) or from before a reboot (a dbm file):
  * they last AccountsSessionCacheTTL. */
 static int heeds_notices;
+static int spread_keys; /* shmcb: see key_of */
 /* For the test suite only: with ACC_TEST_HOOKS in httpd's environment, a
  * request carrying X-Accounts-Test-Hold-Lock: N holds the cache lock for
  * N seconds (so t/38-cachelock.t can kill the process holding it). */
@@ -102,7 +112,7 @@ const char *acc_cache_set(cmd_parms *cmd, void *dummy, const char *arg)
     if (strcasecmp(arg, "none") == 0) {
         mode = CACHE_NONE;
         provider = NULL;
-        instance = NULL;
+        nshards = 0;
         return NULL;
     }
     sep = strchr(arg, ':');
@@ -111,7 +121,7 @@ const char *acc_cache_set(cmd_parms *cmd, void *dummy, const char *arg)
     if (provider == NULL) {
         return missing(cmd->pool, name);
     }
-    instance = NULL;
+    nshards = 0;
     sized_default = 0;
     if (sep == NULL && strcmp(name, DEFAULT_PROVIDER) == 0) {
         /* Made in acc_cache_check, sized by AccountsSessionCacheSize. */
@@ -120,8 +130,9 @@ const char *acc_cache_set(cmd_parms *cmd, void *dummy, const char *arg)
         sized_default = 1;
         return NULL;
     }
-    err = provider->create(&instance, sep ? sep + 1 : NULL, cmd->temp_pool,
+    err = provider->create(&instances[0], sep ? sep + 1 : NULL, cmd->temp_pool,
                            cmd->pool);
+    nshards = 1;
     if (err) {
         return apr_psprintf(cmd->pool, "AccountsSessionCache: %s", err);
     }
@@ -158,9 +169,10 @@ int acc_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
     sized_default = 0;
     network_cache = 1;
     heeds_notices = 0;
+    spread_keys = 0;
     provider = NULL;
-    instance = NULL;
-    cache_lock = NULL;
+    nshards = 0;
+    memset(cache_locks, 0, sizeof(cache_locks));
     gens_shm = NULL;
     pcache = NULL;
     ready = 0;
@@ -171,6 +183,7 @@ int acc_cache_check(apr_pool_t *pconf, server_rec *s)
 {
     server_rec *v;
     unsigned int idx = 0;
+    int i;
 
     for (v = s; v; v = v->next, idx++) {
         acc_srv_cfg_t *c = acc_srv(v);
@@ -186,18 +199,23 @@ int acc_cache_check(apr_pool_t *pconf, server_rec *s)
                          missing(pconf, DEFAULT_PROVIDER));
             return HTTP_INTERNAL_SERVER_ERROR;
         }
-        /* shmcb's own default (512,000 bytes) holds about a thousand
-         * sessions: this one holds AccountsSessionCacheSize. */
-        args = apr_psprintf(
-            pconf, "%s(%ld)",
-            ap_runtime_dir_relative(pconf, "mod_accounts-sessions"),
-            cache_sessions * BYTES_PER_SESSION);
-        instance = NULL;
-        if ((err = provider->create(&instance, args, pconf, pconf)) != NULL) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                         ACC_LOGNO(0111) "the session cache: %s", err);
-            return HTTP_INTERNAL_SERVER_ERROR;
+        /* AccountsSessionCacheSize sessions in SHARDS instances (the
+         * file names are shmcb's fallback where anonymous shared memory
+         * is missing). */
+        for (i = 0; i < SHARDS; i++) {
+            args = apr_psprintf(
+                pconf, "%s.%d(%ld)",
+                ap_runtime_dir_relative(pconf, "mod_accounts-sessions"), i,
+                cache_sessions * BYTES_PER_SESSION / SHARDS + 16384);
+            instances[i] = NULL;
+            if ((err = provider->create(&instances[i], args, pconf, pconf)) !=
+                NULL) {
+                ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                             ACC_LOGNO(0111) "the session cache: %s", err);
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
         }
+        nshards = SHARDS;
         mode = CACHE_SET;
         provider_name = DEFAULT_PROVIDER;
     }
@@ -206,10 +224,15 @@ int acc_cache_check(apr_pool_t *pconf, server_rec *s)
 
 static apr_status_t destroy_cache(void *data)
 {
-    if (instance && provider) {
-        provider->destroy(instance, (server_rec *)data);
+    int i;
+
+    for (i = 0; i < nshards; i++) {
+        if (instances[i] && provider) {
+            provider->destroy(instances[i], (server_rec *)data);
+        }
+        instances[i] = NULL;
     }
-    instance = NULL;
+    nshards = 0;
     ready = 0;
     return APR_SUCCESS;
 }
@@ -219,10 +242,10 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 {
     struct ap_socache_hints hints;
     server_rec *v;
-    int used = 0;
+    int used = 0, i;
     apr_status_t rv;
 
-    if (mode != CACHE_SET || instance == NULL) {
+    if (mode != CACHE_SET || nshards == 0) {
         return OK;
     }
     for (v = s; v; v = v->next) {
@@ -231,8 +254,9 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (!used) {
         return OK;
     }
-    if (provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
-        rv = acc_shmlock_create(&cache_lock, pconf);
+    for (i = 0; i < nshards && (provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE);
+         i++) {
+        rv = acc_shmlock_create(&cache_locks[i], pconf);
         if (rv != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                          ACC_LOGNO(0111) "AccountsSessionCache: cannot "
@@ -241,16 +265,25 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         }
     }
     memset(&hints, 0, sizeof(hints));
+    /* shmcb makes an index slot per (id + object) of these sizes, and
+     * puts into its subcaches up to that many: a typical signed record is
+     * some 200 bytes (more for a user in many groups). */
     hints.avg_id_len = 70;
-    hints.avg_obj_size = 300;
+    hints.avg_obj_size = 200;
     hints.expiry_interval = apr_time_from_sec(30);
-    rv = provider->init(instance, CACHE_NAME, &hints, s, pconf);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                     ACC_LOGNO(0112) "AccountsSessionCache: cannot set up "
-                                     "the '%s' cache",
-                     provider_name);
-        return HTTP_INTERNAL_SERVER_ERROR;
+    for (i = 0; i < nshards; i++) {
+        rv = provider->init(instances[i],
+                            nshards > 1
+                                ? apr_psprintf(pconf, "%s-%d", CACHE_NAME, i)
+                                : CACHE_NAME,
+                            &hints, s, pconf);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                         ACC_LOGNO(0112) "AccountsSessionCache: cannot set "
+                                         "up the '%s' cache",
+                         provider_name);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
     apr_pool_cleanup_register(pconf, s, destroy_cache, apr_pool_cleanup_null);
     /* Anonymous shared memory: the children inherit it. */
@@ -273,6 +306,7 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     network_cache = strcmp(provider_name, "shmcb") != 0 &&
                     strcmp(provider_name, "dbm") != 0;
     heeds_notices = strcmp(provider_name, "shmcb") == 0;
+    spread_keys = heeds_notices;
     ready = 1;
     return OK;
 }
@@ -305,12 +339,23 @@ static void test_hold(request_rec *r)
     apr_sleep(apr_time_from_sec(n));
 }
 
-static int lock(request_rec *r)
+/* Which instance holds key: FNV-1a of it (key_of's bytes are a hash's). */
+static int shard_of(const char *key)
 {
-    if (cache_lock == NULL) {
+    apr_uint32_t h = 2166136261u;
+
+    for (; *key; key++) {
+        h = (h ^ (unsigned char)*key) * 16777619u;
+    }
+    return nshards > 1 ? (int)(h % (apr_uint32_t)nshards) : 0;
+}
+
+static int lock(request_rec *r, int shard)
+{
+    if (cache_locks[shard] == NULL) {
         return 1;
     }
-    switch (acc_shmlock_lock(cache_lock)) {
+    switch (acc_shmlock_lock(cache_locks[shard])) {
         case ACC_SHMLOCK_OK:
             break;
         case ACC_SHMLOCK_RECOVERED:
@@ -329,18 +374,38 @@ static int lock(request_rec *r)
     return 1;
 }
 
-static void unlock(void)
+static void unlock(int shard)
 {
-    if (cache_lock) {
-        acc_shmlock_unlock(cache_lock);
+    if (cache_locks[shard]) {
+        acc_shmlock_unlock(cache_locks[shard]);
     }
 }
 
-/* The cache's id for a token hash on this host. */
+static unsigned int hex_digit(char ch)
+{
+    return ch >= '0' && ch <= '9'   ? (unsigned int)(ch - '0')
+           : ch >= 'a' && ch <= 'f' ? (unsigned int)(ch - 'a' + 10)
+                                    : 0;
+}
+
+/* The cache's id for a token hash on this host.  shmcb files an id in one
+ * of its subcaches (up to 256) by the id's first byte alone: ids that all
+ * began with the host's prefix shared one subcache, a 128th of the memory
+ * (about 850 sessions whatever the size).  So for shmcb a byte of the
+ * hash goes first -- never NUL: the id is also a C string here. */
 static const char *key_of(request_rec *r, const acc_srv_cfg_t *c,
                           const char *token_hash)
 {
-    return apr_pstrcat(r->pool, c->cache_ns, token_hash, NULL);
+    char lead[2];
+    unsigned int v;
+
+    if (!spread_keys || strlen(token_hash) < 2) {
+        return apr_pstrcat(r->pool, c->cache_ns, token_hash, NULL);
+    }
+    v = hex_digit(token_hash[0]) << 4 | hex_digit(token_hash[1]);
+    lead[0] = (char)(v ? v : 0x80);
+    lead[1] = '\0';
+    return apr_pstrcat(r->pool, lead, c->cache_ns, token_hash, NULL);
 }
 
 /* The shared cache's entry for key, decoded. */
@@ -351,13 +416,15 @@ static int shared_get(request_rec *r, apr_pool_t *p, const acc_srv_cfg_t *c,
     unsigned char buf[ACC_SESSREC_MAX];
     unsigned int len = sizeof(buf);
     apr_status_t rv;
+    int shard = shard_of(key);
 
-    if (!lock(r)) {
+    if (!lock(r, shard)) {
         return 0;
     }
-    rv = provider->retrieve(instance, r->server, (const unsigned char *)key,
+    rv = provider->retrieve(instances[shard], r->server,
+                            (const unsigned char *)key,
                             (unsigned int)strlen(key), buf, &len, r->pool);
-    unlock();
+    unlock(shard);
     if (rv != APR_SUCCESS) {
         if (rv != APR_NOTFOUND) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, r,
@@ -379,12 +446,14 @@ static int shared_get(request_rec *r, apr_pool_t *p, const acc_srv_cfg_t *c,
 
 static void shared_remove(request_rec *r, const char *key)
 {
-    if (!lock(r)) {
+    int shard = shard_of(key);
+
+    if (!lock(r, shard)) {
         return;
     }
-    provider->remove(instance, r->server, (const unsigned char *)key,
+    provider->remove(instances[shard], r->server, (const unsigned char *)key,
                      (unsigned int)strlen(key), r->pool);
-    unlock();
+    unlock(shard);
 }
 
 /* This process's copy (unsigned: it never leaves the process). */
@@ -464,6 +533,7 @@ void acc_cache_put(request_rec *r, const char *token_hash,
     unsigned char *buf;
     apr_size_t len;
     apr_status_t rv;
+    int shard;
 
     if (!ready || c->cache_ttl <= 0) {
         return;
@@ -479,13 +549,14 @@ void acc_cache_put(request_rec *r, const char *token_hash,
     buf = acc_sessrec_encode(r->pool, row, until, c->secret_key,
                              c->secret_key_len, (const unsigned char *)key,
                              strlen(key), &len);
-    if (buf == NULL || !lock(r)) {
+    shard = shard_of(key);
+    if (buf == NULL || !lock(r, shard)) {
         return;
     }
-    rv = provider->store(instance, r->server, (const unsigned char *)key,
-                         (unsigned int)strlen(key), until, buf,
-                         (unsigned int)len, r->pool);
-    unlock();
+    rv = provider->store(instances[shard], r->server,
+                         (const unsigned char *)key, (unsigned int)strlen(key),
+                         until, buf, (unsigned int)len, r->pool);
+    unlock(shard);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, r,
                       ACC_LOGNO(0117) "session cache store failed");
