@@ -47,8 +47,10 @@ struct acc_listener {
     apr_pool_t *scratch;       /* cleared between commands */
     const char **keys, **vals; /* libpq's parameters, once read */
     PGconn *conn;
-    int busy;            /* a command in flight */
-    int touching;        /* ... and it writes last_seen */
+    int busy;      /* a command in flight */
+    PGconn *wconn; /* its own connection for last_seen writes */
+    int wbusy;     /* a write in flight there */
+    apr_int64_t wsent_at;
     int down_logged;     /* the outage was logged */
     apr_int64_t sent_at; /* when that command was sent */
     apr_int64_t retry_at;
@@ -168,7 +170,6 @@ static void drop(listener_t *l, const char *why)
         l->conn = NULL;
     }
     l->busy = 0;
-    l->touching = 0;
     l->retry_at = acc_notify_clock() + RETRY;
 }
 
@@ -277,10 +278,36 @@ static void connect_one(listener_t *l)
     }
 }
 
-/* The next command: the queued last_seen writes, or a question. */
+/* The listening connection's question: are you there? */
 static void send_one(listener_t *l)
 {
-    int n, ok;
+    if (!PQsendQuery(l->conn, "SELECT 1")) {
+        drop(l, pq_error(l));
+        return;
+    }
+    l->busy = 1;
+    l->sent_at = acc_notify_clock();
+}
+
+static void wclose(listener_t *l)
+{
+    if (l->wconn) {
+        PQfinish(l->wconn);
+        l->wconn = NULL;
+    }
+    l->wbusy = 0;
+}
+
+/* The queued last_seen writes, on a connection of their own: a write
+ * slowed by a busy database must not hold up the notices or the
+ * question that keeps the listener counted alive.  Lost when that
+ * connection fails (last_seen is a hint, written again later). */
+static void flush_one(listener_t *l)
+{
+    const char *param;
+    apr_size_t len;
+    PGresult *res;
+    int n;
 
     apr_thread_mutex_lock(l->mu);
     n = l->queued;
@@ -291,26 +318,58 @@ static void send_one(listener_t *l)
         l->queued = 0;
     }
     apr_thread_mutex_unlock(l->mu);
-    if (n > 0) {
-        const char *param;
-        apr_size_t len = (apr_size_t)n * (HASH_LEN + 1);
-        l->sending[len - 1] = '}';
-        param = apr_pstrcat(l->scratch, "{",
-                            apr_pstrmemdup(l->scratch, l->sending, len), NULL);
-        ok = PQsendQueryParams(l->conn, TOUCH_SQL, 1, NULL, &param, NULL, NULL,
-                               0);
-        l->touching = 1;
-    }
-    else {
-        ok = PQsendQuery(l->conn, "SELECT 1");
-        l->touching = 0;
-    }
-    if (!ok) {
-        drop(l, pq_error(l));
+    if (n == 0) {
         return;
     }
-    l->busy = 1;
-    l->sent_at = acc_notify_clock();
+    if (l->wconn == NULL) {
+        l->wconn = PQconnectdbParams(l->keys, l->vals, 0);
+        if (l->wconn == NULL || PQstatus(l->wconn) != CONNECTION_OK) {
+            wclose(l);
+            return;
+        }
+        res = PQexec(l->wconn, "SET application_name = 'mod_accounts "
+                               "last_seen'; SET synchronous_commit = off");
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            PQclear(res);
+            wclose(l);
+            return;
+        }
+        PQclear(res);
+    }
+    len = (apr_size_t)n * (HASH_LEN + 1);
+    l->sending[len - 1] = '}';
+    param = apr_pstrcat(l->scratch, "{",
+                        apr_pstrmemdup(l->scratch, l->sending, len), NULL);
+    if (!PQsendQueryParams(l->wconn, TOUCH_SQL, 1, NULL, &param, NULL, NULL,
+                           0)) {
+        wclose(l);
+        return;
+    }
+    l->wbusy = 1;
+    l->wsent_at = acc_notify_clock();
+}
+
+static void wread_one(listener_t *l)
+{
+    PGresult *res;
+
+    if (!PQconsumeInput(l->wconn)) {
+        wclose(l);
+        return;
+    }
+    while (l->wbusy && !PQisBusy(l->wconn)) {
+        res = PQgetResult(l->wconn);
+        if (res == NULL) {
+            l->wbusy = 0;
+            break;
+        }
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, l->s,
+                         ACC_LOGNO(0232) "writing last_seen failed: %s",
+                         PQresultErrorMessage(res));
+        }
+        PQclear(res);
+    }
 }
 
 static void heard(listener_t *l, const char *payload)
@@ -353,13 +412,9 @@ static void read_one(listener_t *l)
                              (apr_uint64_t)(acc_notify_clock() + ALIVE));
             continue;
         }
-        if (PQresultStatus(res) != PGRES_COMMAND_OK &&
-            PQresultStatus(res) != PGRES_TUPLES_OK) {
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, l->s,
-                         ACC_LOGNO(0232) "%s failed: %s",
-                         l->touching ? "writing last_seen"
-                                     : "the listener's "
-                                       "check",
+                         ACC_LOGNO(0232) "the listener's check failed: %s",
                          PQresultErrorMessage(res));
         }
         PQclear(res);
@@ -368,8 +423,9 @@ static void read_one(listener_t *l)
 
 static void *APR_THREAD_FUNC notify_main(apr_thread_t *t, void *data)
 {
-    struct pollfd *fds = calloc((apr_size_t)nt->count, sizeof(*fds));
-    listener_t **ls = calloc((apr_size_t)nt->count, sizeof(*ls));
+    /* Two connections a listener: listening, and writing last_seen. */
+    struct pollfd *fds = calloc((apr_size_t)nt->count * 2, sizeof(*fds));
+    listener_t **ls = calloc((apr_size_t)nt->count * 2, sizeof(*ls));
     listener_t *l;
     int n, i;
 
@@ -402,8 +458,20 @@ static void *APR_THREAD_FUNC notify_main(apr_thread_t *t, void *data)
             if (l->conn && !l->busy && now - l->sent_at >= BEAT) {
                 send_one(l);
             }
+            if (l->wconn && l->wbusy && now - l->wsent_at > NO_ANSWER * 6) {
+                wclose(l); /* a write stuck for 30 s: start afresh */
+            }
+            if (l->conn && !l->wbusy && now - l->wsent_at >= BEAT) {
+                flush_one(l);
+            }
             if (l->conn) {
                 fds[n].fd = PQsocket(l->conn);
+                fds[n].events = POLLIN;
+                fds[n].revents = 0;
+                ls[n++] = l;
+            }
+            if (l->wconn) {
+                fds[n].fd = PQsocket(l->wconn);
                 fds[n].events = POLLIN;
                 fds[n].revents = 0;
                 ls[n++] = l;
@@ -415,8 +483,14 @@ static void *APR_THREAD_FUNC notify_main(apr_thread_t *t, void *data)
         }
         if (poll(fds, (nfds_t)n, WAIT_MS) > 0) {
             for (i = 0; i < n; i++) {
-                if (fds[i].revents) {
+                if (fds[i].revents == 0) {
+                    continue;
+                }
+                if (ls[i]->conn && fds[i].fd == PQsocket(ls[i]->conn)) {
                     read_one(ls[i]);
+                }
+                else if (ls[i]->wconn && fds[i].fd == PQsocket(ls[i]->wconn)) {
+                    wread_one(ls[i]);
                 }
             }
         }
@@ -431,6 +505,7 @@ static void *APR_THREAD_FUNC notify_main(apr_thread_t *t, void *data)
             PQfinish(l->conn);
             l->conn = NULL;
         }
+        wclose(l);
         if (l->scratch) {
             apr_pool_destroy(l->scratch);
         }
