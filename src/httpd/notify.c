@@ -3,11 +3,14 @@
  * cache; and last_seen written behind (see notify.h).
  *
  * One thread per process serves every listener: it connects (blocking,
- * libpq's own timeout), then waits in poll() on the sockets, reads the
- * notices as they come, and keeps one command in flight per connection:
- * the queued last_seen writes, or else "SELECT 1".  Request threads only
- * read the listener's times (64-bit atomics) and append to its queue
- * (under a mutex).
+ * libpq's own timeout, at most 5 s unless the pool's parameters say
+ * otherwise), then waits in poll() on the sockets and reads the notices
+ * as they come.  A listener has two connections: the listening one, asked
+ * "SELECT 1" every second (its answers keep it counted alive), and one
+ * opened when there is last_seen to write, which sends the queued writes
+ * in one UPDATE a second -- so a write slowed by a busy database never
+ * holds up the notices.  Request threads only read the listener's times
+ * (64-bit atomics) and append to its queue (under a mutex).
  */
 #include "notify.h"
 #include "config.h"

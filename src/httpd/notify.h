@@ -24,9 +24,10 @@
  *   - else for AccountsSessionCacheTTL, as without notices (the
  *     connection is down, or AccountsSessionCacheNotify Off).
  *
- * last_seen: a cached session seen again more than a minute after its
- * last recorded use is recorded by this thread (one UPDATE a second for
- * all of them) instead of sending its request to the database.
+ * last_seen: a cached session due for a last_seen write (session.c:
+ * five minutes, or a quarter of the idle timeout) is recorded by this
+ * thread, on a second connection (one UPDATE a second for all of them),
+ * instead of sending its request to the database.
  */
 #ifndef ACC_NOTIFY_H
 #define ACC_NOTIFY_H
