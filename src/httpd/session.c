@@ -234,8 +234,9 @@ static int lookup(request_rec *r, acc_session_t **out)
                 return HTTP_SERVICE_UNAVAILABLE;
         }
         row->read_at = asked;
-        /* last_seen (for idle expiry and `clearsessions --idle`): the
-         * statement itself writes at most once a minute. */
+        /* last_seen (for idle expiry and `clearsessions --idle`), when
+         * due (seen_every); the statement itself also skips a row
+         * written in the last minute. */
         if (now - row->last_seen > seen_every(cfg)) {
             acc_session_touch(st, r->pool, hash);
             row->last_seen = now;
