@@ -127,9 +127,12 @@ RequestReadTimeout header=20-40,MinRate=500 body=20,MinRate=500
 # Enough worker threads that hundreds of slow clients, each holding one
 # until mod_reqtimeout lets it go, still leave some for everyone else
 # (httpd's default is 400 in all).  A thread costs little memory; the
-# database connections stay bounded by DBDMax per process.
+# database connections stay bounded by DBDMax per process.  ServerLimit
+# is twice MaxRequestWorkers / ThreadsPerChild: after a graceful restart
+# the old children keep their slots while they finish, and the new ones
+# need free slots to start in.
 <IfModule mpm_event_module>
-    ServerLimit        8
+    ServerLimit        16
     ThreadLimit        128
     ThreadsPerChild    128
     MaxRequestWorkers  1024
