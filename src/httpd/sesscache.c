@@ -241,7 +241,7 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s)
 {
     struct ap_socache_hints hints;
-    server_rec *v;
+    server_rec *v, quiet;
     int used = 0, i;
     apr_status_t rv;
 
@@ -271,12 +271,20 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     hints.avg_id_len = 70;
     hints.avg_obj_size = 200;
     hints.expiry_interval = apr_time_from_sec(30);
+    /* shmcb says "Shared memory socache initialised" at LogLevel info for
+     * each instance: once is enough, the other instances are told to
+     * log only from notice up (init uses the server for its log lines
+     * alone). */
+    quiet = *s;
+    if (quiet.log.level > APLOG_NOTICE) {
+        quiet.log.level = APLOG_NOTICE;
+    }
     for (i = 0; i < nshards; i++) {
         rv = provider->init(instances[i],
                             nshards > 1
                                 ? apr_psprintf(pconf, "%s-%d", CACHE_NAME, i)
                                 : CACHE_NAME,
-                            &hints, s, pconf);
+                            &hints, i == 0 ? s : &quiet, pconf);
         if (rv != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                          ACC_LOGNO(0112) "AccountsSessionCache: cannot set "
