@@ -8,8 +8,13 @@
  * checked: what does not parse needs a rehash and is unusable; what is
  * over the ceiling is unusable (and returns at once: otherwise a timeout);
  * what parses within it is never unusable to libargon2 (our parser is no
- * looser than its decoder).
+ * looser than its decoder).  Django's other forms (djhash.h) go to
+ * acc_dj_parse, and to verification when cheap (PBKDF2 <= 1000
+ * iterations, bcrypt cost <= 5, scrypt N r p <= 4096): what parses is
+ * never unusable to PBKDF2 and scrypt, what is over a ceiling or does not
+ * parse is unusable; acc_password_problem explains every input.
  */
+#include "core/djhash.h"
 #include "core/password.h"
 
 #include "harness.h"
@@ -32,7 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     if (rc != 0) {
-        if (acc_password_verify(s, "password", 8, &prm) != ACC_PW_UNUSABLE) {
+        acc_dj_hash_t dj;
+        /* Not argon2 and not Django's: nothing could match it. */
+        if ((acc_dj_parse(s, &dj), dj.kind == ACC_DJ_NONE) &&
+            acc_password_verify(s, "password", 8, &prm) != ACC_PW_UNUSABLE) {
             abort();
         }
     }
@@ -57,6 +65,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
 
+    {
+        acc_dj_hash_t dj;
+        int drc = acc_dj_parse(s, &dj), unknown;
+        if (drc != 0 && dj.kind != ACC_DJ_NONE &&
+            acc_password_verify(s, "password", 8, &prm) != ACC_PW_UNUSABLE) {
+            abort();
+        }
+        if (drc == 0) {
+            int cheap = (dj.kind == ACC_DJ_PBKDF2_SHA256 ||
+                         dj.kind == ACC_DJ_PBKDF2_SHA1)
+                            ? dj.iterations <= 1000
+                        : dj.kind == ACC_DJ_SCRYPT ? dj.n * dj.r * dj.p <= 4096
+                                                   : dj.iterations <= 5;
+            if (cheap) {
+                r = acc_password_verify(s, "password", 8, &prm);
+                if (r == ACC_PW_UNUSABLE && dj.kind != ACC_DJ_BCRYPT &&
+                    dj.kind != ACC_DJ_BCRYPT_SHA256) {
+                    abort();
+                }
+            }
+        }
+        (void)acc_password_problem(pool, s, &prm, &unknown);
+    }
     (void)acc_argon2_params_parse(pool, s, &out);
     apr_pool_clear(pool);
     free(s);

@@ -22,6 +22,7 @@
  */
 #include "password.h"
 #include "crypto.h"
+#include "djhash.h"
 
 #include <apr_crypto.h>
 
@@ -116,9 +117,14 @@ acc_pw_result_t acc_password_verify(const char *phc, const char *pw,
     unsigned char salt[ACC_PHC_MAX_SALT_LEN], want[ACC_PHC_MAX_HASH_LEN];
     unsigned char got[ACC_PHC_MAX_HASH_LEN];
     argon2_context ctx;
+    acc_dj_hash_t dj;
     acc_phc_t h;
     int rc;
 
+    /* Django's other hashes (djhash.h), imported or shared. */
+    if (phc && (acc_dj_parse(phc, &dj), dj.kind != ACC_DJ_NONE)) {
+        return acc_dj_verify(phc, pw, pwlen);
+    }
     if (phc == NULL || pw == NULL || acc_phc_parse(phc, &h) != 0 ||
         !acc_password_cost_ok(&h.params, configured)) {
         return ACC_PW_UNUSABLE;
@@ -325,4 +331,48 @@ const char *acc_argon2_params_parse(apr_pool_t *p, const char *args,
     }
     *out = r;
     return NULL;
+}
+
+const char *acc_password_problem(apr_pool_t *p, const char *phc,
+                                 const acc_argon2_params_t *configured,
+                                 int *unknown)
+{
+    acc_dj_hash_t dj;
+    acc_phc_t h;
+    const char *alg;
+    int rc;
+
+    *unknown = 0;
+    if (phc == NULL || *phc == '\0') {
+        return "an empty password hash";
+    }
+    if (*phc == '!') {
+        return NULL; /* Django's unusable password: never matches, by design */
+    }
+    rc = acc_dj_parse(phc, &dj);
+    if (dj.kind != ACC_DJ_NONE) {
+        alg = acc_dj_algorithm(p, phc);
+        if (rc == -2) {
+            return apr_psprintf(p, "its %s cost is over the ceiling", alg);
+        }
+        return rc == 0 ? NULL : apr_psprintf(p, "a malformed %s hash", alg);
+    }
+    if (acc_phc_parse(phc, &h) == 0) {
+        return acc_password_cost_ok(&h.params, configured)
+                   ? NULL
+                   : apr_psprintf(p,
+                                  "its cost m=%u t=%u p=%u is over the "
+                                  "ceiling",
+                                  h.params.m_kib, h.params.t, h.params.p);
+    }
+    alg = acc_dj_algorithm(p, phc);
+    if (alg == NULL) {
+        *unknown = 1;
+        return "a hash that names no algorithm";
+    }
+    if (*alg && strcmp(alg, "argon2") != 0) {
+        *unknown = 1;
+        return apr_psprintf(p, "an unknown algorithm '%s'", alg);
+    }
+    return "a malformed argon2 hash";
 }

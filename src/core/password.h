@@ -4,7 +4,9 @@
  *   $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt b64>$<hash b64>
  *
  * (base64 without padding).  Django's "argon2$argon2id$..." form is
- * accepted too, so users can be imported from a Django auth_user table.
+ * accepted too, and verification also takes Django's PBKDF2, bcrypt and
+ * scrypt hashes (djhash.h), so users can be imported from a Django
+ * auth_user table; a login rehashes them into our own form.
  * Salts are 16 random bytes, tags 32 bytes.  Verification is constant
  * time (libargon2 compares in constant time).
  */
@@ -81,5 +83,13 @@ acc_pw_result_t acc_password_verify(const char *phc, const char *pw,
  * version, other m/t/p, or another salt or tag length; also when it does
  * not parse.  0 when it is current. */
 int acc_password_needs_rehash(const char *phc, const acc_argon2_params_t *prm);
+
+/* Why acc_password_verify would call phc unusable, for the log: NULL
+ * when it is usable or Django's deliberate "!" (no user to blame), else
+ * a phrase in p.  *unknown is set when the reason is an algorithm we do
+ * not know (logged once per process by the caller). */
+const char *acc_password_problem(apr_pool_t *p, const char *phc,
+                                 const acc_argon2_params_t *configured,
+                                 int *unknown);
 
 #endif /* ACC_PASSWORD_H */

@@ -12,6 +12,8 @@
 #include "httpd/session.h"
 #include "httpd/audit.h"
 #include "httpd/throttle.h"
+
+#include <apr_atomic.h>
 #include "core/validate.h"
 #include "core/redirect.h"
 #include "csrf.h"
@@ -103,24 +105,30 @@ static int show_status(acc_page_t *pg, int status, const char *username,
 }
 
 /* Check the password against u's hash, or against a dummy hash when there
- * is no such user, so both cost the same.  A stored hash costing more than
- * the ceiling this host's AccountsPasswordHash sets is not hashed: it
- * fails like a wrong password, with a warning for the administrator. */
+ * is no such user, so both cost the same.  A stored hash that cannot be
+ * checked -- malformed, costing more than the ceiling this host's
+ * AccountsPasswordHash sets, an algorithm we do not know -- is not
+ * hashed: it fails like a wrong password, with a warning for the
+ * administrator (an unknown algorithm once per process: a table imported
+ * from an old Django site may hold thousands). */
 static int password_ok(acc_page_t *pg, const acc_user_t *u, const char *pw,
                        apr_size_t pwlen)
 {
-    const char *phc = u ? u->password : pg->cfg->dummy_hash;
+    static apr_uint32_t unknown_logged;
+    const char *phc = u ? u->password : pg->cfg->dummy_hash, *why;
     acc_pw_result_t res = acc_password_verify(phc, pw, pwlen, &pg->cfg->hash);
-    acc_phc_t h;
+    int unknown;
 
-    if (res == ACC_PW_UNUSABLE && u && acc_phc_parse(phc, &h) == 0 &&
-        !acc_password_cost_ok(&h.params, &pg->cfg->hash)) {
+    if (res == ACC_PW_UNUSABLE && u &&
+        (why = acc_password_problem(pg->r->pool, phc, &pg->cfg->hash,
+                                    &unknown)) != NULL &&
+        (!unknown || apr_atomic_cas32(&unknown_logged, 1, 0) == 0)) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, pg->r,
                       ACC_LOGNO(0055) "password hash of '%s' not checked: "
-                                      "its cost m=%u t=%u p=%u is over the "
-                                      "ceiling",
+                                      "%s%s",
                       ap_escape_logitem(pg->r->pool, u->username),
-                      h.params.m_kib, h.params.t, h.params.p);
+                      ap_escape_logitem(pg->r->pool, why),
+                      unknown ? " (said once per process)" : "");
     }
     return u ? res == ACC_PW_MATCH : 0;
 }
