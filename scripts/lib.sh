@@ -16,7 +16,8 @@
 #                                      bcrypt from libxcrypt
 #   python3-django python3-argon2      a real Django for the suite
 #   python3-bcrypt                     (t/django/manage.py) with every
-#                                      hasher it can be configured with
+#   python3-psycopg2                   hasher it can be configured with,
+#                                      and its tables on PostgreSQL
 #   libutf8proc-dev                    NFKC, Unicode categories, case folding
 #   libcmocka-dev                      the C unit tests
 #   libapache2-mod-perl2               Apache::Test (and LWP) for the suite
@@ -40,6 +41,7 @@
 ACC_PACKAGES="autoconf automake libtool pkgconf apache2-dev apache2-bin \
 libaprutil1-dbd-pgsql libpq-dev libargon2-dev libutf8proc-dev libcmocka-dev \
 libssl-dev libcrypt-dev python3-django python3-argon2 python3-bcrypt \
+python3-psycopg2 \
 libapache2-mod-perl2 postgresql-15 memcached msmtp python3-aiosmtpd chromium \
 clang libclang-rt-14-dev llvm-14"
 

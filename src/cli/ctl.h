@@ -115,6 +115,9 @@ int acc_cmd_list(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_activate(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_deactivate(acc_ctl_t *c, int argc, const char *const *argv);
 
+/* django.c */
+int acc_cmd_import_django(acc_ctl_t *c, int argc, const char *const *argv);
+
 /* groups.c */
 int acc_cmd_group(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_perm(acc_ctl_t *c, int argc, const char *const *argv);

@@ -88,6 +88,11 @@ static const command_t commands[] = {
      "                                  /usr/sbin/sendmail -t -i)\n"},
     {"log", 0, NO_MAX, NULL, acc_cmd_log,
      "  log [--user NAME] [-n COUNT]    the newest authentication events\n"},
+    {"import-django", 2, 2, "import-django takes --from CONNINFO",
+     acc_cmd_import_django,
+     "  import-django --from CONNINFO   copy a Django site's users, groups "
+     "and\n"
+     "                                  permissions (again: update them)\n"},
     {"hashtime", 0, 1, "hashtime takes a count from 1 to 10000",
      acc_cmd_hashtime,
      "  hashtime [N]                    time N (default 20) password checks\n"

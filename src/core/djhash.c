@@ -15,10 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_DK       64         /* the longest derived key we compare */
-#define BCRYPT_LEN   60         /* "$2b$12$" + 22 salt + 31 hash characters */
-#define SCRYPT_WORK  (1u << 22) /* N * r * p: Django's default is 2^17 */
-#define PREFIX(s, p) (strncmp((s), (p), sizeof(p) - 1) == 0)
+#define MAX_DK        64         /* the longest derived key we compare */
+#define BCRYPT_LEN    60         /* "$2b$12$" + 22 salt + 31 hash characters */
+#define BCRYPT_MAX_PW 72         /* the bytes of a password bcrypt reads */
+#define SCRYPT_WORK   (1u << 22) /* N * r * p: Django's default is 2^17 */
+#define PREFIX(s, p)  (strncmp((s), (p), sizeof(p) - 1) == 0)
 
 const char *acc_dj_algorithm(apr_pool_t *p, const char *encoded)
 {
@@ -157,6 +158,11 @@ static int parse_scrypt(const char *s, acc_dj_hash_t *out)
     if ((out->hash_len = b64_len(s)) < 16) {
         return -1;
     }
+    /* scrypt itself requires N < 2^(16 r) (RFC 7914; OpenSSL refuses the
+     * rest): a hash that names such an N was never made. */
+    if (r < 1 || p < 1 || (16 * r < 64 && (n >> (16 * r)) != 0)) {
+        return -1;
+    }
     out->n = n;
     out->r = (uint32_t)r;
     out->p = (uint32_t)p;
@@ -232,12 +238,20 @@ static acc_pw_result_t verify_bcrypt(const acc_dj_hash_t *h, const char *pw,
         apr_crypto_memzero(d, sizeof(d));
     }
     else {
-        /* bcrypt reads 72 bytes at most, up to a NUL. */
-        if ((heap = malloc(pwlen + 1)) == NULL) {
+        /* bcrypt reads 72 bytes at most (and libxcrypt refuses 512 or
+         * more: a long password Django accepted must still match), up to
+         * a NUL, which would cut the password short: Django's bcrypt
+         * refuses one, so does this. */
+        apr_size_t n = pwlen < BCRYPT_MAX_PW ? pwlen : BCRYPT_MAX_PW;
+        if (memchr(pw, '\0', pwlen) != NULL) {
+            return ACC_PW_MISMATCH;
+        }
+        if ((heap = malloc(n + 1)) == NULL) {
             return ACC_PW_UNUSABLE;
         }
-        memcpy(heap, pw, pwlen);
-        heap[pwlen] = '\0';
+        memcpy(heap, pw, n);
+        heap[n] = '\0';
+        pwlen = n;
         in = heap;
     }
     if ((cd = calloc(1, sizeof(*cd))) != NULL) {

@@ -22,7 +22,7 @@
 /* The schema version this build needs; `accountsctl migrate` brings a
  * database up to it.  One a file in src/store/migrations/: the build fails
  * when they differ. */
-#define ACC_SCHEMA_VERSION 7
+#define ACC_SCHEMA_VERSION 8
 
 typedef enum {
     ACC_STORE_OK = 0,
@@ -49,6 +49,31 @@ acc_store_rc_t acc_store_schema_version(apr_pool_t *p,
 acc_store_rc_t acc_store_migrate(apr_pool_t *p, const apr_dbd_driver_t *driver,
                                  apr_dbd_t *handle, int *from, int *to,
                                  const char **err);
+
+/* What accountsctl import-django copied: rows Django has (users, groups,
+ * permissions, and the links between them that it could map) and how
+ * many users, groups and permissions were new here. */
+typedef struct {
+    long users, users_new;
+    long groups, groups_new;
+    long perms, perms_new;
+    long user_groups, group_perms, user_perms;
+    /* users already ours whose stored hash Django's replaced (their
+     * password changed on the Django site, or they were not imported
+     * before), and the sessions of theirs that ended with it */
+    long passwords_changed, sessions_ended;
+} acc_import_counts_t;
+
+/* Copy a Django site's auth tables (on src) into ours (on dst), in one
+ * transaction on each (import.c says how they merge).  ACC_STORE_OK and
+ * *n, or ACC_STORE_ERROR and *err (in p): the source is not Django's,
+ * names that differ only in case, or the database failed; then nothing
+ * was imported. */
+acc_store_rc_t acc_store_import_django(apr_pool_t *p,
+                                       const apr_dbd_driver_t *driver,
+                                       apr_dbd_t *dst, apr_dbd_t *src,
+                                       acc_import_counts_t *n,
+                                       const char **err);
 
 /* Prepare every statement on (driver, handle) with memory from p (which
  * must live as long as the connection) and return the store.  Fails with

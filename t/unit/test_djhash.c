@@ -98,6 +98,16 @@ static void test_bcrypt_72_bytes(void **state)
     assert_int_equal(acc_dj_verify(h, pw, 100), ACC_PW_MATCH);
     assert_int_equal(acc_dj_verify(h, pw, 72), ACC_PW_MATCH);
     assert_int_equal(acc_dj_verify(h, pw, 71), ACC_PW_MISMATCH);
+    /* Longer than libxcrypt takes (512): still the first 72 bytes. */
+    {
+        char *big = test_malloc(600);
+        memset(big, 'x', 600);
+        assert_int_equal(acc_dj_verify(h, big, 600), ACC_PW_MATCH);
+        /* A NUL would cut the password short: never a match. */
+        big[80] = '\0';
+        assert_int_equal(acc_dj_verify(h, big, 600), ACC_PW_MISMATCH);
+        test_free(big);
+    }
 }
 
 static void test_malformed(void **state)
@@ -134,6 +144,9 @@ static void test_malformed(void **state)
         "Dafl9N5m+OirxWx1uRbs+QZA3B89Nc5WYNsUdQtw==",
         "scrypt$1024$saltsalt$0$1$nCdF3RVQ5hawiabUjCTD3eYTgOlVgSUPnzOsat9fQXXE"
         "uYDafl9N5m+OirxWx1uRbs+QZA3B89Nc5WYNsUdQtw==",
+        /* N must be below 2^(16 r) */
+        "scrypt$65536$saltsalt$1$1$nCdF3RVQ5hawiabUjCTD3eYTgOlVgSUPnzOsat9fQX"
+        "XEuYDafl9N5m+OirxWx1uRbs+QZA3B89Nc5WYNsUdQtw==",
         NULL,
     };
     size_t i;

@@ -1,7 +1,9 @@
 """Settings of the suite's Django project (t/django/manage.py).
 
 Nothing here serves requests yet: the hashers are Django's own list,
-with every hasher Django 3.2 can be configured with.
+with every hasher Django 3.2 can be configured with, and the database
+(when asked for) holds Django's auth tables for accountsctl
+import-django to read.
 """
 import os
 
@@ -13,8 +15,19 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "djsite",
 ]
-# No database is needed to make or check a hash.
+# No database is needed to make or check a hash; with ACC_DJANGO_DBNAME
+# the project is a Django site on the suite's PostgreSQL (the superuser,
+# over its socket), in a database of its own.
 DATABASES = {}
+if os.environ.get("ACC_DJANGO_DBNAME"):
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": os.environ["ACC_DJANGO_DBNAME"],
+        "HOST": os.environ["ACC_PGSOCK"],
+        "PORT": os.environ["ACC_PGPORT"],
+        "USER": "postgres",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 USE_TZ = True
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
