@@ -14,6 +14,8 @@
 #   libssl-dev libcrypt-dev            Django's other password hashes:
 #                                      PBKDF2 and scrypt from libcrypto,
 #                                      bcrypt from libxcrypt
+#   libjansson-dev zlib1g-dev          Django's session data: JSON, maybe
+#                                      zlib-compressed
 #   python3-django python3-argon2      a real Django for the suite
 #   python3-bcrypt                     (t/django/manage.py) with every
 #   python3-psycopg2                   hasher it can be configured with,
@@ -40,8 +42,8 @@
 #                                      readable crash stacks
 ACC_PACKAGES="autoconf automake libtool pkgconf apache2-dev apache2-bin \
 libaprutil1-dbd-pgsql libpq-dev libargon2-dev libutf8proc-dev libcmocka-dev \
-libssl-dev libcrypt-dev python3-django python3-argon2 python3-bcrypt \
-python3-psycopg2 \
+libssl-dev libcrypt-dev libjansson-dev zlib1g-dev python3-django \
+python3-argon2 python3-bcrypt python3-psycopg2 \
 libapache2-mod-perl2 postgresql-15 memcached msmtp python3-aiosmtpd chromium \
 clang libclang-rt-14-dev llvm-14"
 

@@ -74,6 +74,8 @@ find "$stage/t/conf" -maxdepth 1 -type f ! -name '*.in' ! -name modules.conf -de
 [ "${ACC_ASAN:-0}" = 1 ] && make_asan_wrapper "$stage/bin"
 chown -R "$runas:" "$stage"
 chmod 755 "$stage"
+# The Django site's key (t/24-django-sessions.t), private as a key is.
+chmod 600 "$stage/t/django/secret.key"
 install -d -o "$runas" -g "$(id -gn "$runas")" "$stage/t/logs"
 mail_up "$stage/t/logs/mail" >/dev/null
 cd "$stage"

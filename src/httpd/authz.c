@@ -41,7 +41,7 @@ static authz_status check(request_rec *r, const char *line, req_kind_t kind)
     if (r->user == NULL) {
         return AUTHZ_DENIED_NO_USER;
     }
-    if (acc_session_current(r, &s) != OK) {
+    if (acc_session_guard(r, &s) != OK) {
         return AUTHZ_GENERAL_ERROR;
     }
     if (s == NULL || strcmp(s->user->username, r->user) != 0) {

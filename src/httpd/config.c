@@ -42,6 +42,7 @@ void *acc_create_srv_cfg(apr_pool_t *p, server_rec *s)
     c->min_length = ACC_UNSET;
     c->registration = ACC_UNSET;
     c->cache_notify = ACC_UNSET;
+    c->django_sessions = ACC_UNSET;
     c->register_login = ACC_UNSET;
     c->max_body = ACC_UNSET;
     c->cache_ttl = ACC_UNSET;
@@ -78,6 +79,9 @@ void *acc_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     PICK_INT(min_length);
     PICK_INT(registration);
     PICK_INT(cache_notify);
+    PICK_INT(django_sessions);
+    PICK(django_key_file);
+    PICK(django_cookie);
     PICK_INT(register_login);
     PICK_INT(max_body);
     PICK(template_dir);
@@ -157,6 +161,12 @@ void acc_config_defaults(server_rec *s)
         }
         if (c->cache_notify == ACC_UNSET) {
             c->cache_notify = 1;
+        }
+        if (c->django_sessions == ACC_UNSET) {
+            c->django_sessions = 0;
+        }
+        if (!c->django_cookie) {
+            c->django_cookie = "sessionid"; /* Django's SESSION_COOKIE_NAME */
         }
         if (c->register_login == ACC_UNSET) {
             c->register_login = 0;
@@ -546,5 +556,16 @@ const command_rec acc_cmds[] = {
     AP_INIT_TAKE1("AccountsSecretKeyFile", set_path,
                   (void *)ACC_CFG_OFF(key_file), RSRC_CONF,
                   "the secret key file (accountsctl genkey)"),
+    AP_INIT_FLAG("AccountsDjangoSessions", set_flag,
+                 (void *)APR_OFFSETOF(acc_srv_cfg_t, django_sessions),
+                 RSRC_CONF,
+                 "On: a Django site's login (its session cookie) opens "
+                 "guarded locations too"),
+    AP_INIT_TAKE1("AccountsDjangoSecretKeyFile", set_path,
+                  (void *)ACC_CFG_OFF(django_key_file), RSRC_CONF,
+                  "a file holding the Django site's SECRET_KEY"),
+    AP_INIT_TAKE1("AccountsDjangoCookieName", set_str,
+                  (void *)ACC_CFG_OFF(django_cookie), RSRC_CONF,
+                  "the Django site's SESSION_COOKIE_NAME (sessionid)"),
     ACC_ACCOUNT_CMDS,
     {NULL}};

@@ -62,17 +62,22 @@ typedef struct {
     const char *site_url; /* AccountsSiteURL */
     int require_verified; /* AccountsRequireVerifiedEmail */
     apr_array_header_t *profile_fields; /* AccountsProfileField */
-    int throttle_mail;        /* AccountsThrottleMail: per address asked */
-    int throttle_mail_client; /* ... and per client address, an hour */
-    const char *csp;          /* AccountsContentSecurityPolicy ("": none) */
-    int well_known;           /* AccountsWellKnownChangePassword */
-    int housekeeping;         /* AccountsHousekeepingInterval, seconds */
+    int throttle_mail;           /* AccountsThrottleMail: per address asked */
+    int throttle_mail_client;    /* ... and per client address, an hour */
+    const char *csp;             /* AccountsContentSecurityPolicy ("": none) */
+    int well_known;              /* AccountsWellKnownChangePassword */
+    int housekeeping;            /* AccountsHousekeepingInterval, seconds */
+    int django_sessions;         /* AccountsDjangoSessions */
+    const char *django_key_file; /* AccountsDjangoSecretKeyFile */
+    const char *django_cookie;   /* AccountsDjangoCookieName */
 
     /* Built at startup, read-only after. */
     const unsigned char *secret_key;
     apr_size_t secret_key_len;
     apr_array_header_t *fallback_keys; /* acc_key_t: older keys, to check */
-    const char *mail_site;             /* this host's name in the mail outbox */
+    const unsigned char *django_key;   /* the Django site's SECRET_KEY */
+    apr_size_t django_key_len;
+    const char *mail_site; /* this host's name in the mail outbox */
     /* Per process, set by request threads, read by the mail sender. */
     volatile apr_uint32_t mail_active; /* served its accounts pages */
     acc_tpl_set_t *templates;

@@ -279,7 +279,7 @@ static int guard(request_rec *r, int ok)
 {
     acc_session_t *s = NULL;
 
-    if (acc_session_current(r, &s) != OK) {
+    if (acc_session_guard(r, &s) != OK) {
         return unavailable(r);
     }
     if (s == NULL) {
@@ -327,7 +327,7 @@ int acc_guard_note_failure(request_rec *r, const char *type)
      * 403, where httpd would say 401 and invite a new login (a loop back
      * to the login page).  No WWW-Authenticate challenge is added: a
      * login form is not one. */
-    s = acc_session_peek(r);
+    s = acc_session_guard_peek(r);
     if (r->user && s && strcmp(s->user->username, r->user) == 0) {
         apr_table_setn(r->notes, REFUSED, "1");
     }

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "core/cookie.h"
 #include "core/crypto.h"
+#include "core/djsession.h"
 #include "db.h"
 #include "sesscache.h"
 #include "mail.h"
@@ -27,6 +28,8 @@ typedef struct {
     apr_pool_t *pool; /* the owning request's pool: everything below */
     int resolved;
     acc_session_t *sess;
+    int dj_resolved; /* acc_session_guard's Django session */
+    acc_session_t *dj_sess;
 } req_sess_t;
 
 static req_sess_t *req_state(request_rec *r)
@@ -275,6 +278,122 @@ int acc_session_current(request_rec *r, acc_session_t **out)
 acc_session_t *acc_session_peek(request_rec *r)
 {
     return req_state(r)->sess;
+}
+
+/* The Django site's session key from its cookie, or NULL. */
+static const char *django_key_of(request_rec *r, const acc_srv_cfg_t *cfg)
+{
+    const char *header = apr_table_get(r->headers_in, "Cookie");
+    apr_array_header_t *all;
+    int i;
+
+    if (header == NULL) {
+        return NULL;
+    }
+    all = acc_cookie_get_all(r->pool, header, cfg->django_cookie);
+    for (i = 0; i < all->nelts; i++) {
+        const char *v = APR_ARRAY_IDX(all, i, const char *);
+        if (acc_djsession_key_ok(v)) {
+            return v;
+        }
+    }
+    return NULL;
+}
+
+/* A Django site's session, checked as Django's own middleware checks it:
+ * an unexpired django_session row, its data signed with the site's
+ * SECRET_KEY, a logged-in user who is active, and the session's auth hash
+ * that of the user's password hash now (a password change, or a logout
+ * that deleted the row, ends it here at once).  Nothing is cached and
+ * nothing written: two queries a request. */
+static int django_lookup(request_rec *r, acc_session_t **out)
+{
+    acc_srv_cfg_t *cfg = acc_srv(r->server);
+    req_sess_t *rs = req_state(r);
+    apr_pool_t *p = rs->pool;
+    acc_session_row_t *row;
+    acc_db_state_t dbs;
+    const char *key, *data, *auth_hash;
+    apr_int64_t uid;
+    apr_time_t expires;
+    acc_store_t *st;
+    acc_store_rc_t rc;
+    acc_session_t *sess;
+
+    if (rs->dj_resolved) {
+        *out = rs->dj_sess;
+        return OK;
+    }
+    *out = NULL;
+    if ((key = django_key_of(r, cfg)) == NULL) {
+        rs->dj_resolved = 1;
+        return OK;
+    }
+    if ((st = acc_db_store(r, &dbs)) == NULL) {
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    rc = acc_store_django_session(st, p, key, &data, &expires);
+    if (rc == ACC_STORE_OK) {
+        int d = acc_djsession_decode(p, data, cfg->django_key,
+                                     cfg->django_key_len, &uid, &auth_hash);
+        if (d == -1) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          ACC_LOGNO(0026) "a Django session's data failed "
+                                          "its signature check "
+                                          "(AccountsDjangoSecretKeyFile "
+                                          "is not the site's SECRET_KEY, "
+                                          "or the row was altered)");
+        }
+        rc = d == 0 ? acc_store_django_user(st, p, uid, &row)
+                    : ACC_STORE_NOTFOUND;
+    }
+    if (rc == ACC_STORE_ERROR) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      ACC_LOGNO(0027) "AccountsDjangoSessions: cannot read "
+                                      "the Django site's session: %s",
+                      acc_store_error(st, r->pool));
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    rs->dj_resolved = 1;
+    if (rc != ACC_STORE_OK || !row->user.is_active ||
+        !acc_str_equal_ct(auth_hash, acc_djsession_auth_hash(
+                                         p, row->user.password, cfg->django_key,
+                                         cfg->django_key_len))) {
+        return OK;
+    }
+    row->user.password = "";
+    sess = apr_pcalloc(p, sizeof(*sess));
+    sess->user = apr_pmemdup(p, &row->user, sizeof(row->user));
+    sess->token_hash = "";
+    sess->expires = expires;
+    sess->groups = split_list(p, row->groups);
+    sess->perms = split_list(p, row->perms);
+    sess->django = 1;
+    rs->dj_sess = sess;
+    *out = sess;
+    return OK;
+}
+
+int acc_session_guard(request_rec *r, acc_session_t **out)
+{
+    int held, rc = acc_session_current(r, out);
+
+    if (rc != OK || *out || !acc_srv(r->server)->django_sessions) {
+        return rc;
+    }
+    held = acc_db_held(r);
+    rc = django_lookup(r, out);
+    if (!held) {
+        acc_db_release(r);
+    }
+    return rc;
+}
+
+acc_session_t *acc_session_guard_peek(request_rec *r)
+{
+    req_sess_t *rs = req_state(r);
+
+    return rs->sess ? rs->sess : rs->dj_sess;
 }
 
 /* The user agent as the sessions page shows it: escaped, cut to 512

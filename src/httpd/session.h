@@ -20,6 +20,7 @@ typedef struct {
     apr_time_t expires;
     apr_array_header_t *groups; /* group names (const char *) */
     apr_array_header_t *perms;  /* permission codenames (const char *) */
+    int django; /* a Django site's session (acc_session_guard) */
 } acc_session_t;
 
 /* Resolve the request's session from its cookie, once per request (sub-
@@ -34,6 +35,16 @@ int acc_session_current(request_rec *r, acc_session_t **sess);
 
 /* The session acc_session_current found, or NULL (never asks anyone). */
 acc_session_t *acc_session_peek(request_rec *r);
+
+/* For the guard and the Require providers alone: acc_session_current's
+ * session, else, with AccountsDjangoSessions On, the Django site's (its
+ * session cookie, django_session, auth_user: Django's user, groups and
+ * permissions; `django` set).  Our own pages never see a Django session:
+ * its user is not one of ours.  Answers as acc_session_current. */
+int acc_session_guard(request_rec *r, acc_session_t **sess);
+
+/* What acc_session_guard found, or NULL (never asks anyone). */
+acc_session_t *acc_session_guard_peek(request_rec *r);
 
 /* A session that ends with the browser (remember-me unticked) ends on the
  * server after this many seconds at most. */

@@ -116,6 +116,36 @@ int acc_startup(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
         acc_srv_cfg_t *c = acc_srv(v);
         const char *key, *err = NULL;
 
+        if (c->django_sessions) {
+            acc_key_t dk;
+            if (c->django_key_file == NULL) {
+                ap_log_error(
+                    APLOG_MARK, APLOG_EMERG, 0, v,
+                    ACC_LOGNO(0108) "AccountsDjangoSessions On "
+                                    "needs AccountsDjangoSecretKeyFile: "
+                                    "a file holding the Django "
+                                    "site's SECRET_KEY");
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
+            if (strcmp(c->django_cookie, c->cookie_name) == 0) {
+                ap_log_error(APLOG_MARK, APLOG_EMERG, 0, v,
+                             ACC_LOGNO(0107) "AccountsDjangoSessions On: "
+                                             "our session cookie and "
+                                             "Django's are both named '%s', "
+                                             "and a login here would "
+                                             "replace the Django site's: "
+                                             "set AccountsCookieName to "
+                                             "another name",
+                             c->cookie_name);
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
+            if ((rc = read_key(pconf, v, c->django_key_file,
+                               "AccountsDjangoSecretKeyFile", &dk)) != OK) {
+                return rc;
+            }
+            c->django_key = dk.bytes;
+            c->django_key_len = dk.len;
+        }
         if (c->key_file) {
             if ((rc = load_key(pconf, v, c)) != OK) {
                 return rc;

@@ -75,6 +75,19 @@ acc_store_rc_t acc_store_import_django(apr_pool_t *p,
                                        acc_import_counts_t *n,
                                        const char **err);
 
+/* A Django site's session (AccountsDjangoSessions; djsessions.c): the
+ * session_data of an unexpired django_session row and its expire_date,
+ * or ACC_STORE_NOTFOUND (also for a key Django would not make). */
+acc_store_rc_t acc_store_django_session(acc_store_t *st, apr_pool_t *p,
+                                        const char *key, const char **data,
+                                        apr_time_t *expires);
+
+/* Django's auth_user row id as a session row: the user (with the password
+ * hash, which a Django session is tied to), Django's groups and the
+ * permissions as app_label.codename.  ACC_STORE_NOTFOUND when none. */
+acc_store_rc_t acc_store_django_user(acc_store_t *st, apr_pool_t *p,
+                                     apr_int64_t id, acc_session_row_t **out);
+
 /* Prepare every statement on (driver, handle) with memory from p (which
  * must live as long as the connection) and return the store.  Fails with
  * ACC_STORE_ERROR (and *err) when a statement does not prepare, which is

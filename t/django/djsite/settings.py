@@ -1,20 +1,33 @@
 """Settings of the suite's Django project (t/django/manage.py).
 
-Nothing here serves requests yet: the hashers are Django's own list,
-with every hasher Django 3.2 can be configured with, and the database
-(when asked for) holds Django's auth tables for accountsctl
-import-django to read.
+The hashers are Django's own list, with every hasher Django 3.2 can be
+configured with; the database (when asked for) holds Django's auth and
+session tables; Django's own login and logout views answer the test
+client (django.test.Client), whose sessions mod_accounts then reads.
 """
 import os
 
-SECRET_KEY = os.environ.get("ACC_DJANGO_SECRET_KEY", "test-only-not-a-secret")
+# The suite's key, for tests only (t/conf/extra.conf.in gives the same
+# file to AccountsDjangoSecretKeyFile).
+with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), "secret.key")) as f:
+    SECRET_KEY = os.environ.get("ACC_DJANGO_SECRET_KEY") or f.readline().rstrip("\n")
 DEBUG = False
-ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
     "djsite",
 ]
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+# Django's own login and logout views (django.contrib.auth.urls).
+ROOT_URLCONF = "djsite.urls"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 # No database is needed to make or check a hash; with ACC_DJANGO_DBNAME
 # the project is a Django site on the suite's PostgreSQL (the superuser,
 # over its socket), in a database of its own.

@@ -1,0 +1,229 @@
+/*
+ * src/core/djsession.c -- Django's signed session data (djsession.h).
+ */
+#include "djsession.h"
+#include "crypto.h"
+
+#include <apr_base64.h>
+#include <apr_crypto.h>
+#include <apr_strings.h>
+
+#include <jansson.h>
+#include <string.h>
+#include <zlib.h>
+
+#define AUTH_HASH_SALT                                                         \
+    "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+
+int acc_djsession_key_ok(const char *s)
+{
+    apr_size_t n = 0;
+
+    if (s == NULL) {
+        return 0;
+    }
+    for (; s[n]; n++) {
+        if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9'))) {
+            return 0;
+        }
+    }
+    return n >= 8 && n <= 40;
+}
+
+/* Django's salted_hmac(key_salt, msg, secret, algorithm="sha256"). */
+static void salted_hmac(apr_pool_t *p, const char *key_salt,
+                        const unsigned char *secret, apr_size_t slen,
+                        const char *msg, apr_size_t mlen,
+                        unsigned char out[ACC_SHA256_LEN])
+{
+    apr_size_t ls = strlen(key_salt);
+    unsigned char *buf = apr_palloc(p, ls + slen), key[ACC_SHA256_LEN];
+
+    memcpy(buf, key_salt, ls);
+    memcpy(buf + ls, secret, slen);
+    acc_sha256(p, buf, ls + slen, key);
+    apr_crypto_memzero(buf, ls + slen);
+    acc_hmac_sha256(p, key, sizeof(key), msg, mlen, out);
+    apr_crypto_memzero(key, sizeof(key));
+}
+
+static int b64url_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/* base64url without padding (n characters) into bytes, in p: *out and
+ * *olen, or -1. */
+static int b64url_decode(apr_pool_t *p, const char *s, apr_size_t n,
+                         unsigned char **out, apr_size_t *olen)
+{
+    char *std;
+    apr_size_t i;
+    int len;
+
+    if (n % 4 == 1) {
+        return -1;
+    }
+    std = apr_palloc(p, n + 4);
+    for (i = 0; i < n; i++) {
+        if (!b64url_char(s[i])) {
+            return -1;
+        }
+        std[i] = s[i] == '-' ? '+' : s[i] == '_' ? '/' : s[i];
+    }
+    while (i % 4) {
+        std[i++] = '=';
+    }
+    std[i] = '\0';
+    *out = apr_palloc(p, (apr_size_t)apr_base64_decode_len(std) + 1);
+    len = apr_base64_decode_binary(*out, std);
+    if (len < 0) {
+        return -1;
+    }
+    *olen = (apr_size_t)len;
+    return 0;
+}
+
+/* The signature Django's Signer makes for value. */
+static const char *signature(apr_pool_t *p, const unsigned char *secret,
+                             apr_size_t slen, const char *value,
+                             apr_size_t vlen)
+{
+    unsigned char mac[ACC_SHA256_LEN];
+    char *b64 = apr_palloc(p, (apr_size_t)apr_base64_encode_len(sizeof(mac)));
+    apr_size_t i, n;
+
+    salted_hmac(p, ACC_DJSESSION_SALT "signer", secret, slen, value, vlen, mac);
+    n = (apr_size_t)apr_base64_encode_binary(b64, mac, sizeof(mac));
+    /* apr counts the NUL; Django's base64url has no padding. */
+    while (n > 0 && (b64[n - 1] == '\0' || b64[n - 1] == '=')) {
+        n--;
+    }
+    for (i = 0; i < n; i++) {
+        b64[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : b64[i];
+    }
+    b64[n] = '\0';
+    return b64;
+}
+
+/* zlib's inflate of in, at most ACC_DJSESSION_MAX_JSON bytes. */
+static int inflate_json(apr_pool_t *p, const unsigned char *in, apr_size_t n,
+                        unsigned char **out, apr_size_t *olen)
+{
+    z_stream z;
+    unsigned char *buf = apr_palloc(p, ACC_DJSESSION_MAX_JSON);
+    int rc;
+
+    memset(&z, 0, sizeof(z));
+    if (inflateInit(&z) != Z_OK) {
+        return -1;
+    }
+    z.next_in = (unsigned char *)in;
+    z.avail_in = (uInt)n;
+    z.next_out = buf;
+    z.avail_out = ACC_DJSESSION_MAX_JSON;
+    rc = inflate(&z, Z_FINISH);
+    *olen = ACC_DJSESSION_MAX_JSON - z.avail_out;
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END) {
+        return -1; /* corrupt, or more than the limit */
+    }
+    *out = buf;
+    return 0;
+}
+
+int acc_djsession_decode(apr_pool_t *p, const char *data,
+                         const unsigned char *secret, apr_size_t slen,
+                         apr_int64_t *user_id, const char **auth_hash)
+{
+    const char *sig, *ts, *payload;
+    unsigned char *raw, *json;
+    apr_size_t vlen, plen, rlen, jlen;
+    json_t *root, *id, *hash;
+    json_error_t jerr;
+    int compressed, rc = -2;
+    char *end;
+
+    if (data == NULL || secret == NULL || (sig = strrchr(data, ':')) == NULL) {
+        return -1;
+    }
+    vlen = (apr_size_t)(sig - data);
+    sig++;
+    if (!acc_str_equal_ct(sig, signature(p, secret, slen, data, vlen))) {
+        return -1;
+    }
+    /* The timestamp (not checked: Django does not, for sessions; the
+     * row's expire_date decides), then the payload. */
+    ts = NULL;
+    for (payload = data + vlen; payload > data; payload--) {
+        if (payload[-1] == ':') {
+            ts = payload;
+            break;
+        }
+    }
+    if (ts == NULL) {
+        return -1;
+    }
+    plen = (apr_size_t)(ts - 1 - data);
+    payload = data;
+    compressed = plen > 0 && payload[0] == '.';
+    if (compressed) {
+        payload++;
+        plen--;
+    }
+    if (b64url_decode(p, payload, plen, &raw, &rlen) != 0) {
+        return -1;
+    }
+    if (compressed) {
+        if (inflate_json(p, raw, rlen, &json, &jlen) != 0) {
+            return -1;
+        }
+    }
+    else {
+        json = raw;
+        jlen = rlen;
+    }
+    root = json_loadb((const char *)json, jlen, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL || !json_is_object(root)) {
+        json_decref(root);
+        return -1;
+    }
+    id = json_object_get(root, "_auth_user_id");
+    hash = json_object_get(root, "_auth_user_hash");
+    if (id && hash && json_is_string(hash)) {
+        const char *ids = json_is_string(id) ? json_string_value(id) : NULL;
+        apr_int64_t v = json_is_integer(id)
+                            ? (apr_int64_t)json_integer_value(id)
+                        : ids ? apr_strtoi64(ids, &end, 10)
+                              : 0;
+        if (ids && (end == ids || *end != '\0')) {
+            v = 0;
+        }
+        if (v > 0) {
+            *user_id = v;
+            *auth_hash = apr_pstrdup(p, json_string_value(hash));
+            rc = 0;
+        }
+    }
+    json_decref(root);
+    return rc;
+}
+
+const char *acc_djsession_sign(apr_pool_t *p, const char *value,
+                               const unsigned char *secret, apr_size_t slen)
+{
+    return apr_pstrcat(p, value, ":",
+                       signature(p, secret, slen, value, strlen(value)), NULL);
+}
+
+const char *acc_djsession_auth_hash(apr_pool_t *p, const char *password,
+                                    const unsigned char *secret,
+                                    apr_size_t slen)
+{
+    unsigned char mac[ACC_SHA256_LEN];
+
+    salted_hmac(p, AUTH_HASH_SALT, secret, slen, password ? password : "",
+                password ? strlen(password) : 0, mac);
+    return acc_hex(p, mac, sizeof(mac));
+}

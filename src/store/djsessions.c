@@ -1,0 +1,103 @@
+/*
+ * src/store/djsessions.c -- a Django site's sessions and users, read where
+ * Django keeps them (AccountsDjangoSessions): django_session, auth_user,
+ * and its groups and permissions, in the same database as ours.
+ *
+ * Plain queries, not prepared statements: the tables are Django's and
+ * exist only where a Django site shares the database, and every store
+ * prepares its statements when it opens.  Nothing outside goes into them
+ * unchecked: the session key is 8 to 40 characters of [a-z0-9]
+ * (acc_djsession_key_ok) and the user id a number.
+ */
+#include "internal.h"
+#include "core/djsession.h"
+
+#include <apr_strings.h>
+
+static acc_store_rc_t sel(acc_store_t *st, apr_pool_t *p, const char *sql,
+                          apr_dbd_row_t **row)
+{
+    apr_dbd_results_t *res = NULL;
+    int rv;
+
+    *row = NULL;
+    if (!st->held) {
+        st->misused = 1;
+        return ACC_STORE_ERROR;
+    }
+    rv = apr_dbd_select(st->driver, p, st->handle, &res, sql, 1);
+    if (rv != 0) {
+        st->failed = 1;
+        return ACC_STORE_ERROR;
+    }
+    *row = acc_store_first_row(st, p, res);
+    return *row ? ACC_STORE_OK : ACC_STORE_NOTFOUND;
+}
+
+acc_store_rc_t acc_store_django_session(acc_store_t *st, apr_pool_t *p,
+                                        const char *key, const char **data,
+                                        apr_time_t *expires)
+{
+    apr_dbd_row_t *row;
+    acc_store_rc_t rc;
+
+    if (!acc_djsession_key_ok(key)) {
+        return ACC_STORE_NOTFOUND;
+    }
+    rc = sel(st, p,
+             apr_pstrcat(p,
+                         "SELECT session_data, extract(epoch from "
+                         "expire_date)::bigint FROM django_session WHERE "
+                         "session_key = '",
+                         key, "' AND expire_date > now()", NULL),
+             &row);
+    if (rc != ACC_STORE_OK) {
+        return rc;
+    }
+    *data = acc_store_col(st->driver, row, 0, p);
+    *expires =
+        apr_time_from_sec(acc_store_i64(apr_dbd_get_entry(st->driver, row, 1)));
+    return ACC_STORE_OK;
+}
+
+acc_store_rc_t acc_store_django_user(acc_store_t *st, apr_pool_t *p,
+                                     apr_int64_t id, acc_session_row_t **out)
+{
+    apr_dbd_row_t *row;
+    acc_session_row_t *s;
+    acc_store_rc_t rc;
+    const char *sql = apr_psprintf(
+        p,
+        /* the columns acc_store_read_user reads, the password included
+         * (the session is tied to it), then the groups and the
+         * permissions as app_label.codename, \x1f between */
+        "SELECT u.id, u.username, u.email, u.password, u.first_name,"
+        " u.last_name, u.is_active::int, u.is_staff::int, u.is_superuser::int,"
+        " extract(epoch from u.date_joined)::bigint,"
+        " coalesce(extract(epoch from u.last_login)::bigint, 0),"
+        " coalesce((SELECT string_agg(g.name, E'\\x1f' ORDER BY g.name)"
+        " FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id"
+        " WHERE ug.user_id = u.id), ''),"
+        " coalesce((SELECT string_agg(c.app_label || '.' || p.codename,"
+        " E'\\x1f' ORDER BY 1) FROM auth_permission p JOIN"
+        " django_content_type c ON c.id = p.content_type_id WHERE p.id IN"
+        " (SELECT permission_id FROM auth_user_user_permissions WHERE"
+        " user_id = u.id UNION SELECT gp.permission_id FROM"
+        " auth_group_permissions gp JOIN auth_user_groups ug ON ug.group_id"
+        " = gp.group_id WHERE ug.user_id = u.id)), '')"
+        " FROM auth_user u WHERE u.id = %" APR_INT64_T_FMT,
+        id);
+
+    if (id <= 0) {
+        return ACC_STORE_NOTFOUND;
+    }
+    if ((rc = sel(st, p, sql, &row)) != ACC_STORE_OK) {
+        return rc;
+    }
+    s = apr_pcalloc(p, sizeof(*s));
+    acc_store_read_user(st, row, p, &s->user);
+    s->groups = acc_store_col(st->driver, row, 11, p);
+    s->perms = acc_store_col(st->driver, row, 12, p);
+    *out = s;
+    return ACC_STORE_OK;
+}
