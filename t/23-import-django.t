@@ -85,7 +85,8 @@ PY
 # ---- refusals first: nothing is imported ----------------------------------
 
 my $users_before = count_of('accounts_user');
-my ($rc, $out, $err) = import_from($ENV{ACC_PGDATABASE});
+AccountsTest::sql("CREATE DATABASE ${DB}_empty", 'postgres');
+my ($rc, $out, $err) = import_from("${DB}_empty");
 ok t_cmp($rc, 1, 'a database that is not Django\'s: exit 1');
 ok t_cmp($err, qr/nothing imported: the source is not a Django auth schema: it has no table 'auth_user'/,
          '... saying what is missing');
@@ -182,4 +183,5 @@ ok t_cmp(join(' ', map { count_of($_) } qw(accounts_user accounts_group accounts
 END {
     # The Django site's database goes; our tables keep what was imported.
     eval { AccountsTest::sql("DROP DATABASE IF EXISTS $DB", 'postgres') };
+    eval { AccountsTest::sql("DROP DATABASE IF EXISTS ${DB}_empty", 'postgres') };
 }

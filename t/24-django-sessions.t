@@ -14,7 +14,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 21;
+plan tests => 27;
 
 my $PW = AccountsTest::good_password();
 my $MANAGE = "$FindBin::Bin/django/manage.py";
@@ -133,6 +133,39 @@ ok t_cmp(with_django($key, 'djwrongkey')->get('/home/')->code, 302,
 my $okey = django_login($off, $PW);
 django("from django.contrib.auth.models import User\nUser.objects.filter(username='$off').update(is_active=False)");
 ok t_cmp(with_django($okey)->get('/home/')->code, 302, 'an inactive user opens nothing');
+
+# A Django group whose name holds our separator or X-Remote-Groups' comma
+# counts for nothing (it would read as two groups).
+my $sly = "${p}_sly";
+django(<<"PY");
+from django.contrib.auth.models import User, Group
+u = User.objects.create_user('$sly', '', '$PW')
+Group.objects.create(name='zz\x1feditors').user_set.add(u)
+Group.objects.create(name='zz,editors').user_set.add(u)
+PY
+my $skey = django_login($sly, $PW);
+ok t_cmp(with_django($skey)->get('/az/plain/env.cgi')->code, 200, 'a user in oddly named Django groups is logged in');
+ok t_cmp(with_django($skey)->get('/az/group/env.cgi')->code, 403,
+         '... but "zz\\x1feditors" does not pass for editors');
+
+# A Django user with the name of a user of ours who did not come from
+# them may be someone else: REMOTE_USER must not name two people.
+my $twin = AccountsTest::mkuser("${p}_twin");
+django("from django.contrib.auth.models import User\nUser.objects.create_user('$twin', '', '$PW')");
+my $tkey = django_login($twin, $PW);
+ok t_cmp(with_django($tkey)->get('/home/')->code, 302,
+         'a Django user with the name of one of ours (not imported from them) opens nothing');
+ok t_cmp(AccountsTest::error_log(), qr/ACC0029: Django user '\Q$twin\E' has the name of a user of ours/,
+         '... and the error log says why');
+my ($irc, $iout, $ierr) = AccountsTest::ctl('import-django', '--from',
+    "host=$ENV{ACC_PGSOCK} port=$ENV{ACC_PGPORT} dbname=$ENV{ACC_PGDATABASE} user=postgres");
+ok t_cmp("$irc $ierr", qr/^1 .*Django groups whose names hold a control character or a comma.*'zz,editors'/,
+         'import-django refuses group names ours cannot be (naming them)');
+django("from django.contrib.auth.models import Group\nGroup.objects.filter(name__startswith='zz').delete()");
+($irc, $iout, $ierr) = AccountsTest::ctl('import-django', '--from',
+    "host=$ENV{ACC_PGSOCK} port=$ENV{ACC_PGPORT} dbname=$ENV{ACC_PGDATABASE} user=postgres");
+ok t_cmp($irc . ' ' . with_django($tkey)->get('/home/')->code, '0 200',
+         'once import-django made ours the Django user, the name is one person and the session opens');
 
 # Our own login still works on the same host, under its own cookie name.
 my $ours = AccountsTest::mkuser(AccountsTest::unique_name('dsours'));

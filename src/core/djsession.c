@@ -107,12 +107,14 @@ static const char *signature(apr_pool_t *p, const unsigned char *secret,
     return b64;
 }
 
-/* zlib's inflate of in, at most ACC_DJSESSION_MAX_JSON bytes. */
+/* zlib's inflate of in, at most ACC_DJSESSION_MAX_JSON bytes, into a
+ * buffer that grows as it fills (most sessions are a few hundred bytes). */
 static int inflate_json(apr_pool_t *p, const unsigned char *in, apr_size_t n,
                         unsigned char **out, apr_size_t *olen)
 {
     z_stream z;
-    unsigned char *buf = apr_palloc(p, ACC_DJSESSION_MAX_JSON);
+    apr_size_t cap = 1024, have = 0;
+    unsigned char *buf = apr_palloc(p, cap);
     int rc;
 
     memset(&z, 0, sizeof(z));
@@ -121,16 +123,48 @@ static int inflate_json(apr_pool_t *p, const unsigned char *in, apr_size_t n,
     }
     z.next_in = (unsigned char *)in;
     z.avail_in = (uInt)n;
-    z.next_out = buf;
-    z.avail_out = ACC_DJSESSION_MAX_JSON;
-    rc = inflate(&z, Z_FINISH);
-    *olen = ACC_DJSESSION_MAX_JSON - z.avail_out;
-    inflateEnd(&z);
-    if (rc != Z_STREAM_END) {
-        return -1; /* corrupt, or more than the limit */
+    for (;;) {
+        z.next_out = buf + have;
+        z.avail_out = (uInt)(cap - have);
+        rc = inflate(&z, Z_NO_FLUSH);
+        have = cap - z.avail_out;
+        if (rc == Z_STREAM_END) {
+            break;
+        }
+        if ((rc != Z_OK && rc != Z_BUF_ERROR) || z.avail_in == 0 ||
+            cap >= ACC_DJSESSION_MAX_JSON) {
+            inflateEnd(&z);
+            return -1; /* corrupt, cut short, or more than the limit */
+        }
+        if (z.avail_out == 0) {
+            unsigned char *bigger = apr_palloc(p, cap * 2);
+            memcpy(bigger, buf, have);
+            buf = bigger;
+            cap *= 2;
+        }
     }
+    inflateEnd(&z);
     *out = buf;
+    *olen = have;
     return 0;
+}
+
+/* A user id as Django writes it: 1 to 19 digits, no sign, no spaces. */
+static apr_int64_t user_id_of(const char *s)
+{
+    apr_int64_t v = 0;
+    int i;
+
+    if (s == NULL || *s < '1' || *s > '9') {
+        return 0;
+    }
+    for (i = 0; s[i]; i++) {
+        if (s[i] < '0' || s[i] > '9' || i >= 18) {
+            return 0;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
 }
 
 int acc_djsession_decode(apr_pool_t *p, const char *data,
@@ -143,7 +177,6 @@ int acc_djsession_decode(apr_pool_t *p, const char *data,
     json_t *root, *id, *hash;
     json_error_t jerr;
     int compressed, rc = -2;
-    char *end;
 
     if (data == NULL || secret == NULL || (sig = strrchr(data, ':')) == NULL) {
         return -1;
@@ -173,11 +206,11 @@ int acc_djsession_decode(apr_pool_t *p, const char *data,
         plen--;
     }
     if (b64url_decode(p, payload, plen, &raw, &rlen) != 0) {
-        return -1;
+        return -3;
     }
     if (compressed) {
         if (inflate_json(p, raw, rlen, &json, &jlen) != 0) {
-            return -1;
+            return -3;
         }
     }
     else {
@@ -187,19 +220,16 @@ int acc_djsession_decode(apr_pool_t *p, const char *data,
     root = json_loadb((const char *)json, jlen, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL || !json_is_object(root)) {
         json_decref(root);
-        return -1;
+        return -3;
     }
     id = json_object_get(root, "_auth_user_id");
     hash = json_object_get(root, "_auth_user_hash");
     if (id && hash && json_is_string(hash)) {
-        const char *ids = json_is_string(id) ? json_string_value(id) : NULL;
-        apr_int64_t v = json_is_integer(id)
+        /* Django writes the pk as a string (value_to_string); a number
+         * is taken too. */
+        apr_int64_t v = json_is_integer(id) && json_integer_value(id) > 0
                             ? (apr_int64_t)json_integer_value(id)
-                        : ids ? apr_strtoi64(ids, &end, 10)
-                              : 0;
-        if (ids && (end == ids || *end != '\0')) {
-            v = 0;
-        }
+                            : user_id_of(json_string_value(id));
         if (v > 0) {
             *user_id = v;
             *auth_hash = apr_pstrdup(p, json_string_value(hash));

@@ -37,8 +37,10 @@ int acc_djsession_key_ok(const char *s);
 
 /* Check and decode session_data under secret (slen bytes).  Returns 0
  * with *user_id and *auth_hash (in p) for a logged-in session; -1 when
- * the signature or the form is wrong; -2 when it is Django's but nobody
- * is logged in with it. */
+ * the signature is wrong (or missing); -2 when it is Django's but nobody
+ * is logged in with it; -3 when the signature holds but what it signs is
+ * not what we read (more than ACC_DJSESSION_MAX_JSON inflated, or JSON
+ * that jansson refuses). */
 int acc_djsession_decode(apr_pool_t *p, const char *data,
                          const unsigned char *secret, apr_size_t slen,
                          apr_int64_t *user_id, const char **auth_hash);

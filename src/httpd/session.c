@@ -7,6 +7,7 @@
 #include "core/cookie.h"
 #include "core/crypto.h"
 #include "core/djsession.h"
+#include "core/validate.h"
 #include "db.h"
 #include "sesscache.h"
 #include "mail.h"
@@ -291,7 +292,8 @@ static const char *django_key_of(request_rec *r, const acc_srv_cfg_t *cfg)
         return NULL;
     }
     all = acc_cookie_get_all(r->pool, header, cfg->django_cookie);
-    for (i = 0; i < all->nelts; i++) {
+    /* The last one, as Django (Python's cookie parser) takes it. */
+    for (i = all->nelts - 1; i >= 0; i--) {
         const char *v = APR_ARRAY_IDX(all, i, const char *);
         if (acc_djsession_key_ok(v)) {
             return v;
@@ -311,14 +313,15 @@ static int django_lookup(request_rec *r, acc_session_t **out)
     acc_srv_cfg_t *cfg = acc_srv(r->server);
     req_sess_t *rs = req_state(r);
     apr_pool_t *p = rs->pool;
-    acc_session_row_t *row;
+    acc_session_row_t *row = NULL;
     acc_db_state_t dbs;
-    const char *key, *data, *auth_hash;
-    apr_int64_t uid;
-    apr_time_t expires;
+    const char *key, *data = NULL, *auth_hash = NULL;
+    apr_int64_t uid = 0;
+    apr_time_t expires = 0;
     acc_store_t *st;
     acc_store_rc_t rc;
     acc_session_t *sess;
+    int d = -1, taken = 0;
 
     if (rs->dj_resolved) {
         *out = rs->dj_sess;
@@ -333,9 +336,16 @@ static int django_lookup(request_rec *r, acc_session_t **out)
         return HTTP_SERVICE_UNAVAILABLE;
     }
     rc = acc_store_django_session(st, p, key, &data, &expires);
+    if (rc == ACC_STORE_ERROR) {
+        /* A pooled connection that died under us: once more. */
+        if ((st = acc_db_store_again(r, &dbs)) == NULL) {
+            return HTTP_SERVICE_UNAVAILABLE;
+        }
+        rc = acc_store_django_session(st, p, key, &data, &expires);
+    }
     if (rc == ACC_STORE_OK) {
-        int d = acc_djsession_decode(p, data, cfg->django_key,
-                                     cfg->django_key_len, &uid, &auth_hash);
+        d = acc_djsession_decode(p, data, cfg->django_key, cfg->django_key_len,
+                                 &uid, &auth_hash);
         if (d == -1) {
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                           ACC_LOGNO(0026) "a Django session's data failed "
@@ -344,8 +354,40 @@ static int django_lookup(request_rec *r, acc_session_t **out)
                                           "is not the site's SECRET_KEY, "
                                           "or the row was altered)");
         }
+        else if (d == -3) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          ACC_LOGNO(0028) "a Django session's data is "
+                                          "signed but not readable here "
+                                          "(over %d bytes, or JSON jansson "
+                                          "refuses): not logged in",
+                          ACC_DJSESSION_MAX_JSON);
+        }
         rc = d == 0 ? acc_store_django_user(st, p, uid, &row)
                     : ACC_STORE_NOTFOUND;
+    }
+    if (rc == ACC_STORE_OK && row->user.is_active &&
+        acc_str_equal_ct(auth_hash, acc_djsession_auth_hash(
+                                        p, row->user.password, cfg->django_key,
+                                        cfg->django_key_len))) {
+        /* The same name here, for someone who did not come from this
+         * Django user, may be someone else: REMOTE_USER must not name
+         * two people. */
+        rc = acc_store_django_name_taken(
+            st, p, acc_username_key(p, row->user.username), uid, &taken);
+        if (rc == ACC_STORE_OK && taken) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          ACC_LOGNO(0029) "Django user '%s' has the name of "
+                                          "a user of ours who did not come "
+                                          "from them (accountsctl "
+                                          "import-django): their Django "
+                                          "session opens nothing here until "
+                                          "one is renamed",
+                          ap_escape_logitem(r->pool, row->user.username));
+            rc = ACC_STORE_NOTFOUND;
+        }
+    }
+    else if (rc == ACC_STORE_OK) {
+        rc = ACC_STORE_NOTFOUND; /* inactive, or another password now */
     }
     if (rc == ACC_STORE_ERROR) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
@@ -355,10 +397,7 @@ static int django_lookup(request_rec *r, acc_session_t **out)
         return HTTP_SERVICE_UNAVAILABLE;
     }
     rs->dj_resolved = 1;
-    if (rc != ACC_STORE_OK || !row->user.is_active ||
-        !acc_str_equal_ct(auth_hash, acc_djsession_auth_hash(
-                                         p, row->user.password, cfg->django_key,
-                                         cfg->django_key_len))) {
+    if (rc != ACC_STORE_OK) {
         return OK;
     }
     row->user.password = "";

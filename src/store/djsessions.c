@@ -75,11 +75,15 @@ acc_store_rc_t acc_store_django_user(acc_store_t *st, apr_pool_t *p,
         " u.last_name, u.is_active::int, u.is_staff::int, u.is_superuser::int,"
         " extract(epoch from u.date_joined)::bigint,"
         " coalesce(extract(epoch from u.last_login)::bigint, 0),"
+        /* a name with our separator or X-Remote-Groups' comma in it
+         * would read as two groups: such a group counts for nothing */
         " coalesce((SELECT string_agg(g.name, E'\\x1f' ORDER BY g.name)"
         " FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id"
-        " WHERE ug.user_id = u.id), ''),"
+        " WHERE ug.user_id = u.id AND strpos(g.name, E'\\x1f') = 0 AND"
+        " strpos(g.name, ',') = 0), ''),"
         " coalesce((SELECT string_agg(c.app_label || '.' || p.codename,"
-        " E'\\x1f' ORDER BY 1) FROM auth_permission p JOIN"
+        " E'\\x1f' ORDER BY c.app_label, p.codename) FROM auth_permission p "
+        "JOIN"
         " django_content_type c ON c.id = p.content_type_id WHERE p.id IN"
         " (SELECT permission_id FROM auth_user_user_permissions WHERE"
         " user_id = u.id UNION SELECT gp.permission_id FROM"
@@ -100,4 +104,28 @@ acc_store_rc_t acc_store_django_user(acc_store_t *st, apr_pool_t *p,
     s->perms = acc_store_col(st->driver, row, 12, p);
     *out = s;
     return ACC_STORE_OK;
+}
+
+acc_store_rc_t acc_store_django_name_taken(acc_store_t *st, apr_pool_t *p,
+                                           const char *username_key,
+                                           apr_int64_t django_id, int *taken)
+{
+    apr_dbd_row_t *row;
+    acc_store_rc_t rc;
+
+    *taken = 0;
+    rc = sel(
+        st, p,
+        apr_psprintf(p,
+                     "SELECT 1 FROM accounts_user a WHERE"
+                     " a.username_key = '%s' AND NOT EXISTS (SELECT 1"
+                     " FROM accounts_django_import i WHERE i.user_id ="
+                     " a.id AND i.django_id = %" APR_INT64_T_FMT ")",
+                     apr_dbd_escape(st->driver, p, username_key, st->handle),
+                     django_id),
+        &row);
+    if (rc == ACC_STORE_OK) {
+        *taken = 1;
+    }
+    return rc == ACC_STORE_ERROR ? rc : ACC_STORE_OK;
 }

@@ -148,10 +148,11 @@ static const step_t MERGE[] = {
      " FROM dj_user d WHERE NOT EXISTS (SELECT 1 FROM dj_match m"
      " WHERE m.dj = d.id) ORDER BY id RETURNING 1) SELECT count(*) FROM ins",
      AT(users_new)},
-    {"INSERT INTO accounts_django_import (user_id, django_password)"
-     " SELECT a.id, d.password FROM dj_user d JOIN accounts_user a"
-     " ON a.username_key = d.username_key ON CONFLICT (user_id) DO UPDATE"
-     " SET django_password = EXCLUDED.django_password, imported = now()",
+    {"INSERT INTO accounts_django_import (user_id, django_id,"
+     " django_password) SELECT a.id, d.id, d.password FROM dj_user d JOIN"
+     " accounts_user a ON a.username_key = d.username_key ON CONFLICT"
+     " (user_id) DO UPDATE SET django_id = EXCLUDED.django_id,"
+     " django_password = EXCLUDED.django_password, imported = now()",
      NONE},
     {"SELECT count(*) FROM dj_group", AT(groups)},
     {"WITH ins AS (INSERT INTO accounts_group (name) SELECT name FROM"
@@ -432,6 +433,12 @@ static const struct {
      "Django users whose names differ only in case from users of ours who "
      "did not come from Django: they may be other people, so neither "
      "account is taken over; rename one side, then import again"},
+    {"SELECT quote_literal(name) FROM dj_group WHERE name ~"
+     " E'[\\x01-\\x1f\\x7f,]' OR name <> btrim(name) OR name = ''"
+     " ORDER BY 1 LIMIT 5",
+     "Django groups whose names hold a control character or a comma, or "
+     "spaces at an end, which group names here cannot (X-Remote-Groups "
+     "separates them with commas); rename them on the Django site"},
     {"SELECT DISTINCT quote_literal(codename) FROM dj_perm WHERE"
      " length(codename) > 100 ORDER BY 1 LIMIT 5",
      "Django permissions whose app_label.codename is longer than the 100 "

@@ -88,6 +88,14 @@ acc_store_rc_t acc_store_django_session(acc_store_t *st, apr_pool_t *p,
 acc_store_rc_t acc_store_django_user(acc_store_t *st, apr_pool_t *p,
                                      apr_int64_t id, acc_session_row_t **out);
 
+/* Whether username_key (a Django user's name, acc_username_key) is a
+ * user of ours who did not come from Django user django_id (accountsctl
+ * import-django): then the two are maybe not the same person.  *taken,
+ * and ACC_STORE_OK or ACC_STORE_ERROR. */
+acc_store_rc_t acc_store_django_name_taken(acc_store_t *st, apr_pool_t *p,
+                                           const char *username_key,
+                                           apr_int64_t django_id, int *taken);
+
 /* Prepare every statement on (driver, handle) with memory from p (which
  * must live as long as the connection) and return the store.  Fails with
  * ACC_STORE_ERROR (and *err) when a statement does not prepare, which is
