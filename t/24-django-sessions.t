@@ -14,7 +14,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 27;
+plan tests => 29;
 
 my $PW = AccountsTest::good_password();
 my $MANAGE = "$FindBin::Bin/django/manage.py";
@@ -133,6 +133,17 @@ ok t_cmp(with_django($key, 'djwrongkey')->get('/home/')->code, 302,
 my $okey = django_login($off, $PW);
 django("from django.contrib.auth.models import User\nUser.objects.filter(username='$off').update(is_active=False)");
 ok t_cmp(with_django($okey)->get('/home/')->code, 302, 'an inactive user opens nothing');
+
+# Registration here refuses a name the Django site's users have (in any
+# case): nobody shuts a Django user out by taking their name first.
+{
+    my $b = AccountsTest->browser(vhost => 'djsess');
+    my $res = $b->register(uc $dana, $PW, '');
+    ok t_cmp($res->code . ' ' . ($res->decoded_content =~ /A user with that username already exists\./ ? 'taken' : 'not taken'),
+             '200 taken', "registering a Django user's name (another case) is refused as taken");
+    ok t_cmp(sql1('SELECT count(*) FROM accounts_user WHERE lower(username) = lower(' . AccountsTest::lit($dana) . ')'),
+             0, '... and no user was made');
+}
 
 # A Django group whose name holds our separator or X-Remote-Groups' comma
 # counts for nothing (it would read as two groups).

@@ -129,3 +129,23 @@ acc_store_rc_t acc_store_django_name_taken(acc_store_t *st, apr_pool_t *p,
     }
     return rc == ACC_STORE_ERROR ? rc : ACC_STORE_OK;
 }
+
+acc_store_rc_t acc_store_django_has_name(acc_store_t *st, apr_pool_t *p,
+                                         const char *username, int *has)
+{
+    apr_dbd_row_t *row;
+    acc_store_rc_t rc;
+
+    *has = 0;
+    rc = sel(st, p,
+             apr_pstrcat(p,
+                         "SELECT 1 FROM auth_user WHERE lower(username) ="
+                         " lower('",
+                         apr_dbd_escape(st->driver, p, username, st->handle),
+                         "')", NULL),
+             &row);
+    if (rc == ACC_STORE_OK) {
+        *has = 1;
+    }
+    return rc == ACC_STORE_ERROR ? rc : ACC_STORE_OK;
+}

@@ -96,6 +96,12 @@ acc_store_rc_t acc_store_django_name_taken(acc_store_t *st, apr_pool_t *p,
                                            const char *username_key,
                                            apr_int64_t django_id, int *taken);
 
+/* Whether the Django site has a user of that name, in any case (Django's
+ * own lower(); our registration refuses it with AccountsDjangoSessions
+ * On).  *has, and ACC_STORE_OK or ACC_STORE_ERROR. */
+acc_store_rc_t acc_store_django_has_name(acc_store_t *st, apr_pool_t *p,
+                                         const char *username, int *has);
+
 /* Prepare every statement on (driver, handle) with memory from p (which
  * must live as long as the connection) and return the store.  Fails with
  * ACC_STORE_ERROR (and *err) when a statement does not prepare, which is

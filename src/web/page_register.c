@@ -295,6 +295,24 @@ int acc_page_register(acc_page_t *pg)
     u.first_name = u.last_name = "";
     u.is_active = 1;
     u.email_verified = !pg->cfg->require_verified;
+    /* With a Django site's logins let in (AccountsDjangoSessions), a name
+     * its users have is taken: one name, one person behind REMOTE_USER
+     * (and nobody shuts a Django user out by registering their name). */
+    if (pg->cfg->django_sessions) {
+        int has = 0;
+        if (acc_store_django_has_name(pg->store, r->pool, u.username, &has) !=
+            ACC_STORE_OK) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          ACC_LOGNO(0074) "cannot read the Django site's "
+                                          "users: %s",
+                          acc_store_error(pg->store, r->pool));
+            return acc_db_unavailable(r, ACC_DB_DOWN);
+        }
+        if (has) {
+            add_error(r->pool, &f, F_USERNAME, DUPLICATE);
+            return show(pg, &f);
+        }
+    }
     /* The user, the site's fields, the audit row and (when it logs in
      * at once) the session: one commit. */
     acc_store_begin(pg->store, r->pool);
