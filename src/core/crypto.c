@@ -83,6 +83,21 @@ void acc_hmac_sha256(apr_pool_t *p, const void *key, apr_size_t klen,
     apr_crypto_memzero(pad, sizeof(pad));
 }
 
+void acc_salted_hmac(apr_pool_t *p, const char *key_salt, const void *secret,
+                     apr_size_t slen, const void *msg, apr_size_t mlen,
+                     unsigned char out[ACC_SHA256_LEN])
+{
+    apr_size_t ls = strlen(key_salt);
+    unsigned char *buf = apr_palloc(p, ls + slen), key[ACC_SHA256_LEN];
+
+    memcpy(buf, key_salt, ls);
+    memcpy(buf + ls, secret, slen);
+    acc_sha256(p, buf, ls + slen, key);
+    apr_crypto_memzero(buf, ls + slen);
+    acc_hmac_sha256(p, key, sizeof(key), msg, mlen, out);
+    apr_crypto_memzero(key, sizeof(key));
+}
+
 apr_status_t acc_random_bytes(unsigned char *buf, apr_size_t nbytes)
 {
     return apr_generate_random_bytes(buf, nbytes);

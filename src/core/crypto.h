@@ -25,6 +25,14 @@ void acc_hmac_sha256(apr_pool_t *p, const void *key, apr_size_t klen,
                      const void *msg, apr_size_t mlen,
                      unsigned char out[ACC_SHA256_LEN]);
 
+/* Django's salted_hmac(key_salt, msg, secret, algorithm="sha256"):
+ * HMAC-SHA256 of msg under the key SHA-256(key_salt || secret), into out
+ * (32 bytes).  Django's reset tokens, its session signatures and its
+ * session auth hash are all made with it. */
+void acc_salted_hmac(apr_pool_t *p, const char *key_salt, const void *secret,
+                     apr_size_t slen, const void *msg, apr_size_t mlen,
+                     unsigned char out[ACC_SHA256_LEN]);
+
 /* Lowercase hex of len bytes, in p. */
 const char *acc_hex(apr_pool_t *p, const unsigned char *buf, apr_size_t len);
 

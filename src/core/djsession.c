@@ -4,8 +4,7 @@
 #include "djsession.h"
 #include "crypto.h"
 
-#include <apr_base64.h>
-#include <apr_crypto.h>
+#include <apr_encode.h>
 #include <apr_strings.h>
 
 #include <jansson.h>
@@ -30,81 +29,29 @@ int acc_djsession_key_ok(const char *s)
     return n >= 8 && n <= 40;
 }
 
-/* Django's salted_hmac(key_salt, msg, secret, algorithm="sha256"). */
-static void salted_hmac(apr_pool_t *p, const char *key_salt,
-                        const unsigned char *secret, apr_size_t slen,
-                        const char *msg, apr_size_t mlen,
-                        unsigned char out[ACC_SHA256_LEN])
-{
-    apr_size_t ls = strlen(key_salt);
-    unsigned char *buf = apr_palloc(p, ls + slen), key[ACC_SHA256_LEN];
-
-    memcpy(buf, key_salt, ls);
-    memcpy(buf + ls, secret, slen);
-    acc_sha256(p, buf, ls + slen, key);
-    apr_crypto_memzero(buf, ls + slen);
-    acc_hmac_sha256(p, key, sizeof(key), msg, mlen, out);
-    apr_crypto_memzero(key, sizeof(key));
-}
-
-static int b64url_char(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
 /* base64url without padding (n characters) into bytes, in p: *out and
  * *olen, or -1. */
 static int b64url_decode(apr_pool_t *p, const char *s, apr_size_t n,
                          unsigned char **out, apr_size_t *olen)
 {
-    char *std;
-    apr_size_t i;
-    int len;
-
-    if (n % 4 == 1) {
-        return -1;
-    }
-    std = apr_palloc(p, n + 4);
-    for (i = 0; i < n; i++) {
-        if (!b64url_char(s[i])) {
-            return -1;
-        }
-        std[i] = s[i] == '-' ? '+' : s[i] == '_' ? '/' : s[i];
-    }
-    while (i % 4) {
-        std[i++] = '=';
-    }
-    std[i] = '\0';
-    *out = apr_palloc(p, (apr_size_t)apr_base64_decode_len(std) + 1);
-    len = apr_base64_decode_binary(*out, std);
-    if (len < 0) {
-        return -1;
-    }
-    *olen = (apr_size_t)len;
-    return 0;
+    *out = (unsigned char *)apr_pdecode_base64_binary(
+        p, s, (apr_ssize_t)n, APR_ENCODE_BASE64URL | APR_ENCODE_NOPADDING,
+        olen);
+    return *out ? 0 : -1;
 }
 
-/* The signature Django's Signer makes for value. */
+/* The signature Django's Signer makes for value: base64url, no padding,
+ * of salted_hmac(salt + "signer", value, SECRET_KEY). */
 static const char *signature(apr_pool_t *p, const unsigned char *secret,
                              apr_size_t slen, const char *value,
                              apr_size_t vlen)
 {
     unsigned char mac[ACC_SHA256_LEN];
-    char *b64 = apr_palloc(p, (apr_size_t)apr_base64_encode_len(sizeof(mac)));
-    apr_size_t i, n;
 
-    salted_hmac(p, ACC_DJSESSION_SALT "signer", secret, slen, value, vlen, mac);
-    n = (apr_size_t)apr_base64_encode_binary(b64, mac, sizeof(mac));
-    /* apr counts the NUL; Django's base64url has no padding. */
-    while (n > 0 && (b64[n - 1] == '\0' || b64[n - 1] == '=')) {
-        n--;
-    }
-    for (i = 0; i < n; i++) {
-        b64[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : b64[i];
-    }
-    b64[n] = '\0';
-    return b64;
+    acc_salted_hmac(p, ACC_DJSESSION_SALT "signer", secret, slen, value, vlen,
+                    mac);
+    return apr_pencode_base64_binary(
+        p, mac, sizeof(mac), APR_ENCODE_BASE64URL | APR_ENCODE_NOPADDING, NULL);
 }
 
 /* zlib's inflate of in, at most ACC_DJSESSION_MAX_JSON bytes, into a
@@ -253,7 +200,7 @@ const char *acc_djsession_auth_hash(apr_pool_t *p, const char *password,
 {
     unsigned char mac[ACC_SHA256_LEN];
 
-    salted_hmac(p, AUTH_HASH_SALT, secret, slen, password ? password : "",
-                password ? strlen(password) : 0, mac);
+    acc_salted_hmac(p, AUTH_HASH_SALT, secret, slen, password ? password : "",
+                    password ? strlen(password) : 0, mac);
     return acc_hex(p, mac, sizeof(mac));
 }

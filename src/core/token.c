@@ -58,17 +58,12 @@ static const char *sign(apr_pool_t *p, const char *key_salt,
                         const unsigned char *secret, apr_size_t secret_len,
                         const char *ts36, const char *msg)
 {
-    apr_size_t lsalt = strlen(key_salt), lts = strlen(ts36);
-    unsigned char *buf = apr_palloc(p, lsalt + secret_len);
-    unsigned char key[ACC_SHA256_LEN], mac[ACC_SHA256_LEN];
+    apr_size_t lts = strlen(ts36);
+    unsigned char mac[ACC_SHA256_LEN];
     char *tok = apr_palloc(p, lts + 1 + HASH_CHARS + 1);
     int i;
 
-    memcpy(buf, key_salt, lsalt);
-    memcpy(buf + lsalt, secret, secret_len);
-    acc_sha256(p, buf, lsalt + secret_len, key);
-    apr_crypto_memzero(buf, lsalt + secret_len);
-    acc_hmac_sha256(p, key, sizeof(key), msg, strlen(msg), mac);
+    acc_salted_hmac(p, key_salt, secret, secret_len, msg, strlen(msg), mac);
 
     memcpy(tok, ts36, lts);
     tok[lts] = '-';
@@ -76,7 +71,6 @@ static const char *sign(apr_pool_t *p, const char *key_salt,
         tok[lts + 1 + i] = b36[mac[i] >> 4];
     }
     tok[lts + 1 + HASH_CHARS] = '\0';
-    apr_crypto_memzero(key, sizeof(key));
     apr_crypto_memzero(mac, sizeof(mac));
     return tok;
 }
