@@ -14,20 +14,14 @@
 
 #include <apr_strings.h>
 
+/* The first row of sql's answer, or ACC_STORE_NOTFOUND. */
 static acc_store_rc_t sel(acc_store_t *st, apr_pool_t *p, const char *sql,
                           apr_dbd_row_t **row)
 {
-    apr_dbd_results_t *res = NULL;
-    int rv;
+    apr_dbd_results_t *res;
 
     *row = NULL;
-    if (!st->held) {
-        st->misused = 1;
-        return ACC_STORE_ERROR;
-    }
-    rv = apr_dbd_select(st->driver, p, st->handle, &res, sql, 1);
-    if (rv != 0) {
-        st->failed = 1;
+    if (acc_store_sel_sql(st, p, sql, &res) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
     *row = acc_store_first_row(st, p, res);

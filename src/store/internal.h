@@ -136,6 +136,12 @@ acc_store_rc_t acc_store_sel(acc_store_t *st, apr_pool_t *p, int which,
                              apr_dbd_results_t **res, int nargs,
                              const char **args);
 
+/* acc_store_sel for SQL that is not one of the prepared statements (the
+ * Django site's tables, djsessions.c): the caller has made sql safe.
+ * Errors as acc_store_sel. */
+acc_store_rc_t acc_store_sel_sql(acc_store_t *st, apr_pool_t *p,
+                                 const char *sql, apr_dbd_results_t **res);
+
 /* Run the statement `which`, which returns no rows; *nrows (when not
  * NULL) gets how many it touched.  Errors as acc_store_sel. */
 acc_store_rc_t acc_store_exec(acc_store_t *st, apr_pool_t *p, int which,

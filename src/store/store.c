@@ -73,6 +73,21 @@ acc_store_rc_t acc_store_sel(acc_store_t *st, apr_pool_t *p, int which,
     return ACC_STORE_OK;
 }
 
+acc_store_rc_t acc_store_sel_sql(acc_store_t *st, apr_pool_t *p,
+                                 const char *sql, apr_dbd_results_t **res)
+{
+    *res = NULL;
+    if (!st->held) {
+        st->misused = 1;
+        return ACC_STORE_ERROR;
+    }
+    if (apr_dbd_select(st->driver, p, st->handle, res, sql, 1) != 0) {
+        st->failed = 1;
+        return ACC_STORE_ERROR;
+    }
+    return ACC_STORE_OK;
+}
+
 acc_store_rc_t acc_store_exec(acc_store_t *st, apr_pool_t *p, int which,
                               int *nrows, int nargs, const char **args)
 {
