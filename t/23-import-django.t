@@ -62,7 +62,7 @@ AccountsTest::sql("CREATE DATABASE $DB", 'postgres');
 {
     local $ENV{ACC_DJANGO_DBNAME} = $DB;
     my ($rc, $out, $err) = AccountsTest::run(undef, '/usr/bin/python3', $MANAGE, 'migrate', '--noinput');
-    ok t_cmp($rc, 0, "Django's own migrate made its tables") or diag($err);
+    ok t_cmp($rc, 0, "Django's own migrate made its tables") or t_debug($err);
 }
 django(<<"PY");
 from django.contrib.auth.models import User, Group, Permission
@@ -97,7 +97,7 @@ ok t_cmp(count_of('accounts_user'), $users_before, '... and no user was added');
 # ---- the import -------------------------------------------------------------
 
 ($rc, $out, $err) = import_from($DB);
-ok t_cmp($rc, 0, 'import-django: exit 0') or diag($err);
+ok t_cmp($rc, 0, 'import-django: exit 0') or t_debug($err);
 ok t_cmp($out, qr/^imported from Django: 5 users \(5 new\), 2 groups \(2 new\), \d+ permissions \(\d+ new\), 3 group memberships, 1 group permissions, 1 user permissions, 0 changed passwords \(0 sessions ended\)$/,
          'it says what it imported');
 my $after_first = join ' ', map { count_of($_) } qw(accounts_user accounts_group accounts_permission

@@ -53,7 +53,7 @@ PY
 {
     local $ENV{ACC_DJANGO_DBNAME} = $ENV{ACC_PGDATABASE};
     my ($rc, $out, $err) = AccountsTest::run(undef, '/usr/bin/python3', $MANAGE, 'migrate', '--noinput');
-    ok t_cmp($rc, 0, "Django's own migrate made its tables beside ours") or diag($err);
+    ok t_cmp($rc, 0, "Django's own migrate made its tables beside ours") or t_debug($err);
 }
 # The module's role reads Django's tables (in a real site one role owns
 # both; here Django ran as the superuser).
