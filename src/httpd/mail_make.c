@@ -149,9 +149,13 @@ static void mail_reset(server_rec *s, acc_store_t *st, apr_pool_t *p,
     subj.password = u->password;
     subj.last_login = u->last_login;
     subj.email = u->email;
-    token = acc_token_make(p, ACC_TOKEN_SALT_RESET, cfg->secret_key,
-                           cfg->secret_key_len, &subj,
-                           acc_token_now(apr_time_now()));
+    /* Under the Django site's SECRET_KEY when there is one: Django's own
+     * reset view takes the link then (live tables: the same user row). */
+    token = acc_token_make(p, ACC_TOKEN_SALT_RESET,
+                           cfg->django_key ? cfg->django_key : cfg->secret_key,
+                           cfg->django_key ? cfg->django_key_len
+                                           : cfg->secret_key_len,
+                           &subj, acc_token_now(apr_time_now()));
     uid = acc_uidb64_encode(p, u->id);
     if (token == NULL || uid == NULL) {
         return;

@@ -117,7 +117,6 @@ int acc_startup(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
         const char *key, *err = NULL;
 
         if (c->django_sessions) {
-            acc_key_t dk;
             if (c->django_key_file == NULL) {
                 ap_log_error(
                     APLOG_MARK, APLOG_EMERG, 0, v,
@@ -139,6 +138,11 @@ int acc_startup(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
                              c->cookie_name);
                 return HTTP_INTERNAL_SERVER_ERROR;
             }
+        }
+        /* Also the key of password-reset links (mail_make.c), so that the
+         * Django site's reset view takes ours: whenever it is given. */
+        if (c->django_key_file) {
+            acc_key_t dk;
             if ((rc = read_key(pconf, v, c->django_key_file,
                                "AccountsDjangoSecretKeyFile", &dk)) != OK) {
                 return rc;

@@ -13,7 +13,8 @@
     "id, username, email, password, first_name, last_name,"                    \
     " is_active::int, is_staff::int, is_superuser::int,"                       \
     " extract(epoch from date_joined)::bigint,"                                \
-    " coalesce(extract(epoch from last_login)::bigint, 0)"
+    /* floor: Django drops the fraction (reset tokens hash it) */             \
+    " coalesce(floor(extract(epoch from last_login))::bigint, 0)"
 
 /* The same and what only a user lookup reads (acc_store_read_user_full). */
 #define USER_LOOKUP_COLS USER_COLS ", email_verified::int, pending_email"

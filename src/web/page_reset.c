@@ -52,21 +52,27 @@ int acc_page_password_reset_complete(acc_page_t *pg)
     return acc_page_plain(pg, "password_reset_complete.html");
 }
 
-/* The token secrets: the key, then AccountsSecretKeyFallbacks. */
-static acc_token_secret_t *secrets(acc_page_t *pg, int *n)
+/* The token secrets: for a reset link the Django site's SECRET_KEY when
+ * there is one (ours are made with it, and Django's are), then the key,
+ * then AccountsSecretKeyFallbacks. */
+static acc_token_secret_t *secrets(acc_page_t *pg, const char *salt, int *n)
 {
     acc_srv_cfg_t *c = pg->cfg;
-    int nf = c->fallback_keys ? c->fallback_keys->nelts : 0, i;
-    acc_token_secret_t *s = apr_pcalloc(pg->r->pool, sizeof(*s) * (nf + 1));
+    int nf = c->fallback_keys ? c->fallback_keys->nelts : 0, i, j = 0;
+    acc_token_secret_t *s = apr_pcalloc(pg->r->pool, sizeof(*s) * (nf + 2));
 
-    s[0].key = c->secret_key;
-    s[0].len = c->secret_key_len;
+    if (c->django_key && strcmp(salt, ACC_TOKEN_SALT_RESET) == 0) {
+        s[j].key = c->django_key;
+        s[j++].len = c->django_key_len;
+    }
+    s[j].key = c->secret_key;
+    s[j++].len = c->secret_key_len;
     for (i = 0; i < nf; i++) {
         acc_key_t *k = &APR_ARRAY_IDX(c->fallback_keys, i, acc_key_t);
-        s[i + 1].key = k->bytes;
-        s[i + 1].len = k->len;
+        s[j].key = k->bytes;
+        s[j++].len = k->len;
     }
-    *n = nf + 1;
+    *n = j;
     return s;
 }
 
@@ -106,7 +112,7 @@ int acc_page_token_check(acc_page_t *pg, const char *salt, const char *uidb64,
         subj.email = *u->pending_email ? u->pending_email : u->email;
         subj.extra = acc_verify_extra(r->pool, u);
     }
-    keys = secrets(pg, &n);
+    keys = secrets(pg, salt, &n);
     if (acc_token_check(r->pool, salt, keys, n, &subj, token,
                         acc_token_now(apr_time_now()), timeout)) {
         *out = u;
