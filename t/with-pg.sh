@@ -3,8 +3,10 @@
 #
 # The cluster runs as the calling user (so tests can stop and restart it),
 # listens on 127.0.0.1 on a free port, holds a migrated database
-# ($ACC_PGDATABASE) and an empty one ($ACC_PGDATABASE_FRESH), and is
-# always torn down, whatever CMD does.  CMD's exit status is ours.
+# ($ACC_PGDATABASE), an empty one ($ACC_PGDATABASE_FRESH) and another
+# empty one where t/27-django-live.t makes a Django site's tables and
+# switches mod_accounts to them ($ACC_PGDATABASE_LIVE), and is always
+# torn down, whatever CMD does.  CMD's exit status is ours.
 set -euo pipefail
 
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -54,11 +56,13 @@ started=1
 psql() { command "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$pgtmp" -p "$port" -U postgres "$@"; }
 psql -d postgres -c "CREATE ROLE accounts LOGIN PASSWORD '$pw'" \
     -c "CREATE DATABASE accounts OWNER accounts" \
-    -c "CREATE DATABASE accounts_fresh OWNER accounts" >/dev/null
+    -c "CREATE DATABASE accounts_fresh OWNER accounts" \
+    -c "CREATE DATABASE accounts_live OWNER accounts" >/dev/null
 
 export ACC_PGHOST=127.0.0.1 ACC_PGPORT=$port ACC_PGUSER=accounts \
     ACC_PGPASSWORD=$pw ACC_PGDATABASE=accounts \
-    ACC_PGDATABASE_FRESH=accounts_fresh ACC_PGDATA=$pgtmp/data \
+    ACC_PGDATABASE_FRESH=accounts_fresh ACC_PGDATABASE_LIVE=accounts_live \
+    ACC_PGDATA=$pgtmp/data \
     ACC_PGBIN=$PGBIN ACC_PGSOCK=$pgtmp ACC_PGLOG=$pgtmp/pg.log
 export ACCOUNTS_DB="host=127.0.0.1 port=$port dbname=accounts user=accounts password=$pw connect_timeout=5"
 "$ACC_CTL" migrate >/dev/null

@@ -169,9 +169,16 @@ int acc_cmd_perm(acc_ctl_t *c, int argc, const char *const *argv)
     if ((rc = user ? need_user(c, user) : need_group(c, group)) != 0) {
         return rc;
     }
-    if (acc_perm_set(c->store, c->pool, argv[1], user, group, grant) !=
-        ACC_STORE_OK) {
-        return store_fail(c, grant ? "grant" : "revoke");
+    switch (acc_perm_set(c->store, c->pool, argv[1], user, group, grant)) {
+        case ACC_STORE_OK:
+            break;
+        case ACC_STORE_NOTFOUND:
+            return acc_ctl_fail("the Django site has no permission '%s' "
+                                "(live tables: Django's migrations make "
+                                "permissions, as app_label.codename)",
+                                argv[1]);
+        default:
+            return store_fail(c, grant ? "grant" : "revoke");
     }
     acc_ctl_say("%s '%s' %s %s '%s'", grant ? "granted" : "revoked", argv[1],
                 grant ? "to" : "from", user ? "user" : "group",

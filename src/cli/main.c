@@ -38,8 +38,10 @@ typedef struct {
 
 /* In the order of the usage text. */
 static const command_t commands[] = {
-    {"migrate", 0, 0, NULL, acc_cmd_migrate,
-     "  migrate                         create or upgrade the schema\n"},
+    {"migrate", 0, 1, "migrate takes nothing but --django", acc_cmd_migrate,
+     "  migrate [--django]              create or upgrade the schema (with\n"
+     "                                  --django: use the Django site's user\n"
+     "                                  tables in place)\n"},
     {"createuser", 0, NO_MAX, NULL, acc_cmd_createuser,
      "  createuser NAME [--email E] [--superuser] [--staff] [--no-validate]\n"
      "                                  add a user (password from stdin or "

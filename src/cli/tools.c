@@ -15,8 +15,14 @@
 int acc_cmd_migrate(acc_ctl_t *c, int argc, const char *const *argv)
 {
     const char *err = NULL;
-    int from, to, rc;
+    int from, to, rc, django = 0;
 
+    if (argc == 1 && strcmp(argv[0], "--django") == 0) {
+        django = 1;
+    }
+    else if (argc > 0) {
+        return acc_ctl_usage("migrate takes nothing but --django");
+    }
     if ((rc = acc_ctl_connect(c)) != 0) {
         return rc;
     }
@@ -29,6 +35,23 @@ int acc_cmd_migrate(acc_ctl_t *c, int argc, const char *const *argv)
     }
     else {
         acc_ctl_say("schema migrated from version %d to %d", from, to);
+    }
+    if (!django) {
+        return 0;
+    }
+    if (acc_store_migrate_django(c->pool, c->driver, c->handle, &from, &to,
+                                 &err) != ACC_STORE_OK) {
+        return acc_ctl_fail("%s", err);
+    }
+    if (from == to) {
+        acc_ctl_say("live tables are current (step %d): users are the "
+                    "Django site's",
+                    to);
+    }
+    else {
+        acc_ctl_say("live tables from step %d to %d: users are the Django "
+                    "site's (AccountsUserSchema django)",
+                    from, to);
     }
     return 0;
 }

@@ -43,6 +43,8 @@ void *acc_create_srv_cfg(apr_pool_t *p, server_rec *s)
     c->registration = ACC_UNSET;
     c->cache_notify = ACC_UNSET;
     c->django_sessions = ACC_UNSET;
+    c->django_live = ACC_UNSET;
+    c->django_rehash = ACC_UNSET;
     c->register_login = ACC_UNSET;
     c->max_body = ACC_UNSET;
     c->cache_ttl = ACC_UNSET;
@@ -82,6 +84,8 @@ void *acc_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     PICK_INT(django_sessions);
     PICK(django_key_file);
     PICK(django_cookie);
+    PICK_INT(django_live);
+    PICK_INT(django_rehash);
     PICK_INT(register_login);
     PICK_INT(max_body);
     PICK(template_dir);
@@ -164,6 +168,12 @@ void acc_config_defaults(server_rec *s)
         }
         if (c->django_sessions == ACC_UNSET) {
             c->django_sessions = 0;
+        }
+        if (c->django_live == ACC_UNSET) {
+            c->django_live = 0;
+        }
+        if (c->django_rehash == ACC_UNSET) {
+            c->django_rehash = 0;
         }
         if (!c->django_cookie) {
             c->django_cookie = "sessionid"; /* Django's SESSION_COOKIE_NAME */
@@ -403,6 +413,25 @@ static const char *set_cookie_secure(cmd_parms *cmd, void *dummy,
     return NULL;
 }
 
+static const char *set_user_schema(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    acc_srv_cfg_t *c = acc_srv(cmd->server);
+
+    if (strcasecmp(arg, "accounts") == 0) {
+        c->django_live = 0;
+    }
+    else if (strcasecmp(arg, "django") == 0) {
+        c->django_live = 1;
+    }
+    else {
+        return apr_psprintf(cmd->pool,
+                            "AccountsUserSchema takes accounts or django, "
+                            "not '%s'",
+                            arg);
+    }
+    return NULL;
+}
+
 static const char *set_hash(cmd_parms *cmd, void *dummy, const char *args)
 {
     acc_srv_cfg_t *c = acc_srv(cmd->server);
@@ -564,6 +593,14 @@ const command_rec acc_cmds[] = {
     AP_INIT_TAKE1("AccountsDjangoSecretKeyFile", set_path,
                   (void *)ACC_CFG_OFF(django_key_file), RSRC_CONF,
                   "a file holding the Django site's SECRET_KEY"),
+    AP_INIT_TAKE1("AccountsUserSchema", set_user_schema, NULL, RSRC_CONF,
+                  "whose tables hold the users: accounts (ours) or django "
+                  "(the Django site's, in place: accountsctl migrate "
+                  "--django)"),
+    AP_INIT_FLAG("AccountsDjangoRehash", set_flag,
+                 (void *)APR_OFFSETOF(acc_srv_cfg_t, django_rehash), RSRC_CONF,
+                 "On: with AccountsUserSchema django a login re-makes a hash "
+                 "of another cost (ending the user's Django sessions)"),
     AP_INIT_TAKE1("AccountsDjangoCookieName", set_str,
                   (void *)ACC_CFG_OFF(django_cookie), RSRC_CONF,
                   "the Django site's SESSION_COOKIE_NAME (sessionid)"),

@@ -70,6 +70,8 @@ typedef struct {
     int django_sessions;         /* AccountsDjangoSessions */
     const char *django_key_file; /* AccountsDjangoSecretKeyFile */
     const char *django_cookie;   /* AccountsDjangoCookieName */
+    int django_live;             /* AccountsUserSchema django */
+    int django_rehash;           /* AccountsDjangoRehash */
 
     /* Built at startup, read-only after. */
     const unsigned char *secret_key;

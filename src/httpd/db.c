@@ -140,6 +140,40 @@ static int alive(apr_pool_t *p, ap_dbd_t *dbd)
     return 1;
 }
 
+/* 1 when the tables the database keeps its users in are those the host
+ * says (AccountsUserSchema), else 0, said in the log. */
+static int user_schema_ok(request_rec *r, server_rec *s, acc_store_t *st,
+                          int level)
+{
+    int live = acc_store_django_live(st), want = acc_srv(s)->django_live;
+
+    if (want && live == 0) {
+        DBLOG(r, s, level,
+              ACC_LOGNO(0008) "AccountsUserSchema django, but this database "
+                              "keeps users in mod_accounts' own tables: run "
+                              "'accountsctl migrate --django' on it (after "
+                              "the Django site's 'manage.py migrate')");
+        return 0;
+    }
+    if (!want && live > 0) {
+        DBLOG(r, s, level,
+              ACC_LOGNO(0009) "this database keeps users in the Django "
+                              "site's tables ('accountsctl migrate "
+                              "--django'), but this host has no "
+                              "'AccountsUserSchema django'");
+        return 0;
+    }
+    if (live > 0 && live < ACC_DJANGO_SCHEMA_VERSION) {
+        DBLOG(r, s, level,
+              ACC_LOGNO(0011) "the live tables are at step %d but "
+                              "mod_accounts needs step %d: run 'accountsctl "
+                              "migrate --django'",
+              live, ACC_DJANGO_SCHEMA_VERSION);
+        return 0;
+    }
+    return 1;
+}
+
 /* The store on this connection, preparing it on first use (and again
  * after a statement failed on it).  NULL with *state ACC_DB_DOWN when the
  * connection is dead (the caller tries another), or ACC_DB_SCHEMA. */
@@ -199,6 +233,13 @@ static acc_store_t *store_of(request_rec *r, server_rec *s, apr_pool_t *p,
               ACC_LOGNO(0004) "%s (is the schema current? run "
                               "'accountsctl migrate')",
               err);
+        *state = ACC_DB_SCHEMA;
+        return NULL;
+    }
+    if (!user_schema_ok(r, s, cs->store, err_level)) {
+        /* Asked again at the next use (the database may be migrated
+         * meanwhile): prepared afresh then. */
+        acc_store_set_failed(cs->store);
         *state = ACC_DB_SCHEMA;
         return NULL;
     }

@@ -61,8 +61,13 @@ acc_store_rc_t acc_perm_set(acc_store_t *st, apr_pool_t *p, const char *perm,
 
     if (grant) {
         const char *a1[1] = {perm};
-        if (acc_store_exec(st, p, S_PERM_CREATE, NULL, 1, a1) != ACC_STORE_OK) {
+        int n = 0;
+        if (acc_store_exec(st, p, S_PERM_CREATE, &n, 1, a1) != ACC_STORE_OK) {
             return ACC_STORE_ERROR;
+        }
+        /* Live tables: the Django site's permission must be there. */
+        if (st->django && n == 0) {
+            return ACC_STORE_NOTFOUND;
         }
         which = user ? S_PERM_GRANT_USER : S_PERM_GRANT_GROUP;
     }

@@ -486,6 +486,15 @@ acc_store_rc_t acc_store_import_django(apr_pool_t *p,
     acc_store_rc_t rc;
 
     memset(n, 0, sizeof(*n));
+    if (acc_store_django_version(p, driver, dst, &rv, err) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    if (rv > 0) {
+        *err = "this database uses the Django site's tables in place "
+               "(accountsctl migrate --django): its users are the Django "
+               "site's already, there is nothing to import";
+        return ACC_STORE_ERROR;
+    }
     /* Text crosses as UTF-8 whatever each database's encoding (a LATIN1
      * Django database is converted by its server). */
     rv =

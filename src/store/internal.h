@@ -5,12 +5,16 @@
  * Private to src/store: nothing outside it includes this file (store.h is
  * the store's public face).  The files, one concern each: store.c (the
  * store on a connection, and the helpers below), statements.c (every
- * statement's SQL), migrate.c (the schema, from migrations/NNN_name.sql),
- * users.c, sessions.c, groups.c (and permissions), throttle.c, audit.c.
+ * statement's SQL; statements_django.c: those that touch users, groups
+ * and permissions, on the Django site's tables), migrate.c (the schema,
+ * from migrations/NNN_name.sql; the live tables' from
+ * migrations-django/), users.c, sessions.c, groups.c (and permissions),
+ * throttle.c, audit.c.
  *
  * A new statement is a name in the enum below, its label and SQL in
- * statements.c, and its function in the file of its concern, declared in
- * store.h.
+ * statements.c (and in statements_django.c when it touches a user, group
+ * or permission table), and its function in the file of its concern,
+ * declared in store.h.
  */
 #ifndef ACC_STORE_INTERNAL_H
 #define ACC_STORE_INTERNAL_H
@@ -92,12 +96,18 @@ typedef struct {
 /* Every statement, indexed by S_*: static, read-only data (statements.c). */
 extern const acc_stmt_t acc_store_stmts[S_COUNT];
 
+/* The same statements on the Django site's tables (live tables,
+ * statements_django.c): a NULL sql takes acc_store_stmts' (the statement
+ * touches none of them).  Same labels: a connection holds one set. */
+extern const acc_stmt_t acc_store_stmts_django[S_COUNT];
+
 struct acc_store {
     const apr_dbd_driver_t *driver;
     apr_dbd_t *handle;
     apr_pool_t *stmts; /* the prepared statements' memory */
     int failed;        /* a statement failed since they were prepared */
     int held;          /* the connection is held by whoever calls us */
+    int django;        /* live tables' step (0: ours): acc_store_stmts_django */
     int misused;       /* called while not held (see acc_store_hold) */
     apr_dbd_transaction_t *trans; /* acc_store_begin's, until _end */
     apr_dbd_prepared_t *stmt[S_COUNT];
@@ -110,6 +120,11 @@ struct acc_store {
  * generated file does not compile otherwise). */
 extern const char *const acc_store_migrations[];
 extern const int acc_store_migrations_count;
+
+/* The live tables' steps, the same way from src/store/migrations-django/
+ * (acc_store_django_migrations_count is ACC_DJANGO_SCHEMA_VERSION). */
+extern const char *const acc_store_django_migrations[];
+extern const int acc_store_django_migrations_count;
 
 /* ---- on a bare connection (store.c) ---- */
 
@@ -161,6 +176,11 @@ apr_dbd_row_t *acc_store_first_row(acc_store_t *st, apr_pool_t *p,
 
 /* A field as a 64-bit integer: 0 for NULL (s) or no number. */
 apr_int64_t acc_store_i64(const char *s);
+
+/* A password hash as the store keeps it: in live tables our argon2id
+ * hash gets Django's "argon2" prefix (Django's Argon2PasswordHasher reads
+ * it then); anything else as it is. */
+const char *acc_store_pw(const acc_store_t *st, apr_pool_t *p, const char *phc);
 
 /* Field n of row as a string of its own in p: "" for NULL. */
 const char *acc_store_col(const apr_dbd_driver_t *d, apr_dbd_row_t *row, int n,

@@ -166,15 +166,24 @@ acc_store_rc_t acc_store_run(apr_pool_t *p, const apr_dbd_driver_t *driver,
 /* Prepare every statement into st->stmts. */
 static acc_store_rc_t prepare_all(acc_store_t *st, const char **err)
 {
-    int i, rv;
+    int i, rv, version;
 
+    /* Which tables hold the users is the database's to say (`accountsctl
+     * migrate --django`), asked again with every preparation. */
+    if (acc_store_django_version(st->stmts, st->driver, st->handle, &version,
+                                 err) != ACC_STORE_OK) {
+        return ACC_STORE_ERROR;
+    }
+    st->django = version;
     for (i = 0; i < S_COUNT; i++) {
+        const char *sql = st->django && acc_store_stmts_django[i].sql
+                              ? acc_store_stmts_django[i].sql
+                              : acc_store_stmts[i].sql;
         /* apr_dbd_pgsql fills a handle it is given rather than making a
          * new one: the old handles' memory is gone. */
         st->stmt[i] = NULL;
-        rv = apr_dbd_prepare(st->driver, st->stmts, st->handle,
-                             acc_store_stmts[i].sql, acc_store_stmts[i].label,
-                             &st->stmt[i]);
+        rv = apr_dbd_prepare(st->driver, st->stmts, st->handle, sql,
+                             acc_store_stmts[i].label, &st->stmt[i]);
         if (rv != 0) {
             *err = apr_psprintf(
                 st->stmts, "cannot prepare %s: %s", acc_store_stmts[i].label,
@@ -244,6 +253,19 @@ acc_store_rc_t acc_store_reopen(acc_store_t *st, const char **err)
      * any number of times uses the same memory. */
     apr_pool_clear(st->stmts);
     return prepare_all(st, err);
+}
+
+int acc_store_django_live(const acc_store_t *st)
+{
+    return st->django;
+}
+
+const char *acc_store_pw(const acc_store_t *st, apr_pool_t *p, const char *phc)
+{
+    if (st->django && phc && strncmp(phc, "$argon2", 7) == 0) {
+        return apr_pstrcat(p, "argon2", phc, NULL);
+    }
+    return phc;
 }
 
 int acc_store_failed(const acc_store_t *st)

@@ -24,6 +24,10 @@
  * when they differ. */
 #define ACC_SCHEMA_VERSION 8
 
+/* The live tables' version (AccountsUserSchema django): one a file in
+ * src/store/migrations-django/, made by `accountsctl migrate --django`. */
+#define ACC_DJANGO_SCHEMA_VERSION 1
+
 typedef enum {
     ACC_STORE_OK = 0,
     ACC_STORE_NOTFOUND, /* no such row */
@@ -49,6 +53,32 @@ acc_store_rc_t acc_store_schema_version(apr_pool_t *p,
 acc_store_rc_t acc_store_migrate(apr_pool_t *p, const apr_dbd_driver_t *driver,
                                  apr_dbd_t *handle, int *from, int *to,
                                  const char **err);
+
+/* Whether the database on (driver, handle) uses the Django site's tables
+ * in place (`accountsctl migrate --django`): *version is the live tables'
+ * step it is at, 0 when it uses mod_accounts' own.  ACC_STORE_OK or
+ * ACC_STORE_ERROR (with *err, in p). */
+acc_store_rc_t acc_store_django_version(apr_pool_t *p,
+                                        const apr_dbd_driver_t *driver,
+                                        apr_dbd_t *handle, int *version,
+                                        const char **err);
+
+/* Switch the database (already at ACC_SCHEMA_VERSION) to the Django
+ * site's tables, or bring it up to ACC_DJANGO_SCHEMA_VERSION: each step in
+ * its own transaction under the migration lock.  Refused first, in words
+ * (*err), with nothing changed: Django's auth tables missing, usernames
+ * that differ only in case, users in accounts_user.  *from and *to as
+ * acc_store_migrate. */
+acc_store_rc_t acc_store_migrate_django(apr_pool_t *p,
+                                        const apr_dbd_driver_t *driver,
+                                        apr_dbd_t *handle, int *from, int *to,
+                                        const char **err);
+
+/* Not 0 when st reads and writes the Django site's tables: the
+ * database's live tables step (acc_store_django_version) when st was
+ * prepared.  Password hashes are then stored in Django's form (the store
+ * does that). */
+int acc_store_django_live(const acc_store_t *st);
 
 /* What accountsctl import-django copied: rows Django has (users, groups,
  * permissions, and the links between them that it could map) and how
@@ -298,7 +328,8 @@ acc_store_rc_t acc_group_list(acc_store_t *st, apr_pool_t *p,
                               apr_array_header_t **rows);
 
 /* Grant (creating the permission) or revoke perm for a user or a group
- * (exactly one of user and group is given). */
+ * (exactly one of user and group is given).  Live tables make no
+ * permission: a grant of one the Django site lacks is ACC_STORE_NOTFOUND. */
 acc_store_rc_t acc_perm_set(acc_store_t *st, apr_pool_t *p, const char *perm,
                             const char *user, const char *group, int grant);
 

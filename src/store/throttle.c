@@ -57,7 +57,7 @@ acc_store_rc_t acc_login_end(acc_store_t *st, apr_pool_t *p,
                              const acc_login_done_t *d)
 {
     const char *args[16] = {apr_off_t_toa(p, d->user_id),
-                            d->rehash ? d->rehash : "",
+                            d->rehash ? acc_store_pw(st, p, d->rehash) : "",
                             d->addr ? d->addr : "",
                             apr_itoa(p, d->addr_free),
                             d->kind ? d->kind : "",

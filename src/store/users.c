@@ -165,7 +165,7 @@ acc_store_rc_t acc_user_create(acc_store_t *st, apr_pool_t *p,
     args[0] = u->username;
     args[1] = key;
     args[2] = u->email ? u->email : "";
-    args[3] = u->password;
+    args[3] = acc_store_pw(st, p, u->password);
     args[4] = u->first_name ? u->first_name : "";
     args[5] = u->last_name ? u->last_name : "";
     args[6] = u->is_active ? "1" : "0";
@@ -186,7 +186,7 @@ acc_store_rc_t acc_user_create(acc_store_t *st, apr_pool_t *p,
 acc_store_rc_t acc_user_set_password(acc_store_t *st, apr_pool_t *p,
                                      apr_int64_t id, const char *phc)
 {
-    const char *args[2] = {phc, apr_off_t_toa(p, id)};
+    const char *args[2] = {acc_store_pw(st, p, phc), apr_off_t_toa(p, id)};
     int n;
 
     if (acc_store_exec(st, p, S_USER_SET_PASSWORD, &n, 2, args) !=

@@ -133,6 +133,28 @@ static int password_ok(acc_page_t *pg, const acc_user_t *u, const char *pw,
     return u ? res == ACC_PW_MATCH : 0;
 }
 
+/* Whether a login re-makes the stored hash.  In our own tables: when it
+ * is not argon2id at the configured cost (Django hashes included).  In
+ * the Django site's (live != 0): a hash of ours Django cannot read always
+ * (the store writes Django's form); one Django can read only with
+ * AccountsDjangoRehash On, since Django ties its sessions to the stored
+ * hash: a new one logs the user out of the Django site. */
+static int wants_rehash(const acc_srv_cfg_t *cfg, const char *stored, int live)
+{
+    if (!live) {
+        return acc_password_needs_rehash(stored, &cfg->hash);
+    }
+    if (stored[0] == '$') {
+        return 1; /* our own form: Django's all begin with a name */
+    }
+    if (!cfg->django_rehash) {
+        return 0;
+    }
+    /* Django's argon2 form is ours after its prefix. */
+    return acc_password_needs_rehash(
+        strncmp(stored, "argon2$", 7) == 0 ? stored + 6 : stored, &cfg->hash);
+}
+
 int acc_page_login(acc_page_t *pg)
 {
     request_rec *r = pg->r;
@@ -143,7 +165,7 @@ int acc_page_login(acc_page_t *pg)
     acc_user_t *u = NULL;
     acc_login_done_t done;
     acc_new_session_t ns;
-    int ok, rc, wait, unverified;
+    int ok, rc, wait, unverified, live;
 
     if (pg->form == NULL) {
         return show(pg, "", NULL, NULL, NULL);
@@ -190,6 +212,7 @@ int acc_page_login(acc_page_t *pg)
             apr_psprintf(r->pool, THROTTLED, wait, wait == 1 ? "" : "s"));
     }
 
+    live = acc_store_django_live(pg->store);
     /* Nothing needs the database until the hash is done: the connection
      * goes back before the wait for a hash slot, so logins queued behind
      * the hashes never starve other pages of connections. */
@@ -206,7 +229,7 @@ int acc_page_login(acc_page_t *pg)
     ok = password_ok(pg, u, pwcopy, pwlen) && u->is_active;
     /* Django's must_update: re-make the hash when the cost changed (stored
      * below, once the database is ours again). */
-    if (ok && acc_password_needs_rehash(u->password, &pg->cfg->hash) &&
+    if (ok && wants_rehash(pg->cfg, u->password, live) &&
         acc_password_hash(r->pool, &pg->cfg->hash, pwcopy, pwlen, &rehash,
                           NULL) != APR_SUCCESS) {
         rehash = NULL;

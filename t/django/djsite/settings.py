@@ -29,19 +29,30 @@ ROOT_URLCONF = "djsite.urls"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 # No database is needed to make or check a hash; with ACC_DJANGO_DBNAME
-# the project is a Django site on the suite's PostgreSQL (the superuser,
-# over its socket), in a database of its own.
+# the project is a Django site on the suite's PostgreSQL, in a database of
+# its own: as the superuser over its socket, or, with ACC_DJANGO_DBUSER
+# (and ACC_DJANGO_DBPASSWORD, ACC_DJANGO_DBHOST), as that role where it
+# says -- t/27-django-live.t runs Django as the module's own role over
+# TCP, so that one role owns Django's tables and ours, as on a real site.
 DATABASES = {}
 if os.environ.get("ACC_DJANGO_DBNAME"):
     DATABASES["default"] = {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": os.environ["ACC_DJANGO_DBNAME"],
-        "HOST": os.environ["ACC_PGSOCK"],
+        "HOST": os.environ.get("ACC_DJANGO_DBHOST") or os.environ["ACC_PGSOCK"],
         "PORT": os.environ["ACC_PGPORT"],
-        "USER": "postgres",
+        "USER": os.environ.get("ACC_DJANGO_DBUSER") or "postgres",
     }
+    if os.environ.get("ACC_DJANGO_DBPASSWORD"):
+        DATABASES["default"]["PASSWORD"] = os.environ["ACC_DJANGO_DBPASSWORD"]
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 USE_TZ = True
+# Django's password-reset tokens count seconds on the process's local
+# clock (PasswordResetTokenGenerator._now() is a naive datetime.now(), and
+# Django sets the process's TZ to TIME_ZONE), mod_accounts' in UTC: the
+# two agree on a token's age only when the site runs on UTC.  Django's own
+# default is America/Chicago; startproject writes UTC, as here.
+TIME_ZONE = "UTC"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
