@@ -33,7 +33,7 @@ use lib "$FindBin::Bin/lib";
 use AccountsTest;
 use CaughtMail;
 
-plan tests => 49;
+plan tests => 55;
 
 my $PW      = AccountsTest::good_password();
 my $NEW     = 'Saffron-Lantern-5520-gently';
@@ -411,6 +411,53 @@ PY
     ok t_cmp($rc, 1, 'accountsctl import-django into a live database: refused, exit 1') or t_debug("$out$err");
     ok t_cmp(live1("SELECT count(*) FROM auth_user WHERE username IN ('Zed', 'amy')"), 0,
              '... and nothing of the source is there');
+}
+
+# ---- what the step must not allow ----------------------------------------------------------
+
+{
+    # One name in any case, also beyond ASCII (ICU's case mapping).
+    my $p2 = lc(AccountsTest::unique_name('u'));
+    django("from django.contrib.auth.models import User\nUser.objects.create_user('${p2}_stra\\u00dfe', '', '$PW')\nUser.objects.create_user('${p2}_\\u00e9mile', '', '$PW')");
+    my $b = live_browser();
+    my $res = $b->register(uc("${p2}_strasse"), $PW, '');
+    ok t_cmp((grep { $_ eq $DUP } field_errors(page($res), 'username')) ? 'taken' : 'not taken', 'taken',
+             'STRASSE is taken when Django has straße');
+    my $emile = "${p2}_\x{c9}MILE";
+    utf8::upgrade($emile);    # a character string: sent as UTF-8
+    $res = live_browser()->register($emile, $PW, '');
+    ok t_cmp((grep { $_ eq $DUP } field_errors(page($res), 'username')) ? 'taken' : 'not taken', 'taken',
+             '... and ÉMILE when Django has émile');
+
+    # Our own user table is retired: nothing can be put there.
+    my $r = live1("INSERT INTO accounts_user (username, username_key, password) VALUES ('x', 'x', '') RETURNING id");
+    ok t_cmp($r, qr/retired/, 'an insert into the retired accounts_user fails, saying why');
+
+    # The trigger that ends sessions runs as its owner, with a fixed
+    # search_path, and nobody may call it.
+    my $fn = live1("SELECT prosecdef::text || ' ' || array_to_string(proconfig, ';') || ' '"
+                 . " || has_function_privilege('public', oid, 'EXECUTE')::text FROM pg_proc"
+                 . " WHERE proname = 'accounts_django_user_changed'");
+    ok t_cmp($fn, 'true search_path=pg_catalog, pg_temp false',
+             'the auth_user trigger function: SECURITY DEFINER, search_path fixed, EXECUTE not for PUBLIC');
+
+    # Django's migrations can still change auth_user's columns.
+    $r = live1('ALTER TABLE auth_user ALTER COLUMN first_name TYPE varchar(151), ALTER COLUMN password TYPE varchar(129);'
+             . ' ALTER TABLE auth_user ALTER COLUMN first_name TYPE varchar(150), ALTER COLUMN password TYPE varchar(128);'
+             . ' SELECT 1');
+    ok t_cmp($r, 1, "Django's migrations may still change the types of auth_user's columns");
+
+    # accountsctl deletes a Django group that has members and permissions.
+    my $g = "${p2}_grp";
+    django(<<"PY");
+from django.contrib.auth.models import User, Group, Permission
+g = Group.objects.create(name='$g')
+g.user_set.add(User.objects.get(username='${p2}_stra\\u00dfe'))
+g.permissions.add(Permission.objects.get(codename='publish', content_type__app_label='blog'))
+PY
+    my ($rc, $out, $err) = ctl_on($LIVE, 'group', 'remove', $g);
+    ok t_cmp("$rc " . live1('SELECT count(*) FROM auth_group WHERE name = ' . lit($g)), '0 0',
+             'accountsctl group remove deletes a Django group with members and permissions') or t_debug($err);
 }
 
 # ---- live tables asked of a database not switched --------------------------------------------

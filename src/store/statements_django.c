@@ -166,7 +166,15 @@ const acc_stmt_t acc_store_stmts_django[S_COUNT] = {
     [S_GROUP_GET] = {NULL, "SELECT id FROM auth_group WHERE name = %s"},
     [S_GROUP_CREATE] = {NULL, "INSERT INTO auth_group (name) VALUES (%s)"
                               " ON CONFLICT DO NOTHING"},
-    [S_GROUP_DELETE] = {NULL, "DELETE FROM auth_group WHERE name = %s"},
+    /* Django's own links to a group do not cascade in the database (its
+     * ORM deletes them first): so here. */
+    [S_GROUP_DELETE] = {NULL,
+                        "WITH g AS (SELECT id FROM auth_group WHERE name ="
+                        " %s), a AS (DELETE FROM auth_user_groups WHERE"
+                        " group_id IN (SELECT id FROM g)), b AS (DELETE FROM"
+                        " auth_group_permissions WHERE group_id IN (SELECT id"
+                        " FROM g)) DELETE FROM auth_group WHERE id IN"
+                        " (SELECT id FROM g)"},
     [S_GROUP_ADD_USER] = {NULL, "INSERT INTO auth_user_groups (user_id,"
                                 " group_id) VALUES (" DJ_USER_ID
                                 ", " DJ_GROUP_ID ") ON CONFLICT DO NOTHING"},
@@ -210,12 +218,14 @@ const acc_stmt_t acc_store_stmts_django[S_COUNT] = {
          " FROM auth_group_permissions x JOIN"
          " auth_group g ON g.id = x.group_id JOIN" DJ_PERMS
          " ON p.id = x.permission_id ORDER BY 1, 2, 3"},
-    /* Taken in any case as the unique index has it (upper()). */
+    /* Taken in any case as the unique index has it
+     * (accounts_username_fold, migrations-django/001). */
     [S_REGISTER_BEGIN] =
         {NULL, "SELECT set_config('synchronous_commit', 'off', true) IS NULL,"
                " CASE WHEN %s::int > 0 THEN accounts_throttle_try_window('reg',"
                " %s, %s::int, %s::int) ELSE 0 END, EXISTS (SELECT 1 FROM"
-               " auth_user WHERE upper(username) = upper(%s))::int"},
+               " auth_user WHERE accounts_username_fold(username) ="
+               " accounts_username_fold(%s))::int"},
     [S_LOGIN_BEGIN] = {NULL, "SELECT " DJ_LOOKUP_COLS ", w.wait, w.by_device"
                              " FROM accounts_django_login_begin(%s, %s,"
                              " %s::int, %s::int, %s, %s::int, %s::int,"

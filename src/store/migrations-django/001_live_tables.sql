@@ -12,8 +12,16 @@
 -- case, users in our own table) before it runs them.
 --
 -- accounts_user is not used in live mode: a database holding users there
--- is refused (their sessions would point at other people's ids).
+-- is refused (their sessions would point at other people's ids), and the
+-- table is retired for good, so that an httpd still running on our own
+-- tables (its connections prepared before this step) fails loudly rather
+-- than registering users whose ids would be Django's users'.  The lock
+-- keeps a registration from slipping in between the check and the rest.
+LOCK TABLE accounts_user IN ACCESS EXCLUSIVE MODE;
 DO $c$ BEGIN IF EXISTS (SELECT 1 FROM accounts_user) THEN RAISE EXCEPTION 'accounts_user holds users: live tables need an empty mod_accounts user table'; END IF; END $c$;
+CREATE FUNCTION accounts_user_retired() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN  RAISE EXCEPTION 'accounts_user is retired: this database keeps its users in the Django site''s auth_user (AccountsUserSchema django)'; END $f$;
+CREATE TRIGGER accounts_user_retired BEFORE INSERT OR UPDATE ON accounts_user
+  FOR EACH ROW EXECUTE FUNCTION accounts_user_retired();
 -- What Django's table lacks: whether the address was verified here and an
 -- address waiting for its verification.  A user without a row (one the
 -- Django site made) counts as verified: Django has no verification.
@@ -28,27 +36,22 @@ CREATE INDEX accounts_django_user_pending_email_lower
 -- takes them along; Django's ORM does not know of them): every foreign
 -- key to accounts_user now points at auth_user.  A later step of ours
 -- that makes a table naming a user points it at auth_user itself when
--- accounts_django_schema exists.
+-- accounts_django_schema has a row (as step 9 does).
 DO $d$ DECLARE c record; BEGIN  FOR c IN SELECT k.conrelid::regclass AS tbl, k.conname, a.attname FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] WHERE k.contype = 'f' AND k.confrelid = 'accounts_user'::regclass LOOP   EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I, ADD CONSTRAINT %I FOREIGN KEY (%I) REFERENCES auth_user(id) ON DELETE CASCADE', c.tbl, c.conname, c.conname, c.attname);  END LOOP; END $d$;
 -- Usernames unique in any case, whichever side registers, even at the
--- same moment (Django's own check is a SELECT before its INSERT).
--- upper() is what Django's username__iexact compares with, so its
--- lookups use this index too.
+-- same moment (Django's own check is a SELECT before its INSERT).  The
+-- comparison is accounts_username_fold: upper() under ICU's root locale
+-- where PostgreSQL has ICU (full Unicode case mapping: "Straße" and
+-- "STRASSE", "Émile" and "émile" are one name whatever the database's
+-- own locale), else upper() in the database's locale.  Registration
+-- here asks the same function.
+DO $u$ BEGIN  IF EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu') THEN   CREATE FUNCTION accounts_username_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$ SELECT upper(t COLLATE "und-x-icu") $f$;  ELSE   CREATE FUNCTION accounts_username_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$ SELECT upper(t) $f$;  END IF; END $u$;
 CREATE UNIQUE INDEX accounts_auth_user_username_upper
-  ON auth_user (upper(username));
+  ON auth_user (accounts_username_fold(username));
 -- Password reset and verification look users up by address.
 CREATE INDEX accounts_auth_user_email_lower ON auth_user (lower(email));
 -- Every change the session caches must hear of (see step 7), made by
 -- either side.
-CREATE TRIGGER accounts_user_changed AFTER UPDATE ON auth_user
-  FOR EACH ROW WHEN ((OLD.username, OLD.email, OLD.first_name,
-  OLD.last_name, OLD.is_active, OLD.is_staff, OLD.is_superuser,
-  OLD.date_joined, OLD.last_login) IS DISTINCT FROM (NEW.username,
-  NEW.email, NEW.first_name, NEW.last_name, NEW.is_active, NEW.is_staff,
-  NEW.is_superuser, NEW.date_joined, NEW.last_login))
-  EXECUTE FUNCTION accounts_notify_account();
-CREATE TRIGGER accounts_user_deleted AFTER DELETE ON auth_user
-  FOR EACH ROW EXECUTE FUNCTION accounts_notify_account();
 CREATE TRIGGER accounts_user_groups_changed AFTER INSERT OR UPDATE OR DELETE
   ON auth_user_groups FOR EACH ROW EXECUTE FUNCTION accounts_notify_user();
 CREATE TRIGGER accounts_user_permissions_changed AFTER INSERT OR UPDATE OR
@@ -64,16 +67,23 @@ CREATE TRIGGER accounts_permission_changed AFTER UPDATE OR DELETE ON
 CREATE TRIGGER accounts_content_type_changed AFTER UPDATE OR DELETE ON
   django_content_type FOR EACH STATEMENT
   EXECUTE FUNCTION accounts_notify_all();
--- A password changed on the Django site ends the user's sessions here, as
--- it ends their other sessions there (Django ties a session to the hash).
--- mod_accounts' own writes of a hash (a password change, a reset, a
--- re-made hash) end what they mean to end themselves and say so with the
--- transaction's accounts.own_password.  SECURITY DEFINER: the Django
--- site's role need not be able to touch our sessions.
-CREATE FUNCTION accounts_django_password_changed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $f$ BEGIN  IF coalesce(current_setting('accounts.own_password', true), '') <> '1' THEN   DELETE FROM accounts_session WHERE user_id = NEW.id;  END IF;  RETURN NULL; END $f$;
-CREATE TRIGGER accounts_django_password_changed AFTER UPDATE OF password
-  ON auth_user FOR EACH ROW WHEN (OLD.password IS DISTINCT FROM
-  NEW.password) EXECUTE FUNCTION accounts_django_password_changed();
+-- A change to a user (either side's) is announced to the session caches
+-- as step 7 does for our own table, and a password changed on the Django
+-- site ends the user's sessions here, as it ends their other sessions
+-- there (Django ties a session to the hash).  mod_accounts' own writes of
+-- a hash (a password change, a reset, a re-made hash) end what they mean
+-- to end themselves and say so with the transaction's
+-- accounts.own_password.  One trigger, comparing in its body: a trigger
+-- whose definition names columns (WHEN, UPDATE OF) would stop Django's
+-- migrations from changing their types.  It runs as its owner, so that
+-- the Django site's role needs no rights on our sessions: its
+-- search_path is fixed (pg_catalog, then the temporary schema last) and
+-- our table named with its schema, so nobody's objects stand in for
+-- ours; nobody may call it but the trigger.
+DO $t$ BEGIN  EXECUTE format($q$CREATE FUNCTION accounts_django_user_changed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$ BEGIN  IF TG_OP = 'DELETE' THEN   PERFORM pg_notify('accounts_change', OLD.id::text);   RETURN NULL;  END IF;  IF (OLD.username, OLD.email, OLD.first_name, OLD.last_name, OLD.is_active, OLD.is_staff, OLD.is_superuser, OLD.date_joined, OLD.last_login) IS DISTINCT FROM (NEW.username, NEW.email, NEW.first_name, NEW.last_name, NEW.is_active, NEW.is_staff, NEW.is_superuser, NEW.date_joined, NEW.last_login) THEN   PERFORM pg_notify('accounts_change', OLD.id::text);  END IF;  IF OLD.password IS DISTINCT FROM NEW.password AND coalesce(current_setting('accounts.own_password', true), '') <> '1' THEN   DELETE FROM %I.accounts_session WHERE user_id = NEW.id;  END IF;  RETURN NULL; END $f$$q$, current_schema()); END $t$;
+REVOKE EXECUTE ON FUNCTION accounts_django_user_changed() FROM PUBLIC;
+CREATE TRIGGER accounts_user_changed AFTER UPDATE OR DELETE ON auth_user
+  FOR EACH ROW EXECUTE FUNCTION accounts_django_user_changed();
 -- Step 6's login calls, on Django's user table (the bodies as there, on
 -- one line).
 CREATE FUNCTION accounts_django_login_begin(p_username text, p_addr text,
