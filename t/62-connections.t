@@ -142,7 +142,8 @@ AccountsTest::sql(q{GRANT SELECT (id, username, username_key, email, first_name,
     is_active, is_staff, is_superuser, date_joined, last_login) ON accounts_user TO acc_nopw});
 AccountsTest::sql(q{GRANT SELECT, UPDATE ON accounts_session TO acc_nopw});
 AccountsTest::sql(q{GRANT SELECT ON accounts_group, accounts_user_groups, accounts_permission,
-    accounts_user_permissions, accounts_group_permissions, accounts_schema_migrations TO acc_nopw});
+    accounts_user_permissions, accounts_group_permissions, accounts_schema_migrations,
+    accounts_mfa TO acc_nopw});
 my $pu = AccountsTest::mkuser(AccountsTest::unique_name('nopw'));
 my $main = AccountsTest::logged_in($pu);
 my $sid = $main->cookie('sessionid');

@@ -1,6 +1,7 @@
 /*
  * src/cli/account.c -- accountsctl on account management: a user's
- * sessions (sessions, logout), email verification (verify) and the mail
+ * sessions (sessions, logout), the second factor (mfa, mfa-reset), email
+ * verification (verify) and the mail
  * outbox (mail, mail send).
  */
 #include "ctl.h"
@@ -95,6 +96,67 @@ int acc_cmd_logout(acc_ctl_t *c, int argc, const char *const *argv)
                 ended->nelts, ended->nelts == 1 ? "" : "s",
                 acc_escape_text(c->pool, u->username));
     return 0;
+}
+
+int acc_cmd_mfa(acc_ctl_t *c, int argc, const char *const *argv)
+{
+    const char *name;
+    acc_user_t *u;
+    acc_mfa_t m;
+    int rc;
+
+    (void)argc;
+    if ((rc = acc_ctl_open(c)) != 0 || (rc = user_named(c, argv[0], &u))) {
+        return rc;
+    }
+    name = acc_escape_text(c->pool, u->username);
+    switch (acc_mfa_get(c->store, c->pool, u->id, &m)) {
+        case ACC_STORE_OK:
+            if (m.confirmed) {
+                printf("%s: on since %s, %d recovery code%s left\n", name,
+                       iso(c->pool, m.confirmed), m.codes_left,
+                       m.codes_left == 1 ? "" : "s");
+            }
+            else {
+                printf("%s: off (a setup begun %s waits for its first "
+                       "code)\n",
+                       name, iso(c->pool, m.created));
+            }
+            return 0;
+        case ACC_STORE_NOTFOUND:
+            printf("%s: off\n", name);
+            return 0;
+        default:
+            return acc_ctl_fail("cannot read the second factor: %s",
+                                acc_store_error(c->store, c->pool));
+    }
+}
+
+int acc_cmd_mfa_reset(acc_ctl_t *c, int argc, const char *const *argv)
+{
+    acc_user_t *u;
+    int rc;
+
+    (void)argc;
+    if ((rc = acc_ctl_open(c)) != 0 || (rc = user_named(c, argv[0], &u))) {
+        return rc;
+    }
+    switch (acc_mfa_delete(c->store, c->pool, u->id)) {
+        case ACC_STORE_OK:
+            acc_audit_add(c->store, c->pool, "mfa_reset", u->username, "",
+                          "accountsctl");
+            acc_ctl_say("removed the second factor of %s and its recovery "
+                        "codes: a password logs them in again",
+                        acc_escape_text(c->pool, u->username));
+            return 0;
+        case ACC_STORE_NOTFOUND:
+            acc_ctl_say("%s has no second factor",
+                        acc_escape_text(c->pool, u->username));
+            return 0;
+        default:
+            return acc_ctl_fail("cannot remove the second factor: %s",
+                                acc_store_error(c->store, c->pool));
+    }
 }
 
 int acc_cmd_verify(acc_ctl_t *c, int argc, const char *const *argv)

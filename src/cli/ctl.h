@@ -131,6 +131,8 @@ int acc_cmd_log(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_sessions(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_logout(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_verify(acc_ctl_t *c, int argc, const char *const *argv);
+int acc_cmd_mfa(acc_ctl_t *c, int argc, const char *const *argv);
+int acc_cmd_mfa_reset(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_mail(acc_ctl_t *c, int argc, const char *const *argv);
 
 int acc_cmd_migrate(acc_ctl_t *c, int argc, const char *const *argv);

@@ -78,6 +78,11 @@ static const command_t commands[] = {
     {"unlock", 1, 1, "unlock takes one USERNAME or ADDRESS", acc_cmd_unlock,
      "  unlock NAME|ADDRESS             forget failed logins of a username or\n"
      "                                  an address (and its registrations)\n"},
+    {"mfa", 1, 1, "mfa takes one NAME", acc_cmd_mfa,
+     "  mfa NAME                        whether NAME has a second factor\n"},
+    {"mfa-reset", 1, 1, "mfa-reset takes one NAME", acc_cmd_mfa_reset,
+     "  mfa-reset NAME                  remove NAME's second factor (a lost\n"
+     "                                  phone)\n"},
     {"sessions", 1, 1, "sessions takes one NAME", acc_cmd_sessions,
      "  sessions NAME                   NAME's live sessions\n"},
     {"logout", 1, 1, "logout takes one NAME", acc_cmd_logout,

@@ -28,6 +28,9 @@ typedef struct {
     int email_verified;
     const char *pending_email; /* a new address waiting for its
                                   verification, or "" */
+    /* Read by a login's lookup (acc_login_begin) alone: the user has a
+     * second factor (confirmed). */
+    int mfa;
 } acc_user_t;
 
 /* A user's session as the "your sessions" page lists it. */
@@ -51,6 +54,8 @@ typedef struct {
     const char *groups; /* group names, separated by ACC_LIST_SEP */
     const char *perms;  /* permission codenames (direct and through
                            groups), separated by ACC_LIST_SEP */
+    int mfa;            /* the user has a second factor (confirmed) */
+    apr_time_t mfa_at;  /* when this session passed it (0: it did not) */
     /* When the store was asked for this answer, on the system's monotonic
      * clock (microseconds; 0: unknown): the session cache compares it
      * with the change notices it heard (httpd/notify.h). */

@@ -17,8 +17,8 @@
 #include <errno.h>
 #include <string.h>
 
-#define MAGIC          "acs2"
-#define MAGIC_UNSIGNED "acu2"
+#define MAGIC          "acs3"
+#define MAGIC_UNSIGNED "acu3"
 
 enum {
     F_ID,
@@ -36,6 +36,8 @@ enum {
     F_EXPIRES,
     F_GROUPS,
     F_PERMS,
+    F_MFA,
+    F_MFA_AT,
     F_UNTIL,   /* the entry is trusted until then (microseconds) */
     F_READ_AT, /* when the store was asked (monotonic microseconds) */
     F_COUNT
@@ -89,6 +91,8 @@ unsigned char *acc_sessrec_encode(apr_pool_t *p, const acc_session_row_t *row,
     f[F_EXPIRES] = apr_off_t_toa(p, (apr_off_t)apr_time_sec(row->expires));
     f[F_GROUPS] = str_or_empty(row->groups);
     f[F_PERMS] = str_or_empty(row->perms);
+    f[F_MFA] = row->mfa ? "1" : "0";
+    f[F_MFA_AT] = apr_off_t_toa(p, (apr_off_t)apr_time_sec(row->mfa_at));
     f[F_UNTIL] = apr_off_t_toa(p, (apr_off_t)until);
     f[F_READ_AT] = apr_off_t_toa(p, (apr_off_t)row->read_at);
 
@@ -215,6 +219,8 @@ int acc_sessrec_decode(apr_pool_t *p, const unsigned char *buf, apr_size_t len,
     r.expires = seconds(f[F_EXPIRES], &ok);
     r.groups = f[F_GROUPS];
     r.perms = f[F_PERMS];
+    r.mfa = flag(f[F_MFA], &ok);
+    r.mfa_at = seconds(f[F_MFA_AT], &ok);
     r.read_at = number(f[F_READ_AT], &ok);
     u = number(f[F_UNTIL], &ok);
     if (!ok || r.user.username[0] == '\0' || u < 0 || r.read_at < 0) {

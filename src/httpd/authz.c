@@ -12,13 +12,21 @@
  */
 #include "authz.h"
 #include "session.h"
+#include "config.h"
+#include "guard.h"
 
 #include <mod_auth.h>
 #include <apr_strings.h>
 
 #include <string.h>
 
-typedef enum { REQ_GROUP, REQ_PERM, REQ_STAFF, REQ_SUPERUSER } req_kind_t;
+typedef enum {
+    REQ_GROUP,
+    REQ_PERM,
+    REQ_STAFF,
+    REQ_SUPERUSER,
+    REQ_MFA
+} req_kind_t;
 
 static int has(const apr_array_header_t *names, const char *want)
 {
@@ -51,10 +59,11 @@ static authz_status check(request_rec *r, const char *line, req_kind_t kind)
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       ACC_LOGNO(0081) "Require %s: '%s' is not the user of "
                                       "this request's session",
-                      kind == REQ_GROUP   ? "account-group"
-                      : kind == REQ_PERM  ? "account-perm"
-                      : kind == REQ_STAFF ? "account-staff"
-                                          : "account-superuser",
+                      kind == REQ_GROUP       ? "account-group"
+                      : kind == REQ_PERM      ? "account-perm"
+                      : kind == REQ_STAFF     ? "account-staff"
+                      : kind == REQ_SUPERUSER ? "account-superuser"
+                                              : "account-mfa",
                       ap_escape_logitem(r->pool, r->user));
         return AUTHZ_DENIED;
     }
@@ -64,6 +73,17 @@ static authz_status check(request_rec *r, const char *line, req_kind_t kind)
             break;
         case REQ_SUPERUSER:
             ok = s->user->is_superuser;
+            break;
+        case REQ_MFA:
+            /* A second factor passed within AccountsMfaMaxAge (a Django
+             * session never passed ours).  Else the refusal becomes a
+             * step-up: to login/mfa/ and back (guard.c). */
+            ok = !s->django && s->mfa_at > 0 &&
+                 apr_time_now() - s->mfa_at <=
+                     apr_time_from_sec(acc_srv(r->server)->mfa_max_age);
+            if (!ok && !s->django) {
+                acc_guard_note_stepup(r);
+            }
             break;
         case REQ_GROUP:
             while (!ok && *(word = ap_getword_conf(r->pool, &line))) {
@@ -109,6 +129,12 @@ static authz_status superuser_check(request_rec *r, const char *line,
     return check(r, line, REQ_SUPERUSER);
 }
 
+static authz_status mfa_check(request_rec *r, const char *line,
+                              const void *parsed)
+{
+    return check(r, line, REQ_MFA);
+}
+
 static const char *need_names(cmd_parms *cmd, const char *line,
                               const void **parsed)
 {
@@ -123,8 +149,8 @@ static const char *no_args(cmd_parms *cmd, const char *line,
                            const void **parsed)
 {
     if (line && *line) {
-        return "Require account-staff and account-superuser take no "
-               "arguments";
+        return "Require account-staff, account-superuser and account-mfa "
+               "take no arguments";
     }
     return NULL;
 }
@@ -133,6 +159,7 @@ static const authz_provider group_provider = {group_check, need_names};
 static const authz_provider perm_provider = {perm_check, need_names};
 static const authz_provider staff_provider = {staff_check, no_args};
 static const authz_provider superuser_provider = {superuser_check, no_args};
+static const authz_provider mfa_provider = {mfa_check, no_args};
 
 void acc_authz_register(apr_pool_t *p)
 {
@@ -147,5 +174,8 @@ void acc_authz_register(apr_pool_t *p)
                               AP_AUTH_INTERNAL_PER_CONF);
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "account-superuser",
                               AUTHZ_PROVIDER_VERSION, &superuser_provider,
+                              AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "account-mfa",
+                              AUTHZ_PROVIDER_VERSION, &mfa_provider,
                               AP_AUTH_INTERNAL_PER_CONF);
 }

@@ -44,6 +44,9 @@ void *acc_create_srv_cfg(apr_pool_t *p, server_rec *s)
     c->cache_notify = ACC_UNSET;
     c->django_sessions = ACC_UNSET;
     c->django_live = ACC_UNSET;
+    c->mfa = ACC_UNSET;
+    c->mfa_remember_days = ACC_UNSET;
+    c->mfa_max_age = ACC_UNSET;
     c->django_rehash = ACC_UNSET;
     c->register_login = ACC_UNSET;
     c->max_body = ACC_UNSET;
@@ -85,6 +88,9 @@ void *acc_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     PICK(django_key_file);
     PICK(django_cookie);
     PICK_INT(django_live);
+    PICK_INT(mfa);
+    PICK_INT(mfa_remember_days);
+    PICK_INT(mfa_max_age);
     PICK_INT(django_rehash);
     PICK_INT(register_login);
     PICK_INT(max_body);
@@ -168,6 +174,15 @@ void acc_config_defaults(server_rec *s)
         }
         if (c->django_sessions == ACC_UNSET) {
             c->django_sessions = 0;
+        }
+        if (c->mfa == ACC_UNSET) {
+            c->mfa = ACC_MFA_OPTIONAL;
+        }
+        if (c->mfa_remember_days == ACC_UNSET) {
+            c->mfa_remember_days = 30;
+        }
+        if (c->mfa_max_age == ACC_UNSET) {
+            c->mfa_max_age = c->max_age; /* the session's life */
         }
         if (c->django_live == ACC_UNSET) {
             c->django_live = 0;
@@ -266,6 +281,10 @@ static const char *set_login_url(cmd_parms *cmd, void *dummy, const char *arg)
 
 static const acc_num_t n_max_age = {ACC_CFG_OFF(max_age), 1,         60,
                                     ACC_SECONDS_MAX,      "seconds", 0};
+static const acc_num_t n_mfa_days = {
+    ACC_CFG_OFF(mfa_remember_days), 0, 0, 3650, "days", 0};
+static const acc_num_t n_mfa_max_age = {ACC_CFG_OFF(mfa_max_age), 1,         60,
+                                        ACC_SECONDS_MAX,          "seconds", 0};
 static const acc_num_t n_idle = {ACC_CFG_OFF(idle_timeout), 1,         0,
                                  ACC_SECONDS_MAX,           "seconds", 0};
 static const acc_num_t n_cache_ttl = {ACC_CFG_OFF(cache_ttl), 1,         0,
@@ -426,6 +445,28 @@ static const char *set_user_schema(cmd_parms *cmd, void *dummy, const char *arg)
     else {
         return apr_psprintf(cmd->pool,
                             "AccountsUserSchema takes accounts or django, "
+                            "not '%s'",
+                            arg);
+    }
+    return NULL;
+}
+
+static const char *set_mfa(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    acc_srv_cfg_t *c = acc_srv(cmd->server);
+
+    if (strcasecmp(arg, "off") == 0) {
+        c->mfa = ACC_MFA_OFF;
+    }
+    else if (strcasecmp(arg, "optional") == 0) {
+        c->mfa = ACC_MFA_OPTIONAL;
+    }
+    else if (strcasecmp(arg, "required") == 0) {
+        c->mfa = ACC_MFA_REQUIRED;
+    }
+    else {
+        return apr_psprintf(cmd->pool,
+                            "AccountsMfa takes Off, Optional or Required, "
                             "not '%s'",
                             arg);
     }
@@ -593,6 +634,17 @@ const command_rec acc_cmds[] = {
     AP_INIT_TAKE1("AccountsDjangoSecretKeyFile", set_path,
                   (void *)ACC_CFG_OFF(django_key_file), RSRC_CONF,
                   "a file holding the Django site's SECRET_KEY"),
+    AP_INIT_TAKE1("AccountsMfa", set_mfa, NULL, RSRC_CONF,
+                  "a second factor (TOTP): Off, Optional (users may set one "
+                  "up) or Required (every user must)"),
+    AP_INIT_TAKE1("AccountsMfaRememberDays", set_num, (void *)&n_mfa_days,
+                  RSRC_CONF,
+                  "days a browser may skip the second factor when the user "
+                  "trusts it (0: never)"),
+    AP_INIT_TAKE1("AccountsMfaMaxAge", set_num, (void *)&n_mfa_max_age,
+                  RSRC_CONF,
+                  "seconds a second factor counts for Require account-mfa "
+                  "(default: AccountsSessionMaxAge)"),
     AP_INIT_TAKE1("AccountsUserSchema", set_user_schema, NULL, RSRC_CONF,
                   "whose tables hold the users: accounts (ours) or django "
                   "(the Django site's, in place: accountsctl migrate "

@@ -14,6 +14,11 @@
 
 #define ACC_UNSET -1
 
+/* AccountsMfa. */
+#define ACC_MFA_OFF      0
+#define ACC_MFA_OPTIONAL 1
+#define ACC_MFA_REQUIRED 2
+
 typedef enum {
     ACC_SECURE_UNSET = -1,
     ACC_SECURE_OFF = 0,
@@ -71,6 +76,9 @@ typedef struct {
     const char *django_key_file; /* AccountsDjangoSecretKeyFile */
     const char *django_cookie;   /* AccountsDjangoCookieName */
     int django_live;             /* AccountsUserSchema django */
+    int mfa;                     /* AccountsMfa: ACC_MFA_* */
+    int mfa_remember_days;       /* AccountsMfaRememberDays (0: off) */
+    apr_int64_t mfa_max_age;     /* AccountsMfaMaxAge, seconds */
     int django_rehash;           /* AccountsDjangoRehash */
 
     /* Built at startup, read-only after. */

@@ -273,6 +273,16 @@ static int unavailable(request_rec *r)
     return DONE;
 }
 
+/* Where a session goes to pass its second factor (or to set one up, with
+ * what = "mfa/"), and back to this request's URL afterwards. */
+static const char *mfa_url(request_rec *r, const char *what)
+{
+    const char *target = r->unparsed_uri ? r->unparsed_uri : r->uri;
+
+    return apr_pstrcat(r->pool, acc_accounts_base_configured(r), what,
+                       "?next=", acc_url_quote(r->pool, target), NULL);
+}
+
 /* The guard itself: `ok` when the request has a live session (after
  * identifying it), else the anonymous or unavailable answer. */
 static int guard(request_rec *r, int ok)
@@ -284,6 +294,14 @@ static int guard(request_rec *r, int ok)
     }
     if (s == NULL) {
         return acc_guard_anonymous(r);
+    }
+    /* AccountsMfa Required: a user of ours without a second factor sets
+     * one up before anything else opens. */
+    if (!s->django && !s->mfa && acc_srv(r->server)->mfa == ACC_MFA_REQUIRED) {
+        apr_table_mergen(r->err_headers_out, "Vary", "Cookie");
+        apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+        apr_table_setn(r->headers_out, "Location", mfa_url(r, "mfa/"));
+        return HTTP_MOVED_TEMPORARILY;
     }
     identify(r, s);
     return ok;
@@ -313,6 +331,7 @@ int acc_guard_access(request_rec *r)
 /* The note that mod_authz_core's final answer refused our logged-in
  * user. */
 #define REFUSED        "mod_accounts:refused"
+#define STEPUP         "mod_accounts:stepup"
 #define REFUSED_FILTER "ACCOUNTS_REFUSED"
 
 int acc_guard_note_failure(request_rec *r, const char *type)
@@ -332,6 +351,15 @@ int acc_guard_note_failure(request_rec *r, const char *type)
         apr_table_setn(r->notes, REFUSED, "1");
     }
     return OK;
+}
+
+void acc_guard_note_stepup(request_rec *r)
+{
+    request_rec *top;
+
+    for (top = r; top; top = top->main) {
+        apr_table_setn(top->notes, STEPUP, "1");
+    }
 }
 
 void acc_guard_error(request_rec *r)
@@ -363,13 +391,25 @@ static apr_status_t refused_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         return APR_SUCCESS;
     }
     ap_remove_output_filter(f);
+    apr_table_unset(r->err_headers_out, "WWW-Authenticate");
+    apr_table_unset(r->headers_out, "WWW-Authenticate");
+    if (apr_table_get(r->notes, STEPUP) && !acc_wants_json(r)) {
+        /* Refused for want of a recent second factor: to pass it, and
+         * back here. */
+        r->status = HTTP_MOVED_TEMPORARILY;
+        r->status_line = ap_get_status_line(HTTP_MOVED_TEMPORARILY);
+        apr_table_setn(r->err_headers_out, "Location",
+                       mfa_url(r, "login/mfa/"));
+        apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+        ap_set_content_length(r, 0);
+        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(bb->bucket_alloc));
+        return ap_pass_brigade(f->next, bb);
+    }
     page = acc_render_error_text(
         r, HTTP_FORBIDDEN, "Your account is not allowed to see this page.",
         &len);
     r->status = HTTP_FORBIDDEN;
     r->status_line = ap_get_status_line(HTTP_FORBIDDEN);
-    apr_table_unset(r->err_headers_out, "WWW-Authenticate");
-    apr_table_unset(r->headers_out, "WWW-Authenticate");
     acc_page_headers(r);
     if (page) {
         ap_set_content_type(r, "text/html; charset=utf-8");

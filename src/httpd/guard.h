@@ -51,4 +51,9 @@ void acc_guard_register_filters(void);
  * Sec-Fetch-Mode: cors, or an Accept that prefers JSON to HTML). */
 int acc_wants_json(request_rec *r);
 
+/* The session was refused for want of a recent second factor (Require
+ * account-mfa): a final refusal then sends it to login/mfa/ and back,
+ * not to the 403 page. */
+void acc_guard_note_stepup(request_rec *r);
+
 #endif /* ACC_GUARD_H */

@@ -256,6 +256,8 @@ static int lookup(request_rec *r, acc_session_t **out)
     rs->sess->expires = row->expires;
     rs->sess->groups = split_list(p, row->groups);
     rs->sess->perms = split_list(p, row->perms);
+    rs->sess->mfa = row->mfa;
+    rs->sess->mfa_at = row->mfa_at;
     rs->resolved = 1;
     *out = rs->sess;
     return OK;
@@ -466,6 +468,21 @@ static const char *user_agent_of(request_rec *r)
     return apr_pstrndup(r->pool, ua, n);
 }
 
+int acc_session_prepare_login(request_rec *r, int persistent,
+                              acc_new_session_t *ns, acc_login_done_t *d)
+{
+    if (acc_session_prepare(r, persistent, ns) != OK) {
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    d->old_session = ns->old_hash;
+    d->session = ns->hash;
+    d->max_age = ns->max_age;
+    d->address = ns->address;
+    d->user_agent = ns->user_agent;
+    d->persistent = ns->persistent;
+    return OK;
+}
+
 int acc_session_prepare(request_rec *r, int persistent, acc_new_session_t *ns)
 {
     acc_srv_cfg_t *cfg = acc_srv(r->server);
@@ -512,6 +529,7 @@ void acc_session_started(request_rec *r, acc_user_t *u,
     rs->sess->expires = apr_time_now() + apr_time_from_sec(ns->max_age);
     rs->sess->groups = apr_array_make(rs->pool, 1, sizeof(const char *));
     rs->sess->perms = apr_array_make(rs->pool, 1, sizeof(const char *));
+    rs->sess->mfa = u->mfa;
     rs->resolved = 1;
 }
 

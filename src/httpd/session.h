@@ -20,7 +20,10 @@ typedef struct {
     apr_time_t expires;
     apr_array_header_t *groups; /* group names (const char *) */
     apr_array_header_t *perms;  /* permission codenames (const char *) */
-    int django; /* a Django site's session (acc_session_guard) */
+    int django;        /* a Django site's session (acc_session_guard) */
+    int mfa;           /* its user has a second factor (never for Django's) */
+    apr_time_t mfa_at; /* when it passed the second factor (0: it did
+                          not): Require account-mfa */
 } acc_session_t;
 
 /* Resolve the request's session from its cookie, once per request (sub-
@@ -75,6 +78,11 @@ typedef struct {
 int acc_session_prepare(request_rec *r, int persistent, acc_new_session_t *ns);
 void acc_session_started(request_rec *r, acc_user_t *u,
                          const acc_new_session_t *ns);
+
+/* acc_session_prepare for a login's acc_login_end: what it stores of the
+ * new session (and the old one it deletes) goes into d as well. */
+int acc_session_prepare_login(request_rec *r, int persistent,
+                              acc_new_session_t *ns, acc_login_done_t *d);
 
 /* The request's session continues under a new token (after a password
  * change), as persistent as it was.  OK (also when there is no session)

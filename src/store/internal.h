@@ -83,8 +83,30 @@ enum {
     S_THROTTLE_UNLOCK,
     S_AUDIT_ADD,
     S_AUDIT_LIST,
+    S_MFA_GET,
+    S_MFA_CREATE,
+    S_MFA_CONFIRM,
+    S_MFA_USE_STEP,
+    S_MFA_USE_CODE,
+    S_MFA_NEW_CODES,
+    S_MFA_DELETE,
+    S_SESSION_MFA,
     S_COUNT
 };
+
+/* A session lookup's last two columns, on both kinds of user tables:
+ * whether the user (u) has a second factor, and when the session (s)
+ * passed it (0: it did not). */
+#define SESSION_MFA_COLS                                                       \
+    " EXISTS (SELECT 1 FROM accounts_mfa m WHERE m.user_id = u.id AND"         \
+    " m.confirmed IS NOT NULL)::int,"                                          \
+    " coalesce(floor(extract(epoch from s.mfa_at))::bigint, 0)"
+
+/* A login lookup's last column: whether the user (w.user_id) has a
+ * second factor. */
+#define LOGIN_MFA_COL                                                          \
+    " EXISTS (SELECT 1 FROM accounts_mfa m WHERE m.user_id = w.user_id AND"    \
+    " m.confirmed IS NOT NULL)::int"
 
 /* One statement: the label it is prepared under (accounts_<table>_<verb>)
  * and its SQL, with apr_dbd's %s for each value. */

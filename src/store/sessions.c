@@ -48,6 +48,9 @@ acc_store_rc_t acc_session_get(acc_store_t *st, apr_pool_t *p,
         acc_store_i64(apr_dbd_get_entry(st->driver, row, 13)));
     s->groups = acc_store_col(st->driver, row, 14, p);
     s->perms = acc_store_col(st->driver, row, 15, p);
+    s->mfa = acc_store_i64(apr_dbd_get_entry(st->driver, row, 16)) == 1;
+    s->mfa_at = apr_time_from_sec(
+        acc_store_i64(apr_dbd_get_entry(st->driver, row, 17)));
     *out = s;
     return ACC_STORE_OK;
 }

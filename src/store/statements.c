@@ -12,8 +12,9 @@
 #define USER_COLS                                                              \
     "id, username, email, password, first_name, last_name,"                    \
     " is_active::int, is_staff::int, is_superuser::int,"                       \
-    " extract(epoch from date_joined)::bigint,"                                \
-    /* floor: Django drops the fraction (reset tokens hash it) */             \
+    " extract(epoch from date_joined)::bigint," /* floor: Django drops the     \
+                                                   fraction (reset tokens hash \
+                                                   it) */                      \
     " coalesce(floor(extract(epoch from last_login))::bigint, 0)"
 
 /* The same and what only a user lookup reads (acc_store_read_user_full). */
@@ -127,7 +128,8 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
          " (SELECT permission_id FROM accounts_user_permissions"
          " WHERE user_id = u.id UNION SELECT gp.permission_id"
          " FROM accounts_group_permissions gp JOIN accounts_user_groups ug"
-         " ON ug.group_id = gp.group_id WHERE ug.user_id = u.id)), '')"
+         " ON ug.group_id = gp.group_id WHERE ug.user_id = u.id)), "
+         "'')," SESSION_MFA_COLS
          " FROM accounts_session s JOIN accounts_user u ON u.id = s.user_id"
          " WHERE s.token_hash = %s AND s.expires > now() AND u.is_active"
          " AND (%s::bigint = 0 OR s.last_seen > now() -"
@@ -283,7 +285,8 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
     /* The function's row joined to the user's: the user's columns first
      * (NULL when there is none), as acc_store_read_user_full reads them. */
     [S_LOGIN_BEGIN] = {"accounts_login_begin",
-                       "SELECT " USER_LOOKUP_COLS ", w.wait, w.by_device"
+                       "SELECT " USER_LOOKUP_COLS
+                       ", w.wait, w.by_device," LOGIN_MFA_COL
                        " FROM accounts_login_begin(%s, %s, %s::int, %s::int,"
                        " %s, %s::int, %s::int, %s::int, %s, %s::bigint,"
                        " %s::bigint) w LEFT JOIN accounts_user"
@@ -317,4 +320,52 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
          "SELECT to_char(at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), event, username,"
          " address, user_agent, id FROM accounts_audit WHERE id < %s::bigint"
          " AND (%s = '' OR username = %s) ORDER BY id DESC LIMIT %s::int"},
+    /* The second factor (mfa.c).  A user's row and how many recovery
+     * codes are left. */
+    [S_MFA_GET] = {"accounts_mfa_get",
+                   "SELECT secret, coalesce(floor(extract(epoch from"
+                   " confirmed))::bigint, 0), last_step, floor(extract(epoch"
+                   " from created))::bigint, (SELECT count(*) FROM"
+                   " accounts_mfa_recovery r WHERE r.user_id = m.user_id)"
+                   " FROM accounts_mfa m WHERE user_id = %s::bigint"},
+    /* A setup begun: kept while unconfirmed (the page shows the same
+     * secret every time). */
+    [S_MFA_CREATE] = {"accounts_mfa_insert",
+                      "INSERT INTO accounts_mfa (user_id, secret) VALUES"
+                      " (%s::bigint, %s) ON CONFLICT DO NOTHING"},
+    /* Switched on by a code of step %s, with its recovery codes (comma
+     * separated hashes) in place of any old ones. */
+    [S_MFA_CONFIRM] =
+        {"accounts_mfa_confirm",
+         "WITH c AS (UPDATE accounts_mfa SET confirmed = now(), last_step ="
+         " %s::bigint WHERE user_id = %s::bigint AND confirmed IS NULL"
+         " RETURNING user_id), d AS (DELETE FROM accounts_mfa_recovery r"
+         " USING c WHERE r.user_id = c.user_id) INSERT INTO"
+         " accounts_mfa_recovery (user_id, code_hash) SELECT c.user_id,"
+         " unnest(string_to_array(%s, ',')) FROM c"},
+    /* A code of step %s taken, once: not when a code of that step or a
+     * later one was taken before (two requests at once: one wins). */
+    [S_MFA_USE_STEP] = {"accounts_mfa_usestep",
+                        "UPDATE accounts_mfa SET last_step = %s::bigint"
+                        " WHERE user_id = %s::bigint AND confirmed IS NOT"
+                        " NULL AND last_step < %s::bigint"},
+    [S_MFA_USE_CODE] = {"accounts_mfa_recovery_use",
+                        "DELETE FROM accounts_mfa_recovery WHERE user_id ="
+                        " %s::bigint AND code_hash = %s AND EXISTS (SELECT 1"
+                        " FROM accounts_mfa WHERE user_id = %s::bigint AND"
+                        " confirmed IS NOT NULL)"},
+    [S_MFA_NEW_CODES] =
+        {"accounts_mfa_recovery_new",
+         "WITH c AS (SELECT user_id FROM accounts_mfa WHERE user_id ="
+         " %s::bigint AND confirmed IS NOT NULL), d AS (DELETE FROM"
+         " accounts_mfa_recovery r USING c WHERE r.user_id = c.user_id)"
+         " INSERT INTO accounts_mfa_recovery (user_id, code_hash) SELECT"
+         " c.user_id, unnest(string_to_array(%s, ',')) FROM c"},
+    [S_MFA_DELETE] = {"accounts_mfa_delete",
+                      "WITH d AS (DELETE FROM accounts_mfa_recovery WHERE"
+                      " user_id = %s::bigint) DELETE FROM accounts_mfa"
+                      " WHERE user_id = %s::bigint"},
+    [S_SESSION_MFA] = {"accounts_session_mfa",
+                       "UPDATE accounts_session SET mfa_at = now()"
+                       " WHERE token_hash = %s"},
 };

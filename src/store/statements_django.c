@@ -46,7 +46,7 @@
 /* A group or permission name that reads as two (our separator, the comma
  * of X-Remote-Groups) or holds a control character counts for nothing:
  * Django allows them, we never make them. */
-#define DJ_NAME_OK(col) "(" col " !~ '[\\x01-\\x1f\\x7f,]')"
+#define DJ_NAME_OK " !~ '[\\x01-\\x1f\\x7f,]'"
 
 /* Mark this transaction's password write as ours: the trigger that ends
  * the sessions of a user whose hash the Django site changes leaves it to
@@ -145,24 +145,18 @@ const acc_stmt_t acc_store_stmts_django[S_COUNT] = {
          " extract(epoch from s.expires)::bigint,"
          " coalesce((SELECT string_agg(g.name, E'\\x1f' ORDER BY g.name)"
          " FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id"
-         " WHERE ug.user_id = u.id AND " DJ_NAME_OK(
-             "g.name") "), ''),"
-                       " coalesce((SELECT string_agg(n, E'\\x1f' ORDER BY n) "
-                       "FROM"
-                       " (SELECT DISTINCT " DJ_PERM_NAME " AS n FROM" DJ_PERMS
-                       " WHERE p.id IN (SELECT permission_id FROM"
-                       " auth_user_user_permissions WHERE user_id = u.id UNION "
-                       "SELECT"
-                       " gp.permission_id FROM auth_group_permissions gp JOIN"
-                       " auth_user_groups ug ON ug.group_id = gp.group_id WHERE"
-                       " ug.user_id = u.id)) d WHERE " DJ_NAME_OK(
-                           "n") "), '')"
-                                " FROM accounts_session s JOIN auth_user u ON "
-                                "u.id = s.user_id"
-                                " WHERE s.token_hash = %s AND s.expires > "
-                                "now() AND u.is_active"
-                                " AND (%s::bigint = 0 OR s.last_seen > now() -"
-                                " make_interval(secs => %s::bigint))"},
+         " WHERE ug.user_id = u.id AND g.name" DJ_NAME_OK "), ''),"
+         " coalesce((SELECT string_agg(n, E'\\x1f' ORDER BY n) FROM"
+         " (SELECT DISTINCT " DJ_PERM_NAME " AS n FROM" DJ_PERMS
+         " WHERE p.id IN (SELECT permission_id FROM"
+         " auth_user_user_permissions WHERE user_id = u.id UNION SELECT"
+         " gp.permission_id FROM auth_group_permissions gp JOIN"
+         " auth_user_groups ug ON ug.group_id = gp.group_id WHERE"
+         " ug.user_id = u.id)) d WHERE n" DJ_NAME_OK "), '')," SESSION_MFA_COLS
+         " FROM accounts_session s JOIN auth_user u ON u.id = s.user_id"
+         " WHERE s.token_hash = %s AND s.expires > now() AND u.is_active"
+         " AND (%s::bigint = 0 OR s.last_seen > now() -"
+         " make_interval(secs => %s::bigint))"},
     [S_GROUP_GET] = {NULL, "SELECT id FROM auth_group WHERE name = %s"},
     [S_GROUP_CREATE] = {NULL, "INSERT INTO auth_group (name) VALUES (%s)"
                               " ON CONFLICT DO NOTHING"},
@@ -226,7 +220,8 @@ const acc_stmt_t acc_store_stmts_django[S_COUNT] = {
                " %s, %s::int, %s::int) ELSE 0 END, EXISTS (SELECT 1 FROM"
                " auth_user WHERE accounts_username_fold(username) ="
                " accounts_username_fold(%s))::int"},
-    [S_LOGIN_BEGIN] = {NULL, "SELECT " DJ_LOOKUP_COLS ", w.wait, w.by_device"
+    [S_LOGIN_BEGIN] = {NULL, "SELECT " DJ_LOOKUP_COLS
+                             ", w.wait, w.by_device," LOGIN_MFA_COL
                              " FROM accounts_django_login_begin(%s, %s,"
                              " %s::int, %s::int, %s, %s::int, %s::int,"
                              " %s::int, %s, %s::bigint, %s::bigint) w"

@@ -22,7 +22,7 @@
 /* The schema version this build needs; `accountsctl migrate` brings a
  * database up to it.  One a file in src/store/migrations/: the build fails
  * when they differ. */
-#define ACC_SCHEMA_VERSION 8
+#define ACC_SCHEMA_VERSION 9
 
 /* The live tables' version (AccountsUserSchema django): one a file in
  * src/store/migrations-django/, made by `accountsctl migrate --django`. */
@@ -79,6 +79,58 @@ acc_store_rc_t acc_store_migrate_django(apr_pool_t *p,
  * prepared.  Password hashes are then stored in Django's form (the store
  * does that). */
 int acc_store_django_live(const acc_store_t *st);
+
+/* A user's second factor (mfa.c): the secret as stored (sealed,
+ * core/totp.h), when it was confirmed (0: a setup never confirmed, never
+ * asked for), the last step a code was taken for, when it was set up,
+ * and how many recovery codes are left. */
+typedef struct {
+    const char *secret;
+    apr_time_t confirmed;
+    apr_int64_t last_step;
+    apr_time_t created;
+    int codes_left;
+} acc_mfa_t;
+
+/* The user's second factor, or ACC_STORE_NOTFOUND. */
+acc_store_rc_t acc_mfa_get(acc_store_t *st, apr_pool_t *p, apr_int64_t user_id,
+                           acc_mfa_t *m);
+
+/* Begin a setup with this sealed secret, unless the user has a row
+ * already (then nothing changes: read it again). */
+acc_store_rc_t acc_mfa_create(acc_store_t *st, apr_pool_t *p,
+                              apr_int64_t user_id, const char *sealed);
+
+/* Confirm the setup with a code of `step`; hashes (const char *, hex)
+ * become the recovery codes.  ACC_STORE_NOTFOUND when there is no setup
+ * waiting (confirmed already, or none). */
+acc_store_rc_t acc_mfa_confirm(acc_store_t *st, apr_pool_t *p,
+                               apr_int64_t user_id, apr_int64_t step,
+                               const apr_array_header_t *hashes);
+
+/* Take a code of `step`: ACC_STORE_NOTFOUND when one of that step or a
+ * later one was taken already (a replay), or there is no factor. */
+acc_store_rc_t acc_mfa_use_step(acc_store_t *st, apr_pool_t *p,
+                                apr_int64_t user_id, apr_int64_t step);
+
+/* Take the recovery code of that hash (it is gone after):
+ * ACC_STORE_NOTFOUND when the user has none such. */
+acc_store_rc_t acc_mfa_use_code(acc_store_t *st, apr_pool_t *p,
+                                apr_int64_t user_id, const char *hash);
+
+/* A new set of recovery codes in place of the old (ACC_STORE_NOTFOUND
+ * without a confirmed factor). */
+acc_store_rc_t acc_mfa_new_codes(acc_store_t *st, apr_pool_t *p,
+                                 apr_int64_t user_id,
+                                 const apr_array_header_t *hashes);
+
+/* Remove the second factor and its codes (ACC_STORE_NOTFOUND: none). */
+acc_store_rc_t acc_mfa_delete(acc_store_t *st, apr_pool_t *p,
+                              apr_int64_t user_id);
+
+/* The session passed a second factor now (Require account-mfa). */
+acc_store_rc_t acc_session_mfa_passed(acc_store_t *st, apr_pool_t *p,
+                                      const char *token_hash);
 
 /* What accountsctl import-django copied: rows Django has (users, groups,
  * permissions, and the links between them that it could map) and how

@@ -117,6 +117,8 @@ acc_store_rc_t acc_login_begin(acc_store_t *st, apr_pool_t *p,
     if (apr_dbd_get_entry(st->driver, row, 0) != NULL) {
         *u = apr_pcalloc(p, sizeof(**u));
         acc_store_read_user_full(st, row, p, *u);
+        v = apr_dbd_get_entry(st->driver, row, ACC_USER_LOOKUP_NCOLS + 2);
+        (*u)->mfa = v && atoi(v) == 1;
     }
     return ACC_STORE_OK;
 }

@@ -18,6 +18,7 @@
 typedef int (*page_fn)(acc_page_t *pg);
 
 #define LOGIN_REQUIRED 1
+#define MFA_SETUP      2 /* open to a user AccountsMfa Required holds back */
 
 /* Each page's path; "*" stands for one path segment the page reads
  * (pg->args).  First match wins: fixed paths before patterns. */
@@ -28,6 +29,7 @@ static const struct {
 } pages[] = {
     {"register/", acc_page_register, 0},
     {"login/", acc_page_login, 0},
+    {"login/mfa/", acc_page_login_mfa, 0},
     {"logout/", acc_page_logout, 0},
     {"profile/", acc_page_profile, LOGIN_REQUIRED},
     {"sessions/", acc_page_sessions, LOGIN_REQUIRED},
@@ -41,6 +43,10 @@ static const struct {
     {"verify/resend/", acc_page_verify_resend, 0},
     {"verify/sent/", acc_page_verify_sent, 0},
     {"verify/*/*/", acc_page_verify, 0},
+    {"mfa/", acc_page_mfa, LOGIN_REQUIRED | MFA_SETUP},
+    {"mfa/qr.svg", acc_page_mfa_qr, LOGIN_REQUIRED | MFA_SETUP},
+    {"mfa/recovery/", acc_page_mfa_recovery, LOGIN_REQUIRED | MFA_SETUP},
+    {"mfa/disable/", acc_page_mfa_disable, LOGIN_REQUIRED | MFA_SETUP},
 };
 
 #define NPAGES (sizeof(pages) / sizeof(pages[0]))
@@ -291,6 +297,16 @@ int acc_handler(request_rec *r)
          * here afterwards; a POST's body is not kept). */
         acc_page_release(&pg);
         return acc_guard_anonymous(r);
+    }
+    /* AccountsMfa Required: a user without a second factor sets one up
+     * before their other pages (logout and the login pages stay open). */
+    if ((pages[idx].flags & (LOGIN_REQUIRED | MFA_SETUP)) == LOGIN_REQUIRED &&
+        pg.cfg->mfa == ACC_MFA_REQUIRED && !acc_session_peek(r)->mfa) {
+        const char *target = r->unparsed_uri ? r->unparsed_uri : r->uri;
+        acc_page_release(&pg);
+        return acc_see_other(
+            r, apr_pstrcat(r->pool, acc_accounts_base(r),
+                           "mfa/?next=", acc_url_quote(r->pool, target), NULL));
     }
     rc = fn(&pg);
     acc_page_release(&pg);

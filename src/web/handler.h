@@ -62,6 +62,11 @@ int acc_page_password_reset_set(acc_page_t *pg);
 int acc_page_verify(acc_page_t *pg);
 int acc_page_verify_resend(acc_page_t *pg);
 int acc_page_verify_sent(acc_page_t *pg);
+int acc_page_mfa(acc_page_t *pg);
+int acc_page_mfa_qr(acc_page_t *pg);
+int acc_page_mfa_recovery(acc_page_t *pg);
+int acc_page_mfa_disable(acc_page_t *pg);
+int acc_page_login_mfa(acc_page_t *pg);
 
 /* The form of a page that asks for mail by address (a password reset, a
  * verification link again): field email; the same answer -- 303 to the

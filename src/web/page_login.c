@@ -12,6 +12,7 @@
 #include "httpd/session.h"
 #include "httpd/audit.h"
 #include "httpd/throttle.h"
+#include "httpd/mfa.h"
 
 #include <apr_atomic.h>
 #include "core/validate.h"
@@ -165,7 +166,7 @@ int acc_page_login(acc_page_t *pg)
     acc_user_t *u = NULL;
     acc_login_done_t done;
     acc_new_session_t ns;
-    int ok, rc, wait, unverified, live;
+    int ok, rc, wait, unverified, live, mfa_step = 0;
 
     if (pg->form == NULL) {
         return show(pg, "", NULL, NULL, NULL);
@@ -260,18 +261,28 @@ int acc_page_login(acc_page_t *pg)
     /* The right password, but the address is not verified yet: only now
      * is that said, so nothing leaks to someone without the password. */
     unverified = pg->cfg->require_verified && !u->email_verified;
-    if (!unverified) {
-        if (acc_session_prepare(r, remember_of(pg), &ns) != OK) {
+    /* The right password of a user with a second factor: no session yet
+     * (unless this browser is one they trust), the second step next. */
+    if (!unverified && u->mfa && pg->cfg->mfa != ACC_MFA_OFF) {
+        acc_mfa_t m;
+        switch (acc_mfa_get(pg->store, r->pool, u->id, &m)) {
+            case ACC_STORE_OK:
+                mfa_step = !acc_mfa_trusted(r, u, m.created);
+                break;
+            case ACC_STORE_NOTFOUND:
+                break; /* removed meanwhile */
+            default:
+                return acc_db_unavailable(r, ACC_DB_DOWN);
+        }
+    }
+    if (!unverified && !mfa_step) {
+        if (acc_session_prepare_login(r, remember_of(pg), &ns, &done) != OK) {
             return acc_db_unavailable(r, ACC_DB_DOWN);
         }
-        done.old_session = ns.old_hash;
-        done.session = ns.hash;
-        done.max_age = ns.max_age;
-        done.address = ns.address;
-        done.user_agent = ns.user_agent;
-        done.persistent = ns.persistent;
     }
-    done.event = unverified ? "login_unverified" : "login_ok";
+    done.event = unverified ? "login_unverified"
+                 : mfa_step ? "login_mfa_step"
+                            : "login_ok";
     acc_audit_values(r, u->username, &done.audit_username, &done.audit_address,
                      &done.audit_user_agent);
     if (acc_login_end(pg->store, r->pool, &done) != ACC_STORE_OK) {
@@ -289,6 +300,14 @@ int acc_page_login(acc_page_t *pg)
     acc_throttle_device_renew(r, key, u);
     if (unverified) {
         return show(pg, username, NULL, NULL, UNVERIFIED);
+    }
+    if (mfa_step) {
+        const char *nx = acc_next_param(r, pg->form);
+        acc_mfa_pending_set(r, u, remember_of(pg));
+        return acc_see_other(
+            r, apr_pstrcat(r->pool, acc_accounts_base(r), "login/mfa/",
+                           nx ? "?next=" : "",
+                           nx ? acc_url_quote(r->pool, nx) : "", NULL));
     }
     acc_session_started(r, u, &ns);
     acc_csrf_rotate(r);

@@ -16,6 +16,7 @@
 // ACC_MAIL_DIR (the caught mail), ACC_CHROMIUM (default /usr/bin/chromium),
 // ACC_BROWSER_ONLY (run the tests whose name holds this text).
 import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -442,6 +443,50 @@ test('profile and sessions pages', async (browser, t) => {
   await submit(page, 'End all other sessions');
   await other.goto('/home/');
   check(pathOf(other).startsWith('/accounts/login/'), 'the other browser is logged out');
+  t.last = page;
+});
+
+// A TOTP code of key (base32) for Unix time at, computed by Debian's
+// oathtool: never by the module under test.
+function totp(key, at = Math.floor(Date.now() / 1000)) {
+  return execFileSync('oathtool', ['--totp', '-b', '-N', `@${at}`, key], { encoding: 'utf8' }).trim();
+}
+
+test('two-factor authentication: set up with the QR code page, log in with a code', async (browser, t) => {
+  const ctx = await newContext(browser, t);
+  const page = await ctx.newPage();
+  const name = unique('mfa');
+  await register(page, name, `${name}@example.com`);
+  await login(page, name);
+  await visit(page, t, '/accounts/mfa/', 'two-factor setup');
+  const loaded = await page.locator('img[src$="/accounts/mfa/qr.svg"]')
+    .evaluate((img) => img.complete && img.naturalWidth > 0);
+  check(loaded, 'the QR code image loads');
+  const key = (await page.locator('#mfa-secret').innerText()).trim();
+  check(/^[A-Z2-7]{32}$/.test(key), `the key is shown as text (got ${key})`);
+  // A code of an hour ago is no code now.
+  await fill(page, 'Code', totp(key, Math.floor(Date.now() / 1000) - 3600));
+  await submit(page, 'Switch on');
+  check((await text(page)).includes('The code is not valid.'), 'a wrong code is said');
+  check(await errorSummaryFocused(page), 'focus moves to the error summary');
+  await axe(page, t, 'two-factor setup with errors');
+  const now = Math.floor(Date.now() / 1000);
+  await fill(page, 'Code', totp(key, now));
+  await submit(page, 'Switch on');
+  check((await text(page)).includes('Two-factor authentication is on.'), 'the right code switches it on');
+  const codes = await page.locator('code.recovery-code').allInnerTexts();
+  check(codes.length === 10, `ten recovery codes are shown (got ${codes.length})`);
+  await axe(page, t, 'recovery codes');
+  await page.goto('/accounts/logout/');
+  await submit(page, 'Log out');
+  await login(page, name, PASSWORD, '/accounts/login/?next=%2Fhome%2F');
+  check(pathOf(page).startsWith('/accounts/login/mfa/'), `the password leads to the second step (got ${pathOf(page)})`);
+  await axe(page, t, 'login: the second step');
+  // The setup took this step's code: the next step's (within the
+  // drift window) is the app's next one.
+  await fill(page, 'Code', totp(key, now + 30));
+  await submit(page, 'Verify');
+  check((await text(page)).includes(`Hello, ${name}!`), 'the code logs in, to next');
   t.last = page;
 });
 

@@ -47,6 +47,8 @@ static acc_session_row_t sample(void)
     r.perms = "blog.add_post\x1f"
               "blog.change_post";
     r.read_at = APR_INT64_C(987654321012);
+    r.mfa = 1;
+    r.mfa_at = apr_time_from_sec(1700000150);
     return r;
 }
 
@@ -81,6 +83,8 @@ static void test_round_trip(void **state)
     assert_string_equal(out.perms, "blog.add_post\x1f"
                                    "blog.change_post");
     assert_true(out.read_at == APR_INT64_C(987654321012));
+    assert_int_equal(out.mfa, 1);
+    assert_true(out.mfa_at == in.mfa_at);
     assert_true(until == UNTIL);
 }
 
