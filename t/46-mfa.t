@@ -35,7 +35,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 127;
+plan tests => 137;
 
 my $PW        = AccountsTest::good_password();
 my $NEW       = 'Saffron-Lantern-5520-gently';
@@ -711,6 +711,76 @@ my $secret;
     ok t_cmp($res->code, 429, '... and then the right code gets 429 too');
     ok t_cmp(($b->cookie('sessionid') // '') eq '' ? 'no session' : 'session', 'no session',
              '... no session');
+}
+
+# ---- a setup belongs to the session that began it -------------------------
+# Another session of the user (a stolen cookie, say) never reads the key
+# the user is about to confirm.
+
+{
+    my $u = mkuser(AccountsTest::unique_name('mfs'));
+    my $a = logged_in($u);
+    my $b = logged_in($u);
+    my $pa = page($a->get($MFA));
+    my $sa = secret_in($pa);
+    my $sb = secret_in(page($b->get($MFA)));
+    ok t_cmp(($sa ne '' && $sb ne '' && $sa ne $sb) ? 'two keys' : "'$sa' '$sb'", 'two keys',
+             "two sessions of one user each get their own setup key");
+    ok t_cmp($a->get($QR)->code, 404, "... the first session's QR code is gone once the second began one");
+    my ($code) = current_code($sa);
+    # Posted from the page it had (a new visit would begin a new setup).
+    my $res = $a->post($MFA, [csrfmiddlewaretoken => token_in($pa) // '', code => $code]);
+    ok t_cmp(join(' ', $res->code, mfa_state($u)), '303 off',
+             "... and its key, confirmed with a right code, switches nothing on");
+    ($code) = current_code($sb);
+    $res = post_from($b, $MFA, $MFA, code => $code);
+    my @shown = recovery_in(page($res));
+    ok t_cmp(join(' ', $res->code, scalar(@shown), mfa_state($u)), '200 10 on',
+             "... the second session's key does");
+}
+
+# ---- new recovery codes only for a session that just passed the factor ------
+
+{
+    my $u = mkuser(AccountsTest::unique_name('mfc'));
+    my $old = logged_in($u);    # logged in before the factor was set up
+    my $b = logged_in($u);
+    setup($b, $u);
+    my $res = post_from($old, $MFA, $RECOVERY);
+    ok t_cmp(join(' ', $res->code, loc_path($res)), "303 $LOGIN_MFA",
+             'a session that never passed the factor asking for new recovery codes is sent to pass it');
+    my @shown = recovery_in(page($res));
+    ok t_cmp(scalar(@shown), 0, '... and is shown no codes');
+    my ($rc, $out) = ctl_mfa($u);
+    ok t_cmp($out, qr/\b10 recovery codes left\b/, '... and the ten codes stand');
+}
+
+# ---- removing the factor ends what passing it gave -----------------------------
+
+{
+    my ($u, $codes, $b) = with_mfa('mfr');
+    ok t_cmp($b->get('/az/mfa/env.cgi')->code, 200, 'the session that set the factor up enters Require account-mfa');
+    my ($rc) = AccountsTest::ctl('mfa-reset', $u);
+    my $res = $b->get('/az/mfa/env.cgi');
+    ok t_cmp(join(' ', $rc, $res->code), '0 302',
+             '... and after accountsctl mfa-reset no longer does (sent to set one up)');
+}
+
+# ---- a right password does not clear the count of wrong codes -----------------
+
+{
+    my ($u) = with_mfa('mfg');
+    my $secret = $secret{$u};
+    my $b = AccountsTest->browser;
+    my @codes;
+    for (1 .. 8) {
+        my $res = $b->login($u, $PW);
+        push @codes, $res->code;
+        next unless $res->code == 303 && loc_path($res) eq $LOGIN_MFA;
+        push @codes, mfa_step($b, loc($res), code => not_a_code($secret))->code;
+    }
+    ok t_cmp((grep { $_ == 429 } @codes) ? 'throttled' : "@codes", 'throttled',
+             'wrong codes between right passwords are throttled (a password does not reset their count)');
 }
 
 # ---- accountsctl mfa / mfa-reset --------------------------------------------

@@ -78,7 +78,7 @@ static authz_status check(request_rec *r, const char *line, req_kind_t kind)
             /* A second factor passed within AccountsMfaMaxAge (a Django
              * session never passed ours).  Else the refusal becomes a
              * step-up: to login/mfa/ and back (guard.c). */
-            ok = !s->django && s->mfa_at > 0 &&
+            ok = !s->django && s->mfa && s->mfa_at > 0 &&
                  apr_time_now() - s->mfa_at <=
                      apr_time_from_sec(acc_srv(r->server)->mfa_max_age);
             if (!ok && !s->django) {

@@ -387,6 +387,19 @@ static int django_lookup(request_rec *r, acc_session_t **out)
                           ap_escape_logitem(r->pool, row->user.username));
             rc = ACC_STORE_NOTFOUND;
         }
+        /* A Django login never passed our second factor: it opens
+         * nothing for a user who has one here, nor anywhere one is
+         * required (the user logs in here). */
+        else if (rc == ACC_STORE_OK &&
+                 (row->mfa || cfg->mfa == ACC_MFA_REQUIRED)) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          ACC_LOGNO(0035) "Django user '%s': a Django "
+                                          "session opens nothing here for "
+                                          "a user with a second factor, "
+                                          "or under AccountsMfa Required",
+                          ap_escape_logitem(r->pool, row->user.username));
+            rc = ACC_STORE_NOTFOUND;
+        }
     }
     else if (rc == ACC_STORE_OK) {
         rc = ACC_STORE_NOTFOUND; /* inactive, or another password now */

@@ -82,8 +82,15 @@ acc_store_rc_t acc_store_django_user(acc_store_t *st, apr_pool_t *p,
         " (SELECT permission_id FROM auth_user_user_permissions WHERE"
         " user_id = u.id UNION SELECT gp.permission_id FROM"
         " auth_group_permissions gp JOIN auth_user_groups ug ON ug.group_id"
-        " = gp.group_id WHERE ug.user_id = u.id)), '')"
+        " = gp.group_id WHERE ug.user_id = u.id)), ''),"
+        /* whether the user has a second factor here: in live tables the
+         * same user, else the user of ours imported from this one */
+        " EXISTS (SELECT 1 FROM accounts_mfa m WHERE m.confirmed IS NOT"
+        " NULL AND %s)::int"
         " FROM auth_user u WHERE u.id = %" APR_INT64_T_FMT,
+        st->django ? "m.user_id = u.id"
+                   : "m.user_id IN (SELECT i.user_id FROM"
+                     " accounts_django_import i WHERE i.django_id = u.id)",
         id);
 
     if (id <= 0) {
@@ -96,6 +103,7 @@ acc_store_rc_t acc_store_django_user(acc_store_t *st, apr_pool_t *p,
     acc_store_read_user(st, row, p, &s->user);
     s->groups = acc_store_col(st->driver, row, 11, p);
     s->perms = acc_store_col(st->driver, row, 12, p);
+    s->mfa = acc_store_i64(apr_dbd_get_entry(st->driver, row, 13)) == 1;
     *out = s;
     return ACC_STORE_OK;
 }

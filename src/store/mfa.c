@@ -28,15 +28,18 @@ acc_store_rc_t acc_mfa_get(acc_store_t *st, apr_pool_t *p, apr_int64_t user_id,
     m->created =
         apr_time_from_sec(acc_store_i64(apr_dbd_get_entry(st->driver, row, 3)));
     m->codes_left = (int)acc_store_i64(apr_dbd_get_entry(st->driver, row, 4));
+    m->setup_session = acc_store_col(st->driver, row, 5, p);
+    m->setup_fresh = acc_store_i64(apr_dbd_get_entry(st->driver, row, 6)) == 1;
     return ACC_STORE_OK;
 }
 
 acc_store_rc_t acc_mfa_create(acc_store_t *st, apr_pool_t *p,
-                              apr_int64_t user_id, const char *sealed)
+                              apr_int64_t user_id, const char *sealed,
+                              const char *session)
 {
-    const char *args[2] = {apr_off_t_toa(p, user_id), sealed};
+    const char *args[3] = {apr_off_t_toa(p, user_id), sealed, session};
 
-    return acc_store_exec(st, p, S_MFA_CREATE, NULL, 2, args);
+    return acc_store_exec(st, p, S_MFA_CREATE, NULL, 3, args);
 }
 
 /* The hashes as one comma-separated value. */
@@ -46,14 +49,15 @@ static const char *joined(apr_pool_t *p, const apr_array_header_t *hashes)
 }
 
 acc_store_rc_t acc_mfa_confirm(acc_store_t *st, apr_pool_t *p,
-                               apr_int64_t user_id, apr_int64_t step,
+                               apr_int64_t user_id, const char *session,
+                               apr_int64_t step,
                                const apr_array_header_t *hashes)
 {
-    const char *args[3] = {apr_off_t_toa(p, step), apr_off_t_toa(p, user_id),
-                           joined(p, hashes)};
+    const char *args[4] = {apr_off_t_toa(p, step), apr_off_t_toa(p, user_id),
+                           session, joined(p, hashes)};
     int n = 0;
 
-    if (acc_store_exec(st, p, S_MFA_CONFIRM, &n, 3, args) != ACC_STORE_OK) {
+    if (acc_store_exec(st, p, S_MFA_CONFIRM, &n, 4, args) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
     return n ? ACC_STORE_OK : ACC_STORE_NOTFOUND;
@@ -102,10 +106,10 @@ acc_store_rc_t acc_mfa_delete(acc_store_t *st, apr_pool_t *p,
                               apr_int64_t user_id)
 {
     const char *id = apr_off_t_toa(p, user_id);
-    const char *args[2] = {id, id};
+    const char *args[3] = {id, id, id};
     int n = 0;
 
-    if (acc_store_exec(st, p, S_MFA_DELETE, &n, 2, args) != ACC_STORE_OK) {
+    if (acc_store_exec(st, p, S_MFA_DELETE, &n, 3, args) != ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
     return n ? ACC_STORE_OK : ACC_STORE_NOTFOUND;

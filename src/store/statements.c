@@ -28,6 +28,9 @@
     " extract(epoch from expires)::bigint, address, user_agent,"               \
     " persistent::int"
 
+/* How long a setup waits for its confirming code. */
+#define MFA_SETUP_LIFE "interval '10 minutes'"
+
 /* A row's id from its name. */
 #define USER_ID  "(SELECT id FROM accounts_user WHERE username = %s)"
 #define GROUP_ID "(SELECT id FROM accounts_group WHERE name = %s)"
@@ -326,19 +329,31 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
                    "SELECT secret, coalesce(floor(extract(epoch from"
                    " confirmed))::bigint, 0), last_step, floor(extract(epoch"
                    " from created))::bigint, (SELECT count(*) FROM"
-                   " accounts_mfa_recovery r WHERE r.user_id = m.user_id)"
+                   " accounts_mfa_recovery r WHERE r.user_id = m.user_id),"
+                   " coalesce(setup_session, ''), (created > now() -"
+                   " " MFA_SETUP_LIFE ")::int"
                    " FROM accounts_mfa m WHERE user_id = %s::bigint"},
-    /* A setup begun: kept while unconfirmed (the page shows the same
-     * secret every time). */
-    [S_MFA_CREATE] = {"accounts_mfa_insert",
-                      "INSERT INTO accounts_mfa (user_id, secret) VALUES"
-                      " (%s::bigint, %s) ON CONFLICT DO NOTHING"},
+    /* A setup begun by session %s: kept while unconfirmed for that
+     * session (its page shows the same secret every time) and for a
+     * while; another session of the user, or a later visit, begins it
+     * afresh. */
+    [S_MFA_CREATE] =
+        {"accounts_mfa_insert",
+         "INSERT INTO accounts_mfa (user_id, secret, setup_session) VALUES"
+         " (%s::bigint, %s, %s) ON CONFLICT (user_id) DO UPDATE SET secret ="
+         " EXCLUDED.secret, setup_session = EXCLUDED.setup_session, created"
+         " = now(), last_step = 0 WHERE accounts_mfa.confirmed IS NULL AND"
+         " (accounts_mfa.setup_session IS DISTINCT FROM"
+         " EXCLUDED.setup_session OR accounts_mfa.created <= now() "
+         "- " MFA_SETUP_LIFE ")"},
     /* Switched on by a code of step %s, with its recovery codes (comma
      * separated hashes) in place of any old ones. */
     [S_MFA_CONFIRM] =
         {"accounts_mfa_confirm",
          "WITH c AS (UPDATE accounts_mfa SET confirmed = now(), last_step ="
-         " %s::bigint WHERE user_id = %s::bigint AND confirmed IS NULL"
+         " %s::bigint, setup_session = NULL WHERE user_id = %s::bigint AND"
+         " confirmed IS NULL AND setup_session = %s AND created > now() "
+         "- " MFA_SETUP_LIFE
          " RETURNING user_id), d AS (DELETE FROM accounts_mfa_recovery r"
          " USING c WHERE r.user_id = c.user_id) INSERT INTO"
          " accounts_mfa_recovery (user_id, code_hash) SELECT c.user_id,"
@@ -361,9 +376,12 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
          " accounts_mfa_recovery r USING c WHERE r.user_id = c.user_id)"
          " INSERT INTO accounts_mfa_recovery (user_id, code_hash) SELECT"
          " c.user_id, unnest(string_to_array(%s, ',')) FROM c"},
+    /* The factor gone, no session counts as having passed it. */
     [S_MFA_DELETE] = {"accounts_mfa_delete",
                       "WITH d AS (DELETE FROM accounts_mfa_recovery WHERE"
-                      " user_id = %s::bigint) DELETE FROM accounts_mfa"
+                      " user_id = %s::bigint), s AS (UPDATE accounts_session"
+                      " SET mfa_at = NULL WHERE user_id = %s::bigint AND"
+                      " mfa_at IS NOT NULL) DELETE FROM accounts_mfa"
                       " WHERE user_id = %s::bigint"},
     [S_SESSION_MFA] = {"accounts_session_mfa",
                        "UPDATE accounts_session SET mfa_at = now()"

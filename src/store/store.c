@@ -260,6 +260,12 @@ int acc_store_django_live(const acc_store_t *st)
     return st->django;
 }
 
+const char *acc_store_password_form(const acc_store_t *st, apr_pool_t *p,
+                                    const char *phc)
+{
+    return acc_store_pw(st, p, phc);
+}
+
 const char *acc_store_pw(const acc_store_t *st, apr_pool_t *p, const char *phc)
 {
     if (st->django && phc && strncmp(phc, "$argon2", 7) == 0) {

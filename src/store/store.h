@@ -74,6 +74,12 @@ acc_store_rc_t acc_store_migrate_django(apr_pool_t *p,
                                         apr_dbd_t *handle, int *from, int *to,
                                         const char **err);
 
+/* A password hash as this store keeps it (Django's argon2 form in live
+ * tables; as given otherwise), in p: what a ticket bound to the stored
+ * hash must be bound to. */
+const char *acc_store_password_form(const acc_store_t *st, apr_pool_t *p,
+                                    const char *phc);
+
 /* Not 0 when st reads and writes the Django site's tables: the
  * database's live tables step (acc_store_django_version) when st was
  * prepared.  Password hashes are then stored in Django's form (the store
@@ -90,22 +96,31 @@ typedef struct {
     apr_int64_t last_step;
     apr_time_t created;
     int codes_left;
+    const char *setup_session; /* the session (token hash) whose setup
+                                  waits, or "" */
+    int setup_fresh;           /* the setup began under ten minutes ago */
 } acc_mfa_t;
 
 /* The user's second factor, or ACC_STORE_NOTFOUND. */
 acc_store_rc_t acc_mfa_get(acc_store_t *st, apr_pool_t *p, apr_int64_t user_id,
                            acc_mfa_t *m);
 
-/* Begin a setup with this sealed secret, unless the user has a row
- * already (then nothing changes: read it again). */
+/* Begin a setup for session (a token hash) with this sealed secret,
+ * unless one of that session's, under ten minutes old, waits or the
+ * factor is confirmed (then nothing changes: read it again).  A setup of
+ * another session is replaced: only the session that began a setup sees
+ * its secret. */
 acc_store_rc_t acc_mfa_create(acc_store_t *st, apr_pool_t *p,
-                              apr_int64_t user_id, const char *sealed);
+                              apr_int64_t user_id, const char *sealed,
+                              const char *session);
 
-/* Confirm the setup with a code of `step`; hashes (const char *, hex)
- * become the recovery codes.  ACC_STORE_NOTFOUND when there is no setup
- * waiting (confirmed already, or none). */
+/* Confirm session's setup with a code of `step`; hashes (const char *,
+ * hex) become the recovery codes.  ACC_STORE_NOTFOUND when no setup of
+ * that session waits (confirmed already, another session's, too old, or
+ * none). */
 acc_store_rc_t acc_mfa_confirm(acc_store_t *st, apr_pool_t *p,
-                               apr_int64_t user_id, apr_int64_t step,
+                               apr_int64_t user_id, const char *session,
+                               apr_int64_t step,
                                const apr_array_header_t *hashes);
 
 /* Take a code of `step`: ACC_STORE_NOTFOUND when one of that step or a
@@ -124,7 +139,8 @@ acc_store_rc_t acc_mfa_new_codes(acc_store_t *st, apr_pool_t *p,
                                  apr_int64_t user_id,
                                  const apr_array_header_t *hashes);
 
-/* Remove the second factor and its codes (ACC_STORE_NOTFOUND: none). */
+/* Remove the second factor and its codes; no session of the user counts
+ * as having passed it any more (ACC_STORE_NOTFOUND: none). */
 acc_store_rc_t acc_mfa_delete(acc_store_t *st, apr_pool_t *p,
                               apr_int64_t user_id);
 

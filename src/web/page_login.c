@@ -167,6 +167,7 @@ int acc_page_login(acc_page_t *pg)
     acc_login_done_t done;
     acc_new_session_t ns;
     int ok, rc, wait, unverified, live, mfa_step = 0;
+    const char *pend_kind = "", *pend_key = "";
 
     if (pg->form == NULL) {
         return show(pg, "", NULL, NULL, NULL);
@@ -257,7 +258,6 @@ int acc_page_login(acc_page_t *pg)
     memset(&done, 0, sizeof(done));
     done.user_id = u->id;
     done.rehash = rehash;
-    acc_throttle_login_ok_keys(r, key, &done);
     /* The right password, but the address is not verified yet: only now
      * is that said, so nothing leaks to someone without the password. */
     unverified = pg->cfg->require_verified && !u->email_verified;
@@ -274,6 +274,17 @@ int acc_page_login(acc_page_t *pg)
             default:
                 return acc_db_unavailable(r, ACC_DB_DOWN);
         }
+    }
+    /* The attempt is given back; the count of this user's failures (the
+     * browser's, or the username's) is forgotten when the login is done,
+     * not before a second factor is passed: else each right password
+     * would clear the count of wrong codes. */
+    acc_throttle_login_ok_keys(r, key, &done);
+    if (mfa_step) {
+        /* Only given back (below), not forgotten. */
+        pend_kind = done.kind;
+        pend_key = done.key;
+        done.kind = "";
     }
     if (!unverified && !mfa_step) {
         if (acc_session_prepare_login(r, remember_of(pg), &ns, &done) != OK) {
@@ -297,17 +308,25 @@ int acc_page_login(acc_page_t *pg)
                                       "with the configured cost",
                       ap_escape_logitem(r->pool, username));
     }
-    acc_throttle_device_renew(r, key, u);
-    if (unverified) {
-        return show(pg, username, NULL, NULL, UNVERIFIED);
-    }
     if (mfa_step) {
         const char *nx = acc_next_param(r, pg->form);
+        if (*pend_kind) {
+            acc_throttle_release(pg->store, r->pool, pend_kind, pend_key,
+                                 pg->cfg->throttle_user);
+        }
+        /* Bound to the hash as stored now (a re-made one included). */
+        if (rehash) {
+            u->password = acc_store_password_form(pg->store, r->pool, rehash);
+        }
         acc_mfa_pending_set(r, u, remember_of(pg));
         return acc_see_other(
             r, apr_pstrcat(r->pool, acc_accounts_base(r), "login/mfa/",
                            nx ? "?next=" : "",
                            nx ? acc_url_quote(r->pool, nx) : "", NULL));
+    }
+    acc_throttle_device_renew(r, key, u);
+    if (unverified) {
+        return show(pg, username, NULL, NULL, UNVERIFIED);
     }
     acc_session_started(r, u, &ns);
     acc_csrf_rotate(r);

@@ -160,10 +160,13 @@ static int show_on(acc_page_t *pg, const acc_mfa_t *m, const char *perr,
     return acc_page_render(pg->r, "mfa.html", ctx, status);
 }
 
-/* The user's factor (*m), made and stored unconfirmed when there is none
- * yet (make): OK, or the 503 page's status. */
-static int factor_of(acc_page_t *pg, apr_int64_t uid, int make, acc_mfa_t *m,
-                     int *found)
+/* The user's factor (*m; *found 0 when none).  With session (a token
+ * hash): a setup of that session's is begun when none waits for it (a
+ * confirmed factor stays as it is; another session's setup is replaced,
+ * so that only the session that began one ever sees its secret).  OK, or
+ * the 503 page's status. */
+static int factor_of(acc_page_t *pg, apr_int64_t uid, const char *session,
+                     acc_mfa_t *m, int *found)
 {
     unsigned char key[ACC_TOTP_SECRET_LEN];
     const char *sealed;
@@ -172,26 +175,79 @@ static int factor_of(acc_page_t *pg, apr_int64_t uid, int make, acc_mfa_t *m,
     switch (acc_mfa_get(pg->store, pg->r->pool, uid, m)) {
         case ACC_STORE_OK:
             *found = 1;
-            return OK;
+            if (session == NULL || m->confirmed ||
+                (m->setup_fresh && !strcmp(m->setup_session, session))) {
+                return OK;
+            }
+            break;
         case ACC_STORE_NOTFOUND:
+            if (session == NULL) {
+                return OK;
+            }
             break;
         default:
             return acc_db_unavailable(pg->r, ACC_DB_DOWN);
-    }
-    if (!make) {
-        return OK;
     }
     if (acc_totp_new_secret(key) != APR_SUCCESS ||
         (sealed = acc_mfa_seal_secret(pg->r, uid, key, sizeof(key))) == NULL) {
         return acc_db_unavailable(pg->r, ACC_DB_DOWN);
     }
     apr_crypto_memzero(key, sizeof(key));
-    /* Two first visits at once: one row wins, both read it. */
-    if (acc_mfa_create(pg->store, pg->r->pool, uid, sealed) != ACC_STORE_OK ||
+    /* Two visits at once: one row wins, both read it. */
+    if (acc_mfa_create(pg->store, pg->r->pool, uid, sealed, session) !=
+            ACC_STORE_OK ||
         acc_mfa_get(pg->store, pg->r->pool, uid, m) != ACC_STORE_OK) {
         return acc_db_unavailable(pg->r, ACC_DB_DOWN);
     }
     *found = 1;
+    return OK;
+}
+
+/* Whether the session passed its second factor within the last ten
+ * minutes: what making new recovery codes asks. */
+#define MFA_RECENT apr_time_from_sec(600)
+
+/* The per-user count of wrong codes (besides the login throttle, which a
+ * device token or a login elsewhere resets): at most 20 an hour.  0, the
+ * seconds to wait, or -1 when the database failed. */
+#define MFA_GUESS_WINDOW 3600
+#define MFA_GUESS_LIMIT  20
+static int guess_claim(acc_page_t *pg, apr_int64_t uid)
+{
+    int wait = 0;
+
+    if (acc_throttle_try_window(pg->store, pg->r->pool, "mfa",
+                                apr_off_t_toa(pg->r->pool, (apr_off_t)uid),
+                                MFA_GUESS_WINDOW, MFA_GUESS_LIMIT,
+                                &wait) != ACC_STORE_OK) {
+        return -1;
+    }
+    return wait;
+}
+
+static void guess_forget(acc_page_t *pg, apr_int64_t uid)
+{
+    acc_throttle_reset(pg->store, pg->r->pool, "mfa",
+                       apr_off_t_toa(pg->r->pool, (apr_off_t)uid));
+}
+
+/* The session has passed the second factor now: it goes on under a new
+ * token (what a copy of the old one could do, it cannot), marked so.
+ * OK or the 503 page's status. */
+static int passed(acc_page_t *pg)
+{
+    request_rec *r = pg->r;
+    acc_session_t *s;
+
+    if (acc_session_renew(r, pg->store) != OK ||
+        (s = acc_session_peek(r)) == NULL ||
+        acc_session_mfa_passed(pg->store, r->pool, s->token_hash) !=
+            ACC_STORE_OK) {
+        return acc_db_unavailable(r, ACC_DB_DOWN);
+    }
+    s->mfa = 1;
+    s->mfa_at = apr_time_now();
+    acc_csrf_rotate(r);
     return OK;
 }
 
@@ -260,7 +316,7 @@ int acc_page_mfa(acc_page_t *pg)
     request_rec *r = pg->r;
     acc_session_t *s = acc_session_peek(r);
     unsigned char key[ACC_TOTP_SECRET_LEN];
-    apr_array_header_t *hashes, *one;
+    apr_array_header_t *hashes;
     acc_tval_t *codes;
     acc_mfa_t m;
     apr_int64_t step;
@@ -269,11 +325,19 @@ int acc_page_mfa(acc_page_t *pg)
     if (pg->cfg->mfa == ACC_MFA_OFF) {
         return not_here(pg);
     }
-    if ((rc = factor_of(pg, s->user->id, 1, &m, &found)) != OK) {
+    /* A visit begins (or goes on with) this session's setup; a form sent
+     * confirms only a setup of this session's, never begins one. */
+    if ((rc = factor_of(pg, s->user->id, pg->form ? NULL : s->token_hash, &m,
+                        &found)) != OK) {
         return rc;
     }
-    if (m.confirmed) {
+    if (found && m.confirmed) {
         return show_on(pg, &m, NULL, NULL, HTTP_OK);
+    }
+    if (!found || !m.setup_fresh || strcmp(m.setup_session, s->token_hash)) {
+        /* This session's setup was replaced by another's, or is too old:
+         * a new one, on the page. */
+        return acc_see_other(r, url_of(pg, "mfa/"));
     }
     if (acc_mfa_open_secret(r, s->user->id, m.secret, key) != 0) {
         return acc_render_error(r, HTTP_INTERNAL_SERVER_ERROR,
@@ -297,26 +361,22 @@ int acc_page_mfa(acc_page_t *pg)
     if ((codes = new_codes(pg, &hashes)) == NULL) {
         return acc_db_unavailable(r, ACC_DB_DOWN);
     }
-    switch (acc_mfa_confirm(pg->store, r->pool, s->user->id, step, hashes)) {
+    switch (acc_mfa_confirm(pg->store, r->pool, s->user->id, s->token_hash,
+                            step, hashes)) {
         case ACC_STORE_OK:
             break;
         case ACC_STORE_NOTFOUND:
-            /* Confirmed by another request meanwhile. */
+            /* Confirmed by another request meanwhile, or the setup was
+             * replaced or is too old: the page says where things are. */
             return acc_see_other(r, url_of(pg, "mfa/"));
         default:
             return acc_db_unavailable(r, ACC_DB_DOWN);
     }
     /* Proving the app makes the codes is passing the factor: this
      * session counts for Require account-mfa from now. */
-    if (acc_session_mfa_passed(pg->store, r->pool, s->token_hash) !=
-        ACC_STORE_OK) {
-        return acc_db_unavailable(r, ACC_DB_DOWN);
+    if ((rc = passed(pg)) != OK) {
+        return rc;
     }
-    one = apr_array_make(r->pool, 1, sizeof(const char *));
-    APR_ARRAY_PUSH(one, const char *) = s->token_hash;
-    acc_session_forget(r, one);
-    s->mfa = 1;
-    s->mfa_at = apr_time_now();
     acc_audit(r, pg->store, "mfa_enabled", s->user->username);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   ACC_LOGNO(0242) "user '%s' set up a second factor",
@@ -338,12 +398,13 @@ int acc_page_mfa_qr(acc_page_t *pg)
     if (pg->cfg->mfa == ACC_MFA_OFF || r->method_number != M_GET) {
         return not_here(pg);
     }
-    if ((rc = factor_of(pg, s->user->id, 0, &m, &found)) != OK) {
+    if ((rc = factor_of(pg, s->user->id, NULL, &m, &found)) != OK) {
         return rc;
     }
-    /* Only while a setup waits: a confirmed secret is never shown
-     * again. */
-    if (!found || m.confirmed ||
+    /* Only while this session's setup waits: a confirmed secret is never
+     * shown again, nor one another session is setting up. */
+    if (!found || m.confirmed || !m.setup_fresh ||
+        strcmp(m.setup_session, s->token_hash) ||
         acc_mfa_open_secret(r, s->user->id, m.secret, key) != 0) {
         return not_here(pg);
     }
@@ -380,6 +441,14 @@ int acc_page_mfa_recovery(acc_page_t *pg)
     if (pg->form == NULL) {
         return acc_see_other(r, url_of(pg, "mfa/"));
     }
+    /* Codes that pass for the factor are made only for a session that
+     * passed it a moment ago: not for one that never did (a stolen
+     * cookie, a trusted browser's login), which could make its own. */
+    if (!s->mfa_at || apr_time_now() - s->mfa_at > MFA_RECENT) {
+        return acc_see_other(
+            r, apr_pstrcat(r->pool, url_of(pg, "login/mfa/"), "?next=",
+                           acc_url_quote(r->pool, url_of(pg, "mfa/")), NULL));
+    }
     if ((codes = new_codes(pg, &hashes)) == NULL) {
         return acc_db_unavailable(r, ACC_DB_DOWN);
     }
@@ -409,7 +478,7 @@ int acc_page_mfa_disable(acc_page_t *pg)
     if (pg->cfg->mfa == ACC_MFA_OFF) {
         return not_here(pg);
     }
-    if ((rc = factor_of(pg, s->user->id, 0, &m, &found)) != OK) {
+    if ((rc = factor_of(pg, s->user->id, NULL, &m, &found)) != OK) {
         return rc;
     }
     if (pg->form == NULL || !found || !m.confirmed) {
@@ -464,6 +533,16 @@ int acc_page_mfa_disable(acc_page_t *pg)
         acc_audit(r, pg->store, "mfa_disable_failed", u->username);
         return show_on(pg, &m, WRONG_PASSWORD, NULL, HTTP_OK);
     }
+    if ((wait = guess_claim(pg, u->id)) != 0) {
+        if (wait < 0) {
+            return acc_db_unavailable(r, ACC_DB_DOWN);
+        }
+        acc_retry_after(r, wait);
+        return show_on(
+            pg, &m, NULL,
+            apr_psprintf(r->pool, THROTTLED, wait, wait == 1 ? "" : "s"),
+            HTTP_TOO_MANY_REQUESTS);
+    }
     switch (code_ok(pg, u->id, &m, code, 1)) {
         case 1:
             break;
@@ -473,6 +552,7 @@ int acc_page_mfa_disable(acc_page_t *pg)
         default:
             return acc_db_unavailable(r, ACC_DB_DOWN);
     }
+    guess_forget(pg, u->id);
     acc_throttle_login_ok(r, pg->store, key, u);
     if (acc_mfa_delete(pg->store, r->pool, u->id) == ACC_STORE_ERROR) {
         return acc_db_unavailable(r, ACC_DB_DOWN);
@@ -587,7 +667,7 @@ int acc_page_login_mfa(acc_page_t *pg)
         return acc_see_other(
             r, apr_pstrcat(r->pool, pg->cfg->login_url, next_query(pg), NULL));
     }
-    if ((rc = factor_of(pg, uid, 0, &m, &found)) != OK) {
+    if ((rc = factor_of(pg, uid, NULL, &m, &found)) != OK) {
         return rc;
     }
     if (!found || !m.confirmed) {
@@ -621,6 +701,19 @@ int acc_page_login_mfa(acc_page_t *pg)
             apr_psprintf(r->pool, THROTTLED, wait, wait == 1 ? "" : "s"),
             HTTP_TOO_MANY_REQUESTS);
     }
+    /* And the user's own count of wrong codes, which no device token and
+     * no login elsewhere resets. */
+    if ((wait = guess_claim(pg, uid)) != 0) {
+        if (wait < 0) {
+            return acc_db_unavailable(r, ACC_DB_DOWN);
+        }
+        acc_audit(r, pg->store, "login_throttled", u->username);
+        acc_retry_after(r, wait);
+        return show_login(
+            pg, stepup,
+            apr_psprintf(r->pool, THROTTLED, wait, wait == 1 ? "" : "s"),
+            HTTP_TOO_MANY_REQUESTS);
+    }
     switch (code_ok(pg, uid, &m, code, 1)) {
         case 1:
             break;
@@ -635,22 +728,15 @@ int acc_page_login_mfa(acc_page_t *pg)
         default:
             return acc_db_unavailable(r, ACC_DB_DOWN);
     }
+    guess_forget(pg, uid);
     if (!stepup) {
         return finish_login(pg, u, key, remember, &m);
     }
     /* A step-up: this session has passed the factor now. */
     acc_throttle_login_ok(r, pg->store, key, u);
-    if (acc_session_mfa_passed(pg->store, r->pool, s->token_hash) !=
-        ACC_STORE_OK) {
-        return acc_db_unavailable(r, ACC_DB_DOWN);
+    if ((rc = passed(pg)) != OK) {
+        return rc;
     }
-    {
-        apr_array_header_t *mine =
-            apr_array_make(r->pool, 1, sizeof(const char *));
-        APR_ARRAY_PUSH(mine, const char *) = s->token_hash;
-        acc_session_forget(r, mine);
-    }
-    s->mfa_at = apr_time_now();
     acc_audit(r, pg->store, "mfa_stepup", u->username);
     next = acc_next_param(r, pg->form);
     return acc_see_other(r, next ? next : pg->cfg->login_redirect);
