@@ -16,6 +16,7 @@
 
 #include "core.h"
 #include "utf8.h"
+#include "i18n.h"
 
 #define ACC_USERNAME_MAX 150 /* characters */
 #define ACC_EMAIL_MAX    254 /* characters, the model column */
@@ -35,6 +36,11 @@ const char *acc_username_clean(apr_pool_t *p, const char *raw);
  *    numbers, and @/./+/-/_ characters."                               */
 const char *acc_username_check(apr_pool_t *p, const char *name);
 
+/* The same, its message in lang (NULL: English).  So are the other _in
+ * functions below. */
+const char *acc_username_check_in(apr_pool_t *p, const char *name,
+                                  const acc_i18n_lang_t *lang);
+
 /* The key under which usernames are unique: NFKC case-folded (so "Alice",
  * "ALICE" and "ａｌｉｃｅ" share one key).  Result in p. */
 const char *acc_username_key(apr_pool_t *p, const char *name);
@@ -44,6 +50,8 @@ const char *acc_username_key(apr_pool_t *p, const char *name);
  *   "Ensure this value has at most 254 characters (it has N)."
  *   "Enter a valid email address."  (Django's EmailValidator rules) */
 const char *acc_email_check(apr_pool_t *p, const char *email);
+const char *acc_email_check_in(apr_pool_t *p, const char *email,
+                               const acc_i18n_lang_t *lang);
 
 /* Which password validators run (AccountsPasswordValidators). */
 #define ACC_PWV_SIMILARITY 0x1 /* UserAttributeSimilarityValidator */
@@ -81,6 +89,11 @@ apr_array_header_t *acc_password_validate(apr_pool_t *p,
                                           const acc_pwpolicy_t *pol,
                                           const char *password,
                                           const acc_user_attrs_t *user);
+apr_array_header_t *acc_password_validate_in(apr_pool_t *p,
+                                             const acc_pwpolicy_t *pol,
+                                             const char *password,
+                                             const acc_user_attrs_t *user,
+                                             const acc_i18n_lang_t *lang);
 
 /* The enabled validators' help texts (const char *, in p), Django's words:
  *   "Your password can’t be too similar to your other personal
@@ -88,6 +101,9 @@ apr_array_header_t *acc_password_validate(apr_pool_t *p,
  *   "Your password can’t be a commonly used password.",
  *   "Your password can’t be entirely numeric."                          */
 apr_array_header_t *acc_password_help(apr_pool_t *p, const acc_pwpolicy_t *pol);
+apr_array_header_t *acc_password_help_in(apr_pool_t *p,
+                                         const acc_pwpolicy_t *pol,
+                                         const acc_i18n_lang_t *lang);
 
 /* 1 when lowercased, stripped pw is in Django's common-password list. */
 int acc_password_is_common(apr_pool_t *p, const char *pw);

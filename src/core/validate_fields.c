@@ -18,11 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MSG_REQUIRED "This field is required."
+#define MSG_REQUIRED N_("This field is required.")
 #define MSG_USERNAME                                                           \
-    "Enter a valid username. This value may contain only letters, "            \
-    "numbers, and @/./+/-/_ characters."
-#define MSG_EMAIL      "Enter a valid email address."
+    N_("Enter a valid username. This value may contain only letters, "         \
+       "numbers, and @/./+/-/_ characters.")
+#define MSG_EMAIL      N_("Enter a valid email address.")
 #define EMAIL_HARD_MAX 320 /* EmailValidator's own limit (RFC 3696) */
 #define IPV6_MAX       39  /* django.utils.ipv6.MAX_IPV6_ADDRESS_LENGTH */
 
@@ -47,13 +47,25 @@ static const char *map(apr_pool_t *p, const char *s, int opts)
     return out;
 }
 
-/* Django's MaxLengthValidator message. */
-static const char *too_long(apr_pool_t *p, int max, apr_size_t n)
+/* Django's MaxLengthValidator message, in lang. */
+static const char *too_long(apr_pool_t *p, const acc_i18n_lang_t *lang, int max,
+                            apr_size_t n)
 {
-    return apr_psprintf(p,
-                        "Ensure this value has at most %d characters "
-                        "(it has %" APR_SIZE_T_FMT ").",
-                        max, n);
+    static const char *const names[2] = {"limit_value", "show_value"};
+    const char *values[2];
+
+    values[0] = apr_itoa(p, max);
+    values[1] = apr_psprintf(p, "%" APR_SIZE_T_FMT, n);
+    return acc_i18n_format(
+        p,
+        acc_i18n_ngettext(
+            lang,
+            NP_("Ensure this value has at most %(limit_value)d character "
+                "(it has %(show_value)d).",
+                "Ensure this value has at most %(limit_value)d characters "
+                "(it has %(show_value)d)."),
+            (unsigned long)max),
+        names, values, 2);
 }
 
 /* ---- Username -------------------------------------------------------- */
@@ -71,24 +83,30 @@ const char *acc_username_clean(apr_pool_t *p, const char *raw)
 
 const char *acc_username_check(apr_pool_t *p, const char *name)
 {
+    return acc_username_check_in(p, name, NULL);
+}
+
+const char *acc_username_check_in(apr_pool_t *p, const char *name,
+                                  const acc_i18n_lang_t *lang)
+{
     apr_size_t len, n, i = 0;
     int32_t c;
 
     if (name == NULL || *name == '\0') {
-        return MSG_REQUIRED;
+        return acc_i18n_gettext(lang, MSG_REQUIRED);
     }
     len = strlen(name);
     if (!acc_utf8_valid(name, len)) {
-        return MSG_USERNAME;
+        return acc_i18n_gettext(lang, MSG_USERNAME);
     }
     n = acc_utf8_length(name);
     if (n > ACC_USERNAME_MAX) {
-        return too_long(p, ACC_USERNAME_MAX, n);
+        return too_long(p, lang, ACC_USERNAME_MAX, n);
     }
     while (i < len) {
         i += acc_utf8_next(name + i, len - i, &c);
         if (!acc_is_word(c) && c != '.' && c != '@' && c != '+' && c != '-') {
-            return MSG_USERNAME;
+            return acc_i18n_gettext(lang, MSG_USERNAME);
         }
     }
     return NULL;
@@ -368,20 +386,26 @@ static int email_ok(apr_pool_t *p, const int32_t *e, apr_size_t n)
 
 const char *acc_email_check(apr_pool_t *p, const char *email)
 {
+    return acc_email_check_in(p, email, NULL);
+}
+
+const char *acc_email_check_in(apr_pool_t *p, const char *email,
+                               const acc_i18n_lang_t *lang)
+{
     int32_t *e;
     apr_size_t n;
 
     if (email == NULL || !acc_utf8_valid(email, strlen(email))) {
-        return MSG_EMAIL;
+        return acc_i18n_gettext(lang, MSG_EMAIL);
     }
     e = acc_utf8_decode(p, email, &n);
     /* The form field's EmailValidator runs first and says only "invalid";
      * the model's 254-character limit is checked on a valid address. */
     if (!email_ok(p, e, n)) {
-        return MSG_EMAIL;
+        return acc_i18n_gettext(lang, MSG_EMAIL);
     }
     if (n > ACC_EMAIL_MAX) {
-        return too_long(p, ACC_EMAIL_MAX, n);
+        return too_long(p, lang, ACC_EMAIL_MAX, n);
     }
     return NULL;
 }

@@ -229,6 +229,25 @@ apr_array_header_t *acc_password_validate(apr_pool_t *p,
                                           const char *password,
                                           const acc_user_attrs_t *user)
 {
+    return acc_password_validate_in(p, pol, password, user, NULL);
+}
+
+/* "%(min_length)d" of a message, formatted. */
+static const char *with_min(apr_pool_t *p, const char *fmt, int min)
+{
+    static const char *const names[1] = {"min_length"};
+    const char *values[1];
+
+    values[0] = apr_itoa(p, min);
+    return acc_i18n_format(p, fmt, names, values, 1);
+}
+
+apr_array_header_t *acc_password_validate_in(apr_pool_t *p,
+                                             const acc_pwpolicy_t *pol,
+                                             const char *password,
+                                             const acc_user_attrs_t *user,
+                                             const acc_i18n_lang_t *lang)
+{
     apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
     apr_pool_t *sp;
     int32_t *cp, *low;
@@ -246,8 +265,9 @@ apr_array_header_t *acc_password_validate(apr_pool_t *p,
     cp = acc_utf8_decode(sp, password, &n);
 
     if ((pol->validators & ACC_PWV_SIMILARITY) && user) {
-        static const char *const verbose[] = {"username", "first name",
-                                              "last name", "email address"};
+        static const char *const verbose[] = {N_("username"), N_("first name"),
+                                              N_("last name"),
+                                              N_("email address")};
         const char *value[4];
 
         value[0] = user->username;
@@ -260,8 +280,15 @@ apr_array_header_t *acc_password_validate(apr_pool_t *p,
         for (i = 0; i < 4; i++) {
             if (value[i] && *value[i] &&
                 attr_similar(sp, low, ln, value[i], pol->max_similarity)) {
-                APR_ARRAY_PUSH(errs, const char *) = apr_psprintf(
-                    p, "The password is too similar to the %s.", verbose[i]);
+                static const char *const names[1] = {"verbose_name"};
+                const char *values[1];
+                values[0] = acc_i18n_gettext(lang, verbose[i]);
+                APR_ARRAY_PUSH(errs, const char *) = acc_i18n_format(
+                    p,
+                    acc_i18n_gettext(lang,
+                                     N_("The password is too similar to the "
+                                        "%(verbose_name)s.")),
+                    names, values, 1);
                 break;
             }
         }
@@ -269,20 +296,28 @@ apr_array_header_t *acc_password_validate(apr_pool_t *p,
     }
     if ((pol->validators & ACC_PWV_MINLENGTH) && pol->min_length > 0 &&
         n < (apr_size_t)pol->min_length) {
-        APR_ARRAY_PUSH(errs, const char *) = apr_psprintf(
-            p, "This password is too short. It must contain at least %d %s.",
-            pol->min_length, pol->min_length == 1 ? "character" : "characters");
+        APR_ARRAY_PUSH(errs, const char *) = with_min(
+            p,
+            acc_i18n_ngettext(
+                lang,
+                NP_("This password is too short. It must contain at least "
+                    "%(min_length)d character.",
+                    "This password is too short. It must contain at least "
+                    "%(min_length)d characters."),
+                (unsigned long)pol->min_length),
+            pol->min_length);
     }
     if ((pol->validators & ACC_PWV_COMMON) &&
         acc_password_is_common(sp, password)) {
-        APR_ARRAY_PUSH(errs, const char *) = "This password is too common.";
+        APR_ARRAY_PUSH(errs, const char *) =
+            acc_i18n_gettext(lang, N_("This password is too common."));
     }
     if (pol->validators & ACC_PWV_NUMERIC) {
         for (i = 0; i < n && is_digit(cp[i]); i++) {
         }
         if (n > 0 && i == n) {
-            APR_ARRAY_PUSH(errs, const char *) =
-                "This password is entirely numeric.";
+            APR_ARRAY_PUSH(errs, const char *) = acc_i18n_gettext(
+                lang, N_("This password is entirely numeric."));
         }
     }
     apr_crypto_memzero(cp, n * sizeof(*cp));
@@ -294,28 +329,43 @@ apr_array_header_t *acc_password_validate(apr_pool_t *p,
 
 apr_array_header_t *acc_password_help(apr_pool_t *p, const acc_pwpolicy_t *pol)
 {
+    return acc_password_help_in(p, pol, NULL);
+}
+
+apr_array_header_t *acc_password_help_in(apr_pool_t *p,
+                                         const acc_pwpolicy_t *pol,
+                                         const acc_i18n_lang_t *lang)
+{
     apr_array_header_t *help = apr_array_make(p, 4, sizeof(const char *));
 
     if (pol == NULL) {
         pol = &default_policy;
     }
     if (pol->validators & ACC_PWV_SIMILARITY) {
-        APR_ARRAY_PUSH(help, const char *) =
-            "Your password can\xe2\x80\x99t be too similar to your other "
-            "personal information.";
+        APR_ARRAY_PUSH(help, const char *) = acc_i18n_gettext(
+            lang, N_("Your password can\xe2\x80\x99t be too similar to your "
+                     "other personal information."));
     }
     if (pol->validators & ACC_PWV_MINLENGTH) {
-        APR_ARRAY_PUSH(help, const char *) = apr_psprintf(
-            p, "Your password must contain at least %d %s.", pol->min_length,
-            pol->min_length == 1 ? "character" : "characters");
+        APR_ARRAY_PUSH(help, const char *) = with_min(
+            p,
+            acc_i18n_ngettext(
+                lang,
+                NP_("Your password must contain at least %(min_length)d "
+                    "character.",
+                    "Your password must contain at least %(min_length)d "
+                    "characters."),
+                (unsigned long)pol->min_length),
+            pol->min_length);
     }
     if (pol->validators & ACC_PWV_COMMON) {
-        APR_ARRAY_PUSH(help, const char *) =
-            "Your password can\xe2\x80\x99t be a commonly used password.";
+        APR_ARRAY_PUSH(help, const char *) = acc_i18n_gettext(
+            lang, N_("Your password can\xe2\x80\x99t be a commonly used "
+                     "password."));
     }
     if (pol->validators & ACC_PWV_NUMERIC) {
-        APR_ARRAY_PUSH(help, const char *) =
-            "Your password can\xe2\x80\x99t be entirely numeric.";
+        APR_ARRAY_PUSH(help, const char *) = acc_i18n_gettext(
+            lang, N_("Your password can\xe2\x80\x99t be entirely numeric."));
     }
     return help;
 }

@@ -2,6 +2,7 @@
  * src/httpd/config.c -- configuration: structs, defaults, merging, directives.
  */
 #include "config.h"
+#include "lang.h"
 #include "config_account.h"
 #include "core/pwpolicy.h"
 #include "core/redirect.h"
@@ -89,6 +90,8 @@ void *acc_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     PICK(django_cookie);
     PICK_INT(django_live);
     PICK_INT(mfa);
+    PICK(languages);
+    PICK(default_language);
     PICK_INT(mfa_remember_days);
     PICK_INT(mfa_max_age);
     PICK_INT(django_rehash);
@@ -174,6 +177,9 @@ void acc_config_defaults(server_rec *s)
         }
         if (c->django_sessions == ACC_UNSET) {
             c->django_sessions = 0;
+        }
+        if (!c->default_language) {
+            c->default_language = "en"; /* Django's LANGUAGE_CODE */
         }
         if (c->mfa == ACC_UNSET) {
             c->mfa = ACC_MFA_OPTIONAL;
@@ -451,6 +457,45 @@ static const char *set_user_schema(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
+/* AccountsLanguages fr de ...: the languages a request may get. */
+static const char *set_languages(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    acc_srv_cfg_t *c = acc_srv(cmd->server);
+    char *code;
+
+    if (!acc_lang_known(arg)) {
+        return apr_psprintf(cmd->pool,
+                            "AccountsLanguages: no translations for '%s' "
+                            "(codes as Django's: fr, de, pt-br, zh-hans...)",
+                            arg);
+    }
+    if (c->languages == NULL) {
+        c->languages = apr_array_make(cmd->pool, 4, sizeof(const char *));
+    }
+    code = apr_pstrdup(cmd->pool, arg);
+    ap_str_tolower(code);
+    APR_ARRAY_PUSH(c->languages, const char *) = code;
+    return NULL;
+}
+
+static const char *set_default_language(cmd_parms *cmd, void *dummy,
+                                        const char *arg)
+{
+    acc_srv_cfg_t *c = acc_srv(cmd->server);
+    char *code;
+
+    if (!acc_lang_known(arg)) {
+        return apr_psprintf(cmd->pool,
+                            "AccountsDefaultLanguage: no translations for "
+                            "'%s' (codes as Django's: en, fr, de, pt-br...)",
+                            arg);
+    }
+    code = apr_pstrdup(cmd->pool, arg);
+    ap_str_tolower(code);
+    c->default_language = code;
+    return NULL;
+}
+
 static const char *set_mfa(cmd_parms *cmd, void *dummy, const char *arg)
 {
     acc_srv_cfg_t *c = acc_srv(cmd->server);
@@ -634,6 +679,12 @@ const command_rec acc_cmds[] = {
     AP_INIT_TAKE1("AccountsDjangoSecretKeyFile", set_path,
                   (void *)ACC_CFG_OFF(django_key_file), RSRC_CONF,
                   "a file holding the Django site's SECRET_KEY"),
+    AP_INIT_ITERATE("AccountsLanguages", set_languages, NULL, RSRC_CONF,
+                    "the languages pages may be in (default: every one we "
+                    "have translations for)"),
+    AP_INIT_TAKE1("AccountsDefaultLanguage", set_default_language, NULL,
+                  RSRC_CONF,
+                  "the language when the visitor's is none of them (en)"),
     AP_INIT_TAKE1("AccountsMfa", set_mfa, NULL, RSRC_CONF,
                   "a second factor (TOTP): Off, Optional (users may set one "
                   "up) or Required (every user must)"),

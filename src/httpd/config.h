@@ -77,9 +77,11 @@ typedef struct {
     const char *django_cookie;   /* AccountsDjangoCookieName */
     int django_live;             /* AccountsUserSchema django */
     int mfa;                     /* AccountsMfa: ACC_MFA_* */
-    int mfa_remember_days;       /* AccountsMfaRememberDays (0: off) */
-    apr_int64_t mfa_max_age;     /* AccountsMfaMaxAge, seconds */
-    int django_rehash;           /* AccountsDjangoRehash */
+    apr_array_header_t *languages; /* AccountsLanguages (NULL: all) */
+    const char *default_language;  /* AccountsDefaultLanguage */
+    int mfa_remember_days;         /* AccountsMfaRememberDays (0: off) */
+    apr_int64_t mfa_max_age;       /* AccountsMfaMaxAge, seconds */
+    int django_rehash;             /* AccountsDjangoRehash */
 
     /* Built at startup, read-only after. */
     const unsigned char *secret_key;

@@ -2,6 +2,7 @@
  * src/httpd/render.c -- pages from templates: loading at startup, rendering.
  */
 #include "render.h"
+#include "lang.h"
 #include "flash.h"
 #include "builtin.h"
 #include "config.h"
@@ -268,7 +269,19 @@ acc_tval_t *acc_render_context(request_rec *r)
     acc_session_t *sess = acc_session_peek(r);
     const char *base = acc_accounts_base(r);
 
+    const acc_i18n_lang_t *lang = acc_lang(r);
+    acc_tval_t *labels = acc_tval_map(r->pool);
+
     acc_tval_setstr(ctx, "site_name", cfg->site_name);
+    /* Django's i18n context processor's names. */
+    acc_tval_setstr(ctx, "LANGUAGE_CODE", lang->code);
+    acc_tval_setbool(ctx, "LANGUAGE_BIDI", acc_i18n_rtl(lang));
+    /* A form field's label is its model field's verbose name, capitalised
+     * (Django's capfirst), in the request's language. */
+    acc_tval_setstr(
+        labels, "username",
+        acc_i18n_capfirst(r->pool, acc_i18n_gettext(lang, N_("username"))));
+    acc_tval_set(ctx, "labels", labels);
     acc_tval_setstr(urls, "login", cfg->login_url);
     acc_tval_setstr(urls, "logout",
                     apr_pstrcat(r->pool, base, "logout/", NULL));
@@ -302,6 +315,8 @@ acc_tval_t *acc_render_context(request_rec *r)
     if (sess) {
         acc_tval_t *u = acc_tval_map(r->pool);
         acc_tval_setstr(u, "username", sess->user->username);
+        /* for blocktranslate, which takes plain names */
+        acc_tval_setstr(ctx, "username", sess->user->username);
         acc_tval_setstr(u, "email", sess->user->email);
         acc_tval_setstr(u, "first_name", sess->user->first_name);
         acc_tval_setstr(u, "last_name", sess->user->last_name);
@@ -333,13 +348,15 @@ int acc_render(request_rec *r, const char *name, acc_tval_t *ctx, int status)
     apr_size_t len;
     apr_status_t rv;
 
-    rv = acc_tpl_render(cfg->templates, name, ctx, r->pool, &out, &len);
+    rv = acc_tpl_render_i18n(cfg->templates, name, ctx, acc_lang_tpl(r),
+                             r->pool, &out, &len);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       ACC_LOGNO(0025) "cannot render template '%s'", name);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     acc_page_headers(r);
+    acc_lang_headers(r);
     r->status = status;
     ap_set_content_type(r, "text/html; charset=utf-8");
     ap_set_content_length(r, (apr_off_t)len);
@@ -389,8 +406,8 @@ const char *acc_render_error_text(request_rec *r, int status,
     const char *name = error_page(r, status, message, &ctx);
     const char *out;
 
-    if (acc_tpl_render(cfg->templates, name, ctx, r->pool, &out, len) !=
-        APR_SUCCESS) {
+    if (acc_tpl_render_i18n(cfg->templates, name, ctx, acc_lang_tpl(r), r->pool,
+                            &out, len) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       ACC_LOGNO(0025) "cannot render template '%s'", name);
         return NULL;

@@ -2,6 +2,7 @@
  * src/httpd/startup.c -- what happens once the configuration is read.
  */
 #include "startup.h"
+#include "lang.h"
 #include "config.h"
 #include "core/crypto.h"
 #include "db.h"
@@ -106,7 +107,8 @@ int acc_startup(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
     if ((rc = acc_db_init(pconf, s)) != OK) {
         return rc;
     }
-    if ((rc = acc_render_init(pconf, ptemp, s)) != OK) {
+    if ((rc = acc_lang_init(pconf, s)) != OK ||
+        (rc = acc_render_init(pconf, ptemp, s)) != OK) {
         return rc;
     }
     if ((rc = acc_cache_check(pconf, s)) != OK) {

@@ -3,6 +3,7 @@
  * password the way Django's authenticate() and login() do.
  */
 #include "handler.h"
+#include "httpd/lang.h"
 #include "httpd/db.h"
 #include "core/crypto.h"
 #include "form.h"
@@ -23,15 +24,16 @@
 
 #include <string.h>
 
+/* Django's AuthenticationForm's, %(username)s its username field's name. */
 #define BAD_LOGIN                                                              \
-    "Please enter a correct username and password. Note that both fields "     \
-    "may be case-sensitive."
-#define REQUIRED "This field is required."
+    N_("Please enter a correct %(username)s and password. Note that both "     \
+       "fields may be case-sensitive.")
+#define REQUIRED N_("This field is required.")
 #define THROTTLED                                                              \
     "Too many failed login attempts. Please try again in %d second%s."
 #define UNVERIFIED                                                             \
-    "This account\xe2\x80\x99s email address is not verified yet. Follow "     \
-    "the link in the mail we sent you, or ask for a new one."
+    N_("This account\xe2\x80\x99s email address is not verified yet. "         \
+       "Follow the link in the mail we sent you, or ask for a new one.")
 
 static int show_status(acc_page_t *pg, int status, const char *username,
                        const char *uerr, const char *perr,
@@ -60,6 +62,26 @@ static int show_status(acc_page_t *pg, int status, const char *username,
                        const char *uerr, const char *perr, const char *nonfield)
 {
     request_rec *r = pg->r;
+    const char *unverified =
+        nonfield && !strcmp(nonfield, UNVERIFIED) ? "1" : NULL;
+
+    /* The messages in the request's language. */
+    if (uerr) {
+        uerr = acc_gettext(r, uerr);
+    }
+    if (perr) {
+        perr = acc_gettext(r, perr);
+    }
+    if (nonfield && !strcmp(nonfield, BAD_LOGIN)) {
+        static const char *const names[1] = {"username"};
+        const char *values[1];
+        values[0] = acc_gettext(r, N_("username"));
+        nonfield = acc_i18n_format(r->pool, acc_gettext(r, BAD_LOGIN), names,
+                                   values, 1);
+    }
+    else if (nonfield) {
+        nonfield = acc_gettext(r, nonfield);
+    }
     acc_tval_t *ctx = acc_render_context(r);
     acc_tval_t *form = acc_tval_map(r->pool);
     acc_tval_t *fu = acc_tval_map(r->pool), *fp = acc_tval_map(r->pool);
@@ -99,7 +121,7 @@ static int show_status(acc_page_t *pg, int status, const char *username,
         acc_tval_setstr(ctx, "remember_me",
                         pg->form && !remember_of(pg) ? "off" : "on");
     }
-    if (nonfield && strcmp(nonfield, UNVERIFIED) == 0) {
+    if (unverified) {
         acc_tval_setstr(ctx, "unverified", "1");
     }
     return acc_page_render(r, "login.html", ctx, status);

@@ -3,6 +3,7 @@
  * tutorial's email field), validated in Django's order with its messages.
  */
 #include "handler.h"
+#include "httpd/lang.h"
 #include "httpd/db.h"
 #include "core/crypto.h"
 #include "form.h"
@@ -22,9 +23,9 @@
 
 #include <string.h>
 
-#define REQUIRED  "This field is required."
-#define DUPLICATE "A user with that username already exists."
-#define MISMATCH  "The two password fields didn\xe2\x80\x99t match."
+#define REQUIRED  N_("This field is required.")
+#define DUPLICATE N_("A user with that username already exists.")
+#define MISMATCH  N_("The two password fields didn\xe2\x80\x99t match.")
 #define THROTTLED                                                              \
     "Too many sign-up attempts have come from your network. Please try "       \
     "again in %d minute%s."
@@ -97,7 +98,8 @@ static int show_status(acc_page_t *pg, regform_t *f, int status,
         acc_tval_set(form, names[i], fv);
     }
     acc_tval_set(acc_tval_get(form, "password1"), "help",
-                 acc_tval_messages(r->pool, acc_password_help(r->pool, &pol)));
+                 acc_tval_messages(r->pool, acc_password_help_in(r->pool, &pol,
+                                                                 acc_lang(r))));
     if (f->extra_errors) {
         const apr_array_header_t *m = acc_errors_all(f->extra_errors);
         for (i = 0; i < m->nelts; i++) {
@@ -156,7 +158,7 @@ static int validate(acc_page_t *pg, regform_t *f, const char **key, int *wait)
     if (!f->errors[F_USERNAME]) {
         const char *name = acc_username_clean(r->pool, f->value[F_USERNAME]);
         f->value[F_USERNAME] = name;
-        if ((err = acc_username_check(r->pool, name)) != NULL) {
+        if ((err = acc_username_check_in(r->pool, name, acc_lang(r))) != NULL) {
             add_error(r->pool, f, F_USERNAME, err);
         }
         else {
@@ -169,7 +171,7 @@ static int validate(acc_page_t *pg, regform_t *f, const char **key, int *wait)
                 return *wait < 0 ? -1 : 2;
             }
             if (taken) {
-                add_error(r->pool, f, F_USERNAME, DUPLICATE);
+                add_error(r->pool, f, F_USERNAME, acc_gettext(r, DUPLICATE));
             }
         }
     }
@@ -177,11 +179,12 @@ static int validate(acc_page_t *pg, regform_t *f, const char **key, int *wait)
     if (!f->errors[F_EMAIL]) {
         f->value[F_EMAIL] = acc_strip(r->pool, f->value[F_EMAIL]);
         if (*f->value[F_EMAIL] &&
-            (err = acc_email_check(r->pool, f->value[F_EMAIL])) != NULL) {
+            (err = acc_email_check_in(r->pool, f->value[F_EMAIL],
+                                      acc_lang(r))) != NULL) {
             add_error(r->pool, f, F_EMAIL, err);
         }
         else if (!*f->value[F_EMAIL] && pg->cfg->require_verified) {
-            add_error(r->pool, f, F_EMAIL, REQUIRED);
+            add_error(r->pool, f, F_EMAIL, acc_gettext(r, REQUIRED));
         }
     }
     /* The site's own fields asked at registration. */
@@ -196,7 +199,7 @@ static int validate(acc_page_t *pg, regform_t *f, const char **key, int *wait)
         }
         n = strlen(f->value[i]);
         if (n == 0) {
-            add_error(r->pool, f, i, REQUIRED);
+            add_error(r->pool, f, i, acc_gettext(r, REQUIRED));
         }
         else if (n > ACC_PASSWORD_MAX_BYTES) {
             add_error(r->pool, f, i,
@@ -209,13 +212,13 @@ static int validate(acc_page_t *pg, regform_t *f, const char **key, int *wait)
     }
     if (!f->errors[F_PASSWORD1] && !f->errors[F_PASSWORD2]) {
         if (strcmp(f->value[F_PASSWORD1], f->value[F_PASSWORD2]) != 0) {
-            add_error(r->pool, f, F_PASSWORD2, MISMATCH);
+            add_error(r->pool, f, F_PASSWORD2, acc_gettext(r, MISMATCH));
         }
         else {
             acc_user_attrs_t attrs = {f->value[F_USERNAME], "", "",
                                       f->value[F_EMAIL]};
-            apr_array_header_t *msgs = acc_password_validate(
-                r->pool, &pol, f->value[F_PASSWORD2], &attrs);
+            apr_array_header_t *msgs = acc_password_validate_in(
+                r->pool, &pol, f->value[F_PASSWORD2], &attrs, acc_lang(r));
             for (i = 0; i < msgs->nelts; i++) {
                 add_error(r->pool, f, F_PASSWORD2,
                           APR_ARRAY_IDX(msgs, i, const char *));
@@ -309,7 +312,7 @@ int acc_page_register(acc_page_t *pg)
             return acc_db_unavailable(r, ACC_DB_DOWN);
         }
         if (has) {
-            add_error(r->pool, &f, F_USERNAME, DUPLICATE);
+            add_error(r->pool, &f, F_USERNAME, acc_gettext(r, DUPLICATE));
             return show(pg, &f);
         }
     }
@@ -324,7 +327,7 @@ int acc_page_register(acc_page_t *pg)
              * attempt stays counted, like any that learnt a name is
              * taken. */
             acc_store_end(pg->store, r->pool);
-            add_error(r->pool, &f, F_USERNAME, DUPLICATE);
+            add_error(r->pool, &f, F_USERNAME, acc_gettext(r, DUPLICATE));
             return show(pg, &f);
         default:
             acc_store_end(pg->store, r->pool);

@@ -3,6 +3,7 @@
  * shape the templates read, plain pages, the mail request form.
  */
 #include "handler.h"
+#include "httpd/lang.h"
 #include "form.h"
 #include "httpd/audit.h"
 #include "httpd/db.h"
@@ -108,9 +109,11 @@ int acc_page_mail_request(acc_page_t *pg, const char *kind, const char *tpl,
         else {
             email = acc_strip(r->pool, email);
             if (*email == '\0') {
-                acc_errors_add(e, "email", "This field is required.");
+                acc_errors_add(e, "email",
+                               acc_gettext(r, N_("This field is required.")));
             }
-            else if ((err = acc_email_check(r->pool, email)) != NULL) {
+            else if ((err = acc_email_check_in(r->pool, email, acc_lang(r))) !=
+                     NULL) {
                 acc_errors_add(e, "email", err);
             }
         }
@@ -169,7 +172,8 @@ void acc_new_password_check(acc_page_t *pg, acc_errors_t *e,
             bad = 1;
         }
         else if (*v[i] == '\0') {
-            acc_errors_add(e, names[i], "This field is required.");
+            acc_errors_add(e, names[i],
+                           acc_gettext(r, N_("This field is required.")));
             bad = 1;
         }
         else if (strlen(v[i]) > ACC_PASSWORD_MAX_BYTES) {
@@ -188,14 +192,15 @@ void acc_new_password_check(acc_page_t *pg, acc_errors_t *e,
     }
     if (strcmp(v[0], v[1]) != 0) {
         acc_errors_add(e, "new_password2",
-                       "The two password fields didn\xe2\x80\x99t match.");
+                       acc_gettext(r, N_("The two password fields "
+                                         "didn\xe2\x80\x99t match.")));
         return;
     }
     {
         acc_user_attrs_t attrs = {u->username, u->first_name, u->last_name,
                                   u->email};
         apr_array_header_t *msgs =
-            acc_password_validate(r->pool, &pol, v[1], &attrs);
+            acc_password_validate_in(r->pool, &pol, v[1], &attrs, acc_lang(r));
         for (i = 0; i < msgs->nelts; i++) {
             acc_errors_add(e, "new_password2",
                            APR_ARRAY_IDX(msgs, i, const char *));
@@ -231,7 +236,8 @@ acc_tval_t *acc_password_form(acc_page_t *pg, acc_errors_t *e,
     acc_tval_t *form = acc_errors_form(r->pool, e, fields, NULL);
 
     acc_tval_set(acc_tval_get(form, "new_password1"), "help",
-                 acc_tval_messages(r->pool, acc_password_help(r->pool, &pol)));
+                 acc_tval_messages(r->pool, acc_password_help_in(r->pool, &pol,
+                                                                 acc_lang(r))));
     acc_page_wipe_passwords(pg);
     return form;
 }

@@ -466,6 +466,141 @@ static void test_comments(void **state)
     assert_string_equal(err, "dir/t.html:5: unknown tag 'bad'");
 }
 
+/* A translator for the tests: French for a few msgids, "[n=N]" marking
+ * which plural form was asked. */
+static const char *fr_gettext(void *ctx, const char *msgid)
+{
+    ACC_UNUSED(ctx);
+    if (!strcmp(msgid, "Log in")) {
+        return "Connexion";
+    }
+    if (!strcmp(msgid, "Hello, %(name)s!")) {
+        return "Bonjour, %(name)s\xc2\xa0!";
+    }
+    if (!strcmp(msgid, "One two")) {
+        return "<b>Un</b> & deux";
+    }
+    return msgid;
+}
+
+static const char *fr_ngettext(void *ctx, const char *msgid, const char *plural,
+                               unsigned long n)
+{
+    ACC_UNUSED(ctx);
+    if (!strcmp(msgid, "%(n)s code left.")) {
+        return n > 1 ? "%(n)d codes restants (%(who)s)."
+                     : "%(n)d code restant (%(who)s).";
+    }
+    return n == 1 ? msgid : plural;
+}
+
+static const acc_tpl_i18n_t fr = {fr_gettext, fr_ngettext, NULL};
+
+static const char *rfr(const char *src, const acc_tval_t *ctx)
+{
+    const char *out = NULL;
+    acc_tpl_set_t *set = mkset("t.html", src, NULL);
+
+    assert_int_equal(
+        acc_tpl_render_i18n(set, "t.html", ctx, &fr, p, &out, NULL),
+        APR_SUCCESS);
+    return out;
+}
+
+static void test_translate(void **state)
+{
+    acc_tval_t *ctx = acc_tval_map(p);
+
+    ACC_UNUSED(state);
+    acc_tval_setstr(ctx, "name", "<Ann>");
+    acc_tval_setstr(ctx, "who", "Bob & Co");
+    acc_tval_setstr(ctx, "k", "3");
+    acc_tval_setstr(ctx, "one", "1");
+    /* Without a translator: the English, as given. */
+    assert_string_equal(r1("[{% translate \"Log in\" %}]", ctx), "[Log in]");
+    assert_string_equal(r1("{% trans 'A & B' %}", ctx), "A &amp; B");
+    /* With one: translated, escaped. */
+    assert_string_equal(rfr("[{% translate \"Log in\" %}]", ctx),
+                        "[Connexion]");
+    assert_string_equal(rfr("{% translate \"One two\" %}", ctx),
+                        "&lt;b&gt;Un&lt;/b&gt; &amp; deux");
+    assert_string_equal(rfr("{% translate \"Not in it\" %}", ctx), "Not in it");
+    /* blocktranslate: the msgid has %(name)s; values escaped, the
+     * message's own text as it is. */
+    assert_string_equal(
+        r1("{% blocktranslate %}Hello, {{ name }}!{% endblocktranslate %}",
+           ctx),
+        "Hello, &lt;Ann&gt;!");
+    assert_string_equal(
+        rfr("{% blocktranslate %}Hello, {{ name }}!{% endblocktranslate %}",
+            ctx),
+        "Bonjour, &lt;Ann&gt;\xc2\xa0!");
+    assert_string_equal(
+        rfr("{% blocktrans trimmed %}\n  Hello,\n   {{ name }}!\n"
+            "{% endblocktrans %}",
+            ctx),
+        "Bonjour, &lt;Ann&gt;\xc2\xa0!");
+    /* Untrimmed, the body as it is (so no match here). */
+    assert_string_equal(
+        rfr("{% blocktranslate %} Hello, {{ name }}!{% endblocktranslate %}",
+            ctx),
+        " Hello, &lt;Ann&gt;!");
+    /* count: the plural form for the value; the count's name is the
+     * number. */
+    assert_string_equal(
+        rfr("{% blocktranslate count n=k %}{{ n }} code left.{% plural %}"
+            "{{ n }} codes left.{% endblocktranslate %}",
+            ctx),
+        "3 codes restants (Bob &amp; Co).");
+    assert_string_equal(
+        rfr("{% blocktranslate count n=one %}{{ n }} code left.{% plural %}"
+            "{{ n }} codes left.{% endblocktranslate %}",
+            ctx),
+        "1 code restant (Bob &amp; Co).");
+    assert_string_equal(
+        r1("{% blocktranslate count n=k %}{{ n }} code left.{% plural %}"
+           "{{ n }} codes left.{% endblocktranslate %}",
+           ctx),
+        "3 codes left.");
+    assert_string_equal(r1("{% blocktranslate count n=7 %}one{% plural %}many "
+                           "{{ n }}{% endblocktranslate %}",
+                           ctx),
+                        "many 7");
+}
+
+static void test_translate_errors(void **state)
+{
+    ACC_UNUSED(state);
+    assert_has(add_err("{% translate %}"), "'translate' needs one quoted text");
+    assert_has(add_err("{% translate x %}"), "needs one quoted text");
+    assert_has(add_err("{% blocktranslate %}{{ a.b }}{% endblocktranslate %}"),
+               "plain names only");
+    assert_has(add_err("{% blocktranslate %}{{ a|safe }}"
+                       "{% endblocktranslate %}"),
+               "plain names only");
+    assert_has(add_err("{% blocktranslate %}{% if x %}{% endif %}"
+                       "{% endblocktranslate %}"),
+               "in a 'blocktranslate'");
+    assert_has(add_err("{% blocktranslate %}a{% plural %}b"
+                       "{% endblocktranslate %}"),
+               "in a 'blocktranslate'");
+    assert_has(add_err("{% blocktranslate count n=k %}a"
+                       "{% endblocktranslate %}"),
+               "needs a 'plural'");
+    assert_has(add_err("{% blocktranslate count n %}a{% plural %}b"
+                       "{% endblocktranslate %}"),
+               "expected 'count name=value'");
+    assert_has(add_err("{% blocktranslate with a=b %}x"
+                       "{% endblocktranslate %}"),
+               "takes 'count name=value' and 'trimmed' only");
+    assert_has(add_err("{% blocktranslate %}100%{% endblocktranslate %}"),
+               "a '%' in a 'blocktranslate'");
+    assert_has(add_err("\n{% blocktranslate %}never closed"),
+               "dir/t.html:2: unclosed 'blocktranslate'");
+    assert_has(add_err("{% blocktranslate %}{# x #}{% endblocktranslate %}"),
+               "bad tag in a 'blocktranslate'");
+}
+
 static void test_syntax_errors(void **state)
 {
     static const struct {
@@ -785,6 +920,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_include, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csrf_token, setup, teardown),
         cmocka_unit_test_setup_teardown(test_comments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_translate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_translate_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_syntax_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_allowed_before_extends, setup,
                                         teardown),

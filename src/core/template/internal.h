@@ -119,19 +119,33 @@ enum {
     ACC_TN_FOR,
     ACC_TN_BLOCK,
     ACC_TN_INCLUDE,
-    ACC_TN_CSRF
+    ACC_TN_CSRF,
+    ACC_TN_TRANS,     /* {% translate "s" %} */
+    ACC_TN_BLOCKTRANS /* {% blocktranslate %} */
 };
+
+/* A blocktranslate's message: msgid (and msgid_plural with count) with
+ * %(name)s for each {{ name }}, as Django's makemessages writes it. */
+typedef struct {
+    const char *plural;      /* NULL without count */
+    const char *count_name;  /* the count's name in the message */
+    acc_tpl_operand_t count; /* its value */
+    const char **names;      /* the names the message uses */
+    int nnames;
+} acc_tpl_msg_t;
 
 struct acc_tpl_node {
     int kind;
     int reversed; /* FOR */
     acc_tpl_node_t *next;
-    const char *s;         /* TEXT text, BLOCK and INCLUDE name, FOR var */
+    const char *s;         /* TEXT text, BLOCK and INCLUDE name, FOR var, TRANS
+                              and BLOCKTRANS msgid */
     apr_size_t len;        /* TEXT */
     acc_tpl_varexpr_t var; /* VAR; FOR: var.val is the list */
     acc_tpl_branch_t *br;  /* IF */
     acc_tpl_node_t *body;  /* FOR, BLOCK */
     acc_tpl_node_t *empty; /* FOR */
+    acc_tpl_msg_t *msg;    /* BLOCKTRANS (s: its msgid) */
 };
 
 /* ---- templates and sets ---- */

@@ -238,6 +238,211 @@ static int is_endcomment(const char *s, apr_size_t len)
     return len == ACC_SLEN("endcomment") && !memcmp(s, "endcomment", len);
 }
 
+static apr_size_t find_open(const char *s, apr_size_t len, apr_size_t from);
+
+/* Django's trim_whitespace: s stripped, each newline and the white space
+ * around it one space. */
+static const char *trim_msg(apr_pool_t *p, const char *s, apr_size_t len)
+{
+    char *out = apr_palloc(p, len + 1), *o = out;
+    apr_size_t i = 0, j;
+
+    while (len && acc_tpl_is_space(s[len - 1])) {
+        len--;
+    }
+    while (i < len && acc_tpl_is_space(s[i])) {
+        i++;
+    }
+    while (i < len) {
+        if (acc_tpl_is_space(s[i])) {
+            int nl = 0;
+            for (j = i; j < len && acc_tpl_is_space(s[j]); j++) {
+                nl |= s[j] == '\n';
+            }
+            if (nl) {
+                *o++ = ' ';
+                i = j;
+                continue;
+            }
+        }
+        *o++ = s[i++];
+    }
+    *o = '\0';
+    return out;
+}
+
+/* s[0..n) with the white space around it dropped, as (*b, *e). */
+static void strip(const char *s, apr_size_t n, const char **b, apr_size_t *e)
+{
+    while (n && acc_tpl_is_space(*s)) {
+        s++;
+        n--;
+    }
+    while (n && acc_tpl_is_space(s[n - 1])) {
+        n--;
+    }
+    *b = s;
+    *e = n;
+}
+
+/* A placeholder's name: letters, digits and '_', not first a digit. */
+static int msg_name(const char *s, apr_size_t n)
+{
+    apr_size_t i;
+
+    if (n == 0 || (s[0] >= '0' && s[0] <= '9')) {
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '_')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* {% blocktranslate OPTS %}: its options, then its body from *pos up to
+ * and past {% endblocktranslate %}: text, {{ name }} and, with count, one
+ * {% plural %}; nothing else. */
+static int tag_blocktrans(acc_tpl_parser_t *ps, int line, const char *opts,
+                          apr_size_t olen, apr_size_t *pos)
+{
+    apr_pool_t *p = ps->t->p;
+    acc_tpl_msg_t *m = apr_pcalloc(p, sizeof(*m));
+    apr_array_header_t *names = apr_array_make(p, 4, sizeof(const char *));
+    struct {
+        char *d;
+        apr_size_t len;
+    } part[2];
+    const char *src = ps->src, *w;
+    apr_size_t len = ps->len, at = *pos, i = 0, wl;
+    int trimmed = 0, which = 0, k;
+    acc_tpl_node_t *nd;
+
+    /* Options: trimmed, count NAME=VALUE. */
+    while (i < olen) {
+        apr_size_t st;
+        while (i < olen && acc_tpl_is_space(opts[i])) {
+            i++;
+        }
+        for (st = i; i < olen && !acc_tpl_is_space(opts[i]); i++) {
+        }
+        if (i == st) {
+            break;
+        }
+        w = opts + st;
+        wl = i - st;
+        if (wl == 7 && !memcmp(w, "trimmed", 7)) {
+            trimmed = 1;
+        }
+        else if (wl == 5 && !memcmp(w, "count", 5) && !m->count_name) {
+            const char *eq;
+            acc_tpl_tok_t tk;
+            while (i < olen && acc_tpl_is_space(opts[i])) {
+                i++;
+            }
+            for (st = i; i < olen && !acc_tpl_is_space(opts[i]); i++) {
+            }
+            eq = memchr(opts + st, '=', i - st);
+            if (!eq || !msg_name(opts + st, (apr_size_t)(eq - opts - st)) ||
+                eq + 1 == opts + i) {
+                return acc_tpl_perr(ps, line,
+                                    "bad 'blocktranslate': expected "
+                                    "'count name=value'");
+            }
+            m->count_name =
+                apr_pstrmemdup(p, opts + st, (apr_size_t)(eq - opts - st));
+            tk.kind = ACC_TK_WORD;
+            tk.s = eq + 1;
+            tk.len = (apr_size_t)(opts + i - eq - 1);
+            if (acc_tpl_mk_operand(ps, line, &tk, &m->count) < 0) {
+                return -1;
+            }
+        }
+        else {
+            return acc_tpl_perr(ps, line,
+                                "'blocktranslate' takes 'count name=value' "
+                                "and 'trimmed' only, not '%.*s'",
+                                acc_tpl_qlen(wl), w);
+        }
+    }
+    for (k = 0; k < 2; k++) {
+        part[k].d = apr_palloc(p, len - at + 1);
+        part[k].len = 0;
+    }
+    for (;;) {
+        apr_size_t open = find_open(src, len, at), close;
+        const char *b;
+        apr_size_t bl;
+        char c;
+
+        if (memchr(src + at, '%', open - at)) {
+            return acc_tpl_perr(ps, line, "a '%%' in a 'blocktranslate'");
+        }
+        memcpy(part[which].d + part[which].len, src + at, open - at);
+        part[which].len += open - at;
+        if (open == len) {
+            return acc_tpl_perr(ps, line,
+                                "unclosed 'blocktranslate' (no "
+                                "'endblocktranslate')");
+        }
+        c = src[open + 1];
+        close = find2(src, len, open + 2, c == '{' ? '}' : c, '}');
+        if (close == len || c == '#') {
+            return acc_tpl_perr(ps, line, "bad tag in a 'blocktranslate'");
+        }
+        strip(src + open + 2, close - open - 2, &b, &bl);
+        at = close + 2;
+        if (c == '{') {
+            const char *nm;
+            if (!msg_name(b, bl)) {
+                return acc_tpl_perr(ps, line,
+                                    "'blocktranslate' takes plain names "
+                                    "only, not '{{ %.*s }}'",
+                                    acc_tpl_qlen(bl), b);
+            }
+            nm = apr_pstrmemdup(p, b, bl);
+            memcpy(part[which].d + part[which].len, "%(", 2);
+            memcpy(part[which].d + part[which].len + 2, b, bl);
+            memcpy(part[which].d + part[which].len + 2 + bl, ")s", 2);
+            part[which].len += bl + 4;
+            APR_ARRAY_PUSH(names, const char *) = nm;
+            continue;
+        }
+        if (bl == 6 && !memcmp(b, "plural", 6) && m->count_name && !which) {
+            which = 1;
+            continue;
+        }
+        if ((bl == 17 && !memcmp(b, "endblocktranslate", 17)) ||
+            (bl == 13 && !memcmp(b, "endblocktrans", 13))) {
+            break;
+        }
+        return acc_tpl_perr(ps, line,
+                            "'%.*s' in a 'blocktranslate' (only {{ name }} "
+                            "and, with count, one plural)",
+                            acc_tpl_qlen(bl), b);
+    }
+    if (m->count_name && !which) {
+        return acc_tpl_perr(ps, line,
+                            "'blocktranslate count' needs a "
+                            "'plural'");
+    }
+    *pos = at;
+    nd = add_node(ps, ACC_TN_BLOCKTRANS);
+    nd->msg = m;
+    for (k = 0; k < 2; k++) {
+        part[k].d[part[k].len] = '\0';
+    }
+    nd->s = trimmed ? trim_msg(p, part[0].d, part[0].len) : part[0].d;
+    if (which) {
+        m->plural = trimmed ? trim_msg(p, part[1].d, part[1].len) : part[1].d;
+    }
+    m->names = (const char **)names->elts;
+    m->nnames = names->nelts;
+    return 0;
+}
+
 /* Skip from *pos past {% endcomment %}, whatever lies between. */
 static int skip_comment(acc_tpl_parser_t *ps, apr_size_t *pos, int line)
 {
@@ -286,6 +491,10 @@ static int parse_tag(acc_tpl_parser_t *ps, int line, const char *s,
     if (!strcmp(tag, "comment")) {
         return skip_comment(ps, pos, line);
     }
+    if (!strcmp(tag, "blocktranslate") || !strcmp(tag, "blocktrans")) {
+        ps->first = 0;
+        return tag_blocktrans(ps, line, s + i, len - i, pos);
+    }
     if ((n = acc_tpl_lex(ps, line, s + i, len - i, k)) < 0) {
         return -1;
     }
@@ -326,6 +535,15 @@ static int parse_tag(acc_tpl_parser_t *ps, int line, const char *s,
     if (!strcmp(tag, "csrf_token")) {
         add_node(ps, ACC_TN_CSRF);
         return no_args(ps, line, tag, n);
+    }
+    if (!strcmp(tag, "translate") || !strcmp(tag, "trans")) {
+        acc_tpl_node_t *nd;
+        if (n != 1 || k[0].kind != ACC_TK_STR) {
+            return acc_tpl_perr(ps, line, "'%s' needs one quoted text", tag);
+        }
+        nd = add_node(ps, ACC_TN_TRANS);
+        nd->s = acc_tpl_unquote(ps->t->p, &k[0]);
+        return 0;
     }
     if (!strcmp(tag, "endcomment")) {
         return unexpected(ps, line, tag);

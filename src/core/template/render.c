@@ -32,6 +32,7 @@ typedef struct {
     const acc_tpl_set_t *set;
     const acc_tval_t *ctx;
     apr_pool_t *p;
+    const acc_tpl_i18n_t *tr; /* NULL: English */
     acc_tpl_obuf_t *out;
     loopf_t *loops;
     apr_hash_t *bc; /* block name -> bstack_t; NULL without extends */
@@ -292,6 +293,111 @@ static apr_status_t render_for(rs_t *rs, const acc_tpl_node_t *n)
     return rv;
 }
 
+/* A value as {{ name }} would show it, escaped. */
+static void put_value(rs_t *rs, const acc_tval_t *v)
+{
+    if (!v) {
+        return;
+    }
+    switch (v->kind) {
+        case ACC_TV_STR:
+            acc_tpl_ob_esc(rs->out, v->s);
+            break;
+        case ACC_TV_SAFE:
+        case ACC_TV_NUM:
+            acc_tpl_ob_puts(rs->out, v->s);
+            break;
+        case ACC_TV_BOOL:
+            acc_tpl_ob_puts(rs->out, v->b ? "True" : "False");
+            break;
+        default:
+            break;
+    }
+}
+
+/* A value as a count: a number's, a string's leading digits, a bool's
+ * 0 or 1; 0 for anything else. */
+static unsigned long count_of(const acc_tval_t *v)
+{
+    unsigned long n = 0;
+    const char *s;
+
+    if (!v) {
+        return 0;
+    }
+    if (v->kind == ACC_TV_BOOL) {
+        return v->b ? 1 : 0;
+    }
+    if (!acc_tval_text(v)) {
+        return 0;
+    }
+    for (s = v->s; *s >= '0' && *s <= '9' && n < 100000000UL; s++) {
+        n = n * 10 + (unsigned long)(*s - '0');
+    }
+    return n;
+}
+
+/* A blocktranslate: its message in the request's language, each
+ * %(name)s or %(name)d the value of name (the count for the count's
+ * name), escaped; the message's own text as it is (Django's). */
+static apr_status_t render_msg(rs_t *rs, const acc_tpl_node_t *nd)
+{
+    const acc_tpl_msg_t *m = nd->msg;
+    const acc_tval_t *cv = NULL;
+    unsigned long n = 0;
+    const char *s, *e;
+    apr_status_t rv;
+
+    if (m->plural) {
+        if ((rv = eval(rs, &m->count, &cv)) != APR_SUCCESS) {
+            return rv;
+        }
+        n = count_of(cv);
+        s = rs->tr   ? rs->tr->ngettext(rs->tr->ctx, nd->s, m->plural, n)
+            : n == 1 ? nd->s
+                     : m->plural;
+    }
+    else {
+        s = rs->tr ? rs->tr->gettext(rs->tr->ctx, nd->s) : nd->s;
+    }
+    while (*s) {
+        const char *pc = strchr(s, '%');
+        if (!pc) {
+            acc_tpl_ob_puts(rs->out, s);
+            break;
+        }
+        acc_tpl_ob_put(rs->out, s, (apr_size_t)(pc - s));
+        if (pc[1] == '%') {
+            acc_tpl_ob_put(rs->out, "%", 1);
+            s = pc + 2;
+            continue;
+        }
+        if (pc[1] == '(' && (e = strchr(pc + 2, ')')) != NULL && e[1] &&
+            strchr("sd", e[1])) {
+            const char *name =
+                apr_pstrmemdup(rs->p, pc + 2, (apr_size_t)(e - pc - 2));
+            if (m->count_name && !strcmp(name, m->count_name)) {
+                acc_tpl_ob_puts(rs->out, apr_psprintf(rs->p, "%lu", n));
+            }
+            else {
+                const char *seg[1];
+                acc_tpl_operand_t o;
+                seg[0] = name;
+                memset(&o, 0, sizeof(o));
+                o.seg = seg;
+                o.nseg = 1;
+                put_value(rs, resolve(rs, &o));
+            }
+            s = e + 2;
+            continue;
+        }
+        /* A stray '%' in a translation: as it is. */
+        acc_tpl_ob_put(rs->out, "%", 1);
+        s = pc + 1;
+    }
+    return APR_SUCCESS;
+}
+
 static apr_status_t render_node(rs_t *rs, const acc_tpl_node_t *n)
 {
     static const char *const seg[] = {"csrf_token"};
@@ -339,6 +445,12 @@ static apr_status_t render_node(rs_t *rs, const acc_tpl_node_t *n)
             rs->bc = bc;
             rs->blk = blk;
             return rv;
+        case ACC_TN_TRANS:
+            acc_tpl_ob_esc(rs->out,
+                           rs->tr ? rs->tr->gettext(rs->tr->ctx, n->s) : n->s);
+            return APR_SUCCESS;
+        case ACC_TN_BLOCKTRANS:
+            return render_msg(rs, n);
         case ACC_TN_CSRF:
             v = resolve(rs, &csrf);
             if (v && acc_tval_text(v) && v->s[0]) {
@@ -429,6 +541,14 @@ apr_status_t acc_tpl_render(const acc_tpl_set_t *set, const char *name,
                             const acc_tval_t *ctx, apr_pool_t *p,
                             const char **out, apr_size_t *outlen)
 {
+    return acc_tpl_render_i18n(set, name, ctx, NULL, p, out, outlen);
+}
+
+apr_status_t acc_tpl_render_i18n(const acc_tpl_set_t *set, const char *name,
+                                 const acc_tval_t *ctx,
+                                 const acc_tpl_i18n_t *tr, apr_pool_t *p,
+                                 const char **out, apr_size_t *outlen)
+{
     const acc_tpl_t *t = set && name ? acc_tpl_get(set, name) : NULL;
     acc_tpl_obuf_t ob;
     rs_t rs;
@@ -445,6 +565,7 @@ apr_status_t acc_tpl_render(const acc_tpl_set_t *set, const char *name,
     acc_tpl_ob_init(&ob, p, 8192);
     rs.set = set;
     rs.ctx = ctx;
+    rs.tr = tr;
     rs.p = p;
     rs.out = &ob;
     if ((rv = render_tpl(&rs, t)) != APR_SUCCESS) {

@@ -16,6 +16,14 @@
  *                                name="csrfmiddlewaretoken" value="...">
  *                               from the context value "csrf_token"
  *   {# comment #}  and  {% comment %} ... {% endcomment %}
+ *   {% translate "text" %}      the text in the request's language,
+ *                               escaped ({% trans %} too)
+ *   {% blocktranslate [count name=value] [trimmed] %}Hello, {{ name }}!
+ *   [{% plural %}...] {% endblocktranslate %}   a message with {{ name }}
+ *        placeholders (plain names, escaped on output), as Django's: its
+ *        msgid has %(name)s for each; with count, the plural form for
+ *        value; trimmed joins its lines with single spaces
+ *        ({% blocktrans %} too)
  *
  * Templates are parsed once (at httpd startup) into a set; rendering reads
  * the set and never changes it, so one set serves every thread.  A missing
@@ -84,6 +92,22 @@ int acc_tpl_has(const acc_tpl_set_t *set, const char *name);
 apr_status_t acc_tpl_render(const acc_tpl_set_t *set, const char *name,
                             const acc_tval_t *ctx, apr_pool_t *p,
                             const char **out, apr_size_t *outlen);
+
+/* How a render translates (acc_tpl_render_i18n): gettext of msgid and
+ * ngettext of (msgid, plural, n), each returning the translation or the
+ * English it was given; ctx is theirs. */
+typedef struct {
+    const char *(*gettext)(void *ctx, const char *msgid);
+    const char *(*ngettext)(void *ctx, const char *msgid, const char *plural,
+                            unsigned long n);
+    void *ctx;
+} acc_tpl_i18n_t;
+
+/* acc_tpl_render, translating as tr says (NULL: English, the msgids). */
+apr_status_t acc_tpl_render_i18n(const acc_tpl_set_t *set, const char *name,
+                                 const acc_tval_t *ctx,
+                                 const acc_tpl_i18n_t *tr, apr_pool_t *p,
+                                 const char **out, apr_size_t *outlen);
 
 /* HTML-escape s (& < > " ' as &amp; &lt; &gt; &quot; &#x27;), in p. */
 const char *acc_html_escape(apr_pool_t *p, const char *s);
