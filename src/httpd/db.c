@@ -15,6 +15,7 @@
  * connection's own pool such a child.
  */
 #include "db.h"
+#include "core/i18n.h"
 #include "config.h"
 #include "dbgate.h"
 #include "render.h"
@@ -301,13 +302,13 @@ int acc_db_unavailable(request_rec *r, acc_db_state_t why)
     return acc_render_error(
         r, HTTP_SERVICE_UNAVAILABLE,
         why == ACC_DB_SCHEMA
-            ? "The accounts database is not set up yet. The site's "
-              "administrator needs to run 'accountsctl migrate'."
+            ? N_("The accounts database is not set up yet. The site's "
+                 "administrator needs to run 'accountsctl migrate'.")
         : why == ACC_DB_BUSY
-            ? "The accounts service is busy right now. Please try again in "
-              "a moment."
-            : "The accounts service is temporarily unavailable. Please try "
-              "again in a moment.");
+            ? N_("The accounts service is busy right now. Please try again "
+                 "in a moment.")
+            : N_("The accounts service is temporarily unavailable. Please "
+                 "try again in a moment."));
 }
 
 acc_store_t *acc_db_store_ex(request_rec *r, int probe, acc_db_state_t *state)

@@ -2,6 +2,7 @@
  * src/httpd/flash.c -- one-time messages in a signed, short-lived cookie.
  */
 #include "flash.h"
+#include "lang.h"
 #include "config.h"
 #include "core/cookie.h"
 #include "core/device.h"
@@ -18,8 +19,8 @@ static const struct {
     const char *code, *text;
 } messages[] = {
     {ACC_FLASH_REGISTERED,
-     "Your account has been created. You can log in now."},
-    {ACC_FLASH_LOGGED_OUT, "You have been logged out."},
+     N_("Your account has been created. You can log in now.")},
+    {ACC_FLASH_LOGGED_OUT, N_("You have been logged out.")},
 };
 
 static const char *text_of(const char *code)
@@ -74,5 +75,5 @@ const char *acc_flash_take(request_rec *r)
                           apr_time_now(), MAX_AGE, &nonce)) {
         return NULL;
     }
-    return text_of(code);
+    return acc_gettext(r, text_of(code));
 }

@@ -3,6 +3,7 @@
  */
 #include "guard.h"
 #include "config.h"
+#include "lang.h"
 #include "db.h"
 #include "core/redirect.h"
 #include "render.h"
@@ -406,7 +407,7 @@ static apr_status_t refused_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         return ap_pass_brigade(f->next, bb);
     }
     page = acc_render_error_text(
-        r, HTTP_FORBIDDEN, "Your account is not allowed to see this page.",
+        r, HTTP_FORBIDDEN, N_("Your account is not allowed to see this page."),
         &len);
     r->status = HTTP_FORBIDDEN;
     r->status_line = ap_get_status_line(HTTP_FORBIDDEN);

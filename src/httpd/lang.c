@@ -122,6 +122,18 @@ const char *acc_ngettext(request_rec *r, const char *msgid, const char *plural,
     return acc_i18n_ngettext(acc_lang(r), msgid, plural, n);
 }
 
+const char *acc_ngettext_n(request_rec *r, const char *msgid,
+                           const char *plural, long n, const char *name)
+{
+    const char *names[1], *values[1];
+
+    names[0] = name;
+    values[0] = apr_ltoa(r->pool, n);
+    return acc_i18n_format(
+        r->pool, acc_ngettext(r, msgid, plural, (unsigned long)(n < 0 ? 0 : n)),
+        names, values, 1);
+}
+
 void acc_lang_headers(request_rec *r)
 {
     apr_table_setn(r->err_headers_out, "Content-Language", acc_lang(r)->code);

@@ -29,6 +29,11 @@ const char *acc_gettext(request_rec *r, const char *msgid);
 const char *acc_ngettext(request_rec *r, const char *msgid, const char *plural,
                          unsigned long n);
 
+/* The form of (msgid, plural) for n in the request's language, its
+ * %(name)d the number n. */
+const char *acc_ngettext_n(request_rec *r, const char *msgid,
+                           const char *plural, long n, const char *name);
+
 /* A page in the request's language says so: Content-Language, and Vary:
  * Accept-Language, Cookie. */
 void acc_lang_headers(request_rec *r);

@@ -31,6 +31,8 @@ static void queue_message(server_rec *s, acc_store_t *st, apr_pool_t *p,
     acc_tval_t *user = acc_tval_map(p);
 
     put(p, user, "username", u->username);
+    /* for {% blocktranslate %}, which takes plain names */
+    put(p, ctx, "username", u->username);
     put(p, user, "first_name", u->first_name);
     put(p, user, "last_name", u->last_name);
     put(p, user, "email", to);

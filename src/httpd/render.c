@@ -366,6 +366,33 @@ int acc_render(request_rec *r, const char *name, acc_tval_t *ctx, int status)
     return OK;
 }
 
+/* An error page's title: the status line's words, as msgids. */
+static const char *status_title(int status, const char *line)
+{
+    switch (status) {
+        case HTTP_BAD_REQUEST:
+            return N_("Bad Request");
+        case HTTP_FORBIDDEN:
+            return N_("Forbidden");
+        case HTTP_NOT_FOUND:
+            return N_("Not Found");
+        case HTTP_METHOD_NOT_ALLOWED:
+            return N_("Method Not Allowed");
+        case HTTP_REQUEST_TIME_OUT:
+            return N_("Request Timeout");
+        case HTTP_REQUEST_ENTITY_TOO_LARGE:
+            return N_("Request Entity Too Large");
+        case HTTP_TOO_MANY_REQUESTS:
+            return N_("Too Many Requests");
+        case HTTP_INTERNAL_SERVER_ERROR:
+            return N_("Internal Server Error");
+        case HTTP_SERVICE_UNAVAILABLE:
+            return N_("Service Unavailable");
+        default:
+            return line ? line + 4 : N_("Error");
+    }
+}
+
 /* The context and template name of an error page. */
 static const char *error_page(request_rec *r, int status, const char *message,
                               acc_tval_t **ctxp)
@@ -379,8 +406,8 @@ static const char *error_page(request_rec *r, int status, const char *message,
         name = "error.html";
     }
     acc_tval_setstr(ctx, "status", apr_itoa(r->pool, status));
-    acc_tval_setstr(ctx, "title", title ? title + 4 : "Error");
-    acc_tval_setstr(ctx, "message", message);
+    acc_tval_setstr(ctx, "title", acc_gettext(r, status_title(status, title)));
+    acc_tval_setstr(ctx, "message", acc_gettext(r, message));
     /* Error pages never set a CSRF cookie. */
     acc_tval_setstr(ctx, "csrf_token", "");
     *ctxp = ctx;

@@ -2,6 +2,7 @@
  * src/web/csrf.c -- CSRF protection of every unsafe request to our pages.
  */
 #include "csrf.h"
+#include "core/i18n.h"
 #include "core/cookie.h"
 #include "core/csrf.h"
 #include "httpd/session.h"
@@ -120,12 +121,12 @@ int acc_csrf_verify(request_rec *r, const apr_array_header_t *fields,
         const char *ref = apr_table_get(r->headers_in, "Referer");
         apr_uri_t u;
         if (ref == NULL) {
-            *why = "Referer checking failed - no Referer.";
+            *why = N_("Referer checking failed - no Referer.");
             return HTTP_FORBIDDEN;
         }
         if (apr_uri_parse(r->pool, ref, &u) != APR_SUCCESS || !u.scheme ||
             !u.hostinfo) {
-            *why = "Referer checking failed - Referer is malformed.";
+            *why = N_("Referer checking failed - Referer is malformed.");
             return HTTP_FORBIDDEN;
         }
         if (strcasecmp(u.scheme, "https") != 0) {

@@ -2,6 +2,7 @@
  * src/web/form.c -- reading a form body: size limits, content type, fields.
  */
 #include "form.h"
+#include "core/i18n.h"
 
 #include <apr_buckets.h>
 #include <util_filter.h>
@@ -61,7 +62,7 @@ int acc_form_read(request_rec *r, apr_off_t max, apr_array_header_t **fields,
                     0011) "form body of %" APR_OFF_T_FMT
                           " bytes is over AccountsMaxBody (%" APR_OFF_T_FMT ")",
                 n, max);
-            *why = "The form sent was too large.";
+            *why = N_("The form sent was too large.");
             return HTTP_REQUEST_ENTITY_TOO_LARGE;
         }
     }
@@ -77,7 +78,7 @@ int acc_form_read(request_rec *r, apr_off_t max, apr_array_header_t **fields,
                           ACC_LOGNO(0012) "cannot read the form body");
             apr_brigade_destroy(bb);
             if (APR_STATUS_IS_TIMEUP(rv)) {
-                *why = "The form took too long to arrive.";
+                *why = N_("The form took too long to arrive.");
             }
             return ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
         }
@@ -105,7 +106,7 @@ int acc_form_read(request_rec *r, apr_off_t max, apr_array_header_t **fields,
                                               "AccountsMaxBody (%" APR_OFF_T_FMT
                                               ")",
                               max);
-                *why = "The form sent was too large.";
+                *why = N_("The form sent was too large.");
                 return HTTP_REQUEST_ENTITY_TOO_LARGE;
             }
             memcpy(buf + len, data, n);
@@ -129,7 +130,7 @@ const char *acc_form_value(const apr_array_header_t *fields, const char *name,
         return "";
     }
     if (f->flags & ACC_FIELD_NUL) {
-        *err = "Null characters are not allowed.";
+        *err = N_("Null characters are not allowed.");
         return "";
     }
     if (f->flags & (ACC_FIELD_BAD_UTF8 | ACC_FIELD_BAD_ESCAPE)) {

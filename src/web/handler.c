@@ -2,6 +2,7 @@
  * src/web/handler.c -- the `accounts` handler: dispatch to one file per page.
  */
 #include "handler.h"
+#include "httpd/lang.h"
 #include "httpd/db.h"
 #include "form.h"
 #include "core/redirect.h"
@@ -238,19 +239,19 @@ int acc_handler(request_rec *r)
         }
         rc = acc_render_static(r, rel + 7);
         return rc == DECLINED ? acc_render_error(r, HTTP_NOT_FOUND,
-                                                 "There is no such file.")
+                                                 N_("There is no such file."))
                               : rc;
     }
     if (fn == NULL ||
         (fn == acc_page_register && !acc_srv(r->server)->registration)) {
         return acc_render_error(r, HTTP_NOT_FOUND,
-                                "The page you asked for is not here.");
+                                N_("The page you asked for is not here."));
     }
     if (r->method_number != M_GET && r->method_number != M_POST) {
         r->allowed = (AP_METHOD_BIT << M_GET) | (AP_METHOD_BIT << M_POST);
         apr_table_setn(r->err_headers_out, "Allow", "GET, HEAD, POST");
         return acc_render_error(r, HTTP_METHOD_NOT_ALLOWED,
-                                "This page answers GET and POST only.");
+                                N_("This page answers GET and POST only."));
     }
 
     memset(&pg, 0, sizeof(pg));
@@ -277,8 +278,9 @@ int acc_handler(request_rec *r)
             return acc_render_error(
                 r, HTTP_FORBIDDEN,
                 apr_pstrcat(r->pool,
-                            "CSRF verification failed. Request aborted. ", why,
-                            NULL));
+                            acc_gettext(r, N_("CSRF verification failed. "
+                                              "Request aborted.")),
+                            " ", acc_gettext(r, why), NULL));
         }
     }
     if (acc_db_store_ex(r, 1, &dbs) == NULL) {

@@ -114,7 +114,9 @@ void acc_profile_fields_read(acc_page_t *pg, apr_table_t *values,
  * the common context. */
 int acc_page_plain(acc_page_t *pg, const char *tpl);
 
-acc_errors_t *acc_errors_make(apr_pool_t *p);
+/* Errors for r's form, said in r's language: acc_errors_add translates
+ * each message (an English msgid; N_ marks them). */
+acc_errors_t *acc_errors_make(request_rec *r);
 void acc_errors_add(acc_errors_t *e, const char *field, const char *msg);
 int acc_errors_any(const acc_errors_t *e);
 const apr_array_header_t *acc_errors_all(const acc_errors_t *e);

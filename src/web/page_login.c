@@ -30,7 +30,10 @@
        "fields may be case-sensitive.")
 #define REQUIRED N_("This field is required.")
 #define THROTTLED                                                              \
-    "Too many failed login attempts. Please try again in %d second%s."
+    NP_("Too many failed login attempts. Please try again in "                 \
+        "%(seconds)d second.",                                                 \
+        "Too many failed login attempts. Please try again in "                 \
+        "%(seconds)d seconds.")
 #define UNVERIFIED                                                             \
     N_("This account\xe2\x80\x99s email address is not verified yet. "         \
        "Follow the link in the mail we sent you, or ask for a new one.")
@@ -231,9 +234,8 @@ int acc_page_login(acc_page_t *pg)
         }
         acc_audit(r, pg->store, "login_throttled", username);
         acc_retry_after(r, wait);
-        return show_status(
-            pg, HTTP_TOO_MANY_REQUESTS, username, NULL, NULL,
-            apr_psprintf(r->pool, THROTTLED, wait, wait == 1 ? "" : "s"));
+        return show_status(pg, HTTP_TOO_MANY_REQUESTS, username, NULL, NULL,
+                           acc_ngettext_n(r, THROTTLED, wait, "seconds"));
     }
 
     live = acc_store_django_live(pg->store);
@@ -245,8 +247,8 @@ int acc_page_login(acc_page_t *pg)
     if ((rc = acc_hashgate_enter(r)) != OK) {
         acc_wipe(pwcopy);
         return acc_render_error(r, rc,
-                                "Too many people are logging in right now. "
-                                "Please try again in a moment.");
+                                N_("Too many people are logging in right now. "
+                                   "Please try again in a moment."));
     }
     /* The password is checked before is_active, as Django does, so an
      * inactive account costs the same and reads the same. */

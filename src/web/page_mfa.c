@@ -13,6 +13,7 @@
  * turn the factor off.
  */
 #include "handler.h"
+#include "httpd/lang.h"
 #include "form.h"
 #include "httpd/audit.h"
 #include "httpd/db.h"
@@ -35,21 +36,24 @@
 #include <string.h>
 
 #define BAD_CODE                                                               \
-    "The code is not valid. Enter the current code from your authenticator "   \
-    "app."
+    N_("The code is not valid. Enter the current code from your "              \
+       "authenticator app.")
 #define BAD_LOGIN_CODE                                                         \
-    "The code is not valid. Enter the current code from your authenticator "   \
-    "app, or a recovery code."
+    N_("The code is not valid. Enter the current code from your "              \
+       "authenticator app, or a recovery code.")
 #define WRONG_PASSWORD                                                         \
-    "Your password was entered incorrectly. Please enter it again."
-#define REQUIRED "This field is required."
+    N_("Your password was entered incorrectly. Please enter it again.")
+#define REQUIRED N_("This field is required.")
 #define THROTTLED                                                              \
-    "Too many failed login attempts. Please try again in %d second%s."
+    NP_("Too many failed login attempts. Please try again in "                 \
+        "%(seconds)d second.",                                                 \
+        "Too many failed login attempts. Please try again in "                 \
+        "%(seconds)d seconds.")
 
 static int not_here(acc_page_t *pg)
 {
     return acc_render_error(pg->r, HTTP_NOT_FOUND,
-                            "The page you asked for is not here.");
+                            N_("The page you asked for is not here."));
 }
 
 static const char *url_of(acc_page_t *pg, const char *rel)
@@ -72,7 +76,7 @@ static const char *next_query(acc_page_t *pg)
 static acc_tval_t *form_of(acc_page_t *pg, const char *const *fields,
                            const char *const *errs)
 {
-    acc_errors_t *e = acc_errors_make(pg->r->pool);
+    acc_errors_t *e = acc_errors_make(pg->r);
     int i;
 
     for (i = 0; fields[i]; i++) {
@@ -341,8 +345,8 @@ int acc_page_mfa(acc_page_t *pg)
     }
     if (acc_mfa_open_secret(r, s->user->id, m.secret, key) != 0) {
         return acc_render_error(r, HTTP_INTERNAL_SERVER_ERROR,
-                                "Your second factor cannot be read. Ask the "
-                                "site's administrator to reset it.");
+                                N_("Your second factor cannot be read. Ask the "
+                                   "site's administrator to reset it."));
     }
     if (pg->form == NULL) {
         rc = show_setup(pg, key, NULL);
@@ -413,7 +417,7 @@ int acc_page_mfa_qr(acc_page_t *pg)
     apr_crypto_memzero(key, sizeof(key));
     if ((svg = acc_qr_svg(r->pool, uri)) == NULL) {
         return acc_render_error(r, HTTP_INTERNAL_SERVER_ERROR,
-                                "The QR code could not be made.");
+                                N_("The QR code could not be made."));
     }
     acc_page_headers(r);
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
@@ -510,17 +514,15 @@ int acc_page_mfa_disable(acc_page_t *pg)
             return acc_db_unavailable(r, ACC_DB_DOWN);
         }
         acc_retry_after(r, wait);
-        return show_on(
-            pg, &m,
-            apr_psprintf(r->pool, THROTTLED, wait, wait == 1 ? "" : "s"), NULL,
-            HTTP_TOO_MANY_REQUESTS);
+        return show_on(pg, &m, acc_ngettext_n(r, THROTTLED, wait, "seconds"),
+                       NULL, HTTP_TOO_MANY_REQUESTS);
     }
     acc_page_release(pg);
     if ((rc = acc_hashgate_enter(r)) != OK) {
         acc_page_wipe_passwords(pg);
         return acc_render_error(r, rc,
-                                "Too many people are logging in right now. "
-                                "Please try again in a moment.");
+                                N_("Too many people are logging in right now. "
+                                   "Please try again in a moment."));
     }
     ok = acc_password_verify(u->password, pw, strlen(pw), &pg->cfg->hash) ==
          ACC_PW_MATCH;
@@ -538,10 +540,9 @@ int acc_page_mfa_disable(acc_page_t *pg)
             return acc_db_unavailable(r, ACC_DB_DOWN);
         }
         acc_retry_after(r, wait);
-        return show_on(
-            pg, &m, NULL,
-            apr_psprintf(r->pool, THROTTLED, wait, wait == 1 ? "" : "s"),
-            HTTP_TOO_MANY_REQUESTS);
+        return show_on(pg, &m, NULL,
+                       acc_ngettext_n(r, THROTTLED, wait, "seconds"),
+                       HTTP_TOO_MANY_REQUESTS);
     }
     switch (code_ok(pg, u->id, &m, code, 1)) {
         case 1:
@@ -696,10 +697,9 @@ int acc_page_login_mfa(acc_page_t *pg)
         }
         acc_audit(r, pg->store, "login_throttled", u->username);
         acc_retry_after(r, wait);
-        return show_login(
-            pg, stepup,
-            apr_psprintf(r->pool, THROTTLED, wait, wait == 1 ? "" : "s"),
-            HTTP_TOO_MANY_REQUESTS);
+        return show_login(pg, stepup,
+                          acc_ngettext_n(r, THROTTLED, wait, "seconds"),
+                          HTTP_TOO_MANY_REQUESTS);
     }
     /* And the user's own count of wrong codes, which no device token and
      * no login elsewhere resets. */
@@ -709,10 +709,9 @@ int acc_page_login_mfa(acc_page_t *pg)
         }
         acc_audit(r, pg->store, "login_throttled", u->username);
         acc_retry_after(r, wait);
-        return show_login(
-            pg, stepup,
-            apr_psprintf(r->pool, THROTTLED, wait, wait == 1 ? "" : "s"),
-            HTTP_TOO_MANY_REQUESTS);
+        return show_login(pg, stepup,
+                          acc_ngettext_n(r, THROTTLED, wait, "seconds"),
+                          HTTP_TOO_MANY_REQUESTS);
     }
     switch (code_ok(pg, uid, &m, code, 1)) {
         case 1:

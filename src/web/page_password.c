@@ -9,6 +9,7 @@
  * under a new token.
  */
 #include "handler.h"
+#include "httpd/lang.h"
 #include "form.h"
 #include "httpd/audit.h"
 #include "httpd/db.h"
@@ -26,9 +27,12 @@
 #include <string.h>
 
 #define WRONG_OLD                                                              \
-    "Your old password was entered incorrectly. Please enter it again."
+    N_("Your old password was entered incorrectly. Please enter it again.")
 #define THROTTLED                                                              \
-    "Too many failed login attempts. Please try again in %d second%s."
+    NP_("Too many failed login attempts. Please try again in "                 \
+        "%(seconds)d second.",                                                 \
+        "Too many failed login attempts. Please try again in "                 \
+        "%(seconds)d seconds.")
 
 static const char *const fields[] = {"old_password", "new_password1",
                                      "new_password2", NULL};
@@ -47,7 +51,7 @@ int acc_page_password_change(acc_page_t *pg)
 {
     request_rec *r = pg->r;
     acc_session_t *s = acc_session_peek(r);
-    acc_errors_t *e = acc_errors_make(r->pool);
+    acc_errors_t *e = acc_errors_make(r);
     acc_user_t *u = NULL;
     const char *old, *err, *newpw, *phc = NULL, *key;
     apr_array_header_t *ended = NULL;
@@ -67,7 +71,7 @@ int acc_page_password_change(acc_page_t *pg)
         acc_errors_add(e, "old_password", err);
     }
     else if (*old == '\0') {
-        acc_errors_add(e, "old_password", "This field is required.");
+        acc_errors_add(e, "old_password", N_("This field is required."));
     }
     /* Every field is checked and every error said, as Django's form
      * does; the old password is hashed only when one was given. */
@@ -89,9 +93,8 @@ int acc_page_password_change(acc_page_t *pg)
         }
         acc_audit(r, pg->store, "login_throttled", u->username);
         acc_retry_after(r, wait);
-        acc_errors_add(
-            e, "old_password",
-            apr_psprintf(r->pool, THROTTLED, wait, wait == 1 ? "" : "s"));
+        acc_errors_add(e, "old_password",
+                       acc_ngettext_n(r, THROTTLED, wait, "seconds"));
         return show(pg, e, HTTP_TOO_MANY_REQUESTS);
     }
     /* The hashes without a database connection held. */
@@ -99,8 +102,8 @@ int acc_page_password_change(acc_page_t *pg)
     if ((rc = acc_hashgate_enter(r)) != OK) {
         acc_page_wipe_passwords(pg);
         return acc_render_error(r, rc,
-                                "Too many people are logging in right now. "
-                                "Please try again in a moment.");
+                                N_("Too many people are logging in right now. "
+                                   "Please try again in a moment."));
     }
     ok = acc_password_verify(u->password, old, strlen(old), &pg->cfg->hash) ==
          ACC_PW_MATCH;

@@ -8,6 +8,7 @@
  * until then.
  */
 #include "handler.h"
+#include "httpd/lang.h"
 #include "form.h"
 #include "httpd/audit.h"
 #include "httpd/db.h"
@@ -43,7 +44,7 @@ const char *acc_profile_value_check(apr_pool_t *p, const char *v, int required,
     apr_size_t n = acc_utf8_length(v);
 
     if (required && *v == '\0') {
-        return "This field is required.";
+        return N_("This field is required.");
     }
     if ((int)n > maxlength) {
         return apr_psprintf(p, TOO_LONG, maxlength, (int)n);
@@ -155,7 +156,7 @@ int acc_page_profile(acc_page_t *pg)
 {
     request_rec *r = pg->r;
     acc_session_t *s = acc_session_peek(r);
-    acc_errors_t *e = acc_errors_make(r->pool);
+    acc_errors_t *e = acc_errors_make(r);
     apr_table_t *extra = NULL;
     acc_user_t *u;
     const char *v[3], *err;
@@ -185,7 +186,7 @@ int acc_page_profile(acc_page_t *pg)
     if (!acc_errors_any(e) || *v[2]) {
         if (*v[2] == '\0') {
             if (pg->cfg->require_verified) {
-                acc_errors_add(e, "email", "This field is required.");
+                acc_errors_add(e, "email", N_("This field is required."));
             }
         }
         else if ((err = acc_email_check(r->pool, v[2])) != NULL) {

@@ -27,8 +27,10 @@
 #define DUPLICATE N_("A user with that username already exists.")
 #define MISMATCH  N_("The two password fields didn\xe2\x80\x99t match.")
 #define THROTTLED                                                              \
-    "Too many sign-up attempts have come from your network. Please try "       \
-    "again in %d minute%s."
+    NP_("Too many sign-up attempts have come from your network. Please "       \
+        "try again in %(minutes)d minute.",                                    \
+        "Too many sign-up attempts have come from your network. Please "       \
+        "try again in %(minutes)d minutes.")
 
 /* The four fields, in the form's order. */
 enum { F_USERNAME, F_EMAIL, F_PASSWORD1, F_PASSWORD2, F_COUNT };
@@ -115,11 +117,11 @@ static int show_status(acc_page_t *pg, regform_t *f, int status,
                  nonfield ? acc_tval_messages(r->pool, one(r->pool, nonfield))
                           : acc_tval_list(r->pool));
     acc_tval_set(ctx, "form", form);
-    acc_tval_set(
-        ctx, "extra_fields",
-        acc_profile_fields_tval(
-            r, pg->cfg, f->extra,
-            f->extra_errors ? f->extra_errors : acc_errors_make(r->pool), 1));
+    acc_tval_set(ctx, "extra_fields",
+                 acc_profile_fields_tval(r, pg->cfg, f->extra,
+                                         f->extra_errors ? f->extra_errors
+                                                         : acc_errors_make(r),
+                                         1));
     acc_tval_setbool(ctx, "email_required", pg->cfg->require_verified);
     if (acc_next_param(r, pg->form)) {
         acc_tval_setstr(ctx, "next", acc_next_param(r, pg->form));
@@ -189,7 +191,7 @@ static int validate(acc_page_t *pg, regform_t *f, const char **key, int *wait)
     }
     /* The site's own fields asked at registration. */
     f->extra = apr_table_make(r->pool, 4);
-    f->extra_errors = acc_errors_make(r->pool);
+    f->extra_errors = acc_errors_make(r);
     acc_profile_fields_read(pg, f->extra, f->extra_errors, 1);
     /* passwords: not stripped (Django's strip=False). */
     for (i = F_PASSWORD1; i <= F_PASSWORD2; i++) {
@@ -250,9 +252,9 @@ int acc_page_register(acc_page_t *pg)
         }
         acc_audit(r, pg->store, "register_throttled", "");
         acc_retry_after(r, wait);
-        return show_status(pg, &f, HTTP_TOO_MANY_REQUESTS,
-                           apr_psprintf(r->pool, THROTTLED, wait / 60 + 1,
-                                        wait / 60 + 1 == 1 ? "" : "s"));
+        return show_status(
+            pg, &f, HTTP_TOO_MANY_REQUESTS,
+            acc_ngettext_n(r, THROTTLED, wait / 60 + 1, "minutes"));
     }
     if (rc) {
         /* Counted if the username was looked up: whether a name is taken
@@ -269,8 +271,8 @@ int acc_page_register(acc_page_t *pg)
         acc_wipe((char *)f.value[F_PASSWORD1]);
         acc_wipe((char *)f.value[F_PASSWORD2]);
         return acc_render_error(r, rc,
-                                "Too many people are signing up right now. "
-                                "Please try again in a moment.");
+                                N_("Too many people are signing up right now. "
+                                   "Please try again in a moment."));
     }
     rc = acc_password_hash(r->pool, &pg->cfg->hash, f.value[F_PASSWORD1],
                            strlen(f.value[F_PASSWORD1]), &phc, &err);

@@ -14,6 +14,7 @@
  * password ends every session of the user.
  */
 #include "handler.h"
+#include "httpd/lang.h"
 #include "form.h"
 #include "httpd/audit.h"
 #include "httpd/db.h"
@@ -190,7 +191,7 @@ int acc_page_password_reset_set(acc_page_t *pg)
     const char *header = apr_table_get(r->headers_in, "Cookie");
     const char *token = NULL, *pw, *phc = NULL, *err = NULL;
     apr_array_header_t *all, *ended = NULL;
-    acc_errors_t *e = acc_errors_make(r->pool);
+    acc_errors_t *e = acc_errors_make(r);
     acc_user_t *u = NULL;
     int rc, i;
 
@@ -221,8 +222,8 @@ int acc_page_password_reset_set(acc_page_t *pg)
     if ((rc = acc_hashgate_enter(r)) != OK) {
         acc_page_wipe_passwords(pg);
         return acc_render_error(r, rc,
-                                "Too many people are logging in right now. "
-                                "Please try again in a moment.");
+                                N_("Too many people are logging in right now. "
+                                   "Please try again in a moment."));
     }
     if (acc_password_hash(r->pool, &pg->cfg->hash, pw, strlen(pw), &phc,
                           &err) != APR_SUCCESS) {

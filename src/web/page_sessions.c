@@ -3,6 +3,7 @@
  * button to end any one of them and one to end all the others.
  */
 #include "handler.h"
+#include "httpd/lang.h"
 #include "form.h"
 #include "httpd/audit.h"
 #include "httpd/db.h"
@@ -92,7 +93,7 @@ static int show(acc_page_t *pg, const char *error)
     acc_tval_set(ctx, "sessions", list);
     acc_tval_setbool(ctx, "has_others", all->nelts > 1);
     if (error) {
-        acc_tval_setstr(ctx, "error", error);
+        acc_tval_setstr(ctx, "error", acc_gettext(r, error));
     }
     return acc_page_render(r, "sessions.html", ctx, HTTP_OK);
 }
@@ -123,7 +124,7 @@ int acc_page_sessions(acc_page_t *pg)
         id = acc_form_value(pg->form, "session", &err);
         n = apr_strtoi64(id, &end, 10);
         if (err || end == id || *end || n <= 0) {
-            return show(pg, "There is no such session.");
+            return show(pg, N_("There is no such session."));
         }
         switch (acc_session_delete_id(pg->store, r->pool, cur->user->id, n,
                                       &hash)) {
@@ -131,7 +132,7 @@ int acc_page_sessions(acc_page_t *pg)
                 break;
             case ACC_STORE_NOTFOUND:
                 /* Ended already, or not this user's. */
-                return show(pg, "There is no such session.");
+                return show(pg, N_("There is no such session."));
             default:
                 return acc_db_unavailable(r, ACC_DB_DOWN);
         }
@@ -148,7 +149,7 @@ int acc_page_sessions(acc_page_t *pg)
         }
     }
     else {
-        return show(pg, "Choose a session to end.");
+        return show(pg, N_("Choose a session to end."));
     }
     return acc_see_other(
         r, apr_pstrcat(r->pool, acc_accounts_base(r), "sessions/", NULL));

@@ -21,15 +21,18 @@
 
 struct acc_errors {
     apr_pool_t *pool;
-    apr_hash_t *by_field;    /* name -> apr_array_header_t of messages */
-    apr_array_header_t *all; /* every message, in order */
+    const acc_i18n_lang_t *lang; /* the messages are said in */
+    apr_hash_t *by_field;        /* name -> apr_array_header_t of messages */
+    apr_array_header_t *all;     /* every message, in order */
 };
 
-acc_errors_t *acc_errors_make(apr_pool_t *p)
+acc_errors_t *acc_errors_make(request_rec *r)
 {
+    apr_pool_t *p = r->pool;
     acc_errors_t *e = apr_pcalloc(p, sizeof(*e));
 
     e->pool = p;
+    e->lang = acc_lang(r);
     e->by_field = apr_hash_make(p);
     e->all = apr_array_make(p, 4, sizeof(const char *));
     return e;
@@ -44,6 +47,9 @@ void acc_errors_add(acc_errors_t *e, const char *field, const char *msg)
         a = apr_array_make(e->pool, 2, sizeof(const char *));
         apr_hash_set(e->by_field, field, APR_HASH_KEY_STRING, a);
     }
+    /* A message (an English msgid) in the request's language; one made
+     * in it already passes through as it is. */
+    msg = acc_i18n_gettext(e->lang, msg);
     APR_ARRAY_PUSH(a, const char *) = msg;
     APR_ARRAY_PUSH(e->all, const char *) = msg;
 }
@@ -87,15 +93,17 @@ int acc_page_plain(acc_page_t *pg, const char *tpl)
 }
 
 #define THROTTLED_MAIL                                                         \
-    "Too many requests have come from your network. Please try again in "      \
-    "%d minute%s."
+    NP_("Too many requests have come from your network. Please try again "     \
+        "in %(minutes)d minute.",                                              \
+        "Too many requests have come from your network. Please try again "     \
+        "in %(minutes)d minutes.")
 
 int acc_page_mail_request(acc_page_t *pg, const char *kind, const char *tpl,
                           const char *done, const char *event)
 {
     request_rec *r = pg->r;
     static const char *const fields[] = {"email", NULL};
-    acc_errors_t *e = acc_errors_make(r->pool);
+    acc_errors_t *e = acc_errors_make(r);
     const char *err = NULL, *email = "";
     acc_tval_t *ctx;
     int wait = 0, status = HTTP_OK;
@@ -128,9 +136,8 @@ int acc_page_mail_request(acc_page_t *pg, const char *kind, const char *tpl,
             if (wait > 0) {
                 acc_retry_after(r, wait);
                 acc_errors_add(e, "__all__",
-                               apr_psprintf(r->pool, THROTTLED_MAIL,
-                                            wait / 60 + 1,
-                                            wait / 60 + 1 == 1 ? "" : "s"));
+                               acc_ngettext_n(r, THROTTLED_MAIL, wait / 60 + 1,
+                                              "minutes"));
                 status = HTTP_TOO_MANY_REQUESTS;
             }
             else {
