@@ -20,9 +20,10 @@ use IPC::Open2 ();
 use JSON::PP ();
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
+use CaughtMail;
 
 my @LANGS = qw(fr de ar ja);
-plan tests => 4 + 12 * @LANGS;
+plan tests => 6 + 12 * @LANGS;
 
 my $PW = AccountsTest::good_password();
 my $MIN = 8;            # AccountsPasswordMinLength in the suite (the default)
@@ -130,4 +131,20 @@ for my $lang (@LANGS) {
     $res = $b->get('/accounts/login/');
     ok t_cmp(($res->header('Content-Language') // '') . ' ' . has($res, $de_login), 'de 1',
              'a django_language cookie wins over the header');
+}
+
+# ---- mail in the language of the page that asked for it -------------------
+
+{
+    my ($name, $email) = AccountsTest::mkuser_email('i18nmail');
+    my ($subject, $thanks) = django(['fr', 'Password reset on %(site_name)s'],
+                                    ['fr', 'Thanks for using our site!']);
+    $subject =~ s/%\(site_name\)s/mod_accounts test/;
+    my $since = CaughtMail::count();
+    my $b = browser_in('fr');
+    my $res = $b->submit('/accounts/password/reset/', email => $email);
+    my $msg = CaughtMail::wait_for(to => $email, since => $since, timeout => 20);
+    ok t_cmp($msg ? $msg->{subject} : '(no mail)', $subject,
+             "a reset asked for on a French page: the mail's subject is Django's French");
+    ok t_cmp($msg && index($msg->{body}, $thanks) >= 0 ? 1 : 0, 1, '... and so is its text');
 }

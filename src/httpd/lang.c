@@ -152,12 +152,30 @@ static const char *tpl_ngettext(void *ctx, const char *msgid,
     return acc_i18n_ngettext(ctx, msgid, plural, n);
 }
 
-const acc_tpl_i18n_t *acc_lang_tpl(request_rec *r)
+const acc_tpl_i18n_t *acc_lang_tpl_of(apr_pool_t *p,
+                                      const acc_i18n_lang_t *lang)
 {
-    acc_tpl_i18n_t *t = apr_palloc(r->pool, sizeof(*t));
+    acc_tpl_i18n_t *t = apr_palloc(p, sizeof(*t));
 
     t->gettext = tpl_gettext;
     t->ngettext = tpl_ngettext;
-    t->ctx = (void *)acc_lang(r);
+    t->ctx = (void *)lang;
     return t;
+}
+
+const acc_tpl_i18n_t *acc_lang_tpl(request_rec *r)
+{
+    return acc_lang_tpl_of(r->pool, acc_lang(r));
+}
+
+const acc_i18n_lang_t *acc_lang_of(const char *code)
+{
+    static const acc_i18n_lang_t english = {"en", NULL, NULL};
+    const acc_i18n_lang_t *l;
+
+    if (langs == NULL || code == NULL || !*code ||
+        (l = acc_i18n_find(langs, code)) == NULL) {
+        return &english;
+    }
+    return l;
 }

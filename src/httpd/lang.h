@@ -41,6 +41,13 @@ void acc_lang_headers(request_rec *r);
 /* A translator for the template engine in the request's language. */
 const acc_tpl_i18n_t *acc_lang_tpl(request_rec *r);
 
+/* The language called code (English when it is none we have: "", NULL,
+ * or one no longer carried), and a translator for it, in p: for work
+ * done outside a request (mail). */
+const acc_i18n_lang_t *acc_lang_of(const char *code);
+const acc_tpl_i18n_t *acc_lang_tpl_of(apr_pool_t *p,
+                                      const acc_i18n_lang_t *lang);
+
 /* The configuration's language codes, for the directives' checks: 1
  * when code is a language we carry. */
 int acc_lang_known(const char *code);

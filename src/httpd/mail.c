@@ -3,6 +3,7 @@
  * turns them into messages and hands those to the mail command.
  */
 #include "mail.h"
+#include "lang.h"
 #include "config.h"
 #include "core/crypto.h"
 #include "core/mailpipe.h"
@@ -106,8 +107,8 @@ int acc_mail_queue(request_rec *r, acc_store_t *st, const char *kind,
     acc_srv_cfg_t *cfg = acc_srv(r->server);
 
     if (acc_mail_request(st, r->pool, kind, cfg->mail_site,
-                         acc_mail_base_url(r), recipient,
-                         user_id) != ACC_STORE_OK) {
+                         acc_mail_base_url(r), recipient, user_id,
+                         acc_lang(r)->code) != ACC_STORE_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       ACC_LOGNO(0200) "cannot queue mail: %s",
                       acc_store_error(st, r->pool));

@@ -5,6 +5,7 @@
  * The other half, delivering, is mail.c.
  */
 #include "mail.h"
+#include "lang.h"
 #include "config.h"
 #include "core/mailmsg.h"
 #include "core/token.h"
@@ -22,9 +23,9 @@ static void put(apr_pool_t *p, acc_tval_t *ctx, const char *k, const char *v)
 /* Render subject and body templates with ctx and queue the message to
  * u at address `to`. */
 static void queue_message(server_rec *s, acc_store_t *st, apr_pool_t *p,
-                          const acc_user_t *u, const char *to,
-                          const char *subject_tpl, const char *body_tpl,
-                          acc_tval_t *ctx)
+                          const acc_i18n_lang_t *lang, const acc_user_t *u,
+                          const char *to, const char *subject_tpl,
+                          const char *body_tpl, acc_tval_t *ctx)
 {
     acc_srv_cfg_t *cfg = acc_srv(s);
     const char *subject = NULL, *body = NULL, *msg, *err = NULL;
@@ -39,10 +40,12 @@ static void queue_message(server_rec *s, acc_store_t *st, apr_pool_t *p,
     acc_tval_set(ctx, "user", user);
     put(p, ctx, "site_name", cfg->site_name);
     put(p, ctx, "email", to);
-    if (acc_tpl_render(cfg->templates, subject_tpl, ctx, p, &subject, NULL) !=
-            APR_SUCCESS ||
-        acc_tpl_render(cfg->templates, body_tpl, ctx, p, &body, NULL) !=
-            APR_SUCCESS) {
+    const acc_tpl_i18n_t *tr = acc_lang_tpl_of(p, lang);
+
+    if (acc_tpl_render_i18n(cfg->templates, subject_tpl, ctx, tr, p, &subject,
+                            NULL) != APR_SUCCESS ||
+        acc_tpl_render_i18n(cfg->templates, body_tpl, ctx, tr, p, &body,
+                            NULL) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
                      ACC_LOGNO(0201) "cannot render the mail templates "
                                      "%s and %s",
@@ -70,19 +73,36 @@ static void queue_message(server_rec *s, acc_store_t *st, apr_pool_t *p,
     }
 }
 
-static const char *hours(apr_pool_t *p, apr_int64_t secs)
+static const char *hours(apr_pool_t *p, const acc_i18n_lang_t *lang,
+                         apr_int64_t secs)
 {
-    apr_int64_t h = secs / 3600;
+    apr_int64_t h = secs / 3600, n;
+    const char *fmt, *d;
 
+    /* Django's own words for durations (its timesince), so that they
+     * are in the mail's language. */
     if (h >= 48 && h % 24 == 0) {
-        return apr_psprintf(p, "%" APR_INT64_T_FMT " days", h / 24);
+        n = h / 24;
+        fmt =
+            acc_i18n_ngettext(lang, NP_("%d day", "%d days"), (unsigned long)n);
     }
-    if (h >= 1) {
-        return apr_psprintf(p, "%" APR_INT64_T_FMT " hour%s", h,
-                            h == 1 ? "" : "s");
+    else if (h >= 1) {
+        n = h;
+        fmt = acc_i18n_ngettext(lang, NP_("%d hour", "%d hours"),
+                                (unsigned long)n);
     }
-    return apr_psprintf(p, "%" APR_INT64_T_FMT " minutes",
-                        secs / 60 > 0 ? secs / 60 : 1);
+    else {
+        n = secs / 60 > 0 ? secs / 60 : 1;
+        fmt = acc_i18n_ngettext(lang, NP_("%d minute", "%d minutes"),
+                                (unsigned long)n);
+    }
+    /* The translation's one %d the number (no other conversion is
+     * trusted to printf). */
+    if ((d = strstr(fmt, "%d")) == NULL) {
+        return fmt;
+    }
+    return apr_pstrcat(p, apr_pstrmemdup(p, fmt, (apr_size_t)(d - fmt)),
+                       apr_psprintf(p, "%" APR_INT64_T_FMT, n), d + 2, NULL);
 }
 
 /* The address a user's verification link is for: the one waiting, else
@@ -105,7 +125,8 @@ const char *acc_verify_extra(apr_pool_t *p, const acc_user_t *u)
 }
 
 static void mail_verify(server_rec *s, acc_store_t *st, apr_pool_t *p,
-                        const acc_user_t *u, const char *base_url)
+                        const acc_i18n_lang_t *lang, const acc_user_t *u,
+                        const char *base_url)
 {
     acc_srv_cfg_t *cfg = acc_srv(s);
     const char *to = verify_target(u);
@@ -129,13 +150,14 @@ static void mail_verify(server_rec *s, acc_store_t *st, apr_pool_t *p,
     }
     put(p, ctx, "verify_url",
         apr_pstrcat(p, base_url, "verify/", uid, "/", token, "/", NULL));
-    put(p, ctx, "expires", hours(p, cfg->reset_timeout));
-    queue_message(s, st, p, u, to, "verify_subject.txt", "verify_email.txt",
-                  ctx);
+    put(p, ctx, "expires", hours(p, lang, cfg->reset_timeout));
+    queue_message(s, st, p, lang, u, to, "verify_subject.txt",
+                  "verify_email.txt", ctx);
 }
 
 static void mail_reset(server_rec *s, acc_store_t *st, apr_pool_t *p,
-                       const acc_user_t *u, const char *base_url)
+                       const acc_i18n_lang_t *lang, const acc_user_t *u,
+                       const char *base_url)
 {
     acc_srv_cfg_t *cfg = acc_srv(s);
     acc_token_subject_t subj;
@@ -167,8 +189,8 @@ static void mail_reset(server_rec *s, acc_store_t *st, apr_pool_t *p,
                     NULL));
     put(p, ctx, "uid", uid);
     put(p, ctx, "token", token);
-    put(p, ctx, "expires", hours(p, cfg->reset_timeout));
-    queue_message(s, st, p, u, u->email, "password_reset_subject.txt",
+    put(p, ctx, "expires", hours(p, lang, cfg->reset_timeout));
+    queue_message(s, st, p, lang, u, u->email, "password_reset_subject.txt",
                   "password_reset_email.txt", ctx);
 }
 
@@ -180,13 +202,15 @@ int acc_mail_expand(server_rec *s, acc_store_t *st, apr_pool_t *p,
     apr_array_header_t *users = NULL;
     acc_user_t *u;
     int i, pass;
+    /* In the language of the page that asked for it. */
+    const acc_i18n_lang_t *lang = acc_lang_of(m->language);
 
     if (strcmp(m->kind, ACC_MAIL_VERIFY) == 0) {
         switch (acc_user_by_id(st, p, m->user_id, &u)) {
             case ACC_STORE_OK:
                 if (verify_target(u) &&
                     strcasecmp(verify_target(u), m->recipient) == 0) {
-                    mail_verify(s, st, p, u, m->base_url);
+                    mail_verify(s, st, p, lang, u, m->base_url);
                 }
                 return OK;
             case ACC_STORE_NOTFOUND:
@@ -208,11 +232,11 @@ int acc_mail_expand(server_rec *s, acc_store_t *st, apr_pool_t *p,
         for (i = 0; i < users->nelts; i++) {
             u = APR_ARRAY_IDX(users, i, acc_user_t *);
             if (strcmp(m->kind, ACC_MAIL_RESET) == 0) {
-                mail_reset(s, st, p, u, m->base_url);
+                mail_reset(s, st, p, lang, u, m->base_url);
             }
             else if (strcasecmp(verify_target(u) ? verify_target(u) : "",
                                 m->recipient) == 0) {
-                mail_verify(s, st, p, u, m->base_url);
+                mail_verify(s, st, p, lang, u, m->base_url);
             }
         }
     }

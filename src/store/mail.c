@@ -11,12 +11,16 @@
 acc_store_rc_t acc_mail_request(acc_store_t *st, apr_pool_t *p,
                                 const char *kind, const char *site,
                                 const char *base_url, const char *recipient,
-                                apr_int64_t user_id)
+                                apr_int64_t user_id, const char *language)
 {
-    const char *args[5] = {kind, site, base_url, recipient ? recipient : "",
-                           apr_off_t_toa(p, user_id)};
+    const char *args[6] = {kind,
+                           site,
+                           base_url,
+                           recipient ? recipient : "",
+                           apr_off_t_toa(p, user_id),
+                           language ? language : ""};
 
-    return acc_store_exec(st, p, S_MAIL_REQUEST, NULL, 5, args);
+    return acc_store_exec(st, p, S_MAIL_REQUEST, NULL, 6, args);
 }
 
 acc_store_rc_t acc_mail_message(acc_store_t *st, apr_pool_t *p,
@@ -37,7 +41,7 @@ acc_store_rc_t acc_mail_take_request(acc_store_t *st, apr_pool_t *p,
     const char *args[1] = {site};
     const char **f;
 
-    if (acc_store_rows(st, p, S_MAIL_TAKE_REQUEST, 1, args, 5, &rows) !=
+    if (acc_store_rows(st, p, S_MAIL_TAKE_REQUEST, 1, args, 6, &rows) !=
         ACC_STORE_OK) {
         return ACC_STORE_ERROR;
     }
@@ -51,6 +55,7 @@ acc_store_rc_t acc_mail_take_request(acc_store_t *st, apr_pool_t *p,
     m->base_url = f[2];
     m->recipient = f[3];
     m->user_id = acc_store_i64(f[4]);
+    m->language = f[5];
     return ACC_STORE_OK;
 }
 

@@ -173,8 +173,8 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
      * not the address belongs to anyone. */
     [S_MAIL_REQUEST] = {"accounts_mail_request",
                         "INSERT INTO accounts_mail (kind, site, base_url,"
-                        " recipient, user_id) VALUES (%s, %s, %s, %s,"
-                        " nullif(%s::bigint, 0))"},
+                        " recipient, user_id, language) VALUES (%s, %s, %s,"
+                        " %s, nullif(%s::bigint, 0), %s)"},
     [S_MAIL_MESSAGE] = {"accounts_mail_message",
                         "INSERT INTO accounts_mail (kind, site, recipient,"
                         " user_id, subject, message) VALUES ('mail', %s, %s,"
@@ -188,7 +188,8 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
          " WHERE id = (SELECT id FROM accounts_mail WHERE state = 'queued'"
          " AND message IS NULL AND next_try <= now() AND site = %s"
          " ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)"
-         " RETURNING id, kind, base_url, recipient, coalesce(user_id, 0)"},
+         " RETURNING id, kind, base_url, recipient, coalesce(user_id, 0),"
+         " language"},
     [S_MAIL_TAKE] =
         {"accounts_mail_take",
          "UPDATE accounts_mail SET next_try = now() + interval '10 minutes',"

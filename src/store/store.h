@@ -22,7 +22,7 @@
 /* The schema version this build needs; `accountsctl migrate` brings a
  * database up to it.  One a file in src/store/migrations/: the build fails
  * when they differ. */
-#define ACC_SCHEMA_VERSION 9
+#define ACC_SCHEMA_VERSION 10
 
 /* The live tables' version (AccountsUserSchema django): one a file in
  * src/store/migrations-django/, made by `accountsctl migrate --django`. */
@@ -519,16 +519,18 @@ typedef struct {
     const char *message;   /* a message's whole text */
     int attempts;          /* a message's, counting this one */
     apr_int64_t age;       /* seconds since it was queued */
+    const char *language;  /* a request's: the page's language ("": en) */
 } acc_mail_row_t;
 
 /* Queue a request for mail of `kind` (reset, verify, resend) about
- * recipient (and user_id, 0 when none), for the sender of `site`; its
- * links will start with base_url.  One statement, whose cost does not
+ * recipient (and user_id, 0 when none), for the sender of `site`, to be
+ * written in language (Django's code; "" or NULL: English); its links
+ * will start with base_url.  One statement, whose cost does not
  * depend on whether the address belongs to anyone. */
 acc_store_rc_t acc_mail_request(acc_store_t *st, apr_pool_t *p,
                                 const char *kind, const char *site,
                                 const char *base_url, const char *recipient,
-                                apr_int64_t user_id);
+                                apr_int64_t user_id, const char *language);
 
 /* Queue a message (its whole text, headers and all) to recipient. */
 acc_store_rc_t acc_mail_message(acc_store_t *st, apr_pool_t *p,
