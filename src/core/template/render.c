@@ -188,6 +188,31 @@ static apr_status_t eval(rs_t *rs, const acc_tpl_operand_t *o,
     return APR_SUCCESS;
 }
 
+/* A value as {{ }} shows it: a string escaped unless safe. */
+static void put_value(rs_t *rs, const acc_tval_t *v, int safe)
+{
+    if (!v) {
+        return;
+    }
+    switch (v->kind) {
+        case ACC_TV_STR:
+            if (!safe) {
+                acc_tpl_ob_esc(rs->out, v->s);
+                break;
+            }
+            /* fall through */
+        case ACC_TV_SAFE:
+        case ACC_TV_NUM:
+            acc_tpl_ob_puts(rs->out, v->s);
+            break;
+        case ACC_TV_BOOL:
+            acc_tpl_ob_puts(rs->out, v->b ? "True" : "False");
+            break;
+        default:
+            break;
+    }
+}
+
 static apr_status_t render_var(rs_t *rs, const acc_tpl_varexpr_t *ve)
 {
     const acc_tval_t *v;
@@ -208,26 +233,7 @@ static apr_status_t render_var(rs_t *rs, const acc_tpl_varexpr_t *ve)
             safe = 0;
         }
     }
-    if (!v) {
-        return APR_SUCCESS;
-    }
-    switch (v->kind) {
-        case ACC_TV_STR:
-            if (!safe) {
-                acc_tpl_ob_esc(rs->out, v->s);
-                break;
-            }
-            /* fall through */
-        case ACC_TV_SAFE:
-        case ACC_TV_NUM:
-            acc_tpl_ob_puts(rs->out, v->s);
-            break;
-        case ACC_TV_BOOL:
-            acc_tpl_ob_puts(rs->out, v->b ? "True" : "False");
-            break;
-        default:
-            break;
-    }
+    put_value(rs, v, safe);
     return APR_SUCCESS;
 }
 
@@ -293,27 +299,6 @@ static apr_status_t render_for(rs_t *rs, const acc_tpl_node_t *n)
     return rv;
 }
 
-/* A value as {{ name }} would show it, escaped. */
-static void put_value(rs_t *rs, const acc_tval_t *v)
-{
-    if (!v) {
-        return;
-    }
-    switch (v->kind) {
-        case ACC_TV_STR:
-            acc_tpl_ob_esc(rs->out, v->s);
-            break;
-        case ACC_TV_SAFE:
-        case ACC_TV_NUM:
-            acc_tpl_ob_puts(rs->out, v->s);
-            break;
-        case ACC_TV_BOOL:
-            acc_tpl_ob_puts(rs->out, v->b ? "True" : "False");
-            break;
-        default:
-            break;
-    }
-}
 
 /* A value as a count: a number's, a string's leading digits, a bool's
  * 0 or 1; 0 for anything else. */
@@ -386,7 +371,7 @@ static apr_status_t render_msg(rs_t *rs, const acc_tpl_node_t *nd)
                 memset(&o, 0, sizeof(o));
                 o.seg = seg;
                 o.nseg = 1;
-                put_value(rs, resolve(rs, &o));
+                put_value(rs, resolve(rs, &o), 0);
             }
             s = e + 2;
             continue;
