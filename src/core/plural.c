@@ -1,6 +1,7 @@
 /*
  * src/core/plural.c -- gettext's Plural-Forms header, parsed once into
  * bytecode for a small stack machine, evaluated for each plural message.
+ * One piece: the parser and the evaluator share the opcodes and bounds.
  *
  * Bytecode rather than a tree because a tree is evaluated by recursion as
  * deep as the tree, and "n+n+n+...", which nests nothing, makes one 500

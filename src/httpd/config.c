@@ -1,5 +1,7 @@
 /*
  * src/httpd/config.c -- configuration: structs, defaults, merging, directives.
+ * One piece: the merge must know every field the directives set (the
+ * account pages' own are in config_account.c).
  */
 #include "config.h"
 #include "lang.h"

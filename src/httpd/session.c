@@ -1,6 +1,6 @@
 /*
  * src/httpd/session.c -- session tokens: issue, look up, expire, cookie in and
- * out.
+ * out.  One piece: every path shares the request's session state.
  */
 #include "session.h"
 #include "config.h"

@@ -11,6 +11,9 @@
  * and a newer one must come).  Wrong codes at login count against the
  * login throttle as wrong passwords do; so does the password asked to
  * turn the factor off.
+ *
+ * One file: the five pages share the factor lookup, the code check and
+ * the count of wrong codes.
  */
 #include "handler.h"
 #include "httpd/lang.h"

@@ -1,5 +1,6 @@
 /*
  * src/core/template/parse.c -- one template's source into its tree.
+ * One piece: every tag's parser works on the one parser state and stack.
  */
 #include "lex.h"
 

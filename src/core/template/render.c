@@ -299,7 +299,6 @@ static apr_status_t render_for(rs_t *rs, const acc_tpl_node_t *n)
     return rv;
 }
 
-
 /* A value as a count: a number's, a string's leading digits, a bool's
  * 0 or 1; 0 for anything else. */
 static unsigned long count_of(const acc_tval_t *v)
