@@ -10,7 +10,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 108;
+plan tests => 112;
 
 my ($rc, $out, $err);
 
@@ -136,6 +136,22 @@ ok t_cmp(sprintf('%04o', (stat "$dir/k")[2] & 07777), '0600', 'the key file is m
 ok t_cmp(-s "$dir/k" > 32 ? 'long' : 'short', 'long', 'the key is long');
 ($rc, $out, $err) = AccountsTest::ctl('genkey', "$dir/k");
 ok t_cmp($rc, 1, 'genkey refuses to overwrite a key');
+
+# check: one line each, exit 1 when anything is wrong.
+($rc, $out, $err) = AccountsTest::ctl('check', '--key', "$dir/k");
+ok t_cmp("$rc " . join(',', map { /^(ok|problem|skipped):/ ? $1 : "?$_" } split /\n/, $out), '0 ok,ok,ok',
+         'check: the database, the schema and a private key file are fine');
+chmod 0644, "$dir/k";
+($rc, $out, $err) = AccountsTest::ctl('check', '--key', "$dir/k");
+ok t_cmp("$rc $out", qr/^1 .*problem: the secret key file \S+ can be read by others: chmod 600/s,
+         '... a key file others can read: exit 1, and the fix');
+($rc, $out, $err) = AccountsTest::ctl('check', '--key', "$dir/nothere");
+ok t_cmp("$rc $out", qr/^1 .*problem: the secret key file \S+ is not there/s, '... a missing key file');
+($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, '--db',
+    "host=$ENV{ACC_PGHOST} port=$ENV{ACC_PGPORT} dbname=$ENV{ACC_PGDATABASE_FRESH} user=$ENV{ACC_PGUSER} password=$ENV{ACC_PGPASSWORD}",
+    'check');
+ok t_cmp("$rc $out", qr/^1 .*problem: the schema is at version 0, this build needs \d+: accountsctl migrate/s,
+         '... a database without our schema: says to migrate');
 
 # Connection errors: one line, exit 1.
 ($rc, $out, $err) = AccountsTest::run(undef, $ENV{ACC_CTL}, '--db', 'host=127.0.0.1 port=9 dbname=x user=x connect_timeout=2', 'list');

@@ -136,6 +136,7 @@ int acc_cmd_mfa_reset(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_mail(acc_ctl_t *c, int argc, const char *const *argv);
 
 int acc_cmd_migrate(acc_ctl_t *c, int argc, const char *const *argv);
+int acc_cmd_check(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_genkey(acc_ctl_t *c, int argc, const char *const *argv);
 int acc_cmd_hashtime(acc_ctl_t *c, int argc, const char *const *argv);
 

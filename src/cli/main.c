@@ -42,6 +42,10 @@ static const command_t commands[] = {
      "  migrate [--django]              create or upgrade the schema (with\n"
      "                                  --django: use the Django site's user\n"
      "                                  tables in place)\n"},
+    {"check", 0, 2, "check takes nothing but --key FILE", acc_cmd_check,
+     "  check [--key FILE]              what is wrong with the database, its\n"
+     "                                  schema and the secret key file, one\n"
+     "                                  line each (exit 1 when anything is)\n"},
     {"createuser", 0, NO_MAX, NULL, acc_cmd_createuser,
      "  createuser NAME [--email E] [--superuser] [--staff] [--no-validate]\n"
      "                                  add a user (password from stdin or "

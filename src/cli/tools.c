@@ -1,6 +1,6 @@
 /*
- * src/cli/tools.c -- accountsctl's schema, keys and timing: migrate, genkey,
- * hashtime.
+ * src/cli/tools.c -- accountsctl's schema, keys and timing: migrate, check,
+ * genkey, hashtime.
  */
 #include "ctl.h"
 #include "core/crypto.h"
@@ -55,6 +55,118 @@ int acc_cmd_migrate(acc_ctl_t *c, int argc, const char *const *argv)
     }
     return 0;
 }
+/* check's problems so far, and its lines: "ok: ..." or "problem: ...". */
+static int check_line(int ok, const char *what)
+{
+    acc_ctl_say("%s: %s", ok ? "ok" : "problem", what);
+    return ok ? 0 : 1;
+}
+
+/* The secret key file at path as httpd reads it: there, readable, its
+ * first line at least 32 bytes, and not readable by others. */
+static int check_key(acc_ctl_t *c, const char *path)
+{
+    apr_finfo_t fi;
+    apr_file_t *f;
+    char line[4096];
+    apr_size_t n;
+
+    if (apr_stat(&fi, path, APR_FINFO_PROT | APR_FINFO_TYPE, c->pool) !=
+        APR_SUCCESS) {
+        return check_line(0, apr_psprintf(c->pool,
+                                          "the secret key file %s is not "
+                                          "there (accountsctl genkey %s)",
+                                          path, path));
+    }
+    if (fi.protection & (APR_FPROT_GREAD | APR_FPROT_WREAD)) {
+        return check_line(0, apr_psprintf(c->pool,
+                                          "the secret key file %s can be "
+                                          "read by others: chmod 600 %s "
+                                          "(and chown it to the user httpd "
+                                          "starts as)",
+                                          path, path));
+    }
+    if (apr_file_open(&f, path, APR_FOPEN_READ, 0, c->pool) != APR_SUCCESS) {
+        return check_line(0, apr_psprintf(c->pool,
+                                          "the secret key file %s cannot be "
+                                          "read by this user",
+                                          path));
+    }
+    line[0] = '\0';
+    apr_file_gets(line, sizeof(line), f);
+    apr_file_close(f);
+    n = strcspn(line, "\r\n");
+    if (n < 32) {
+        return check_line(0, apr_psprintf(c->pool,
+                                          "the secret key file %s holds a "
+                                          "key of %lu bytes; at least 32 "
+                                          "are needed (accountsctl genkey)",
+                                          path, (unsigned long)n));
+    }
+    return check_line(1, apr_psprintf(c->pool,
+                                      "the secret key file %s (private, "
+                                      "%lu bytes)",
+                                      path, (unsigned long)n));
+}
+
+int acc_cmd_check(acc_ctl_t *c, int argc, const char *const *argv)
+{
+    const char *err = NULL, *key = NULL;
+    int bad = 0, version, live, i;
+
+    for (i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--key") == 0 && i + 1 < argc) {
+            key = argv[++i];
+        }
+        else {
+            return acc_ctl_usage("check takes nothing but --key FILE");
+        }
+    }
+    if (key == NULL) {
+        key = getenv("ACCOUNTS_SECRET_KEY_FILE");
+    }
+    if (acc_ctl_connect(c) != 0) {
+        check_line(0, "the database: cannot connect (said above)");
+        return ACC_EXIT_FAIL;
+    }
+    bad += check_line(1, "the database answers");
+    if (acc_store_schema_version(c->pool, c->driver, c->handle, &version,
+                                 &err) != ACC_STORE_OK ||
+        acc_store_django_version(c->pool, c->driver, c->handle, &live, &err) !=
+            ACC_STORE_OK) {
+        bad += check_line(
+            0, apr_psprintf(c->pool, "the schema cannot be read: %s", err));
+    }
+    else if (version < ACC_SCHEMA_VERSION) {
+        bad += check_line(0, apr_psprintf(c->pool,
+                                          "the schema is at version %d, this "
+                                          "build needs %d: accountsctl "
+                                          "migrate",
+                                          version, ACC_SCHEMA_VERSION));
+    }
+    else if (live > 0 && live < ACC_DJANGO_SCHEMA_VERSION) {
+        bad += check_line(0, apr_psprintf(c->pool,
+                                          "the live tables are at step %d, "
+                                          "this build needs %d: accountsctl "
+                                          "migrate --django",
+                                          live, ACC_DJANGO_SCHEMA_VERSION));
+    }
+    else {
+        bad += check_line(
+            1, apr_psprintf(c->pool, "the schema is current (version %d%s)",
+                            version,
+                            live > 0 ? ", the Django site's user tables" : ""));
+    }
+    if (key) {
+        bad += check_key(c, key);
+    }
+    else {
+        acc_ctl_say("skipped: the secret key file (give --key FILE, or "
+                    "ACCOUNTS_SECRET_KEY_FILE)");
+    }
+    return bad ? ACC_EXIT_FAIL : 0;
+}
+
 int acc_cmd_genkey(acc_ctl_t *c, int argc, const char *const *argv)
 {
     apr_file_t *f;

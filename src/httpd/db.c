@@ -63,11 +63,11 @@ int acc_db_init(apr_pool_t *pconf, server_rec *s)
     if (dbd_open == NULL || dbd_close == NULL) {
         ap_log_error(
             APLOG_MARK, APLOG_EMERG, 0, s,
-            ACC_LOGNO(
-                0001) "mod_accounts needs mod_dbd: add "
-                      "'LoadModule dbd_module modules/mod_dbd.so' before "
-                      "'LoadModule accounts_module' and set DBDriver pgsql "
-                      "and DBDParams");
+            ACC_LOGNO(0001) "mod_dbd is not loaded, and mod_accounts needs "
+                            "it: on Debian run 'a2enmod dbd', elsewhere add "
+                            "'LoadModule dbd_module modules/mod_dbd.so' "
+                            "before 'LoadModule accounts_module'; then set "
+                            "DBDriver pgsql and DBDParams");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;

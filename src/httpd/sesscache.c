@@ -94,11 +94,12 @@ static const char *missing(apr_pool_t *p, const char *name)
 {
     return apr_psprintf(p,
                         "AccountsSessionCache: the socache provider '%s' is "
-                        "not loaded (add 'LoadModule socache_%s_module "
-                        "modules/mod_socache_%s.so', or set "
+                        "not loaded: on Debian run 'a2enmod socache_%s', "
+                        "elsewhere add 'LoadModule socache_%s_module "
+                        "modules/mod_socache_%s.so' (or set "
                         "'AccountsSessionCache none' to look every session "
                         "up in the database)",
-                        name, name, name);
+                        name, name, name, name);
 }
 
 const char *acc_cache_set(cmd_parms *cmd, void *dummy, const char *arg)
