@@ -17,6 +17,7 @@
 #   libjansson-dev zlib1g-dev          Django's session data: JSON, maybe
 #                                      zlib-compressed
 #   libqrencode-dev                    the second factor's QR code
+#   help2man                           man accountsctl, made from its --help
 #   oathtool zbar-tools librsvg2-bin   the suite computes TOTP codes on its
 #                                      own (oathtool) and reads the QR code
 #                                      back (rsvg-convert, zbarimg)
@@ -46,7 +47,7 @@
 #                                      readable crash stacks
 ACC_PACKAGES="autoconf automake libtool pkgconf apache2-dev apache2-bin \
 libaprutil1-dbd-pgsql libpq-dev libargon2-dev libutf8proc-dev libcmocka-dev \
-libssl-dev libcrypt-dev libjansson-dev zlib1g-dev libqrencode-dev \
+libssl-dev libcrypt-dev libjansson-dev zlib1g-dev libqrencode-dev help2man \
 oathtool zbar-tools librsvg2-bin python3-django python3-argon2 python3-bcrypt python3-psycopg2 \
 libapache2-mod-perl2 postgresql-15 memcached msmtp python3-aiosmtpd chromium \
 clang libclang-rt-14-dev llvm-14"

@@ -10,7 +10,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 112;
+plan tests => 114;
 
 my ($rc, $out, $err);
 
@@ -136,6 +136,14 @@ ok t_cmp(sprintf('%04o', (stat "$dir/k")[2] & 07777), '0600', 'the key file is m
 ok t_cmp(-s "$dir/k" > 32 ? 'long' : 'short', 'long', 'the key is long');
 ($rc, $out, $err) = AccountsTest::ctl('genkey', "$dir/k");
 ok t_cmp($rc, 1, 'genkey refuses to overwrite a key');
+
+# --version, and --help's exit statuses (help2man makes man accountsctl
+# of them).
+($rc, $out, $err) = AccountsTest::ctl('--version');
+ok t_cmp("$rc $out", qr/^0 accountsctl \(mod_accounts\) \d+\.\d+\.\d+\n\z/, '--version');
+($rc, $out, $err) = AccountsTest::ctl('--help');
+ok t_cmp("$rc " . ($out =~ /Exit status: 0 on success, 1 on a failure/ ? 'says' : 'silent'), '0 says',
+         '--help says the exit statuses');
 
 # check: one line each, exit 1 when anything is wrong.
 ($rc, $out, $err) = AccountsTest::ctl('check', '--key', "$dir/k");

@@ -115,6 +115,7 @@ static const command_t commands[] = {
 
 static const char usage_head[] =
     "usage: accountsctl [--db CONNINFO] COMMAND [ARGS]\n"
+    "       accountsctl --help | --version\n"
     "\n"
     "commands:\n";
 
@@ -137,7 +138,11 @@ static const char usage_tail[] =
     "escapes them: \\n \\r \\t, \\xhh for other control bytes and for\n"
     "invalid UTF-8, \\\\ and \\\".  Group and permission names may not\n"
     "hold ',', control characters or whitespace at either end\n"
-    "(permissions: none at all).\n";
+    "(permissions: none at all).\n"
+    "\n"
+    "Exit status: 0 on success, 1 on a failure (one line on stderr; for\n"
+    "check, one of its lines said problem), 2 on a usage error (the\n"
+    "usage text follows).\n";
 
 /* Print the usage text on f in one piece: the head, each command's lines,
  * the tail. */
@@ -212,6 +217,10 @@ int main(int argc, const char *const *argv)
         }
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             print_usage(stdout);
+            return 0;
+        }
+        else if (strcmp(argv[i], "--version") == 0) {
+            fputs("accountsctl (mod_accounts) " ACC_VERSION "\n", stdout);
             return 0;
         }
         else {
