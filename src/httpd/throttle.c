@@ -2,6 +2,7 @@
  * src/httpd/throttle.c -- failed-login and registration throttling.
  */
 #include "throttle.h"
+#include "lang.h"
 #include "config.h"
 #include "core/cookie.h"
 #include "core/device.h"
@@ -230,6 +231,17 @@ int acc_throttle_register_begin(request_rec *r, acc_store_t *st,
         return -1;
     }
     return wait;
+}
+
+const char *acc_throttle_message(request_rec *r, int wait)
+{
+    return acc_ngettext_n(
+        r,
+        NP_("Too many failed login attempts. Please try again in "
+            "%(seconds)d second.",
+            "Too many failed login attempts. Please try again in "
+            "%(seconds)d seconds."),
+        wait, "seconds");
 }
 
 void acc_retry_after(request_rec *r, int seconds)

@@ -50,6 +50,11 @@ void acc_throttle_login_ok(request_rec *r, acc_store_t *st,
 int acc_throttle_register_begin(request_rec *r, acc_store_t *st,
                                 const char *key, int *taken);
 
+/* "Too many failed login attempts. Please try again in N seconds." in
+ * r's language: what a login, a password change and a second factor say
+ * when the login throttle refuses. */
+const char *acc_throttle_message(request_rec *r, int wait);
+
 /* Set Retry-After: seconds on the response. */
 void acc_retry_after(request_rec *r, int seconds);
 

@@ -29,11 +29,6 @@
     N_("Please enter a correct %(username)s and password. Note that both "     \
        "fields may be case-sensitive.")
 #define REQUIRED N_("This field is required.")
-#define THROTTLED                                                              \
-    NP_("Too many failed login attempts. Please try again in "                 \
-        "%(seconds)d second.",                                                 \
-        "Too many failed login attempts. Please try again in "                 \
-        "%(seconds)d seconds.")
 #define UNVERIFIED                                                             \
     N_("This account\xe2\x80\x99s email address is not verified yet. "         \
        "Follow the link in the mail we sent you, or ask for a new one.")
@@ -235,7 +230,7 @@ int acc_page_login(acc_page_t *pg)
         acc_audit(r, pg->store, "login_throttled", username);
         acc_retry_after(r, wait);
         return show_status(pg, HTTP_TOO_MANY_REQUESTS, username, NULL, NULL,
-                           acc_ngettext_n(r, THROTTLED, wait, "seconds"));
+                           acc_throttle_message(r, wait));
     }
 
     live = acc_store_django_live(pg->store);

@@ -47,11 +47,6 @@
 #define WRONG_PASSWORD                                                         \
     N_("Your password was entered incorrectly. Please enter it again.")
 #define REQUIRED N_("This field is required.")
-#define THROTTLED                                                              \
-    NP_("Too many failed login attempts. Please try again in "                 \
-        "%(seconds)d second.",                                                 \
-        "Too many failed login attempts. Please try again in "                 \
-        "%(seconds)d seconds.")
 
 static int not_here(acc_page_t *pg)
 {
@@ -517,8 +512,8 @@ int acc_page_mfa_disable(acc_page_t *pg)
             return acc_db_unavailable(r, ACC_DB_DOWN);
         }
         acc_retry_after(r, wait);
-        return show_on(pg, &m, acc_ngettext_n(r, THROTTLED, wait, "seconds"),
-                       NULL, HTTP_TOO_MANY_REQUESTS);
+        return show_on(pg, &m, acc_throttle_message(r, wait), NULL,
+                       HTTP_TOO_MANY_REQUESTS);
     }
     acc_page_release(pg);
     if ((rc = acc_hashgate_enter(r)) != OK) {
@@ -543,8 +538,7 @@ int acc_page_mfa_disable(acc_page_t *pg)
             return acc_db_unavailable(r, ACC_DB_DOWN);
         }
         acc_retry_after(r, wait);
-        return show_on(pg, &m, NULL,
-                       acc_ngettext_n(r, THROTTLED, wait, "seconds"),
+        return show_on(pg, &m, NULL, acc_throttle_message(r, wait),
                        HTTP_TOO_MANY_REQUESTS);
     }
     switch (code_ok(pg, u->id, &m, code, 1)) {
@@ -700,8 +694,7 @@ int acc_page_login_mfa(acc_page_t *pg)
         }
         acc_audit(r, pg->store, "login_throttled", u->username);
         acc_retry_after(r, wait);
-        return show_login(pg, stepup,
-                          acc_ngettext_n(r, THROTTLED, wait, "seconds"),
+        return show_login(pg, stepup, acc_throttle_message(r, wait),
                           HTTP_TOO_MANY_REQUESTS);
     }
     /* And the user's own count of wrong codes, which no device token and
@@ -712,8 +705,7 @@ int acc_page_login_mfa(acc_page_t *pg)
         }
         acc_audit(r, pg->store, "login_throttled", u->username);
         acc_retry_after(r, wait);
-        return show_login(pg, stepup,
-                          acc_ngettext_n(r, THROTTLED, wait, "seconds"),
+        return show_login(pg, stepup, acc_throttle_message(r, wait),
                           HTTP_TOO_MANY_REQUESTS);
     }
     switch (code_ok(pg, uid, &m, code, 1)) {

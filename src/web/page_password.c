@@ -28,11 +28,6 @@
 
 #define WRONG_OLD                                                              \
     N_("Your old password was entered incorrectly. Please enter it again.")
-#define THROTTLED                                                              \
-    NP_("Too many failed login attempts. Please try again in "                 \
-        "%(seconds)d second.",                                                 \
-        "Too many failed login attempts. Please try again in "                 \
-        "%(seconds)d seconds.")
 
 static const char *const fields[] = {"old_password", "new_password1",
                                      "new_password2", NULL};
@@ -93,8 +88,7 @@ int acc_page_password_change(acc_page_t *pg)
         }
         acc_audit(r, pg->store, "login_throttled", u->username);
         acc_retry_after(r, wait);
-        acc_errors_add(e, "old_password",
-                       acc_ngettext_n(r, THROTTLED, wait, "seconds"));
+        acc_errors_add(e, "old_password", acc_throttle_message(r, wait));
         return show(pg, e, HTTP_TOO_MANY_REQUESTS);
     }
     /* The hashes without a database connection held. */
