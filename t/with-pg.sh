@@ -7,19 +7,28 @@
 # empty one where t/27-django-live.t makes a Django site's tables and
 # switches mod_accounts to them ($ACC_PGDATABASE_LIVE), and is always
 # torn down, whatever CMD does.  CMD's exit status is ours.
+# $ACC_CTL, when set, is the accountsctl that migrates $ACC_PGDATABASE
+# (without it every database is left empty).  Run as root with
+# ACC_PG_RUNAS=USER, the cluster is USER's (PostgreSQL will not run as
+# root) and CMD runs as root (scripts/package-check).
 set -euo pipefail
 
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$PGBIN/initdb" ] || { echo "with-pg: no PostgreSQL server (install postgresql-15)" >&2; exit 1; }
-: "${ACC_CTL:?with-pg: ACC_CTL must name the accountsctl binary}"
+runas=${ACC_PG_RUNAS:-}
+# pg CMD... -- a PostgreSQL program, as the cluster's owner.
+pg() {
+    if [ -n "$runas" ]; then runuser -u "$runas" -- "$@"; else "$@"; fi
+}
 
 pgtmp=$(mktemp -d "${TMPDIR:-/tmp}/accounts-pg.XXXXXX")
 chmod 0755 "$pgtmp"
+[ -n "$runas" ] && chown "$runas:" "$pgtmp"
 started=0
 cleanup() {
     rc=$?
     if [ "$started" = 1 ]; then
-        "$PGBIN/pg_ctl" -D "$pgtmp/data" -m immediate -w stop >/dev/null 2>&1 || true
+        (cd / && pg "$PGBIN/pg_ctl" -D "$pgtmp/data" -m immediate -w stop) >/dev/null 2>&1 || true
     fi
     if [ "$rc" != 0 ] && [ "${ACC_PG_READY:-0}" != 1 ] && [ -f "$pgtmp/pg.log" ]; then
         echo "with-pg: PostgreSQL log:" >&2; tail -n 20 "$pgtmp/pg.log" >&2
@@ -35,8 +44,9 @@ pw=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 umask 077
 printf '%s\n' "$pw" > "$pgtmp/su.pw"
 umask 022
+[ -n "$runas" ] && chown "$runas:" "$pgtmp/su.pw"
 
-(cd / && "$PGBIN/initdb" -D "$pgtmp/data" -U postgres --auth-local=trust \
+(cd / && pg "$PGBIN/initdb" -D "$pgtmp/data" -U postgres --auth-local=trust \
     --auth-host=scram-sha-256 --pwfile="$pgtmp/su.pw" --no-locale -E UTF8 \
     --no-sync) >"$pgtmp/initdb.log" 2>&1 || { cat "$pgtmp/initdb.log" >&2; exit 1; }
 # In postgresql.conf, so a plain `pg_ctl start` (tests restart it) finds
@@ -51,7 +61,7 @@ synchronous_commit = off
 full_page_writes = off
 CONF
 started=1
-(cd / && "$PGBIN/pg_ctl" -D "$pgtmp/data" -l "$pgtmp/pg.log" -w -t 60 start) >/dev/null
+(cd / && pg "$PGBIN/pg_ctl" -D "$pgtmp/data" -l "$pgtmp/pg.log" -w -t 60 start) >/dev/null
 
 psql() { command "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$pgtmp" -p "$port" -U postgres "$@"; }
 psql -d postgres -c "CREATE ROLE accounts LOGIN PASSWORD '$pw'" \
@@ -65,7 +75,7 @@ export ACC_PGHOST=127.0.0.1 ACC_PGPORT=$port ACC_PGUSER=accounts \
     ACC_PGDATA=$pgtmp/data \
     ACC_PGBIN=$PGBIN ACC_PGSOCK=$pgtmp ACC_PGLOG=$pgtmp/pg.log
 export ACCOUNTS_DB="host=127.0.0.1 port=$port dbname=accounts user=accounts password=$pw connect_timeout=5"
-"$ACC_CTL" migrate >/dev/null
+[ -n "${ACC_CTL:-}" ] && "$ACC_CTL" migrate >/dev/null
 ACC_PG_READY=1
 export ACC_PG_READY
 
