@@ -22,7 +22,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 45;
+plan tests => 47;
 
 my $PW = AccountsTest::good_password();
 my $TTL = 2; # the ttl2 host's
@@ -237,6 +237,21 @@ my $log_start = length AccountsTest::error_log();
     # so a request that asked the database would be refused.
     quietly("UPDATE accounts_session SET expires = now() - interval '1 second',"
           . " last_seen = now() - interval '301 seconds' WHERE token_hash = $h");
+    # 5,000 other sessions last seen long ago, and what reading
+    # accounts_session has cost so far (sequential scans, and the
+    # last_seen index: the write must find its rows by their key).
+    my $other = mkuser(AccountsTest::unique_name('wo'));
+    AccountsTest::sql("INSERT INTO accounts_session (token_hash, user_id, expires, last_seen)"
+        . " SELECT md5('wb$$' || g) || md5('wc$$' || g), u.id, now() + interval '1 hour',"
+        . " now() - interval '1 hour' FROM generate_series(1, 5000) g, accounts_user u"
+        . " WHERE u.username = " . lit($other));
+    AccountsTest::sql("ANALYZE accounts_session");
+    my $reads = "SELECT t.seq_tup_read + coalesce(i.idx_tup_read, 0) || ' ' || t.n_tup_upd"
+        . " FROM pg_stat_user_tables t LEFT JOIN pg_stat_user_indexes i"
+        . " ON i.indexrelname = 'accounts_session_last_seen'"
+        . " WHERE t.relname = 'accounts_session'";
+    Time::HiRes::sleep(1.1); # this test's own reads counted by now
+    my ($read0, $upd0) = split ' ', sql1($reads);
     ok t_cmp($b->get('/home/')->code, 200, 'due for last_seen: served from the cache (the row would refuse it)');
     my $fresh = 'f';
     for (1 .. 30) {
@@ -246,6 +261,20 @@ my $log_start = length AccountsTest::error_log();
         Time::HiRes::sleep(0.1);
     }
     ok t_cmp($fresh, 't', '... and last_seen is written behind within 3 s');
+    # The writer's statistics reach the views when its backend next goes
+    # idle (at most about 10 s later).
+    my ($read1, $upd1) = ($read0, $upd0);
+    for (1 .. 150) {
+        ($read1, $upd1) = split ' ', sql1($reads);
+        last if $upd1 > $upd0;
+        Time::HiRes::sleep(0.1);
+    }
+    ok t_cmp($upd1 > $upd0 ? 'counted' : 'not counted', 'counted',
+             '... the write shows in the statistics');
+    ok t_cmp($read1 - $read0 < 1000 ? 'by key' : "read @{[$read1 - $read0]} rows", 'by key',
+             '... and found its row by its key, not by reading the 5,000 old sessions');
+    AccountsTest::sql("DELETE FROM accounts_session WHERE user_id ="
+        . " (SELECT id FROM accounts_user WHERE username = " . lit($other) . ")");
 }
 
 # ---- nothing went wrong on the way ----------------------------------------

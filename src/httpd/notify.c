@@ -38,9 +38,12 @@
 #define HASH_LEN    64                    /* a token hash, hex */
 #define QUEUE_MAX   20000                 /* last_seen writes waiting */
 #define CHANNEL_SQL "LISTEN accounts_change"
+/* char(64)[], the column's own type: with text[] the column is cast to
+ * text for each row, so its primary key cannot find the rows and each
+ * batch read every session last seen more than 30 s ago. */
 #define TOUCH_SQL                                                              \
     "UPDATE accounts_session SET last_seen = now() WHERE token_hash ="         \
-    " ANY($1::text[]) AND last_seen < now() - interval '30 seconds'"
+    " ANY($1::char(64)[]) AND last_seen < now() - interval '30 seconds'"
 
 struct acc_listener {
     server_rec *s;                      /* the first host it serves */
