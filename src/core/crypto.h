@@ -1,7 +1,8 @@
 /*
  * src/core/crypto.h -- hashing, random tokens and constant-time comparison.
  *
- * SHA-256 comes from APR (apr_random.h); HMAC-SHA256 is built on it.
+ * SHA-256 comes from OpenSSL's libcrypto (APR's portable one, apr_random.h,
+ * should libcrypto fail); HMAC-SHA256 (RFC 2104) is built on it.
  * Random bytes come from the OS through apr_generate_random_bytes.
  */
 #ifndef ACC_CRYPTO_H
@@ -11,16 +12,16 @@
 
 #define ACC_SHA256_LEN 32
 
-/* SHA-256 of data into out (32 bytes); the hash's state is allocated
- * from p. */
+/* SHA-256 of data into out (32 bytes); p is used only when libcrypto
+ * fails and APR's hash is used instead. */
 void acc_sha256(apr_pool_t *p, const void *data, apr_size_t len,
                 unsigned char out[ACC_SHA256_LEN]);
 
 /* SHA-256 of a NUL-terminated string as 64 lowercase hex digits, in p. */
 const char *acc_sha256_hex(apr_pool_t *p, const char *s);
 
-/* HMAC-SHA256 (RFC 2104) of msg under key into out (32 bytes); the
- * hash's state is allocated from p. */
+/* HMAC-SHA256 (RFC 2104) of msg under key into out (32 bytes); p as
+ * for acc_sha256. */
 void acc_hmac_sha256(apr_pool_t *p, const void *key, apr_size_t klen,
                      const void *msg, apr_size_t mlen,
                      unsigned char out[ACC_SHA256_LEN]);

@@ -27,6 +27,15 @@ static void sha256_vectors(void **state)
         acc_sha256_hex(pool, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmn"
                              "lmnomnopnopq"),
         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    {
+        /* ... and a million 'a's: many blocks through one call. */
+        char *a = apr_palloc(pool, 1000001);
+        memset(a, 'a', 1000000);
+        a[1000000] = '\0';
+        assert_string_equal(acc_sha256_hex(pool, a),
+                            "cdc76e5c9914fb9281a1c7e284d73e67"
+                            "f1809a48a497200e046d39ccc7112cd0");
+    }
 }
 
 static void hmac_vectors(void **state)
