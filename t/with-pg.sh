@@ -32,6 +32,11 @@ cleanup() {
     fi
     if [ "$rc" != 0 ] && [ "${ACC_PG_READY:-0}" != 1 ] && [ -f "$pgtmp/pg.log" ]; then
         echo "with-pg: PostgreSQL log:" >&2; tail -n 20 "$pgtmp/pg.log" >&2
+    elif [ "$rc" != 0 ] && [ -f "$pgtmp/pg.log" ]; then
+        # What PostgreSQL refused, for a test that died of it (the tests
+        # that stop it on purpose make some of these lines).
+        echo "with-pg: PostgreSQL's FATAL and PANIC lines:" >&2
+        grep -aE '(FATAL|PANIC):' "$pgtmp/pg.log" | grep -avE 'terminating connection due to administrator command' | tail -n 10 >&2 || true
     fi
     rm -rf "$pgtmp"
     exit "$rc"

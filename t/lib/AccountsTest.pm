@@ -255,7 +255,7 @@ sub sql {
         '-t', '-F', "\t", '-v', 'ON_ERROR_STOP=1', '-h', $ENV{ACC_PGSOCK},
         '-p', $ENV{ACC_PGPORT}, '-U', 'postgres', '-d', $db || $ENV{ACC_PGDATABASE},
         '-c', $statement);
-    die "sql failed: $err" if $rc;
+    die "sql failed (" . substr($statement, 0, 60) . "...): $err" if $rc;
     return [ map { [ split /\t/, $_, -1 ] } grep { length } split /\n/, $out ];
 }
 
