@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <apr_general.h>
+#include <apr_thread_proc.h>
 #include <string.h>
 
 #include "core/crypto.h"
@@ -35,6 +36,53 @@ static void sha256_vectors(void **state)
         assert_string_equal(acc_sha256_hex(pool, a),
                             "cdc76e5c9914fb9281a1c7e284d73e67"
                             "f1809a48a497200e046d39ccc7112cd0");
+    }
+}
+
+/* Each thread keeps its own digest context: threads hashing at once
+ * each get the right answers, interleaved with HMACs (two hashes each). */
+static void *APR_THREAD_FUNC hash_often(apr_thread_t *t, void *data)
+{
+    apr_pool_t *p;
+    unsigned char mac[ACC_SHA256_LEN];
+    int i, *bad = data;
+
+    apr_pool_create(&p, NULL);
+    for (i = 0; i < 2000; i++) {
+        if (strcmp(acc_sha256_hex(p, "abc"),
+                   "ba7816bf8f01cfea414140de5dae2223"
+                   "b00361a396177a9cb410ff61f20015ad") != 0) {
+            (*bad)++;
+        }
+        acc_hmac_sha256(p, "key", 3,
+                        "The quick brown fox jumps over the lazy dog", 43, mac);
+        if (strcmp(acc_hex(p, mac, sizeof(mac)),
+                   "f7bc83f430538424b13298e6aa6fb143"
+                   "ef4d59a14946175997479dbc2d1a3cd8") != 0) {
+            (*bad)++;
+        }
+        apr_pool_clear(p);
+    }
+    apr_pool_destroy(p);
+    apr_thread_exit(t, APR_SUCCESS);
+    return NULL;
+}
+
+static void sha256_threads(void **state)
+{
+    apr_thread_t *t[4];
+    apr_status_t rv;
+    int bad[4] = {0, 0, 0, 0}, i;
+
+    (void)state;
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(
+            apr_thread_create(&t[i], NULL, hash_often, &bad[i], pool),
+            APR_SUCCESS);
+    }
+    for (i = 0; i < 4; i++) {
+        apr_thread_join(&rv, t[i]);
+        assert_int_equal(bad[i], 0);
     }
 }
 
@@ -95,9 +143,8 @@ static void equal_ct(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(sha256_vectors),
-        cmocka_unit_test(hmac_vectors),
-        cmocka_unit_test(tokens),
+        cmocka_unit_test(sha256_vectors), cmocka_unit_test(sha256_threads),
+        cmocka_unit_test(hmac_vectors),   cmocka_unit_test(tokens),
         cmocka_unit_test(equal_ct),
     };
     int rc;
