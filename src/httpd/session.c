@@ -239,10 +239,14 @@ static int lookup(request_rec *r, acc_session_t **out)
         }
         row->read_at = asked;
         /* last_seen (for idle expiry and `clearsessions --idle`), when
-         * due (seen_every); the statement itself also skips a row
-         * written in the last minute. */
+         * due (seen_every): written behind by the listener when one is
+         * alive (with the other due sessions, in one statement that does
+         * not wait for the disk), here otherwise; the statement itself
+         * also skips a row written in the last minute. */
         if (now - row->last_seen > seen_every(cfg)) {
-            acc_session_touch(st, r->pool, hash);
+            if (!acc_notify_touch(r->server, hash)) {
+                acc_session_touch(st, r->pool, hash);
+            }
             row->last_seen = now;
         }
         acc_cache_put(r, hash, row, gen);
