@@ -29,6 +29,9 @@ struct acc_pcache {
     apr_size_t used, oldest;
     volatile apr_uint32_t *gens;
     apr_size_t nslots;
+    /* Admission (acc_pcache_wants): lookups and hits in the current
+     * window, whether the last window was poor, and misses since. */
+    volatile apr_uint32_t lookups, hits, poor, misses;
 #if APR_HAS_THREADS
     apr_thread_rwlock_t *lock;
 #endif
@@ -126,6 +129,23 @@ apr_uint32_t acc_pcache_gen(acc_pcache_t *pc, const char *key)
     return apr_atomic_read32(slot_of(pc, key));
 }
 
+/* One lookup, a hit or not; at the end of each window, whether it was a
+ * poor one.  Counts from several threads may straddle a window's end:
+ * the verdict is a rate, a few lookups either way do not change it. */
+static void count(acc_pcache_t *pc, int hit)
+{
+    apr_uint32_t h;
+
+    if (hit) {
+        apr_atomic_inc32(&pc->hits);
+    }
+    if ((apr_atomic_inc32(&pc->lookups) + 1) % ACC_PCACHE_WINDOW == 0) {
+        h = apr_atomic_xchg32(&pc->hits, 0);
+        apr_atomic_set32(&pc->poor,
+                         h * ACC_PCACHE_POOR_HITS < ACC_PCACHE_WINDOW);
+    }
+}
+
 int acc_pcache_get(acc_pcache_t *pc, const char *key, apr_time_t now,
                    apr_pool_t *p, unsigned char **buf, apr_size_t *len)
 {
@@ -141,7 +161,19 @@ int acc_pcache_get(acc_pcache_t *pc, const char *key, apr_time_t now,
         hit = 1;
     }
     unlock(pc);
+    count(pc, hit);
     return hit;
+}
+
+int acc_pcache_wants(acc_pcache_t *pc)
+{
+    apr_size_t used;
+
+    rdlock(pc);
+    used = pc->used;
+    unlock(pc);
+    return used < pc->max || !apr_atomic_read32(&pc->poor) ||
+           apr_atomic_inc32(&pc->misses) % ACC_PCACHE_SAMPLE == 0;
 }
 
 void acc_pcache_put(acc_pcache_t *pc, const char *key, const unsigned char *buf,

@@ -42,6 +42,20 @@ int acc_pcache_get(acc_pcache_t *pc, const char *key, apr_time_t now,
 void acc_pcache_put(acc_pcache_t *pc, const char *key, const unsigned char *buf,
                     apr_size_t len, apr_time_t until, apr_uint32_t gen);
 
+/* Whether to keep a copy of what a lookup that missed here found
+ * elsewhere.  Yes while the cache has room, and while lookups hit it;
+ * when they mostly miss (fewer than one in ACC_PCACHE_POOR_HITS of the
+ * last ACC_PCACHE_WINDOW found their entry: more sessions in use than it
+ * holds, say 100,000 against 4,096) a copy costs its making and pushes
+ * out an entry as likely to be asked for, so only one miss in
+ * ACC_PCACHE_SAMPLE is kept -- enough for a smaller set of sessions in
+ * heavy use to fill it again, when the hits come back the cache keeps
+ * every miss again. */
+#define ACC_PCACHE_WINDOW    4096
+#define ACC_PCACHE_POOR_HITS 8
+#define ACC_PCACHE_SAMPLE    16
+int acc_pcache_wants(acc_pcache_t *pc);
+
 /* Make key's entries, in every process sharing gens, unusable. */
 void acc_pcache_revoke(acc_pcache_t *pc, const char *key);
 

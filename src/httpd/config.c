@@ -615,7 +615,7 @@ const command_rec acc_cmds[] = {
     AP_INIT_TAKE1("AccountsSessionCacheSize", acc_cache_size_set, NULL,
                   RSRC_CONF,
                   "sessions the default shmcb session cache holds (default "
-                  "100000, 400 bytes each)"),
+                  "100000, 600 bytes each)"),
     AP_INIT_TAKE1("AccountsSessionCacheTTL", set_num, (void *)&n_cache_ttl,
                   RSRC_CONF,
                   "seconds a cached session lookup is trusted (default 10, "

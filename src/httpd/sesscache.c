@@ -39,11 +39,17 @@
 typedef enum { CACHE_UNSET = 0, CACHE_SET, CACHE_NONE } cache_mode_t;
 
 /* shmcb without arguments (the default) is sized in sessions: an entry
- * costs about 330 bytes (a 69-byte key, a signed record of some 230 bytes
- * for a typical user, shmcb's index), and shmcb loses some to dividing
- * itself into subcaches, so each session gets 400. */
+ * costs about 340 bytes (a key of 70 to 85 bytes, a signed record of some
+ * 230 bytes for a typical user, shmcb's index).  But each shmcb subcache
+ * is a ring: an entry written again (its last_seen written behind, every
+ * five minutes of use; read again after ACC_NOTIFY_MAX_AGE) leaves its old
+ * copy in place until it is the oldest, and when the ring is full the
+ * oldest goes, live or not; and sessions fall unevenly on its 2,048
+ * subcaches.  At 400 bytes a session, 100,000 sessions in use sent 1.6% of
+ * guarded requests to the database (the oldest live entries pushed out);
+ * at 600, almost none. */
 #define DEFAULT_SESSIONS  100000
-#define BYTES_PER_SESSION 400
+#define BYTES_PER_SESSION 600
 static long cache_sessions; /* AccountsSessionCacheSize */
 static int sized_default;   /* shmcb, to be sized from cache_sessions */
 
@@ -269,7 +275,7 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     /* shmcb makes an index slot per (id + object) of these sizes, and
      * puts into its subcaches up to that many: a typical signed record is
      * some 200 bytes (more for a user in many groups). */
-    hints.avg_id_len = 70;
+    hints.avg_id_len = 78;
     hints.avg_obj_size = 200;
     hints.expiry_interval = apr_time_from_sec(30);
     /* shmcb says "Shared memory socache initialised" at LogLevel info for
@@ -401,20 +407,28 @@ static unsigned int hex_digit(char ch)
  * of its subcaches (up to 256) by the id's first byte alone: ids that all
  * began with the host's prefix shared one subcache, a 128th of the memory
  * (about 850 sessions whatever the size).  So for shmcb a byte of the
- * hash goes first -- never NUL: the id is also a C string here. */
+ * hash goes first -- never NUL: the id is also a C string here.
+ *
+ * And shmcb finds an id in its subcache by comparing it with every entry
+ * there of the same length (some 40 at 100,000 sessions, each a read of
+ * memory no cache line holds: half the cost of a shared lookup).  So the
+ * id ends in 0 to 15 dots, as the hash's third digit says: of 16
+ * lengths, only one entry in 16 is compared byte by byte. */
 static const char *key_of(request_rec *r, const acc_srv_cfg_t *c,
                           const char *token_hash)
 {
+    static const char dots[] = "...............";
     char lead[2];
     unsigned int v;
 
-    if (!spread_keys || strlen(token_hash) < 2) {
+    if (!spread_keys || strlen(token_hash) < 3) {
         return apr_pstrcat(r->pool, c->cache_ns, token_hash, NULL);
     }
     v = hex_digit(token_hash[0]) << 4 | hex_digit(token_hash[1]);
     lead[0] = (char)(v ? v : 0x80);
     lead[1] = '\0';
-    return apr_pstrcat(r->pool, lead, c->cache_ns, token_hash, NULL);
+    return apr_pstrcat(r->pool, lead, c->cache_ns, token_hash,
+                       dots + 15 - hex_digit(token_hash[2]), NULL);
 }
 
 /* The shared cache's entry for key, decoded. */
@@ -465,15 +479,17 @@ static void shared_remove(request_rec *r, const char *key)
     unlock(shard);
 }
 
-/* This process's copy (unsigned: it never leaves the process). */
+/* This process's copy (unsigned: it never leaves the process), of an
+ * entry found in the shared cache (when the per-process cache wants it:
+ * acc_pcache_wants) or read from the database (always). */
 static void local_put(request_rec *r, const char *key,
                       const acc_session_row_t *row, apr_time_t until,
-                      apr_uint32_t gen)
+                      apr_uint32_t gen, int from_shared)
 {
     unsigned char *buf;
     apr_size_t len;
 
-    if (pcache == NULL) {
+    if (pcache == NULL || (from_shared && !acc_pcache_wants(pcache))) {
         return;
     }
     /* A network cache is shared with other servers, whose logouts reach
@@ -529,7 +545,7 @@ int acc_cache_get(request_rec *r, apr_pool_t *p, const char *token_hash,
     if (!shared_get(r, p, c, key, row, &until) || !stands(r, row, until, now)) {
         return 0;
     }
-    local_put(r, key, row, until, *gen);
+    local_put(r, key, row, until, *gen, 1);
     return 1;
 }
 
@@ -577,7 +593,7 @@ void acc_cache_put(request_rec *r, const char *token_hash,
         shared_remove(r, key);
         return;
     }
-    local_put(r, key, row, until, gen);
+    local_put(r, key, row, until, gen, 0);
 }
 
 void acc_cache_forget(request_rec *r, const char *token_hash)

@@ -154,6 +154,58 @@ static void test_capacity(void **state)
     }
 }
 
+/* Admission: every miss is kept while there is room and while lookups
+ * hit; after a window in which nearly all missed, one in SAMPLE; after a
+ * window of hits, every one again. */
+static void test_admission(void **state)
+{
+    acc_pcache_t *pc = fresh(16);
+    unsigned char *buf;
+    apr_size_t len;
+    char key[16];
+    int i, kept;
+
+    (void)state;
+    for (i = 0; i < 8; i++) {
+        assert_int_equal(acc_pcache_wants(pc), 1);
+        snprintf(key, sizeof(key), "k%d", i);
+        acc_pcache_put(pc, key, (const unsigned char *)"v", 1, 1000, 0);
+    }
+    /* A window of misses while there is still room: all kept. */
+    for (i = 0; i < ACC_PCACHE_WINDOW; i++) {
+        snprintf(key, sizeof(key), "m%d", i);
+        assert_int_equal(acc_pcache_get(pc, key, 10, pool, &buf, &len), 0);
+    }
+    assert_int_equal(acc_pcache_wants(pc), 1);
+    for (i = 8; i < 16; i++) {
+        snprintf(key, sizeof(key), "k%d", i);
+        acc_pcache_put(pc, key, (const unsigned char *)"v", 1, 1000, 0);
+    }
+    /* Full, and the last window missed: one in SAMPLE. */
+    for (i = 0, kept = 0; i < 10 * ACC_PCACHE_SAMPLE; i++) {
+        kept += acc_pcache_wants(pc);
+    }
+    assert_int_equal(kept, 10);
+    /* A window with one hit in four: every miss again. */
+    for (i = 0; i < ACC_PCACHE_WINDOW; i++) {
+        snprintf(key, sizeof(key), i % 4 ? "m%d" : "k%d", i % 16);
+        acc_pcache_get(pc, key, 10, pool, &buf, &len);
+    }
+    for (i = 0, kept = 0; i < 10 * ACC_PCACHE_SAMPLE; i++) {
+        kept += acc_pcache_wants(pc);
+    }
+    assert_int_equal(kept, 10 * ACC_PCACHE_SAMPLE);
+    /* A window with one hit in sixteen: poor again. */
+    for (i = 0; i < ACC_PCACHE_WINDOW; i++) {
+        snprintf(key, sizeof(key), i % 16 ? "m%d" : "k%d", i % 16);
+        acc_pcache_get(pc, key, 10, pool, &buf, &len);
+    }
+    for (i = 0, kept = 0; i < 10 * ACC_PCACHE_SAMPLE; i++) {
+        kept += acc_pcache_wants(pc);
+    }
+    assert_int_equal(kept, 10);
+}
+
 #if APR_HAS_THREADS
 static acc_pcache_t *shared_pc;
 
@@ -222,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_replace),
         cmocka_unit_test(test_revoke),
         cmocka_unit_test(test_capacity),
+        cmocka_unit_test(test_admission),
 #if APR_HAS_THREADS
         cmocka_unit_test(test_threads),
 #endif
