@@ -102,6 +102,16 @@ sub step {
     my ($name, $req, $want, $check) = @_;
     my $t0 = Time::HiRes::time();
     my $res = $ua->request($req);
+    # A kept-alive connection the server closed (its keep-alive timeout, a
+    # child told to stop) just as the request went out: nothing came back,
+    # the server never saw it, and a browser sends it again on a new
+    # connection (POSTs too, in this case).  So does this client, once;
+    # the report counts these.
+    if (($res->header('Client-Warning') // '') eq 'Internal response'
+        && $res->status_line =~ /Server closed connection without sending any data back/) {
+        $n{retries}++;
+        $res = $ua->request($req);
+    }
     push @{ $lat{$name} }, (Time::HiRes::time() - $t0) * 1000;
     $n{$name}++;
     my $why;
@@ -175,7 +185,10 @@ sub logged_in_part {
     }
     my $res = step('logout_form', get('/accounts/logout/', '/home/'), 200, sub {
         my $c = $_[0]->decoded_content;
-        return "not 'logged in as $user'" unless $c =~ m{logged in as <strong>\Q$user\E</strong>};
+        # "You are logged in as NAME." (and the header's "Logged in as
+        # <strong>NAME</strong>"), in whichever words the page's language
+        # has: the default's, English, here.
+        return "not 'logged in as $user'" unless $c =~ m{logged in as (?:<strong>)?\Q$user\E(?:</strong>|\.)}i;
         return with_token($_[0]);
     }) or return 0;
     step('logout', post('/accounts/logout/', [csrfmiddlewaretoken => token_in($res)]),
@@ -414,6 +427,8 @@ printf "flows: %d new user, %d returning user; users registered: %d; logins: %d;
      . " wrong passwords: %d (%d on the shared user)\n",
     $N{flow_new} // 0, $N{flow_returning} // 0, $N{registered} // 0, $N{logged_in} // 0,
     $N{fails} // 0, $N{fails_shared} // 0;
+printf "re-sent on a new connection (the server had closed the kept-alive one): %d\n",
+    $N{retries} // 0;
 printf "errors: %d (5xx: %d)%s\n", $errs, $N{err_5xx} // 0, $errs ? ', the first ones:' : '';
 my $at = sub { $_[0] =~ /^([\d.]+)s / ? $1 : -1 };
 @E = sort { $at->($a) <=> $at->($b) } @E;
