@@ -14,9 +14,13 @@
  * (sessrec.h): whatever can write to the cache -- a network service, a
  * dbm file other processes of the httpd user can open, or a shared
  * segment left half-written by a process that died -- cannot make an
- * entry we accept.  The MAC costs a microsecond or two per shared lookup;
+ * entry we accept.  The MAC costs under a microsecond per shared lookup;
  * the per-process layer in front takes most lookups, unsigned, since its
  * copies never leave the process.
+ *
+ * One piece: the provider, its instances, their locks and the
+ * per-process layer are one cache's process-wide state, made in
+ * post_config and used together on every lookup.
  */
 #include "sesscache.h"
 #include "config.h"
