@@ -30,8 +30,10 @@ struct acc_pcache {
     volatile apr_uint32_t *gens;
     apr_size_t nslots;
     /* Admission (acc_pcache_wants): lookups and hits in the current
-     * window, whether the last window was poor, and misses since. */
-    volatile apr_uint32_t lookups, hits, poor, misses;
+     * window, whether the last window was poor, misses since, and whether
+     * the cache is full (it stays full: entries are only replaced), read
+     * without the lock. */
+    volatile apr_uint32_t lookups, hits, poor, misses, full;
 #if APR_HAS_THREADS
     apr_thread_rwlock_t *lock;
 #endif
@@ -167,12 +169,7 @@ int acc_pcache_get(acc_pcache_t *pc, const char *key, apr_time_t now,
 
 int acc_pcache_wants(acc_pcache_t *pc)
 {
-    apr_size_t used;
-
-    rdlock(pc);
-    used = pc->used;
-    unlock(pc);
-    return used < pc->max || !apr_atomic_read32(&pc->poor) ||
+    return !apr_atomic_read32(&pc->full) || !apr_atomic_read32(&pc->poor) ||
            apr_atomic_inc32(&pc->misses) % ACC_PCACHE_SAMPLE == 0;
 }
 
@@ -201,6 +198,9 @@ void acc_pcache_put(acc_pcache_t *pc, const char *key, const unsigned char *buf,
     }
     else if (pc->used < pc->max) {
         e->slot = pc->used++;
+        if (pc->used == pc->max) {
+            apr_atomic_set32(&pc->full, 1);
+        }
     }
     else {
         /* Full: the oldest entry makes room. */
