@@ -11,9 +11,13 @@
 #                                      listener (LISTEN: apr_dbd has no
 #                                      notices)
 #   libargon2-dev                      argon2id password hashing
+#   nettle-dev                         SHA-256 and HMAC-SHA256 on every
+#                                      guarded request (no allocation per
+#                                      hash, the CPU's SHA instructions)
 #   libssl-dev libcrypt-dev            Django's other password hashes:
 #                                      PBKDF2 and scrypt from libcrypto,
-#                                      bcrypt from libxcrypt
+#                                      bcrypt from libxcrypt; the second
+#                                      factor's sealed key (AES-GCM)
 #   libjansson-dev zlib1g-dev          Django's session data: JSON, maybe
 #                                      zlib-compressed
 #   libqrencode-dev                    the second factor's QR code
@@ -46,7 +50,7 @@
 #                                      clang), and llvm-symbolizer for
 #                                      readable crash stacks
 ACC_PACKAGES="autoconf automake libtool pkgconf apache2-dev apache2-bin \
-libaprutil1-dbd-pgsql libpq-dev libargon2-dev libutf8proc-dev libcmocka-dev \
+libaprutil1-dbd-pgsql libpq-dev libargon2-dev nettle-dev libutf8proc-dev libcmocka-dev \
 libssl-dev libcrypt-dev libjansson-dev zlib1g-dev libqrencode-dev help2man \
 oathtool zbar-tools librsvg2-bin python3-django python3-argon2 python3-bcrypt python3-psycopg2 \
 libapache2-mod-perl2 postgresql-15 memcached msmtp python3-aiosmtpd chromium \

@@ -12,19 +12,16 @@
 
 #define ACC_SHA256_LEN 32
 
-/* SHA-256 of data into out (32 bytes); p is used only when libcrypto
- * fails and APR's hash is used instead. */
-void acc_sha256(apr_pool_t *p, const void *data, apr_size_t len,
+/* SHA-256 of data into out (32 bytes). */
+void acc_sha256(const void *data, apr_size_t len,
                 unsigned char out[ACC_SHA256_LEN]);
 
 /* SHA-256 of a NUL-terminated string as 64 lowercase hex digits, in p. */
 const char *acc_sha256_hex(apr_pool_t *p, const char *s);
 
-/* HMAC-SHA256 (RFC 2104) of msg under key into out (32 bytes); p as
- * for acc_sha256. */
-void acc_hmac_sha256(apr_pool_t *p, const void *key, apr_size_t klen,
-                     const void *msg, apr_size_t mlen,
-                     unsigned char out[ACC_SHA256_LEN]);
+/* HMAC-SHA256 (RFC 2104) of msg under key into out (32 bytes). */
+void acc_hmac_sha256(const void *key, apr_size_t klen, const void *msg,
+                     apr_size_t mlen, unsigned char out[ACC_SHA256_LEN]);
 
 /* Django's salted_hmac(key_salt, msg, secret, algorithm="sha256"):
  * HMAC-SHA256 of msg under the key SHA-256(key_salt || secret), into out

@@ -32,7 +32,7 @@ static const char *mac_of(apr_pool_t *p, const unsigned char *key,
     memcpy(o, issued, li + 1);
     o += li + 1;
     memcpy(o, nonce, ln);
-    acc_hmac_sha256(p, key, klen, msg, mlen, mac);
+    acc_hmac_sha256(key, klen, msg, mlen, mac);
     return apr_pencode_base64_binary(p, mac, sizeof(mac), APR_ENCODE_BASE64URL,
                                      NULL);
 }

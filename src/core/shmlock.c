@@ -14,35 +14,61 @@ struct acc_shmlock {
     apr_shm_t *shm;
 };
 
-apr_status_t acc_shmlock_create(acc_shmlock_t **out, apr_pool_t *p)
-{
-    acc_shmlock_t *lock = apr_pcalloc(p, sizeof(*lock));
-    pthread_mutexattr_t attr;
-    apr_status_t rv;
-    int rc;
+/* Each mutex on cache lines of its own: locks taken by different
+ * processes at once do not bounce one line between CPUs. */
+#define SLOT ((sizeof(pthread_mutex_t) + 63) / 64 * 64)
 
-    *out = NULL;
-    rv = apr_shm_create(&lock->shm, sizeof(pthread_mutex_t), NULL, p);
+apr_status_t acc_shmlock_create_n(acc_shmlock_t **out, int n, apr_pool_t *p)
+{
+    pthread_mutexattr_t attr;
+    apr_shm_t *shm;
+    char *base;
+    apr_status_t rv;
+    int rc, i;
+
+    for (i = 0; i < n; i++) {
+        out[i] = NULL;
+    }
+    if (n < 1) {
+        return APR_EINVAL;
+    }
+    rv = apr_shm_create(&shm, SLOT * (apr_size_t)n, NULL, p);
     if (rv != APR_SUCCESS) {
         return rv;
     }
-    lock->mutex = apr_shm_baseaddr_get(lock->shm);
+    base = apr_shm_baseaddr_get(shm);
     if ((rc = pthread_mutexattr_init(&attr)) != 0) {
         return rc;
     }
     if ((rc = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED)) ||
-        (rc = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST)) ||
-        (rc = pthread_mutex_init(lock->mutex, &attr))) {
+        (rc = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST))) {
         pthread_mutexattr_destroy(&attr);
         return rc;
     }
+    for (i = 0; i < n; i++) {
+        acc_shmlock_t *lock = apr_pcalloc(p, sizeof(*lock));
+        lock->shm = shm;
+        lock->mutex = (pthread_mutex_t *)(void *)(base + SLOT * (apr_size_t)i);
+        if ((rc = pthread_mutex_init(lock->mutex, &attr)) != 0) {
+            pthread_mutexattr_destroy(&attr);
+            for (i = 0; i < n; i++) {
+                out[i] = NULL;
+            }
+            return rc;
+        }
+        out[i] = lock;
+    }
     pthread_mutexattr_destroy(&attr);
     /* Never pthread_mutex_destroy'd: when httpd restarts gracefully the
-     * parent's pool goes while the old children still lock it (glibc then
-     * makes it fail with EINVAL).  The shared memory stays mapped in
+     * parent's pool goes while the old children still lock them (glibc
+     * then makes it fail with EINVAL).  The shared memory stays mapped in
      * every process that has it until that process exits. */
-    *out = lock;
     return APR_SUCCESS;
+}
+
+apr_status_t acc_shmlock_create(acc_shmlock_t **out, apr_pool_t *p)
+{
+    return acc_shmlock_create_n(out, 1, p);
 }
 
 acc_shmlock_rc_t acc_shmlock_lock(acc_shmlock_t *lock)

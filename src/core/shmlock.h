@@ -23,6 +23,12 @@ typedef struct acc_shmlock acc_shmlock_t;
  * graceful restart).  APR_SUCCESS, or an error with *lock NULL. */
 apr_status_t acc_shmlock_create(acc_shmlock_t **lock, apr_pool_t *p);
 
+/* n such locks (n >= 1) into locks[0..n-1], in one segment of shared
+ * memory, each mutex on cache lines of its own: a cache sharded into many
+ * instances, each with its lock, maps one segment, not one per lock.
+ * APR_SUCCESS, or an error with every locks[i] NULL. */
+apr_status_t acc_shmlock_create_n(acc_shmlock_t **locks, int n, apr_pool_t *p);
+
 typedef enum {
     ACC_SHMLOCK_OK = 0,        /* locked */
     ACC_SHMLOCK_RECOVERED = 1, /* locked, after its holder died holding it:

@@ -140,8 +140,8 @@ void acc_mfa_keys(apr_pool_t *p, const unsigned char *secret, apr_size_t slen,
     static const char seal_label[] = "mod_accounts.mfa.seal";
     static const char codes_label[] = "mod_accounts.mfa.recovery";
 
-    acc_hmac_sha256(p, secret, slen, seal_label, sizeof(seal_label) - 1, seal);
-    acc_hmac_sha256(p, secret, slen, codes_label, sizeof(codes_label) - 1,
+    acc_hmac_sha256(secret, slen, seal_label, sizeof(seal_label) - 1, seal);
+    acc_hmac_sha256(secret, slen, codes_label, sizeof(codes_label) - 1,
                     codes);
 }
 
@@ -236,10 +236,10 @@ static const char *ticket_mac(apr_pool_t *p, const unsigned char *secret,
     unsigned char key[ACC_SHA256_LEN], mac[ACC_SHA256_LEN];
     const char *msg;
 
-    acc_hmac_sha256(p, secret, slen, label, sizeof(label) - 1, key);
+    acc_hmac_sha256(secret, slen, label, sizeof(label) - 1, key);
     msg = apr_psprintf(p, "%s|%" APR_INT64_T_FMT "|%" APR_INT64_T_FMT "|%d|%s",
                        kind, uid, issued, flags, bind ? bind : "");
-    acc_hmac_sha256(p, key, sizeof(key), msg, strlen(msg), mac);
+    acc_hmac_sha256(key, sizeof(key), msg, strlen(msg), mac);
     return apr_pencode_base64_binary(
         p, mac, sizeof(mac), APR_ENCODE_BASE64URL | APR_ENCODE_NOPADDING, NULL);
 }
@@ -349,6 +349,6 @@ const char *acc_recovery_code_hash(apr_pool_t *p, const unsigned char *key,
     if (n != ACC_RECOVERY_CODE_LEN) {
         return NULL;
     }
-    acc_hmac_sha256(p, key, ACC_MFA_KEY_LEN, norm, (apr_size_t)n, mac);
+    acc_hmac_sha256(key, ACC_MFA_KEY_LEN, norm, (apr_size_t)n, mac);
     return acc_hex(p, mac, sizeof(mac));
 }

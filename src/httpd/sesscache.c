@@ -63,12 +63,16 @@ static const char *provider_name;
 static const ap_socache_provider_t *provider;
 /* The default shmcb is SHARDS instances, each 1/SHARDS of the size, each
  * with its own lock: shmcb finds an entry by a linear scan of one of its
- * subcaches, and a subcache holds at least sqrt(2 x its entries) of them
- * (about 600 for 100,000 sessions in one instance: some 50 us a lookup
- * under the one lock); in 128 instances a scan is at most about 50, and
- * requests for different sessions rarely wait for one another.  A
- * configured cache is one instance. */
-#define SHARDS 128
+ * subcaches' index, and a subcache holds at least sqrt(2 x its entries)
+ * of them.  One instance of 100,000 sessions would scan some 600 index
+ * entries under its one lock; 128 instances (16 subcaches each) up to
+ * 109 (2.6 KiB of index, none of it in a CPU cache when sessions are
+ * many); 512 instances (8 each) up to 54, some 24 sessions.  Not more:
+ * shmcb's init writes the first page of every subcache, so the parent
+ * holds 4 KiB of the segment per subcache from the start -- 16 MiB at
+ * 512 instances, 32 at 1,024, whatever the site's size.  A configured
+ * cache is one instance. */
+#define SHARDS 512
 static ap_socache_instance_t *instances[SHARDS];
 static int nshards;
 /* Serialises the shared cache for providers that need it (NULL: none). */
@@ -210,14 +214,14 @@ int acc_cache_check(apr_pool_t *pconf, server_rec *s)
                          missing(pconf, DEFAULT_PROVIDER));
             return HTTP_INTERNAL_SERVER_ERROR;
         }
-        /* AccountsSessionCacheSize sessions in SHARDS instances (the
-         * file names are shmcb's fallback where anonymous shared memory
-         * is missing). */
+        /* AccountsSessionCacheSize sessions in SHARDS instances, each
+         * with 4 KiB for shmcb's headers (the file names are shmcb's
+         * fallback where anonymous shared memory is missing). */
         for (i = 0; i < SHARDS; i++) {
             args = apr_psprintf(
                 pconf, "%s.%d(%ld)",
                 ap_runtime_dir_relative(pconf, "mod_accounts-sessions"), i,
-                cache_sessions * BYTES_PER_SESSION / SHARDS + 16384);
+                cache_sessions * BYTES_PER_SESSION / SHARDS + 4096);
             instances[i] = NULL;
             if ((err = provider->create(&instances[i], args, pconf, pconf)) !=
                 NULL) {
@@ -265,13 +269,12 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (!used) {
         return OK;
     }
-    for (i = 0; i < nshards && (provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE);
-         i++) {
-        rv = acc_shmlock_create(&cache_locks[i], pconf);
+    if (provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
+        rv = acc_shmlock_create_n(cache_locks, nshards, pconf);
         if (rv != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                          ACC_LOGNO(0111) "AccountsSessionCache: cannot "
-                                         "create its lock");
+                                         "create its locks");
             return HTTP_INTERNAL_SERVER_ERROR;
         }
     }

@@ -254,6 +254,70 @@ static void test_unsigned(void **state)
     }
 }
 
+/* An unsigned entry made by hand, its user id and `until` fields as given,
+ * decoded: 0 (with *id, *u) or -1. */
+static int decode_numbers(const char *id, const char *u, apr_int64_t *out_id,
+                          apr_time_t *out_until)
+{
+    const char *f[] = {id,  "alice", "a@example.com", "", "", "1", "0", "0",
+                       "1700000000", "0", "1700000000", "1700000000",
+                       "1700086400", "", "", "0", "0", u, "12"};
+    apr_size_t i, len = 4;
+    unsigned char *buf, *o;
+    acc_session_row_t out;
+    int rc;
+
+    for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+        len += strlen(f[i]) + 1;
+    }
+    o = buf = apr_palloc(pool, len);
+    memcpy(o, "acu3", 4);
+    o += 4;
+    for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+        memcpy(o, f[i], strlen(f[i]) + 1);
+        o += strlen(f[i]) + 1;
+    }
+    rc = acc_sessrec_decode(pool, buf, len, NULL, 0, key, KEY_LEN, &out,
+                            out_until);
+    if (rc == 0) {
+        *out_id = out.user.id;
+    }
+    return rc;
+}
+
+/* The numbers' reader: whole decimal numbers that fit 64 bits, nothing
+ * else. */
+static void test_numbers(void **state)
+{
+    apr_int64_t id = 0;
+    apr_time_t u = 0;
+
+    ACC_UNUSED(state);
+    assert_int_equal(decode_numbers("42", "1700000300000000", &id, &u), 0);
+    assert_true(id == 42);
+    assert_true(u == APR_INT64_C(1700000300000000));
+    assert_int_equal(decode_numbers("007", "0", &id, &u), 0);
+    assert_true(id == 7);
+    assert_int_equal(decode_numbers("9223372036854775807", "1", &id, &u), 0);
+    assert_true(id == APR_INT64_C(9223372036854775807));
+    assert_int_equal(decode_numbers("-9223372036854775807", "1", &id, &u), 0);
+    assert_true(id == -APR_INT64_C(9223372036854775807));
+    /* One past the largest, far past it, and not numbers at all. */
+    assert_int_equal(decode_numbers("9223372036854775808", "1", &id, &u), -1);
+    assert_int_equal(decode_numbers("1", "184467440737095516160", &id, &u),
+                     -1);
+    assert_int_equal(decode_numbers("", "1", &id, &u), -1);
+    assert_int_equal(decode_numbers("-", "1", &id, &u), -1);
+    assert_int_equal(decode_numbers("+5", "1", &id, &u), -1);
+    assert_int_equal(decode_numbers(" 5", "1", &id, &u), -1);
+    assert_int_equal(decode_numbers("5 ", "1", &id, &u), -1);
+    assert_int_equal(decode_numbers("12a", "1", &id, &u), -1);
+    assert_int_equal(decode_numbers("0x10", "1", &id, &u), -1);
+    assert_int_equal(decode_numbers("--1", "1", &id, &u), -1);
+    /* `until` may not be negative. */
+    assert_int_equal(decode_numbers("1", "-1", &id, &u), -1);
+}
+
 static void test_too_big_not_cached(void **state)
 {
     acc_session_row_t in = sample();
@@ -281,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_other_key_or_secret_refused),
         cmocka_unit_test(test_unsigned),
         cmocka_unit_test(test_too_big_not_cached),
+        cmocka_unit_test(test_numbers),
     };
     int rc;
 
