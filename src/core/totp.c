@@ -141,8 +141,7 @@ void acc_mfa_keys(apr_pool_t *p, const unsigned char *secret, apr_size_t slen,
     static const char codes_label[] = "mod_accounts.mfa.recovery";
 
     acc_hmac_sha256(secret, slen, seal_label, sizeof(seal_label) - 1, seal);
-    acc_hmac_sha256(secret, slen, codes_label, sizeof(codes_label) - 1,
-                    codes);
+    acc_hmac_sha256(secret, slen, codes_label, sizeof(codes_label) - 1, codes);
 }
 
 const char *acc_mfa_seal(apr_pool_t *p, const unsigned char *key,

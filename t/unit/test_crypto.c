@@ -54,8 +54,8 @@ static void *APR_THREAD_FUNC hash_often(apr_thread_t *t, void *data)
                    "b00361a396177a9cb410ff61f20015ad") != 0) {
             (*bad)++;
         }
-        acc_hmac_sha256("key", 3,
-                        "The quick brown fox jumps over the lazy dog", 43, mac);
+        acc_hmac_sha256("key", 3, "The quick brown fox jumps over the lazy dog",
+                        43, mac);
         if (strcmp(acc_hex(p, mac, sizeof(mac)),
                    "f7bc83f430538424b13298e6aa6fb143"
                    "ef4d59a14946175997479dbc2d1a3cd8") != 0) {

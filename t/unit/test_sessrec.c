@@ -259,9 +259,13 @@ static void test_unsigned(void **state)
 static int decode_numbers(const char *id, const char *u, apr_int64_t *out_id,
                           apr_time_t *out_until)
 {
-    const char *f[] = {id,  "alice", "a@example.com", "", "", "1", "0", "0",
-                       "1700000000", "0", "1700000000", "1700000000",
-                       "1700086400", "", "", "0", "0", u, "12"};
+    const char *f[] = {id,           "alice",      "a@example.com",
+                       "",           "",           "1",
+                       "0",          "0",          "1700000000",
+                       "0",          "1700000000", "1700000000",
+                       "1700086400", "",           "",
+                       "0",          "0",          u,
+                       "12"};
     apr_size_t i, len = 4;
     unsigned char *buf, *o;
     acc_session_row_t out;
@@ -304,8 +308,7 @@ static void test_numbers(void **state)
     assert_true(id == -APR_INT64_C(9223372036854775807));
     /* One past the largest, far past it, and not numbers at all. */
     assert_int_equal(decode_numbers("9223372036854775808", "1", &id, &u), -1);
-    assert_int_equal(decode_numbers("1", "184467440737095516160", &id, &u),
-                     -1);
+    assert_int_equal(decode_numbers("1", "184467440737095516160", &id, &u), -1);
     assert_int_equal(decode_numbers("", "1", &id, &u), -1);
     assert_int_equal(decode_numbers("-", "1", &id, &u), -1);
     assert_int_equal(decode_numbers("+5", "1", &id, &u), -1);

@@ -75,64 +75,13 @@ static void test_excludes_processes(void **state)
     munmap((void *)counter, sizeof(*counter));
 }
 
-/* Locks made together are separate locks: another process takes one
- * while this one holds the others, and its death while holding it leaves
- * the others as they were. */
-static void test_array(void **state)
+/* A child process takes l and is killed holding it. */
+static void die_holding(acc_shmlock_t *l)
 {
-    acc_shmlock_t *l[3];
     int ready[2], status;
     char c;
     pid_t pid;
 
-    (void)state;
-    assert_int_equal(acc_shmlock_create_n(l, 3, pool), APR_SUCCESS);
-    assert_non_null(l[0]);
-    assert_non_null(l[2]);
-    assert_int_equal(acc_shmlock_lock(l[0]), ACC_SHMLOCK_OK);
-    assert_int_equal(acc_shmlock_lock(l[2]), ACC_SHMLOCK_OK);
-    assert_int_equal(pipe(ready), 0);
-    no_hang(10);
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        if (acc_shmlock_lock(l[1]) != ACC_SHMLOCK_OK) {
-            _exit(1);
-        }
-        if (write(ready[1], "x", 1) != 1) {
-            _exit(1);
-        }
-        pause(); /* holding it until killed */
-        _exit(0);
-    }
-    assert_int_equal(read(ready[0], &c, 1), 1);
-    assert_int_equal(kill(pid, SIGKILL), 0);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFSIGNALED(status));
-    assert_int_equal(acc_shmlock_lock(l[1]), ACC_SHMLOCK_RECOVERED);
-    acc_shmlock_unlock(l[1]);
-    acc_shmlock_unlock(l[0]);
-    acc_shmlock_unlock(l[2]);
-    assert_int_equal(acc_shmlock_lock(l[0]), ACC_SHMLOCK_OK);
-    acc_shmlock_unlock(l[0]);
-    alarm(0);
-    close(ready[0]);
-    close(ready[1]);
-    /* None is not a number of locks. */
-    assert_int_equal(acc_shmlock_create_n(l, 0, pool), APR_EINVAL);
-}
-
-/* A process killed while it holds the lock: the next locker takes it over
- * (and is told so) instead of waiting for ever. */
-static void test_holder_killed(void **state)
-{
-    acc_shmlock_t *l;
-    int ready[2], status;
-    char c;
-    pid_t pid;
-
-    (void)state;
-    assert_int_equal(acc_shmlock_create(&l, pool), APR_SUCCESS);
     assert_int_equal(pipe(ready), 0);
     pid = fork();
     assert_true(pid >= 0);
@@ -150,6 +99,45 @@ static void test_holder_killed(void **state)
     assert_int_equal(kill(pid, SIGKILL), 0);
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFSIGNALED(status));
+    close(ready[0]);
+    close(ready[1]);
+}
+
+/* Locks made together are separate locks: another process takes one
+ * while this one holds the others, and its death while holding it leaves
+ * the others as they were. */
+static void test_array(void **state)
+{
+    acc_shmlock_t *l[3];
+
+    (void)state;
+    assert_int_equal(acc_shmlock_create_n(l, 3, pool), APR_SUCCESS);
+    assert_non_null(l[0]);
+    assert_non_null(l[2]);
+    assert_int_equal(acc_shmlock_lock(l[0]), ACC_SHMLOCK_OK);
+    assert_int_equal(acc_shmlock_lock(l[2]), ACC_SHMLOCK_OK);
+    no_hang(10);
+    die_holding(l[1]);
+    assert_int_equal(acc_shmlock_lock(l[1]), ACC_SHMLOCK_RECOVERED);
+    acc_shmlock_unlock(l[1]);
+    acc_shmlock_unlock(l[0]);
+    acc_shmlock_unlock(l[2]);
+    assert_int_equal(acc_shmlock_lock(l[0]), ACC_SHMLOCK_OK);
+    acc_shmlock_unlock(l[0]);
+    alarm(0);
+    /* None is not a number of locks. */
+    assert_int_equal(acc_shmlock_create_n(l, 0, pool), APR_EINVAL);
+}
+
+/* A process killed while it holds the lock: the next locker takes it over
+ * (and is told so) instead of waiting for ever. */
+static void test_holder_killed(void **state)
+{
+    acc_shmlock_t *l;
+
+    (void)state;
+    assert_int_equal(acc_shmlock_create(&l, pool), APR_SUCCESS);
+    die_holding(l);
     no_hang(10);
     assert_int_equal(acc_shmlock_lock(l), ACC_SHMLOCK_RECOVERED);
     acc_shmlock_unlock(l);
@@ -157,8 +145,6 @@ static void test_holder_killed(void **state)
     assert_int_equal(acc_shmlock_lock(l), ACC_SHMLOCK_OK);
     acc_shmlock_unlock(l);
     alarm(0);
-    close(ready[0]);
-    close(ready[1]);
 }
 
 /* The pool the lock was made from goes (httpd's configuration pool at a
