@@ -1,6 +1,6 @@
 /*
  * src/httpd/sesscache.c -- httpd's small-object cache in front of the session
- * store.
+ * store.  One piece: one cache's process-wide state, used on every lookup.
  *
  * One cache instance per configuration, created the way httpd's own
  * socache users do it (mod_ssl, mod_authn_socache): the provider is
@@ -18,9 +18,8 @@
  * the per-process layer in front takes most lookups, unsigned, since its
  * copies never leave the process.
  *
- * One piece: the provider, its instances, their locks and the
- * per-process layer are one cache's process-wide state, made in
- * post_config and used together on every lookup.
+ * The provider, its instances, their locks and the per-process layer are
+ * that state: made in post_config, used together on every lookup.
  */
 #include "sesscache.h"
 #include "config.h"
