@@ -22,7 +22,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 47;
+plan tests => 50;
 
 my $PW = AccountsTest::good_password();
 my $TTL = 2; # the ttl2 host's
@@ -275,6 +275,53 @@ my $log_start = length AccountsTest::error_log();
              '... and found its row by its key, not by reading the 5,000 old sessions');
     AccountsTest::sql("DELETE FROM accounts_session WHERE user_id ="
         . " (SELECT id FROM accounts_user WHERE username = " . lit($other) . ")");
+}
+
+# ---- many due at once: still found by their keys ----------------------
+
+{
+    # 300 sessions last seen six minutes ago, beside 5,000 others: the
+    # first request of each reads its row and finds it due, and the
+    # listener writes them behind, a few hundred keys in one statement.
+    # Planned as it comes, a statement that large reads the whole table
+    # (the cheaper plan for the planner on a small table, a read of every
+    # session each second on a large one): it must find its rows by key.
+    my $u = mkuser(AccountsTest::unique_name('wm'));
+    my $uid = sql1("SELECT id FROM accounts_user WHERE username = " . lit($u));
+    AccountsTest::sql("INSERT INTO accounts_session (token_hash, user_id, expires, last_seen)"
+        . " SELECT md5('wm$$' || g) || md5('wn$$' || g), $uid, now() + interval '1 hour',"
+        . " now() - interval '1 hour' FROM generate_series(1, 5000) g");
+    my @toks = map { sprintf 'wm%041d', $$ * 1000 + $_ } 1 .. 300;
+    AccountsTest::sql("INSERT INTO accounts_session (token_hash, user_id, expires, last_seen) VALUES "
+        . join(',', map { '(' . lit(sha256_hex($_)) . ", $uid, now() + interval '1 hour',"
+                          . " now() - interval '6 minutes')" } @toks));
+    AccountsTest::sql("ANALYZE accounts_session");
+    my $stats = "SELECT seq_tup_read || ' ' || n_tup_upd FROM pg_stat_user_tables"
+        . " WHERE relname = 'accounts_session'";
+    Time::HiRes::sleep(1.1); # this test's own reads counted by now
+    my ($read0, $upd0) = split ' ', sql1($stats);
+    my $served = 0;
+    for my $t (@toks) {
+        $served++ if with_session($t)->get('/home/')->code == 200;
+    }
+    ok t_cmp($served, 300, '300 sessions due for last_seen, one request each: all served');
+    my $written = 0;
+    for (1 .. 50) {
+        $written = sql1("SELECT count(*) FROM accounts_session WHERE user_id = $uid"
+                      . " AND last_seen > now() - interval '1 minute'");
+        last if $written == 300;
+        Time::HiRes::sleep(0.1);
+    }
+    ok t_cmp($written, 300, '... their last_seen written behind');
+    my ($read1, $upd1) = ($read0, $upd0);
+    for (1 .. 150) {
+        ($read1, $upd1) = split ' ', sql1($stats);
+        last if $upd1 >= $upd0 + 300;
+        Time::HiRes::sleep(0.1);
+    }
+    ok t_cmp($read1 - $read0 < 1000 ? 'by key' : "read @{[$read1 - $read0]} rows", 'by key',
+             '... found by their keys, not by reading the table');
+    AccountsTest::sql("DELETE FROM accounts_session WHERE user_id = $uid");
 }
 
 # ---- nothing went wrong on the way ----------------------------------------
