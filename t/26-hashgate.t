@@ -16,7 +16,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 12;
+plan tests => 13;
 
 my $PW = AccountsTest::good_password();
 my $N = do { my $n = `nproc 2>/dev/null`; chomp $n; $n =~ /^\d+$/ ? $n : 1 };
@@ -64,6 +64,33 @@ my $request = "POST /accounts/login/ HTTP/1.1\r\nHost: $host:$port\r\n"
 # One login first, so the hash is in its final form and the server warm.
 my $first = $bh->login($user, $PW);
 ok t_cmp($first->code, 303, 'a 64 MiB login works: 303');
+
+# Each slot owns argon2's memory for its hashes (the largest m of the
+# hosts: bighash's 64 MiB): one shared mapping of N x 64 MiB, made by the
+# parent, in every child that serves requests (those with threads: not
+# mod_cgid's daemon, nor a piped logger).
+my $slots = slots_mapped($N * 64 * $MIB);
+ok t_cmp($slots, 'every child', "the hash slots' memory ($N x 64 MiB, shared) is mapped in every child");
+sub slots_mapped {
+    no warnings 'portable'; # hex() of 64-bit addresses
+    my ($want) = @_;
+    my ($parent, @kids) = httpd_pids();
+    my $workers = 0;
+    for my $pid (@kids) {
+        open my $st, '<', "/proc/$pid/status" or next;
+        my ($threads) = join('', <$st>) =~ /^Threads:\s+(\d+)/m;
+        next unless ($threads // 1) > 1;
+        $workers++;
+        open my $fh, '<', "/proc/$pid/maps" or return "no maps of $pid";
+        my $found = 0;
+        while (<$fh>) {
+            my ($lo, $hi, $perms) = /^([0-9a-f]+)-([0-9a-f]+) (\S+)/ or next;
+            $found = 1 if $perms =~ /^rw.s/ && hex($hi) - hex($lo) == $want;
+        }
+        return "not in $pid" unless $found;
+    }
+    return $workers ? 'every child' : 'no children';
+}
 
 my $guard = AccountsTest::logged_in(AccountsTest::mkuser(AccountsTest::unique_name('g'), $PW), $PW);
 my $sid = $guard->cookie('sessionid');

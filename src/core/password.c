@@ -11,12 +11,16 @@
  *
  * Two things the context gives that libargon2's string functions do not:
  *
- * - argon2's m KiB per hash come from mmap and go back with munmap when
- *   the hash ends, rather than from malloc, which keeps a freed block of
- *   that size in its heap (glibc raises its mmap threshold to the largest
- *   block freed).  That would leave each busy httpd process holding m KiB
- *   per arena, and changing malloc's settings instead would change them
- *   for every module in the process.
+ * - argon2's m KiB per hash come from the caller's acc_hash_mem_t when
+ *   they fit (httpd: its hash slot's, made once; a hash then touches no
+ *   new page, where a fresh mapping costs the kernel a zeroed page for
+ *   each and a TLB shootdown in every thread of the process at the unmap:
+ *   about a tenth of the hash here), else from mmap, going back with
+ *   munmap when the hash ends -- never from malloc, which keeps a freed
+ *   block of that size in its heap (glibc raises its mmap threshold to
+ *   the largest block freed).  That would leave each busy httpd process
+ *   holding m KiB per arena, and changing malloc's settings instead would
+ *   change them for every module in the process.
  * - One thread per hash whatever the lanes (p): the tag does not depend on
  *   the thread count, and an httpd worker should not start threads.
  */
@@ -46,12 +50,44 @@ static argon2_type variant_type(const char *variant)
     return strcmp(variant, "argon2i") == 0 ? Argon2_i : Argon2_d;
 }
 
-/* argon2's memory for one hash: its own mapping, unmapped at the end. */
-static int map_blocks(uint8_t **memory, size_t len)
+/* The memory this thread's current hash may use (set only for the length
+ * of one acc_password_*_in call: libargon2's allocation callbacks take no
+ * argument of ours). */
+static _Thread_local const acc_hash_mem_t *thread_mem;
+
+unsigned char *acc_hash_mem_map(apr_size_t len)
 {
     void *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                   MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
+    if (m == MAP_FAILED) {
+        return NULL;
+    }
+#ifdef MADV_HUGEPAGE
+    madvise(m, len, MADV_HUGEPAGE); /* where shmem_enabled allows */
+#endif
+    return m;
+}
+
+void acc_hash_mem_unmap(unsigned char *base, apr_size_t len)
+{
+    if (base) {
+        munmap(base, len);
+    }
+}
+
+/* argon2's memory for one hash: the caller's when it fits, else its own
+ * mapping, unmapped at the end. */
+static int map_blocks(uint8_t **memory, size_t len)
+{
+    void *m;
+
+    if (thread_mem && len <= thread_mem->len) {
+        *memory = thread_mem->base;
+        return ARGON2_OK;
+    }
+    m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+             0);
     *memory = m == MAP_FAILED ? NULL : m;
 #ifdef MADV_HUGEPAGE
     if (*memory) {
@@ -63,7 +99,10 @@ static int map_blocks(uint8_t **memory, size_t len)
 
 static void unmap_blocks(uint8_t *memory, size_t len)
 {
-    munmap(memory, len);
+    /* libargon2 has wiped the blocks by now, in either case. */
+    if (!(thread_mem && memory == thread_mem->base)) {
+        munmap(memory, len);
+    }
 }
 
 /* A context deriving the tag of pw (pwlen bytes, at most
@@ -114,6 +153,14 @@ acc_pw_result_t acc_password_verify(const char *phc, const char *pw,
                                     apr_size_t pwlen,
                                     const acc_argon2_params_t *configured)
 {
+    return acc_password_verify_in(NULL, phc, pw, pwlen, configured);
+}
+
+acc_pw_result_t acc_password_verify_in(const acc_hash_mem_t *mem,
+                                       const char *phc, const char *pw,
+                                       apr_size_t pwlen,
+                                       const acc_argon2_params_t *configured)
+{
     unsigned char salt[ACC_PHC_MAX_SALT_LEN], want[ACC_PHC_MAX_HASH_LEN];
     unsigned char got[ACC_PHC_MAX_HASH_LEN];
     argon2_context ctx;
@@ -139,7 +186,9 @@ acc_pw_result_t acc_password_verify(const char *phc, const char *pw,
              h.hash_len);
     /* Re-derives the tag into got and compares it with want in constant
      * time. */
+    thread_mem = mem;
     rc = argon2_verify_ctx(&ctx, (const char *)want, variant_type(h.variant));
+    thread_mem = NULL;
     apr_crypto_memzero(got, sizeof(got));
     if (rc == ARGON2_OK) {
         return ACC_PW_MATCH;
@@ -165,6 +214,14 @@ static const char *params_problem(const acc_argon2_params_t *prm)
 apr_status_t acc_password_hash(apr_pool_t *p, const acc_argon2_params_t *prm,
                                const char *pw, apr_size_t pwlen,
                                const char **phc, const char **err)
+{
+    return acc_password_hash_in(NULL, p, prm, pw, pwlen, phc, err);
+}
+
+apr_status_t acc_password_hash_in(const acc_hash_mem_t *mem, apr_pool_t *p,
+                                  const acc_argon2_params_t *prm,
+                                  const char *pw, apr_size_t pwlen,
+                                  const char **phc, const char **err)
 {
     unsigned char salt[ACC_ARGON2_SALT_LEN], tag[ACC_ARGON2_HASH_LEN];
     argon2_context ctx;
@@ -204,7 +261,9 @@ apr_status_t acc_password_hash(apr_pool_t *p, const acc_argon2_params_t *prm,
     }
     init_ctx(&ctx, prm, ARGON2_VERSION_13, pw, pwlen, salt, sizeof(salt), tag,
              sizeof(tag));
+    thread_mem = mem;
     rc = argon2_ctx(&ctx, Argon2_id);
+    thread_mem = NULL;
     if (rc != ARGON2_OK) {
         apr_crypto_memzero(tag, sizeof(tag));
         why = apr_psprintf(p, "argon2id hashing failed: %s",

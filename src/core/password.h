@@ -55,6 +55,23 @@ typedef enum {
 const char *acc_argon2_params_parse(apr_pool_t *p, const char *args,
                                     acc_argon2_params_t *out);
 
+/* Memory for argon2's blocks that outlives one hash: len bytes at base.
+ * A hash whose blocks fit in it works there rather than in a mapping of
+ * its own; one hash at a time (the caller sees to that: hashgate.h gives
+ * each of its slots one).  libargon2 wipes the blocks at the end of every
+ * hash, so nothing of a password stays in it. */
+typedef struct {
+    unsigned char *base;
+    apr_size_t len;
+} acc_hash_mem_t;
+
+/* Map len bytes for acc_hash_mem_t: shared and anonymous, so that httpd's
+ * parent can make it for all of its children, and not reserved (a page
+ * exists once a hash first touches it, and stays until the unmap).  NULL
+ * when the mapping fails. */
+unsigned char *acc_hash_mem_map(apr_size_t len);
+void acc_hash_mem_unmap(unsigned char *base, apr_size_t len);
+
 /* Hash pw (pwlen bytes) with a fresh random salt, in this thread (argon2's
  * memory as for acc_password_verify).  On success sets *phc to the PHC
  * string (in p) and returns APR_SUCCESS; otherwise returns an
@@ -62,6 +79,11 @@ const char *acc_argon2_params_parse(apr_pool_t *p, const char *args,
 apr_status_t acc_password_hash(apr_pool_t *p, const acc_argon2_params_t *prm,
                                const char *pw, apr_size_t pwlen,
                                const char **phc, const char **err);
+/* The same, with argon2's blocks in mem when they fit (NULL: mapped). */
+apr_status_t acc_password_hash_in(const acc_hash_mem_t *mem, apr_pool_t *p,
+                                  const acc_argon2_params_t *prm,
+                                  const char *pw, apr_size_t pwlen,
+                                  const char **phc, const char **err);
 
 /* 1 when a stored hash's cost is within the ceiling that configured
  * (NULL: the defaults) sets (see ACC_ARGON2_VERIFY_M_FLOOR), 0 when it
@@ -78,6 +100,11 @@ int acc_password_cost_ok(const acc_argon2_params_t *stored,
 acc_pw_result_t acc_password_verify(const char *phc, const char *pw,
                                     apr_size_t pwlen,
                                     const acc_argon2_params_t *configured);
+/* The same, with argon2's blocks in mem when they fit (NULL: mapped). */
+acc_pw_result_t acc_password_verify_in(const acc_hash_mem_t *mem,
+                                       const char *phc, const char *pw,
+                                       apr_size_t pwlen,
+                                       const acc_argon2_params_t *configured);
 
 /* 1 when the stored hash should be re-made with prm: another variant or
  * version, other m/t/p, or another salt or tag length; also when it does

@@ -10,6 +10,7 @@
 #define ACC_HASHGATE_H
 
 #include "module.h"
+#include "core/password.h"
 
 /* post_config: the counting semaphore, in shared memory the children
  * inherit.  Returns OK or HTTP_INTERNAL_SERVER_ERROR (logged). */
@@ -26,6 +27,11 @@ int acc_hashgate_post_config(apr_pool_t *pconf, server_rec *s);
  * acc_hashgate_leave).  OK, or HTTP_SERVICE_UNAVAILABLE after the wait
  * (logged; Retry-After set). */
 int acc_hashgate_enter(request_rec *r);
+
+/* The memory of the request's slot for argon2's blocks (pass it to
+ * acc_password_verify_in / acc_password_hash_in), or NULL: no slot, or
+ * no slot memory (each hash then maps its own). */
+const acc_hash_mem_t *acc_hashgate_memory(request_rec *r);
 
 /* Give the request's slot back now. */
 void acc_hashgate_leave(request_rec *r);

@@ -137,7 +137,8 @@ static int password_ok(acc_page_t *pg, const acc_user_t *u, const char *pw,
 {
     static apr_uint32_t unknown_logged;
     const char *phc = u ? u->password : pg->cfg->dummy_hash, *why;
-    acc_pw_result_t res = acc_password_verify(phc, pw, pwlen, &pg->cfg->hash);
+    acc_pw_result_t res = acc_password_verify_in(
+        acc_hashgate_memory(pg->r), phc, pw, pwlen, &pg->cfg->hash);
     int unknown;
 
     if (res == ACC_PW_UNUSABLE && u &&
@@ -251,8 +252,8 @@ int acc_page_login(acc_page_t *pg)
     /* Django's must_update: re-make the hash when the cost changed (stored
      * below, once the database is ours again). */
     if (ok && wants_rehash(pg->cfg, u->password, live) &&
-        acc_password_hash(r->pool, &pg->cfg->hash, pwcopy, pwlen, &rehash,
-                          NULL) != APR_SUCCESS) {
+        acc_password_hash_in(acc_hashgate_memory(r), r->pool, &pg->cfg->hash,
+                             pwcopy, pwlen, &rehash, NULL) != APR_SUCCESS) {
         rehash = NULL;
     }
     acc_hashgate_leave(r);

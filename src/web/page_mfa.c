@@ -522,8 +522,8 @@ int acc_page_mfa_disable(acc_page_t *pg)
                                 N_("Too many people are logging in right now. "
                                    "Please try again in a moment."));
     }
-    ok = acc_password_verify(u->password, pw, strlen(pw), &pg->cfg->hash) ==
-         ACC_PW_MATCH;
+    ok = acc_password_verify_in(acc_hashgate_memory(r), u->password, pw,
+                                strlen(pw), &pg->cfg->hash) == ACC_PW_MATCH;
     acc_hashgate_leave(r);
     acc_page_wipe_passwords(pg);
     if (!acc_page_store(pg, &rc)) {

@@ -99,11 +99,11 @@ int acc_page_password_change(acc_page_t *pg)
                                 N_("Too many people are logging in right now. "
                                    "Please try again in a moment."));
     }
-    ok = acc_password_verify(u->password, old, strlen(old), &pg->cfg->hash) ==
-         ACC_PW_MATCH;
+    ok = acc_password_verify_in(acc_hashgate_memory(r), u->password, old,
+                                strlen(old), &pg->cfg->hash) == ACC_PW_MATCH;
     if (ok && newpw &&
-        acc_password_hash(r->pool, &pg->cfg->hash, newpw, strlen(newpw), &phc,
-                          &err) != APR_SUCCESS) {
+        acc_password_hash_in(acc_hashgate_memory(r), r->pool, &pg->cfg->hash,
+                             newpw, strlen(newpw), &phc, &err) != APR_SUCCESS) {
         phc = NULL;
     }
     acc_hashgate_leave(r);

@@ -274,8 +274,9 @@ int acc_page_register(acc_page_t *pg)
                                 N_("Too many people are signing up right now. "
                                    "Please try again in a moment."));
     }
-    rc = acc_password_hash(r->pool, &pg->cfg->hash, f.value[F_PASSWORD1],
-                           strlen(f.value[F_PASSWORD1]), &phc, &err);
+    rc = acc_password_hash_in(acc_hashgate_memory(r), r->pool, &pg->cfg->hash,
+                              f.value[F_PASSWORD1],
+                              strlen(f.value[F_PASSWORD1]), &phc, &err);
     acc_hashgate_leave(r);
     if (!acc_page_store(pg, &prc)) {
         acc_wipe((char *)f.value[F_PASSWORD1]);

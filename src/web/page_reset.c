@@ -225,8 +225,8 @@ int acc_page_password_reset_set(acc_page_t *pg)
                                 N_("Too many people are logging in right now. "
                                    "Please try again in a moment."));
     }
-    if (acc_password_hash(r->pool, &pg->cfg->hash, pw, strlen(pw), &phc,
-                          &err) != APR_SUCCESS) {
+    if (acc_password_hash_in(acc_hashgate_memory(r), r->pool, &pg->cfg->hash,
+                             pw, strlen(pw), &phc, &err) != APR_SUCCESS) {
         phc = NULL;
     }
     acc_hashgate_leave(r);

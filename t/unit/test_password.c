@@ -325,6 +325,64 @@ static size_t vm_size(void)
 }
 #endif
 
+/* With a caller's memory (httpd's hash slots): a hash whose blocks fit
+ * works there, and libargon2 leaves it wiped; one whose blocks do not fit
+ * maps its own and leaves the caller's alone; and the memory is used only
+ * inside the call that was given it. */
+static int all_bytes(const unsigned char *b, apr_size_t len, unsigned char v)
+{
+    for (apr_size_t i = 0; i < len; i++) {
+        if (b[i] != v) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void test_caller_memory(void **state)
+{
+    static const acc_argon2_params_t small = {256, 1, 1}, large = {512, 1, 1};
+    const char *phc = NULL, *phc2 = NULL, *err = NULL;
+    acc_hash_mem_t mem;
+
+    (void)state;
+    mem.len = 256 * 1024;
+    mem.base = acc_hash_mem_map(mem.len);
+    assert_non_null(mem.base);
+
+    /* Fits: used (the marks are gone), wiped (all zero), and right. */
+    memset(mem.base, 0xA5, mem.len);
+    assert_int_equal(
+        acc_password_hash_in(&mem, pool, &small, "pw", 2, &phc, &err),
+        APR_SUCCESS);
+    assert_true(all_bytes(mem.base, mem.len, 0));
+    memset(mem.base, 0xA5, mem.len);
+    assert_int_equal(acc_password_verify_in(&mem, phc, "pw", 2, NULL),
+                     ACC_PW_MATCH);
+    assert_true(all_bytes(mem.base, mem.len, 0));
+    assert_int_equal(acc_password_verify_in(&mem, phc, "pX", 2, NULL),
+                     ACC_PW_MISMATCH);
+    /* The same tag as a hash in memory of its own. */
+    assert_int_equal(acc_password_verify(phc, "pw", 2, NULL), ACC_PW_MATCH);
+
+    /* Too small for m=512: not touched, and the hash still right. */
+    memset(mem.base, 0xA5, mem.len);
+    assert_int_equal(
+        acc_password_hash_in(&mem, pool, &large, "pw", 2, &phc2, &err),
+        APR_SUCCESS);
+    assert_int_equal(acc_password_verify_in(&mem, phc2, "pw", 2, NULL),
+                     ACC_PW_MATCH);
+    assert_true(all_bytes(mem.base, mem.len, 0xA5));
+
+    /* Not given: not used, even right after a call that was. */
+    assert_int_equal(acc_password_verify_in(&mem, phc, "pw", 2, NULL),
+                     ACC_PW_MATCH);
+    memset(mem.base, 0xA5, mem.len);
+    assert_int_equal(acc_password_verify(phc, "pw", 2, NULL), ACC_PW_MATCH);
+    assert_true(all_bytes(mem.base, mem.len, 0xA5));
+    acc_hash_mem_unmap(mem.base, mem.len);
+}
+
 /* argon2's m KiB come from their own mapping and go back to the system
  * when the hash ends, whatever malloc's settings: neither malloc's heap
  * nor the process keep m KiB after a few hashes.  (glibc's malloc, left
@@ -976,6 +1034,7 @@ int main(void)
         cmocka_unit_test(test_unusable),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_too_long),
+        cmocka_unit_test(test_caller_memory),
         cmocka_unit_test(test_hash_bad_params),
         cmocka_unit_test(test_needs_rehash),
         cmocka_unit_test(test_params_accept),
