@@ -126,8 +126,8 @@ static void take_slot(request_rec *r)
     slot_t *slot;
     int i;
 
-    if (slot_mem == NULL) {
-        return;
+    if (slot_mem == NULL || acc_hashgate_memory(r) != NULL) {
+        return; /* none, or the request holds one (entered twice) */
     }
     for (i = 0; i < nslots; i++) {
         if (apr_atomic_cas32(&gate->busy[i], 1, 0) == 0) {
