@@ -233,8 +233,7 @@ int acc_cmd_hashtime(acc_ctl_t *c, int argc, const char *const *argv)
         return acc_ctl_fail("cannot hash: %s", err ? err : "no random bytes");
     }
     t = apr_palloc(c->pool, sizeof(*t) * (apr_size_t)n);
-    mem.len =
-        (apr_size_t)(prm.m_kib < 8 * prm.p ? 8 * prm.p : prm.m_kib) * 1024;
+    mem.len = acc_hash_mem_len(&prm);
     mem.base = acc_hash_mem_map(mem.len);
     for (i = 0; i < n; i++) {
         apr_time_t t0 = apr_time_now();

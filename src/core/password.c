@@ -69,6 +69,13 @@ unsigned char *acc_hash_mem_map(apr_size_t len)
     return m;
 }
 
+apr_size_t acc_hash_mem_len(const acc_argon2_params_t *prm)
+{
+    apr_size_t kib = prm->m_kib < 8 * prm->p ? 8 * prm->p : prm->m_kib;
+
+    return kib * 1024;
+}
+
 void acc_hash_mem_unmap(unsigned char *base, apr_size_t len)
 {
     if (base) {

@@ -70,6 +70,9 @@ typedef struct {
  * exists once a hash first touches it, and stays until the unmap).  NULL
  * when the mapping fails. */
 unsigned char *acc_hash_mem_map(apr_size_t len);
+/* The bytes of argon2's blocks one hash at prm takes (m KiB, at least
+ * 8 KiB a lane): what acc_hash_mem_t must hold for it. */
+apr_size_t acc_hash_mem_len(const acc_argon2_params_t *prm);
 void acc_hash_mem_unmap(unsigned char *base, apr_size_t len);
 
 /* Hash pw (pwlen bytes) with a fresh random salt, in this thread (argon2's

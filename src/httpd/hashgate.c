@@ -64,20 +64,18 @@ static apr_status_t destroy(void *data)
     return APR_SUCCESS;
 }
 
-/* The most memory one of this server's hashes takes: argon2 rounds m down
- * to a multiple of 4 x p blocks of 1 KiB, and up to 8 x p. */
+/* The most memory one of this server's hashes takes. */
 static apr_size_t largest_hash(server_rec *s)
 {
     apr_size_t most = 0;
 
     for (; s; s = s->next) {
-        const acc_argon2_params_t *h = &acc_srv(s)->hash;
-        apr_size_t kib = h->m_kib < 8 * h->p ? 8 * h->p : h->m_kib;
-        if (kib > most) {
-            most = kib;
+        apr_size_t len = acc_hash_mem_len(&acc_srv(s)->hash);
+        if (len > most) {
+            most = len;
         }
     }
-    return most * 1024;
+    return most;
 }
 
 int acc_hashgate_post_config(apr_pool_t *pconf, server_rec *s)

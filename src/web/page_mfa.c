@@ -12,8 +12,8 @@
  * login throttle as wrong passwords do; so does the password asked to
  * turn the factor off.
  *
- * One file: the five pages share the factor lookup, the code check and
- * the count of wrong codes.
+ * One piece: its five pages share the factor lookup and the code check,
+ * and the count of wrong codes.
  */
 #include "handler.h"
 #include "httpd/lang.h"

@@ -346,7 +346,13 @@ static void test_caller_memory(void **state)
     acc_hash_mem_t mem;
 
     (void)state;
-    mem.len = 256 * 1024;
+    /* m KiB, and at least 8 KiB a lane. */
+    {
+        static const acc_argon2_params_t lanes = {8, 1, 2};
+        assert_int_equal(acc_hash_mem_len(&small), 256 * 1024);
+        assert_int_equal(acc_hash_mem_len(&lanes), 16 * 1024);
+    }
+    mem.len = acc_hash_mem_len(&small);
     mem.base = acc_hash_mem_map(mem.len);
     assert_non_null(mem.base);
 
