@@ -101,7 +101,6 @@ LoadModule authn_core_module     modules/mod_authn_core.so
 LoadModule authz_core_module     modules/mod_authz_core.so
 LoadModule authz_user_module     modules/mod_authz_user.so
 LoadModule dbd_module            modules/mod_dbd.so
-LoadModule socache_shmcb_module  modules/mod_socache_shmcb.so
 LoadModule mime_module           modules/mod_mime.so
 LoadModule dir_module            modules/mod_dir.so
 LoadModule alias_module          modules/mod_alias.so

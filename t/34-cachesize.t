@@ -10,6 +10,8 @@
 # replica: no trigger fires), and every one must still open the guarded
 # page -- which only the shared cache can answer.  On the 'longttl' host
 # (an hour, no notices): what the cache holds, not how long it trusts it.
+# Then the same for a user in 40 groups with long names, whose entries
+# (some 4 KiB) take many of the default table's 512-byte slots.
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test;
@@ -19,7 +21,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 4;
+plan tests => 7;
 
 my $N = 12000;
 my $user = AccountsTest::mkuser(AccountsTest::unique_name('sz'));
@@ -55,3 +57,23 @@ AccountsTest::sql("SET session_replication_role = replica; DELETE FROM accounts_
 ok t_cmp(AccountsTest::sql1("SELECT count(*) FROM accounts_session WHERE user_id = $id"), 0,
          'their rows deleted behind the server\'s back, unannounced');
 ok t_cmp(pass(), $N, "all $N are still answered from the cache");
+
+# A user in many groups: each entry spans consecutive slots of a set.
+my $big = AccountsTest::mkuser(AccountsTest::unique_name('szg'));
+my $bid = AccountsTest::sql1('SELECT id FROM accounts_user WHERE username = ' . AccountsTest::lit($big));
+my $M = 300;
+my @btokens = map { sprintf 'Y%s%036d', $tag, $_ } 1 .. $M;
+AccountsTest::sql("INSERT INTO accounts_group (name) SELECT 'szg$tag-' || i || '-' || repeat('x', 90)"
+    . ' FROM generate_series(1, 40) i');
+AccountsTest::sql("INSERT INTO accounts_user_groups (user_id, group_id) SELECT $bid, id FROM accounts_group"
+    . " WHERE name LIKE 'szg$tag-%'");
+AccountsTest::sql('INSERT INTO accounts_session (token_hash, user_id, expires, address, user_agent)'
+    . " SELECT encode(sha256(convert_to('Y$tag' || lpad(i::text, 36, '0'), 'UTF8')), 'hex'),"
+    . " $bid, now() + interval '1 day', '127.0.0.1', 'cachesize' FROM generate_series(1, $M) i");
+@tokens = @btokens;
+ok t_cmp(pass(), $M, "each of $M sessions of a user in 40 groups opens the guarded page once");
+AccountsTest::sql("SET session_replication_role = replica; DELETE FROM accounts_session WHERE user_id = $bid");
+ok t_cmp(AccountsTest::sql1("SELECT count(*) FROM accounts_session WHERE user_id = $bid"), 0,
+         'their rows deleted unannounced');
+ok t_cmp(pass(), $M, "all $M are still answered from the cache, entries of many slots");
+AccountsTest::sql("DELETE FROM accounts_group WHERE name LIKE 'szg$tag-%'");

@@ -59,8 +59,8 @@ for (1 .. 6) {
 }
 ok t_cmp($ok, 6, "after the kill, 6 of 6 fresh sessions open the guarded page ($codes)");
 # The first session's entry lives in the part of the cache whose lock the
-# dead process held (the default cache is many shmcb instances, each with
-# its own lock): its lookup must take that lock over.
+# dead process held (the default table has a lock for each of its
+# stripes): its lookup must take that lock over.
 my $res = $holder->get('/home/');
 ok t_cmp($res->code, 200, 'the first session still opens the guarded page');
 my $log = substr AccountsTest::error_log(), $log_start;

@@ -2,7 +2,7 @@
  * src/core/pcache.h -- a per-process cache of session cache entries, in front
  * of the shared one.
  *
- * The shared cache (shmcb) needs a cross-process lock on every lookup;
+ * The shared cache needs a cross-process lock on every lookup;
  * under load that lock, not the lookup, is what a guarded page costs.  So
  * each httpd process keeps the entries it has used in its own memory,
  * read under a reader-writer lock that readers never wait on each other

@@ -610,12 +610,13 @@ const command_rec acc_cmds[] = {
     AP_INIT_TAKE1("AccountsSessionIdleTimeout", set_idle, NULL, RSRC_CONF,
                   "seconds without a request that end a session (0: off)"),
     AP_INIT_TAKE1("AccountsSessionCache", acc_cache_set, NULL, RSRC_CONF,
-                  "the socache provider[:arguments] in front of the session "
-                  "store (default shmcb), or none"),
+                  "the session cache in front of the session store: shm "
+                  "(the default, a table in shared memory), a socache "
+                  "provider[:arguments], or none"),
     AP_INIT_TAKE1("AccountsSessionCacheSize", acc_cache_size_set, NULL,
                   RSRC_CONF,
-                  "sessions the default shmcb session cache holds (default "
-                  "100000, 600 bytes each)"),
+                  "sessions the default session cache holds (default "
+                  "100000, 655 bytes each)"),
     AP_INIT_TAKE1("AccountsSessionCacheTTL", set_num, (void *)&n_cache_ttl,
                   RSRC_CONF,
                   "seconds a cached session lookup is trusted (default 10, "

@@ -2,23 +2,27 @@
  * src/httpd/sesscache.c -- httpd's small-object cache in front of the session
  * store.  One piece: one cache's process-wide state, used on every lookup.
  *
- * One cache instance per configuration, created the way httpd's own
- * socache users do it (mod_ssl, mod_authn_socache): the provider is
- * looked up and created while the configuration is read, initialised in
- * post_config, and guarded by a lock only when the provider says it is
- * not safe across processes (shmcb and dbm are not; memcache and redis
- * are).  The lock is a robust one (shmlock.h): a process killed while it
- * holds it does not leave every other process waiting.
+ * The default cache is our own table in anonymous shared memory
+ * (core/shtable.h), sized in sessions by AccountsSessionCacheSize, made
+ * in post_config before the children are forked, each of its stripes
+ * guarded by a robust lock (shmlock.h): a process killed while it holds
+ * one does not leave every other process waiting, and finds every entry
+ * whole or absent.  Its entries go unsigned, as the per-process copies
+ * do: only this server's processes map that memory (no file, no name),
+ * and code that runs in them can read the secret key as well.
  *
- * Every entry in the shared cache carries an HMAC under the secret key
- * (sessrec.h): whatever can write to the cache -- a network service, a
- * dbm file other processes of the httpd user can open, or a shared
- * segment left half-written by a process that died -- cannot make an
- * entry we accept.  The MAC costs under a microsecond per shared lookup;
- * the per-process layer in front takes most lookups, unsigned, since its
- * copies never leave the process.
+ * A configured socache provider (shmcb with a size, dbm, memcache,
+ * redis) is one instance, made the way httpd's own socache users do it
+ * (mod_ssl, mod_authn_socache): looked up and created while the
+ * configuration is read, initialised in post_config, guarded by a robust
+ * lock only when the provider says it is not safe across processes (shmcb
+ * and dbm are not; memcache and redis are).  Its entries carry an HMAC
+ * under the secret key (sessrec.h): whatever can write to that cache -- a
+ * network service, a dbm file other processes of the httpd user can
+ * open, a shmcb segment left half-written by a process that died --
+ * cannot make an entry we accept.
  *
- * The provider, its instances, their locks and the per-process layer are
+ * The table or the provider, their locks and the per-process layer are
  * that state: made in post_config, used together on every lookup.
  */
 #include "sesscache.h"
@@ -26,6 +30,7 @@
 #include "core/pcache.h"
 #include "core/sessrec.h"
 #include "core/shmlock.h"
+#include "core/shtable.h"
 #include "notify.h"
 
 #include <ap_provider.h>
@@ -36,46 +41,31 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CACHE_NAME       "mod_accounts"
-#define DEFAULT_PROVIDER "shmcb"
+#define CACHE_NAME "mod_accounts"
+#define TABLE_NAME "shm"
 
 typedef enum { CACHE_UNSET = 0, CACHE_SET, CACHE_NONE } cache_mode_t;
 
-/* shmcb without arguments (the default) is sized in sessions: an entry
- * costs about 340 bytes (a key of 70 to 85 bytes, a signed record of some
- * 230 bytes for a typical user, shmcb's index).  But each shmcb subcache
- * is a ring: an entry written again (its last_seen written behind, every
- * five minutes of use; read again after ACC_NOTIFY_MAX_AGE) leaves its old
- * copy in place until it is the oldest, and when the ring is full the
- * oldest goes, live or not; and sessions fall unevenly on its 2,048
- * subcaches.  At 400 bytes a session, 100,000 sessions in use sent 1.6% of
- * guarded requests to the database (the oldest live entries pushed out);
- * at 600, almost none. */
-#define DEFAULT_SESSIONS  100000
-#define BYTES_PER_SESSION 600
+/* The default table is sized in sessions (shtable.h: 512 bytes a slot, a
+ * quarter more slots than sessions, a 4-byte tag each: 655 bytes a
+ * session, 66 MB for 100,000).  A typical entry -- its key, some 70
+ * bytes, and the record, 200 to 300 -- takes one slot; a user in many
+ * groups with many permissions takes more, up to 8 KiB (larger entries
+ * are looked up in the database every time). */
+#define DEFAULT_SESSIONS 100000
 static long cache_sessions; /* AccountsSessionCacheSize */
-static int sized_default;   /* shmcb, to be sized from cache_sessions */
 
 /* Per configuration: reset in pre_config, set while reading it. */
 static cache_mode_t mode;
+static int use_table; /* the default table, not a socache provider */
 static const char *provider_name;
 static const ap_socache_provider_t *provider;
-/* The default shmcb is SHARDS instances, each 1/SHARDS of the size, each
- * with its own lock: shmcb finds an entry by a linear scan of one of its
- * subcaches' index, and a subcache holds at least sqrt(2 x its entries)
- * of them.  One instance of 100,000 sessions would scan some 600 index
- * entries under its one lock; 128 instances (16 subcaches each) up to
- * 109 (2.6 KiB of index, none of it in a CPU cache when sessions are
- * many); 512 instances (8 each) up to 54, some 24 sessions.  Not more:
- * shmcb's init writes the first page of every subcache, so the parent
- * holds 4 KiB of the segment per subcache from the start -- 16 MiB at
- * 512 instances, 32 at 1,024, whatever the site's size.  A configured
- * cache is one instance. */
-#define SHARDS 512
-static ap_socache_instance_t *instances[SHARDS];
-static int nshards;
-/* Serialises the shared cache for providers that need it (NULL: none). */
-static acc_shmlock_t *cache_locks[SHARDS];
+static ap_socache_instance_t *instance;
+static acc_shtable_t *table;
+/* Locks: one a stripe of the table; one for a provider that needs it
+ * (NULL: none). */
+static acc_shmlock_t **cache_locks;
+static int nlocks;
 static int ready; /* initialised, and some host uses it */
 /* The per-process cache in front (pcache.h), and the generation counters
  * all of this server's processes share. */
@@ -123,10 +113,19 @@ const char *acc_cache_set(cmd_parms *cmd, void *dummy, const char *arg)
     if (err) {
         return err;
     }
+    provider = NULL;
+    instance = NULL;
+    use_table = 0;
     if (strcasecmp(arg, "none") == 0) {
         mode = CACHE_NONE;
-        provider = NULL;
-        nshards = 0;
+        return NULL;
+    }
+    /* "shmcb" alone: the default, as it was named before the table took
+     * shmcb's place (a configuration that said it keeps its size). */
+    if (strcasecmp(arg, TABLE_NAME) == 0 || strcasecmp(arg, "shmcb") == 0) {
+        mode = CACHE_SET;
+        use_table = 1;
+        provider_name = TABLE_NAME;
         return NULL;
     }
     sep = strchr(arg, ':');
@@ -135,18 +134,8 @@ const char *acc_cache_set(cmd_parms *cmd, void *dummy, const char *arg)
     if (provider == NULL) {
         return missing(cmd->pool, name);
     }
-    nshards = 0;
-    sized_default = 0;
-    if (sep == NULL && strcmp(name, DEFAULT_PROVIDER) == 0) {
-        /* Made in acc_cache_check, sized by AccountsSessionCacheSize. */
-        mode = CACHE_SET;
-        provider_name = name;
-        sized_default = 1;
-        return NULL;
-    }
-    err = provider->create(&instances[0], sep ? sep + 1 : NULL, cmd->temp_pool,
+    err = provider->create(&instance, sep ? sep + 1 : NULL, cmd->temp_pool,
                            cmd->pool);
-    nshards = 1;
     if (err) {
         return apr_psprintf(cmd->pool, "AccountsSessionCache: %s", err);
     }
@@ -178,15 +167,17 @@ const char *acc_cache_size_set(cmd_parms *cmd, void *dummy, const char *arg)
 int acc_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     mode = CACHE_UNSET;
+    use_table = 0;
     provider_name = NULL;
     cache_sessions = DEFAULT_SESSIONS;
-    sized_default = 0;
     network_cache = 1;
     heeds_notices = 0;
     spread_keys = 0;
     provider = NULL;
-    nshards = 0;
-    memset(cache_locks, 0, sizeof(cache_locks));
+    instance = NULL;
+    table = NULL;
+    cache_locks = NULL;
+    nlocks = 0;
     gens_shm = NULL;
     pcache = NULL;
     ready = 0;
@@ -197,7 +188,6 @@ int acc_cache_check(apr_pool_t *pconf, server_rec *s)
 {
     server_rec *v;
     unsigned int idx = 0;
-    int i;
 
     for (v = s; v; v = v->next, idx++) {
         acc_srv_cfg_t *c = acc_srv(v);
@@ -205,61 +195,87 @@ int acc_cache_check(apr_pool_t *pconf, server_rec *s)
          * and key. */
         c->cache_ns = apr_psprintf(pconf, "acc%u:", idx);
     }
-    if (mode == CACHE_UNSET || (mode == CACHE_SET && sized_default)) {
-        const char *args, *err;
-        provider = lookup(DEFAULT_PROVIDER);
-        if (provider == NULL) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, ACC_LOGNO(0110) "%s",
-                         missing(pconf, DEFAULT_PROVIDER));
-            return HTTP_INTERNAL_SERVER_ERROR;
-        }
-        /* AccountsSessionCacheSize sessions in SHARDS instances, each
-         * with 4 KiB for shmcb's headers (the file names are shmcb's
-         * fallback where anonymous shared memory is missing). */
-        for (i = 0; i < SHARDS; i++) {
-            args = apr_psprintf(
-                pconf, "%s.%d(%ld)",
-                ap_runtime_dir_relative(pconf, "mod_accounts-sessions"), i,
-                cache_sessions * BYTES_PER_SESSION / SHARDS + 4096);
-            instances[i] = NULL;
-            if ((err = provider->create(&instances[i], args, pconf, pconf)) !=
-                NULL) {
-                ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                             ACC_LOGNO(0111) "the session cache: %s", err);
-                return HTTP_INTERNAL_SERVER_ERROR;
-            }
-        }
-        nshards = SHARDS;
+    if (mode == CACHE_UNSET) {
         mode = CACHE_SET;
-        provider_name = DEFAULT_PROVIDER;
+        use_table = 1;
+        provider_name = TABLE_NAME;
     }
     return OK;
 }
 
 static apr_status_t destroy_cache(void *data)
 {
-    int i;
-
-    for (i = 0; i < nshards; i++) {
-        if (instances[i] && provider) {
-            provider->destroy(instances[i], (server_rec *)data);
-        }
-        instances[i] = NULL;
+    if (instance && provider) {
+        provider->destroy(instance, (server_rec *)data);
     }
-    nshards = 0;
+    instance = NULL;
     ready = 0;
     return APR_SUCCESS;
+}
+
+/* The default table: its memory, anonymous and inherited by the children
+ * (gone from this process with pconf, kept by the children forked
+ * before), and a robust lock a stripe. */
+static int make_table(apr_pool_t *pconf, server_rec *s)
+{
+    apr_size_t len = acc_shtable_bytes((apr_size_t)cache_sessions);
+    apr_shm_t *shm;
+    apr_status_t rv;
+
+    rv = apr_shm_create(&shm, len, NULL, pconf);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(
+            APLOG_MARK, APLOG_EMERG, rv, s,
+            ACC_LOGNO(0110) "AccountsSessionCache: cannot map %" APR_SIZE_T_FMT
+                            " MiB of anonymous shared memory for "
+                            "%ld sessions: lower "
+                            "AccountsSessionCacheSize, or name a "
+                            "socache provider (shmcb:FILE(BYTES)) "
+                            "or none",
+            len >> 20, cache_sessions);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    table = acc_shtable_make(pconf, apr_shm_baseaddr_get(shm),
+                             (apr_size_t)cache_sessions);
+    nlocks = (int)acc_shtable_stripes(table);
+    return OK;
+}
+
+static int init_provider(apr_pool_t *pconf, server_rec *s)
+{
+    struct ap_socache_hints hints;
+    apr_status_t rv;
+
+    if (provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
+        nlocks = 1;
+    }
+    memset(&hints, 0, sizeof(hints));
+    /* shmcb makes an index slot per (id + object) of these sizes: a
+     * typical signed record is some 200 bytes (more for a user in many
+     * groups). */
+    hints.avg_id_len = 78;
+    hints.avg_obj_size = 200;
+    hints.expiry_interval = apr_time_from_sec(30);
+    rv = provider->init(instance, CACHE_NAME, &hints, s, pconf);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     ACC_LOGNO(0112) "AccountsSessionCache: cannot set "
+                                     "up the '%s' cache",
+                     provider_name);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    apr_pool_cleanup_register(pconf, s, destroy_cache, apr_pool_cleanup_null);
+    return OK;
 }
 
 int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s)
 {
-    struct ap_socache_hints hints;
-    server_rec *v, quiet;
-    int used = 0, i;
+    server_rec *v;
+    int used = 0, rc;
     apr_status_t rv;
 
-    if (mode != CACHE_SET || nshards == 0) {
+    if (mode != CACHE_SET || (!use_table && instance == NULL)) {
         return OK;
     }
     for (v = s; v; v = v->next) {
@@ -268,8 +284,14 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (!used) {
         return OK;
     }
-    if (provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
-        rv = acc_shmlock_create_n(cache_locks, nshards, pconf);
+    rc = use_table ? make_table(pconf, s) : init_provider(pconf, s);
+    if (rc != OK) {
+        return rc;
+    }
+    if (nlocks > 0) {
+        cache_locks =
+            apr_pcalloc(pconf, (apr_size_t)nlocks * sizeof(*cache_locks));
+        rv = acc_shmlock_create_n(cache_locks, nlocks, pconf);
         if (rv != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                          ACC_LOGNO(0111) "AccountsSessionCache: cannot "
@@ -277,36 +299,6 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
             return HTTP_INTERNAL_SERVER_ERROR;
         }
     }
-    memset(&hints, 0, sizeof(hints));
-    /* shmcb makes an index slot per (id + object) of these sizes, and
-     * puts into its subcaches up to that many: a typical signed record is
-     * some 200 bytes (more for a user in many groups). */
-    hints.avg_id_len = 78;
-    hints.avg_obj_size = 200;
-    hints.expiry_interval = apr_time_from_sec(30);
-    /* shmcb says "Shared memory socache initialised" at LogLevel info for
-     * each instance: once is enough, the other instances are told to
-     * log only from notice up (init uses the server for its log lines
-     * alone). */
-    quiet = *s;
-    if (quiet.log.level > APLOG_NOTICE) {
-        quiet.log.level = APLOG_NOTICE;
-    }
-    for (i = 0; i < nshards; i++) {
-        rv = provider->init(instances[i],
-                            nshards > 1
-                                ? apr_psprintf(pconf, "%s-%d", CACHE_NAME, i)
-                                : CACHE_NAME,
-                            &hints, i == 0 ? s : &quiet, pconf);
-        if (rv != APR_SUCCESS) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                         ACC_LOGNO(0112) "AccountsSessionCache: cannot set "
-                                         "up the '%s' cache",
-                         provider_name);
-            return HTTP_INTERNAL_SERVER_ERROR;
-        }
-    }
-    apr_pool_cleanup_register(pconf, s, destroy_cache, apr_pool_cleanup_null);
     /* Anonymous shared memory: the children inherit it. */
     rv = apr_shm_create(&gens_shm, GEN_SLOTS * sizeof(apr_uint32_t), NULL,
                         pconf);
@@ -321,13 +313,14 @@ int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         memset(apr_shm_baseaddr_get(gens_shm), 0,
                GEN_SLOTS * sizeof(apr_uint32_t));
     }
-    /* Other servers share a network cache (memcache, redis, ...): what
-     * this process keeps of its entries must not outlive a logout there
-     * by more than a moment. */
-    network_cache = strcmp(provider_name, "shmcb") != 0 &&
+    /* This machine's memory, gone when the server stops: the table, and a
+     * shmcb of a given size.  Other servers share a network cache
+     * (memcache, redis, ...): what this process keeps of its entries must
+     * not outlive a logout there by more than a moment. */
+    heeds_notices = use_table || strcmp(provider_name, "shmcb") == 0;
+    network_cache = !use_table && strcmp(provider_name, "shmcb") != 0 &&
                     strcmp(provider_name, "dbm") != 0;
-    heeds_notices = strcmp(provider_name, "shmcb") == 0;
-    spread_keys = heeds_notices;
+    spread_keys = !use_table && strcmp(provider_name, "shmcb") == 0;
     ready = 1;
     return OK;
 }
@@ -360,28 +353,35 @@ static void test_hold(request_rec *r)
     apr_sleep(apr_time_from_sec(n));
 }
 
-/* Which instance holds key: FNV-1a of it (key_of's bytes are a hash's). */
-static int shard_of(const char *key)
-{
-    apr_uint32_t h = 2166136261u;
+/* A key in the shared cache: its hash and lock (the table's stripe; the
+ * provider's one lock, if it has one). */
+typedef struct {
+    const char *key;
+    apr_size_t klen;
+    apr_uint64_t hash;
+    int lock;
+} where_t;
 
-    for (; *key; key++) {
-        h = (h ^ (unsigned char)*key) * 16777619u;
-    }
-    return nshards > 1 ? (int)(h % (apr_uint32_t)nshards) : 0;
+static void where_of(const char *key, where_t *w)
+{
+    w->key = key;
+    w->klen = strlen(key);
+    w->hash = table ? acc_shtable_hash(key, w->klen) : 0;
+    w->lock = table ? (int)acc_shtable_stripe(table, w->hash) : 0;
 }
 
-static int lock(request_rec *r, int shard)
+static int lock(request_rec *r, int i)
 {
-    if (cache_locks[shard] == NULL) {
+    if (cache_locks == NULL || cache_locks[i] == NULL) {
         return 1;
     }
-    switch (acc_shmlock_lock(cache_locks[shard])) {
+    switch (acc_shmlock_lock(cache_locks[i])) {
         case ACC_SHMLOCK_OK:
             break;
         case ACC_SHMLOCK_RECOVERED:
-            /* The cache may hold a half-written entry, which its MAC
-             * refuses: nothing else to repair. */
+            /* The table has every entry whole or none of it (shtable.h);
+             * a provider's half-written entry fails its MAC: nothing
+             * else to repair. */
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                           ACC_LOGNO(0119) "a process died holding the "
                                           "session cache lock; taken over");
@@ -395,10 +395,10 @@ static int lock(request_rec *r, int shard)
     return 1;
 }
 
-static void unlock(int shard)
+static void unlock(int i)
 {
-    if (cache_locks[shard]) {
-        acc_shmlock_unlock(cache_locks[shard]);
+    if (cache_locks && cache_locks[i]) {
+        acc_shmlock_unlock(cache_locks[i]);
     }
 }
 
@@ -409,7 +409,8 @@ static unsigned int hex_digit(char ch)
                                     : 0;
 }
 
-/* The cache's id for a token hash on this host.  shmcb files an id in one
+/* The cache's id for a token hash on this host.  For a configured shmcb
+ * (the default table needs none of this): shmcb files an id in one
  * of its subcaches (up to 256) by the id's first byte alone: ids that all
  * began with the host's prefix shared one subcache, a 128th of the memory
  * (about 850 sessions whatever the size).  So for shmcb a byte of the
@@ -445,16 +446,26 @@ static int shared_get(request_rec *r, apr_pool_t *p, const acc_srv_cfg_t *c,
 {
     unsigned char buf[ACC_SESSREC_MAX];
     unsigned int len = sizeof(buf);
+    apr_size_t tlen = sizeof(buf);
     apr_status_t rv;
-    int shard = shard_of(key);
+    where_t w;
 
-    if (!lock(r, shard)) {
+    where_of(key, &w);
+    if (!lock(r, w.lock)) {
         return 0;
     }
-    rv = provider->retrieve(instances[shard], r->server,
-                            (const unsigned char *)key,
-                            (unsigned int)strlen(key), buf, &len, r->pool);
-    unlock(shard);
+    if (table) {
+        rv = acc_shtable_get(table, w.hash, key, w.klen, apr_time_now(), buf,
+                             &tlen)
+                 ? APR_SUCCESS
+                 : APR_NOTFOUND;
+        len = (unsigned int)tlen;
+    }
+    else {
+        rv = provider->retrieve(instance, r->server, (const unsigned char *)key,
+                                (unsigned int)w.klen, buf, &len, r->pool);
+    }
+    unlock(w.lock);
     if (rv != APR_SUCCESS) {
         if (rv != APR_NOTFOUND) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, r,
@@ -462,9 +473,9 @@ static int shared_get(request_rec *r, apr_pool_t *p, const acc_srv_cfg_t *c,
         }
         return 0;
     }
-    if (acc_sessrec_decode(p, buf, len, c->secret_key, c->secret_key_len,
-                           (const unsigned char *)key, strlen(key), row,
-                           until) != 0) {
+    if (acc_sessrec_decode(p, buf, len, table ? NULL : c->secret_key,
+                           c->secret_key_len, (const unsigned char *)key,
+                           w.klen, row, until) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       ACC_LOGNO(0116) "a session cache entry failed its "
                                       "check (altered, or written with "
@@ -476,14 +487,20 @@ static int shared_get(request_rec *r, apr_pool_t *p, const acc_srv_cfg_t *c,
 
 static void shared_remove(request_rec *r, const char *key)
 {
-    int shard = shard_of(key);
+    where_t w;
 
-    if (!lock(r, shard)) {
+    where_of(key, &w);
+    if (!lock(r, w.lock)) {
         return;
     }
-    provider->remove(instances[shard], r->server, (const unsigned char *)key,
-                     (unsigned int)strlen(key), r->pool);
-    unlock(shard);
+    if (table) {
+        acc_shtable_remove(table, w.hash, key, w.klen);
+    }
+    else {
+        provider->remove(instance, r->server, (const unsigned char *)key,
+                         (unsigned int)w.klen, r->pool);
+    }
+    unlock(w.lock);
 }
 
 /* This process's copy (unsigned: it never leaves the process), of an
@@ -565,7 +582,7 @@ void acc_cache_put(request_rec *r, const char *token_hash,
     unsigned char *buf;
     apr_size_t len;
     apr_status_t rv;
-    int shard;
+    where_t w;
 
     if (!ready || c->cache_ttl <= 0) {
         return;
@@ -578,17 +595,25 @@ void acc_cache_put(request_rec *r, const char *token_hash,
         until = row->expires;
     }
     key = key_of(r, c, token_hash);
-    buf = acc_sessrec_encode(r->pool, row, until, c->secret_key,
+    where_of(key, &w);
+    buf = acc_sessrec_encode(r->pool, row, until, table ? NULL : c->secret_key,
                              c->secret_key_len, (const unsigned char *)key,
-                             strlen(key), &len);
-    shard = shard_of(key);
-    if (buf == NULL || !lock(r, shard)) {
+                             w.klen, &len);
+    if (buf == NULL || !lock(r, w.lock)) {
         return;
     }
-    rv = provider->store(instances[shard], r->server,
-                         (const unsigned char *)key, (unsigned int)strlen(key),
-                         until, buf, (unsigned int)len, r->pool);
-    unlock(shard);
+    if (table) {
+        rv = acc_shtable_put(table, w.hash, key, w.klen, buf, len, until,
+                             apr_time_now())
+                 ? APR_SUCCESS
+                 : APR_ENOSPC;
+    }
+    else {
+        rv = provider->store(instance, r->server, (const unsigned char *)key,
+                             (unsigned int)w.klen, until, buf,
+                             (unsigned int)len, r->pool);
+    }
+    unlock(w.lock);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, r,
                       ACC_LOGNO(0117) "session cache store failed");

@@ -4,9 +4,10 @@
  *
  * A guarded request with a valid session costs no database round trip
  * while its entry is in the cache.  The cache is one per httpd (its
- * provider and size set once, server-wide, with AccountsSessionCache:
- * shmcb by default, shared by the processes of this server; memcache or
- * redis to share it between servers); each virtual host keeps its entries
+ * kind and size set once, server-wide, with AccountsSessionCache: a table
+ * in shared memory by default (core/shtable.h), shared by the processes
+ * of this server; an httpd socache provider instead -- memcache or redis
+ * to share it between servers); each virtual host keeps its entries
  * apart and says how long they live with AccountsSessionCacheTTL (default
  * 10 s; 0 turns the cache off for that host).  Logout and a new login on
  * this server remove the token's entry at once; changes made elsewhere
@@ -18,30 +19,28 @@
 #include "module.h"
 #include "store/store.h"
 
-/* AccountsSessionCache none | provider[:arguments] */
+/* AccountsSessionCache shm | none | provider[:arguments] ("shmcb" alone
+ * is shm, as the default was called before). */
 const char *acc_cache_set(cmd_parms *cmd, void *dummy, const char *arg);
 
-/* AccountsSessionCacheSize SESSIONS: how many sessions the default shmcb
- * cache holds (100,000; 400 bytes of shared memory each). */
+/* AccountsSessionCacheSize SESSIONS: how many sessions the default table
+ * holds (100,000; 655 bytes of shared memory each). */
 const char *acc_cache_size_set(cmd_parms *cmd, void *dummy, const char *arg);
 
-/* pre_config: forget the last configuration's cache; register the
- * "accounts-cache" mutex (the Mutex directive can place it). */
+/* pre_config: forget the last configuration's cache. */
 int acc_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                          apr_pool_t *ptemp);
 
-/* check_config: settle the provider (the default is shmcb) and make each
- * host's key prefix.  Returns OK or, when the provider's module is not
- * loaded, logs the LoadModule line to add and returns
- * HTTP_INTERNAL_SERVER_ERROR. */
+/* check_config: settle the cache (the default is the table) and make
+ * each host's key prefix.  Returns OK. */
 int acc_cache_check(apr_pool_t *pconf, server_rec *s);
 
-/* post_config: create the cache (and its mutex, for providers that need
- * one). */
+/* post_config: create the cache and its robust locks (one a stripe of the
+ * table; one for a provider that needs it). */
 int acc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s);
 
-/* child_init: reattach the mutex. */
+/* child_init: this process's own layer, and the change notices' listener. */
 void acc_cache_child_init(apr_pool_t *p, server_rec *s);
 
 /* The cached lookup for token_hash (hex), into *row (its strings in p,
