@@ -10,7 +10,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 30;
+plan tests => 31;
 
 my $httpd = Apache::Test::vars('httpd');
 my $so = Apache::Test::vars('serverroot') . '/../.libs/mod_accounts.so';
@@ -99,8 +99,11 @@ ok t_cmp($out, qr/AccountsSecretKeyFile .* can be read by others than its owner:
 ($rc, $out) = configtest($dbd, $acc, 'DBDriver pgsql');
 ok t_cmp($rc, 0, 'the default session cache needs no socache module');
 ($rc, $out) = configtest($dbd, $acc, 'DBDriver pgsql', "AccountsSessionCache shmcb:$dir/c(65536)");
-ok t_cmp($out, qr/'shmcb'.*LoadModule socache_shmcb_module/,
-         'shmcb with arguments, its module not loaded: the LoadModule line is named');
+ok t_cmp($rc != 0 && $out =~ /'shmcb'.*LoadModule socache_shmcb_module/ ? 'refused' : "rc $rc: $out", 'refused',
+         'shmcb with arguments, its module not loaded: refused, the LoadModule line named');
+($rc, $out) = configtest($dbd, $acc, 'DBDriver pgsql', 'AccountsSessionCache shm:/tmp/x');
+ok t_cmp($rc != 0 && $out =~ /shm takes no arguments/ ? 'refused' : "rc $rc: $out", 'refused',
+         'the table takes no arguments, and says so');
 ($rc, $out) = configtest($dbd, $acc, 'DBDriver pgsql', 'AccountsSessionCache none');
 ok t_cmp($rc, 0, 'AccountsSessionCache none needs no socache module');
 ($rc, $out) = configtest($dbd, $shm, $acc, 'AccountsSessionCache nosuch:/tmp/x');

@@ -49,9 +49,13 @@ static void geometry(apr_size_t entries, apr_size_t *stripes, apr_size_t *per)
 apr_size_t acc_shtable_bytes(apr_size_t entries)
 {
     apr_size_t stripes, per;
+    apr_uint64_t len;
 
     geometry(entries, &stripes, &per);
-    return stripes * per * WAYS * (sizeof(apr_uint32_t) + SLOT) + LINE;
+    len = (apr_uint64_t)stripes * per * WAYS * (sizeof(apr_uint32_t) + SLOT) +
+          LINE;
+    /* More than the address space (a 32-bit build): none. */
+    return len > (apr_uint64_t)APR_SIZE_MAX ? 0 : (apr_size_t)len;
 }
 
 acc_shtable_t *acc_shtable_make(apr_pool_t *p, void *mem, apr_size_t entries)
@@ -130,8 +134,8 @@ static head_t *head_at(const acc_shtable_t *t, apr_size_t set, apr_size_t w)
 static apr_size_t span(const head_t *hd, apr_size_t w)
 {
     if (hd->nslots == 0 || w + hd->nslots > WAYS ||
-        sizeof(head_t) + (apr_size_t)hd->klen + hd->vlen >
-            (apr_size_t)hd->nslots * SLOT) {
+        (apr_uint64_t)sizeof(head_t) + hd->klen + hd->vlen >
+            (apr_uint64_t)hd->nslots * SLOT) {
         return 0;
     }
     return hd->nslots;
@@ -253,7 +257,7 @@ int acc_shtable_put(acc_shtable_t *t, apr_uint64_t h, const void *key,
     head_t *hd;
 
     acc_shtable_remove(t, h, key, klen);
-    if (klen + vlen > ACC_SHTABLE_MAX) {
+    if (klen > ACC_SHTABLE_MAX || vlen > ACC_SHTABLE_MAX - klen) {
         return 0;
     }
     n = (sizeof(head_t) + klen + vlen + SLOT - 1) / SLOT;

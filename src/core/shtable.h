@@ -41,7 +41,8 @@ typedef struct acc_shtable acc_shtable_t;
 
 /* The shared memory a table for `entries` entries needs: a quarter more
  * slots than entries (what keeps a table filled to its size from losing
- * live entries to full sets), and a tag line per set. */
+ * live entries to full sets), and a tag line per set.  0 when that is
+ * more than the address space (a 32-bit build asked for millions). */
 apr_size_t acc_shtable_bytes(apr_size_t entries);
 
 /* A table over mem (acc_shtable_bytes(entries) bytes of zeroed shared

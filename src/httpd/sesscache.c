@@ -130,6 +130,10 @@ const char *acc_cache_set(cmd_parms *cmd, void *dummy, const char *arg)
     }
     sep = strchr(arg, ':');
     name = sep ? apr_pstrmemdup(cmd->pool, arg, (apr_size_t)(sep - arg)) : arg;
+    if (strcasecmp(name, TABLE_NAME) == 0) {
+        return "AccountsSessionCache shm takes no arguments (its size is "
+               "AccountsSessionCacheSize, in sessions)";
+    }
     provider = lookup(name);
     if (provider == NULL) {
         return missing(cmd->pool, name);
@@ -222,6 +226,14 @@ static int make_table(apr_pool_t *pconf, server_rec *s)
     apr_shm_t *shm;
     apr_status_t rv;
 
+    if (len == 0) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     ACC_LOGNO(0113) "AccountsSessionCacheSize %ld: more "
+                                     "memory than this build can address; "
+                                     "lower it",
+                     cache_sessions);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     rv = apr_shm_create(&shm, len, NULL, pconf);
     if (rv != APR_SUCCESS) {
         ap_log_error(

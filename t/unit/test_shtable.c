@@ -216,6 +216,90 @@ static void test_expired_first(void **state)
     free(mem);
 }
 
+/* Both of a key's sets are in its stripe (the lock the caller takes):
+ * where each store puts its tag, in a table half full (so that keys go to
+ * either of their sets).  The layout is the table's own: tag lines first,
+ * set by set, and set s in stripe s % stripes. */
+static void test_sets_in_stripe(void **state)
+{
+    const apr_size_t n = 100000;
+    void *mem;
+    acc_shtable_t *t = fresh(n, &mem);
+    apr_size_t stripes = acc_shtable_stripes(t), nsets, i, j, seen[2] = {0};
+    apr_uint32_t *tags, *before;
+    char val[200];
+
+    (void)state;
+    memset(val, 'v', sizeof(val));
+    /* The tags start at the first 64-byte boundary of the memory. */
+    tags = (apr_uint32_t *)((char *)mem + (64 - (apr_size_t)mem % 64) % 64);
+    nsets = (acc_shtable_bytes(n) - 64) /
+            (ACC_SHTABLE_WAYS * (4 + ACC_SHTABLE_SLOT));
+    before = malloc(nsets * ACC_SHTABLE_WAYS * sizeof(*before));
+    assert_non_null(before);
+    for (i = 0; i < n / 2; i++) {
+        put(t, key_n(i), val, sizeof(val), LATER, NOW);
+    }
+    for (i = n / 2; i < n / 2 + 500; i++) {
+        const char *k = key_n(i);
+        apr_uint64_t h = acc_shtable_hash(k, strlen(k));
+        apr_size_t found = 0, set = 0;
+
+        memcpy(before, tags, nsets * ACC_SHTABLE_WAYS * sizeof(*before));
+        assert_int_equal(put(t, k, val, sizeof(val), LATER, NOW), 1);
+        for (j = 0; j < nsets * ACC_SHTABLE_WAYS; j++) {
+            if (tags[j] != before[j] && tags[j] != 0) {
+                found++;
+                set = j / ACC_SHTABLE_WAYS;
+            }
+        }
+        assert_int_equal(found, 1);
+        assert_int_equal(set % stripes, acc_shtable_stripe(t, h));
+        /* Which of the stripe's sets: the first set a key gets is not
+         * always the same one of its stripe. */
+        seen[set / stripes % 2]++;
+    }
+    assert_true(seen[0] > 0 && seen[1] > 0);
+    free(before);
+    free(mem);
+}
+
+/* In a table over its size (keys in either of their sets, evicting each
+ * other), a key's new value replaces its old one wherever it was, and a
+ * removed key is gone from both sets. */
+static void test_replace_when_full(void **state)
+{
+    void *mem;
+    acc_shtable_t *t = fresh(100, &mem);
+    unsigned char buf[64];
+    apr_size_t i, len, kept = 0;
+    char v[16];
+
+    (void)state;
+    for (i = 0; i < 300; i++) {
+        put(t, key_n(i), "old", 3, LATER + (apr_time_t)i, NOW);
+    }
+    for (i = 200; i < 300; i++) {
+        len = sizeof(buf);
+        if (!get(t, key_n(i), NOW, buf, &len)) {
+            continue;
+        }
+        kept++;
+        snprintf(v, sizeof(v), "new%zu", i);
+        assert_int_equal(put(t, key_n(i), v, strlen(v), LATER + 1000, NOW), 1);
+        len = sizeof(buf);
+        assert_int_equal(get(t, key_n(i), NOW, buf, &len), 1);
+        assert_int_equal(len, strlen(v));
+        assert_memory_equal(buf, v, len);
+        acc_shtable_remove(t, acc_shtable_hash(key_n(i), strlen(key_n(i))),
+                           key_n(i), strlen(key_n(i)));
+        assert_int_equal(has(t, key_n(i), NOW), 0);
+    }
+    /* The newest hundred were kept (they expire last). */
+    assert_int_equal(kept, 100);
+    free(mem);
+}
+
 /* Memory someone scribbled on (or a store cut short) is no entry: lookups
  * miss, and the table works over it. */
 static void test_scribbled(void **state)
@@ -304,10 +388,16 @@ static void test_stripes(void **state)
 int main(void)
 {
     static const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_in_and_out),    cmocka_unit_test(test_expiry),
-        cmocka_unit_test(test_large),         cmocka_unit_test(test_full),
-        cmocka_unit_test(test_expired_first), cmocka_unit_test(test_scribbled),
-        cmocka_unit_test(test_shared),        cmocka_unit_test(test_stripes),
+        cmocka_unit_test(test_in_and_out),
+        cmocka_unit_test(test_expiry),
+        cmocka_unit_test(test_large),
+        cmocka_unit_test(test_full),
+        cmocka_unit_test(test_expired_first),
+        cmocka_unit_test(test_scribbled),
+        cmocka_unit_test(test_sets_in_stripe),
+        cmocka_unit_test(test_replace_when_full),
+        cmocka_unit_test(test_shared),
+        cmocka_unit_test(test_stripes),
     };
     int rc;
 
