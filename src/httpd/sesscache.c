@@ -1,6 +1,7 @@
 /*
- * src/httpd/sesscache.c -- httpd's small-object cache in front of the session
- * store.  One piece: one cache's process-wide state, used on every lookup.
+ * src/httpd/sesscache.c -- the session cache in front of the session store:
+ * the shared table, or one of httpd's small-object caches.  One piece: one
+ * cache's process-wide state, used on every lookup.
  *
  * The default cache is our own table in anonymous shared memory
  * (core/shtable.h), sized in sessions by AccountsSessionCacheSize, made

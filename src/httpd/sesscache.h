@@ -1,6 +1,5 @@
 /*
- * src/httpd/sesscache.h -- httpd's small-object cache in front of the session
- * store.
+ * src/httpd/sesscache.h -- the session cache in front of the session store.
  *
  * A guarded request with a valid session costs no database round trip
  * while its entry is in the cache.  The cache is one per httpd (its
