@@ -118,17 +118,30 @@ acc_pcache_t *acc_pcache_create(apr_pool_t *p, apr_size_t max_entries,
     return pc;
 }
 
-static volatile apr_uint32_t *slot_of(acc_pcache_t *pc, const char *key)
+static volatile apr_uint32_t *slot_of(volatile apr_uint32_t *gens,
+                                      apr_size_t nslots, const char *key)
 {
     apr_ssize_t klen = APR_HASH_KEY_STRING;
     unsigned int h = apr_hashfunc_default(key, &klen);
 
-    return &pc->gens[h % pc->nslots];
+    return &gens[h % nslots];
+}
+
+apr_uint32_t acc_gens_get(volatile apr_uint32_t *gens, apr_size_t nslots,
+                          const char *key)
+{
+    return apr_atomic_read32(slot_of(gens, nslots, key));
+}
+
+void acc_gens_bump(volatile apr_uint32_t *gens, apr_size_t nslots,
+                   const char *key)
+{
+    apr_atomic_inc32(slot_of(gens, nslots, key));
 }
 
 apr_uint32_t acc_pcache_gen(acc_pcache_t *pc, const char *key)
 {
-    return apr_atomic_read32(slot_of(pc, key));
+    return acc_gens_get(pc->gens, pc->nslots, key);
 }
 
 /* One lookup, a hit or not; at the end of each window, whether it was a
@@ -218,7 +231,7 @@ void acc_pcache_put(acc_pcache_t *pc, const char *key, const unsigned char *buf,
 
 void acc_pcache_revoke(acc_pcache_t *pc, const char *key)
 {
-    apr_atomic_inc32(slot_of(pc, key));
+    acc_gens_bump(pc->gens, pc->nslots, key);
 }
 
 apr_size_t acc_pcache_count(acc_pcache_t *pc)

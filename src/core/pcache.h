@@ -59,6 +59,15 @@ int acc_pcache_wants(acc_pcache_t *pc);
 /* Make key's entries, in every process sharing gens, unusable. */
 void acc_pcache_revoke(acc_pcache_t *pc, const char *key);
 
+/* The same counters without a cache over them (for a shared cache read
+ * without a copy in front, whose fills still need to know of a
+ * revocation): key's slot's generation, and its bump.  The slot is the
+ * one a cache over gens uses. */
+apr_uint32_t acc_gens_get(volatile apr_uint32_t *gens, apr_size_t nslots,
+                          const char *key);
+void acc_gens_bump(volatile apr_uint32_t *gens, apr_size_t nslots,
+                   const char *key);
+
 /* How many entries this process holds (for tests). */
 apr_size_t acc_pcache_count(acc_pcache_t *pc);
 
