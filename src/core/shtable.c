@@ -74,16 +74,30 @@ apr_size_t acc_shtable_stripes(const acc_shtable_t *t)
     return t->stripes;
 }
 
-/* FNV-1a, then MurmurHash3's finaliser: every bit of the key moves
- * every bit of the hash, which the stripe, the sets and the tag split. */
+/* Eight bytes at a time, each word mixed in with a multiply and a shift
+ * (a byte at a time, FNV-1a, was a tenth of a guarded request's lookup),
+ * then MurmurHash3's finaliser: every bit of the key moves every bit of
+ * the hash, which the stripe, the sets and the tag split.  The hashes
+ * live in this server's memory only: the byte order does not matter. */
+static apr_uint64_t mix(apr_uint64_t h, apr_uint64_t w)
+{
+    h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 29);
+}
+
 apr_uint64_t acc_shtable_hash(const void *key, apr_size_t klen)
 {
     const unsigned char *k = key;
-    apr_uint64_t h = 14695981039346656037ULL;
-    apr_size_t i;
+    apr_uint64_t h = 0xcbf29ce484222325ULL ^ klen, w;
 
-    for (i = 0; i < klen; i++) {
-        h = (h ^ k[i]) * 1099511628211ULL;
+    for (; klen >= 8; k += 8, klen -= 8) {
+        memcpy(&w, k, 8);
+        h = mix(h, w);
+    }
+    if (klen > 0) {
+        w = 0;
+        memcpy(&w, k, klen);
+        h = mix(h, w);
     }
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
@@ -184,6 +198,24 @@ int acc_shtable_get(acc_shtable_t *t, apr_uint64_t h, const void *key,
         memcpy(buf, (const char *)(hd + 1) + klen, hd->vlen);
         *len = hd->vlen;
         return 1;
+    }
+    return 0;
+}
+
+int acc_shtable_replace(acc_shtable_t *t, apr_uint64_t h, const void *key,
+                        apr_size_t klen, const void *val, apr_size_t vlen,
+                        apr_time_t until, apr_time_t now)
+{
+    apr_uint32_t tag = tag_of(h);
+    apr_size_t set[2];
+    int i, w;
+
+    sets_of(t, h, set);
+    for (i = 0; i < 2; i++) {
+        if ((w = find(t, set[i], tag, key, klen)) >= 0 &&
+            head_at(t, set[i], (apr_size_t)w)->until > now) {
+            return acc_shtable_put(t, h, key, klen, val, vlen, until, now);
+        }
     }
     return 0;
 }

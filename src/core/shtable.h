@@ -71,6 +71,13 @@ int acc_shtable_put(acc_shtable_t *t, apr_uint64_t h, const void *key,
                     apr_size_t klen, const void *val, apr_size_t vlen,
                     apr_time_t until, apr_time_t now);
 
+/* The same, only when key has an entry valid at now (else nothing is
+ * stored: 0): a refresh of an entry that someone removed in between does
+ * not bring it back. */
+int acc_shtable_replace(acc_shtable_t *t, apr_uint64_t h, const void *key,
+                        apr_size_t klen, const void *val, apr_size_t vlen,
+                        apr_time_t until, apr_time_t now);
+
 /* Remove key's entry, if it has one. */
 void acc_shtable_remove(acc_shtable_t *t, apr_uint64_t h, const void *key,
                         apr_size_t klen);

@@ -592,10 +592,10 @@ int acc_cache_get(request_rec *r, apr_pool_t *p, const char *token_hash,
     }
     key = key_of(r, c, token_hash);
     now = apr_time_now();
-    /* Read before any lookup: a revocation from now on makes whatever
-     * this request finds and keeps unusable. */
-    *gen = gen_of(key);
     if (pcache) {
+        /* Read before any lookup: a revocation from now on makes whatever
+         * this request finds and keeps unusable. */
+        *gen = gen_of(key);
         if (acc_pcache_get(pcache, key, now, r->pool, &buf, &len) &&
             acc_sessrec_decode(p, buf, len, NULL, 0, (const unsigned char *)key,
                                strlen(key), row, &until) == 0 &&
@@ -603,16 +603,24 @@ int acc_cache_get(request_rec *r, apr_pool_t *p, const char *token_hash,
             return 1;
         }
     }
-    if (!shared_get(r, p, c, key, now, row, &until) ||
-        !stands(r, row, until, now)) {
-        return 0;
+    if (shared_get(r, p, c, key, now, row, &until) &&
+        stands(r, row, until, now)) {
+        local_put(r, key, row, until, *gen, 1);
+        return 1;
     }
-    local_put(r, key, row, until, *gen, 1);
-    return 1;
+    /* A miss: the caller reads the database next and fills with *gen,
+     * read before that read, so a revocation from now on takes out what
+     * it stores.  (A hit in the table needs none: acc_cache_refresh only
+     * replaces an entry that is still there.  Not reading it saves every
+     * hit a cold line of shared memory.) */
+    if (pcache == NULL) {
+        *gen = gen_of(key);
+    }
+    return 0;
 }
 
-void acc_cache_put(request_rec *r, const char *token_hash,
-                   const acc_session_row_t *row, apr_uint32_t gen)
+static void store(request_rec *r, const char *token_hash,
+                  const acc_session_row_t *row, apr_uint32_t gen, int refresh)
 {
     acc_srv_cfg_t *c = acc_srv(r->server);
     apr_time_t until;
@@ -640,6 +648,14 @@ void acc_cache_put(request_rec *r, const char *token_hash,
     if (buf == NULL || !lock(r, w.lock)) {
         return;
     }
+    if (table && refresh) {
+        /* Only over the entry the hit found: one removed since (a logout)
+         * stays out. */
+        acc_shtable_replace(table, w.hash, key, w.klen, buf, len, until,
+                            apr_time_now());
+        unlock(w.lock);
+        return;
+    }
     if (table) {
         rv = acc_shtable_put(table, w.hash, key, w.klen, buf, len, until,
                              apr_time_now())
@@ -664,6 +680,18 @@ void acc_cache_put(request_rec *r, const char *token_hash,
         return;
     }
     local_put(r, key, row, until, gen, 0);
+}
+
+void acc_cache_put(request_rec *r, const char *token_hash,
+                   const acc_session_row_t *row, apr_uint32_t gen)
+{
+    store(r, token_hash, row, gen, 0);
+}
+
+void acc_cache_refresh(request_rec *r, const char *token_hash,
+                       const acc_session_row_t *row, apr_uint32_t gen)
+{
+    store(r, token_hash, row, gen, 1);
 }
 
 void acc_cache_forget(request_rec *r, const char *token_hash)

@@ -45,7 +45,8 @@ void acc_cache_child_init(apr_pool_t *p, server_rec *s);
 /* The cached lookup for token_hash (hex), into *row (its strings in p,
  * which must live as long as the caller keeps the row): 1 on a hit, 0 on
  * a miss (or when the cache is off for this host).  Looks in this
- * process's cache, then the shared one.  *gen is for acc_cache_put. */
+ * process's cache, then the shared one.  *gen is for acc_cache_put after
+ * a miss, for acc_cache_refresh after a hit. */
 int acc_cache_get(request_rec *r, apr_pool_t *p, const char *token_hash,
                   acc_session_row_t *row, apr_uint32_t *gen);
 
@@ -55,6 +56,12 @@ int acc_cache_get(request_rec *r, apr_pool_t *p, const char *token_hash,
  * forgotten in between. */
 void acc_cache_put(request_rec *r, const char *token_hash,
                    const acc_session_row_t *row, apr_uint32_t gen);
+
+/* Keep row, found by acc_cache_get (which said *gen) and changed since
+ * (its last_seen), in place of its entry: in the table only while that
+ * entry is still there; with a provider, as acc_cache_put does. */
+void acc_cache_refresh(request_rec *r, const char *token_hash,
+                       const acc_session_row_t *row, apr_uint32_t gen);
 
 /* Drop token_hash's entry (logout, a new login): from the shared cache,
  * and from every process's cache of this server. */

@@ -205,7 +205,7 @@ static int lookup(request_rec *r, acc_session_t **out)
              * writes it (within a second, with others), and the entry
              * says so from now on. */
             cached.last_seen = now;
-            acc_cache_put(r, hash, &cached, gen);
+            acc_cache_refresh(r, hash, &cached, gen);
             row = &cached;
         }
     }

@@ -114,6 +114,71 @@ static void test_expiry(void **state)
     free(mem);
 }
 
+/* A refresh replaces a live entry and stores nothing otherwise: not for
+ * a key never stored, one removed (a logout between a hit and its
+ * refresh), or one expired. */
+static void test_refresh(void **state)
+{
+    void *mem;
+    acc_shtable_t *t = fresh(1000, &mem);
+    const char *k = "acc0:r";
+    apr_uint64_t h = acc_shtable_hash(k, 6);
+    unsigned char buf[64];
+    apr_size_t len = sizeof(buf);
+
+    (void)state;
+    assert_int_equal(acc_shtable_replace(t, h, k, 6, "v1", 2, LATER, NOW), 0);
+    assert_int_equal(has(t, k, NOW), 0);
+    assert_int_equal(put(t, k, "v1", 2, LATER, NOW), 1);
+    assert_int_equal(acc_shtable_replace(t, h, k, 6, "v2!", 3, LATER, NOW), 1);
+    assert_int_equal(get(t, k, NOW, buf, &len), 1);
+    assert_int_equal(len, 3);
+    assert_memory_equal(buf, "v2!", 3);
+    acc_shtable_remove(t, h, k, 6);
+    assert_int_equal(acc_shtable_replace(t, h, k, 6, "v3", 2, LATER, NOW), 0);
+    assert_int_equal(has(t, k, NOW), 0);
+    assert_int_equal(put(t, k, "v1", 2, NOW + 10, NOW), 1);
+    assert_int_equal(acc_shtable_replace(t, h, k, 6, "v4", 2, LATER, NOW + 10),
+                     0);
+    assert_int_equal(has(t, k, NOW + 5), 1);
+    len = sizeof(buf);
+    assert_int_equal(get(t, k, NOW + 5, buf, &len), 1);
+    assert_memory_equal(buf, "v1", 2);
+    free(mem);
+}
+
+/* The hash spreads keys that differ in one character anywhere, as keys
+ * of one host (one prefix) do: every bit of the 64 moves about half the
+ * time. */
+static void test_hash_spread(void **state)
+{
+    char a[80], b[80];
+    int bit, pos, n = 0;
+    long flips[64] = {0};
+
+    (void)state;
+    for (pos = 0; pos < 69; pos++) {
+        int c;
+        for (c = 0; c < 16; c++) {
+            apr_uint64_t x, y;
+            strcpy(a, key_n(12345));
+            strcpy(b, a);
+            b[pos] =
+                b[pos] == "0123456789abcdef"[c] ? 'z' : "0123456789abcdef"[c];
+            x = acc_shtable_hash(a, strlen(a));
+            y = acc_shtable_hash(b, strlen(b));
+            assert_true(x != y);
+            for (bit = 0; bit < 64; bit++) {
+                flips[bit] += ((x ^ y) >> bit) & 1;
+            }
+            n++;
+        }
+    }
+    for (bit = 0; bit < 64; bit++) {
+        assert_true(flips[bit] > n * 4 / 10 && flips[bit] < n * 6 / 10);
+    }
+}
+
 /* An entry over many slots, the largest one, and one byte more. */
 static void test_large(void **state)
 {
@@ -390,6 +455,8 @@ int main(void)
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_in_and_out),
         cmocka_unit_test(test_expiry),
+        cmocka_unit_test(test_refresh),
+        cmocka_unit_test(test_hash_spread),
         cmocka_unit_test(test_large),
         cmocka_unit_test(test_full),
         cmocka_unit_test(test_expired_first),
