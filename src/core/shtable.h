@@ -5,20 +5,22 @@
  * httpd's shmcb keeps entries in rings and finds one by a linear scan of a
  * subcache's index and a compare of every id of the same length: at
  * 100,000 sessions, some 25 cache lines that no CPU cache holds.  Here a
- * key names two sets of ACC_SHTABLE_WAYS slots; each set has one cache
- * line of tags (a 32-bit hash of the key of the entry that starts in each
- * slot, 0 where none does), so a lookup reads one or two tag lines and the
- * entry's own lines.
+ * key names two sets of ACC_SHTABLE_WAYS slots (four for an entry of
+ * more than one slot); each set has one cache line of tags (a 32-bit hash
+ * of the key of the entry that starts in each slot, 0 where none does),
+ * so a lookup that finds its entry reads one or two tag lines (rarely
+ * more) and the entry's own lines.
  *
  * An entry is its key, its value and when it stops being valid, in
  * consecutive slots of one set: ACC_SHTABLE_SLOT bytes each, and at most a
  * whole set (ACC_SHTABLE_MAX bytes of key and value).  A store goes to the
  * first run of free slots (empty, or holding only expired entries) in the
- * emptier of the key's two sets; when neither has one it takes the run
- * whose entries expire first.  Nothing runs in the background: an expired
+ * emptier of the key's two sets (an entry of more slots, failing that, in
+ * its other two); when none has one it takes the run whose entries
+ * expire first.  Nothing runs in the background: an expired
  * entry is space for the next store.
  *
- * Locking is the caller's: the two sets of a key are in one stripe
+ * Locking is the caller's: the sets of a key are in one stripe
  * (acc_shtable_stripe), and every call for a key is made holding that
  * stripe's lock.  A store clears the tags of the slots it takes, writes
  * the entry and sets its tag last, so a process that dies holding the lock

@@ -179,6 +179,45 @@ static void test_hash_spread(void **state)
     }
 }
 
+/* Entries of 9 slots (a user in many groups) beside many of one slot, in
+ * a table an eighth full: every one is kept.  Two such entries cannot
+ * share a set; with two sets a key, 300 of them found both taken about
+ * once in seven fillings -- here twenty fillings, each with other keys. */
+static void test_big_entries(void **state)
+{
+    static char big[4300], small[200];
+    char k[80];
+    unsigned long fam, i;
+
+    (void)state;
+    memset(big, 'b', sizeof(big));
+    memset(small, 's', sizeof(small));
+    for (fam = 0; fam < 20; fam++) {
+        void *mem;
+        acc_shtable_t *t = fresh(100000, &mem);
+        unsigned long kept = 0;
+
+        for (i = 0; i < 12000; i++) {
+            snprintf(k, sizeof(k), "acc%lu:%064lx", fam, i * 2654435761UL);
+            assert_int_equal(put(t, k, small, sizeof(small), LATER, NOW), 1);
+        }
+        for (i = 0; i < 300; i++) {
+            snprintf(k, sizeof(k), "acc%lu:%064lx", fam, ~i * 40503UL);
+            assert_int_equal(put(t, k, big, sizeof(big), LATER, NOW), 1);
+        }
+        for (i = 0; i < 300; i++) {
+            snprintf(k, sizeof(k), "acc%lu:%064lx", fam, ~i * 40503UL);
+            kept += (unsigned long)has(t, k, NOW);
+        }
+        for (i = 0; i < 12000; i++) {
+            snprintf(k, sizeof(k), "acc%lu:%064lx", fam, i * 2654435761UL);
+            kept += (unsigned long)has(t, k, NOW);
+        }
+        assert_int_equal(kept, 12300);
+        free(mem);
+    }
+}
+
 /* An entry over many slots, the largest one, and one byte more. */
 static void test_large(void **state)
 {
@@ -458,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_refresh),
         cmocka_unit_test(test_hash_spread),
         cmocka_unit_test(test_large),
+        cmocka_unit_test(test_big_entries),
         cmocka_unit_test(test_full),
         cmocka_unit_test(test_expired_first),
         cmocka_unit_test(test_scribbled),
