@@ -124,16 +124,17 @@ static apr_uint32_t tag_of(apr_uint64_t h)
  * (MORE_SETS), since two entries of more than half a set cannot share
  * one -- with only two sets each, 300 entries of 9 slots in a table of
  * 7,813 sets found both of theirs taken about once in seven fillings.
- * Lookups read the first two first.  Returns how many there are (fewer
- * in a stripe of fewer sets). */
+ * Lookups read the first two first.  The first `want` of them (2 or
+ * MORE_SETS) into set; returns how many there are (fewer in a stripe of
+ * fewer sets). */
 #define MORE_SETS 4
 static int sets_of(const acc_shtable_t *t, apr_uint64_t h,
-                   apr_size_t set[MORE_SETS])
+                   apr_size_t set[MORE_SETS], int want)
 {
     apr_size_t s = acc_shtable_stripe(t, h);
     apr_size_t a[MORE_SETS];
     apr_uint64_t h2 = (h ^ (h >> 31)) * 0x9E3779B97F4A7C15ULL;
-    int n = t->per < MORE_SETS ? (int)t->per : MORE_SETS, i, j;
+    int n = t->per < (apr_size_t)want ? (int)t->per : want, i, j;
 
     a[0] = (apr_size_t)((h >> 16) % t->per);
     a[1] = (apr_size_t)((h >> 40) % (t->per - 1));
@@ -209,11 +210,14 @@ int acc_shtable_get(acc_shtable_t *t, apr_uint64_t h, const void *key,
     apr_size_t set[MORE_SETS];
     int i, w, nsets;
 
-    nsets = sets_of(t, h, set);
+    nsets = sets_of(t, h, set, 2);
     for (i = 0; i < nsets; i++) {
         const head_t *hd;
 
         if ((w = find(t, set[i], tag, key, klen)) < 0) {
+            if (i == 1) {
+                nsets = sets_of(t, h, set, MORE_SETS);
+            }
             continue;
         }
         hd = head_at(t, set[i], (apr_size_t)w);
@@ -235,7 +239,7 @@ int acc_shtable_replace(acc_shtable_t *t, apr_uint64_t h, const void *key,
     apr_size_t set[MORE_SETS];
     int i, w, nsets;
 
-    nsets = sets_of(t, h, set);
+    nsets = sets_of(t, h, set, MORE_SETS);
     for (i = 0; i < nsets; i++) {
         if ((w = find(t, set[i], tag, key, klen)) >= 0 &&
             head_at(t, set[i], (apr_size_t)w)->until > now) {
@@ -252,7 +256,7 @@ void acc_shtable_remove(acc_shtable_t *t, apr_uint64_t h, const void *key,
     apr_size_t set[MORE_SETS];
     int i, w, nsets;
 
-    nsets = sets_of(t, h, set);
+    nsets = sets_of(t, h, set, MORE_SETS);
     for (i = 0; i < nsets; i++) {
         if ((w = find(t, set[i], tag, key, klen)) >= 0) {
             __atomic_store_n(&tags_of(t, set[i])[w], 0, __ATOMIC_RELEASE);
@@ -318,12 +322,12 @@ int acc_shtable_put(acc_shtable_t *t, apr_uint64_t h, const void *key,
         return 0;
     }
     n = (sizeof(head_t) + klen + vlen + SLOT - 1) / SLOT;
-    nsets = sets_of(t, h, set);
+    nsets = sets_of(t, h, set, n == 1 ? 2 : MORE_SETS);
     /* The cheapest run of n slots: free ones (in the emptier set), else
      * those whose entries expire first.  In the first two sets; an entry
      * of more slots that finds no free run there looks in the others. */
     for (i = 0; i < nsets; i++) {
-        if (i >= 2 && (n == 1 || best_cost == 0)) {
+        if (i >= 2 && best_cost == 0) {
             break;
         }
         nfree = occupancy(t, set[i], now, busy);

@@ -214,6 +214,12 @@ static void test_big_entries(void **state)
             kept += (unsigned long)has(t, k, NOW);
         }
         assert_int_equal(kept, 12300);
+        /* Wherever they went, they can be taken out again. */
+        for (i = 0; i < 300; i++) {
+            snprintf(k, sizeof(k), "acc%lu:%064lx", fam, ~i * 40503UL);
+            acc_shtable_remove(t, acc_shtable_hash(k, strlen(k)), k, strlen(k));
+            assert_int_equal(has(t, k, NOW), 0);
+        }
         free(mem);
     }
 }
