@@ -19,7 +19,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AccountsTest;
 
-plan tests => 76;
+plan tests => 81;
 
 my $PW = AccountsTest::good_password();
 my $BAD = 'Please enter a correct username and password. Note that both '
@@ -282,8 +282,21 @@ ok t_cmp($reg{register} ? 'yes' : 'no', 'yes', 'registrations are audited');
 # logout is audited too.
 my $lb = from('10.7.0.1');
 $lb->login($x, $PW);
+my $lsid = $lb->cookie('sessionid') // '';
 ok t_cmp($lb->logout->code, 303, 'logout: 303');
 ok t_cmp(count_events($x, 'logout'), 1, 'audit: logout');
+my ($lo) = grep { $_->[1] eq 'logout' } @{ events($x) };
+ok t_cmp($lo && $lo->[3], '10.7.0.1', '... with the client address');
+ok t_cmp($lo && $lo->[4], 'ThrottleTest/1.0 (10.7.0.1)', '... and the user agent');
+ok t_cmp(AccountsTest::sql("SELECT count(*) FROM accounts_session WHERE token_hash = encode(sha256('"
+                           . $lsid =~ s/[^A-Za-z0-9_-]//gr . "'::bytea), 'hex')")->[0][0],
+         0, '... and the session row went with it');
+# The ended session's cookie, sent again: nothing more is ended or recorded.
+my $ltok = AccountsTest::token_in($lb->get('/accounts/login/')->content // '') // '';
+$lb->set_cookie(sessionid => $lsid);
+ok t_cmp($lb->post('/accounts/logout/', [csrfmiddlewaretoken => $ltok])->code, 303,
+         'logout replayed with the ended session\'s cookie: 303');
+ok t_cmp(count_events($x, 'logout'), 1, '... and no second logout event');
 
 # A hostile user agent is stored escaped, never breaks the insert.
 my $hb = from('10.7.0.2');

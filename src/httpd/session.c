@@ -3,6 +3,7 @@
  * out.  One piece: every path shares the request's session state.
  */
 #include "session.h"
+#include "audit.h"
 #include "config.h"
 #include "core/cookie.h"
 #include "core/crypto.h"
@@ -605,19 +606,30 @@ void acc_session_forget(request_rec *r, const apr_array_header_t *hashes)
     }
 }
 
-int acc_session_logout(request_rec *r, acc_store_t *st)
+int acc_session_logout(request_rec *r, acc_store_t *st, const char *event,
+                       const char *username)
 {
     req_sess_t *rs = req_state(r);
     const char *tok = token_of(r);
 
     if (tok) {
         const char *hash = acc_sha256_hex(r->pool, tok);
+        acc_store_rc_t rc;
         /* Out of the cache before the database (from here on this server
          * refuses the token, even if the database is slow to say so) and
          * after it (a request that read the row just before the delete
          * cannot have put it back). */
         acc_cache_forget(r, hash);
-        if (acc_session_delete(st, r->pool, hash) == ACC_STORE_OK) {
+        if (event) {
+            const char *name, *addr, *ua;
+
+            acc_audit_values(r, username, &name, &addr, &ua);
+            rc = acc_session_end(st, r->pool, hash, event, name, addr, ua);
+        }
+        else {
+            rc = acc_session_delete(st, r->pool, hash);
+        }
+        if (rc == ACC_STORE_OK) {
             acc_cache_forget(r, hash);
         }
         else {

@@ -94,9 +94,11 @@ int acc_session_renew(request_rec *r, acc_store_t *st);
  * others. */
 void acc_session_forget(request_rec *r, const apr_array_header_t *hashes);
 
-/* End the request's session: row deleted, cookie expired.  Returns OK or
- * HTTP_SERVICE_UNAVAILABLE. */
-int acc_session_logout(request_rec *r, acc_store_t *st);
+/* End the request's session: row deleted, cookie expired.  With event,
+ * an audit row (event, username) goes in the same statement, when the
+ * row was there.  Returns OK or HTTP_SERVICE_UNAVAILABLE. */
+int acc_session_logout(request_rec *r, acc_store_t *st, const char *event,
+                       const char *username);
 
 /* 1 when cookies for this request should be Secure (AccountsCookieSecure
  * On, or Auto on HTTPS). */

@@ -71,6 +71,18 @@ acc_store_rc_t acc_session_delete(acc_store_t *st, apr_pool_t *p,
     return acc_store_exec(st, p, S_SESSION_DELETE, NULL, 1, args);
 }
 
+acc_store_rc_t acc_session_end(acc_store_t *st, apr_pool_t *p,
+                               const char *token_hash, const char *event,
+                               const char *username, const char *address,
+                               const char *user_agent)
+{
+    const char *args[5] = {token_hash, event, username ? username : "",
+                           address ? address : "",
+                           user_agent ? user_agent : ""};
+
+    return acc_store_exec(st, p, S_SESSION_END, NULL, 5, args);
+}
+
 /* Run a DELETE ... RETURNING token_hash; *hashes (when not NULL) gets
  * the deleted sessions' token hashes. */
 static acc_store_rc_t delete_returning(acc_store_t *st, apr_pool_t *p,

@@ -147,6 +147,15 @@ const acc_stmt_t acc_store_stmts[S_COUNT] = {
                          " IS NOT NULL"},
     [S_SESSION_DELETE] = {"accounts_session_delete",
                           "DELETE FROM accounts_session WHERE token_hash = %s"},
+    /* A logout: the session's row and the audit row in one statement
+     * (one round trip, one commit).  The audit row only when a row went:
+     * two logouts of one session that race record one. */
+    [S_SESSION_END] = {"accounts_session_end",
+                       "WITH d AS (DELETE FROM accounts_session WHERE"
+                       " token_hash = %s RETURNING 1) INSERT INTO"
+                       " accounts_audit (event, username, address,"
+                       " user_agent) SELECT %s::text, %s::text, %s::text,"
+                       " %s::text FROM d"},
     [S_SESSION_DELETE_USER] = {"accounts_session_deleteuser",
                                "DELETE FROM accounts_session"
                                " WHERE user_id = %s::bigint"

@@ -330,6 +330,13 @@ acc_store_rc_t acc_session_touch(acc_store_t *st, apr_pool_t *p,
 acc_store_rc_t acc_session_delete(acc_store_t *st, apr_pool_t *p,
                                   const char *token_hash);
 
+/* The same with an audit row (event, username, address, user agent)
+ * added in the same statement, when the session's row was there to go. */
+acc_store_rc_t acc_session_end(acc_store_t *st, apr_pool_t *p,
+                               const char *token_hash, const char *event,
+                               const char *username, const char *address,
+                               const char *user_agent);
+
 /* Delete every session of a user (a password reset, deactivation,
  * accountsctl logout); *hashes (when not NULL) gets their token hashes
  * (const char *, in p) so that caches can forget them. */

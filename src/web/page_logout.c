@@ -9,7 +9,6 @@
 #include "httpd/render.h"
 #include "httpd/session.h"
 #include "httpd/sesscache.h"
-#include "httpd/audit.h"
 #include "httpd/throttle.h"
 #include "httpd/flash.h"
 
@@ -28,17 +27,13 @@ int acc_page_logout(acc_page_t *pg)
         }
         return acc_page_render(r, "logout.html", ctx, HTTP_OK);
     }
-    /* The audit row and the session's end in one commit; the session
-     * leaves the cache again once that commit is seen (a request that read
-     * the row before it cannot have put it back). */
-    acc_store_begin(pg->store, r->pool);
-    if (s) {
-        acc_audit(r, pg->store, "logout", s->user->username);
-    }
-    rc = acc_session_logout(r, pg->store);
-    if (acc_store_end(pg->store, r->pool) != ACC_STORE_OK) {
-        rc = HTTP_SERVICE_UNAVAILABLE;
-    }
+    /* The session's end and its audit row in one statement (one round
+     * trip, one commit, which waits for the disk: a logout must not come
+     * undone); the session leaves the cache again once that commit is
+     * seen (a request that read the row before it cannot have put it
+     * back). */
+    rc = s ? acc_session_logout(r, pg->store, "logout", s->user->username)
+           : acc_session_logout(r, pg->store, NULL, NULL);
     if (rc != OK) {
         return acc_db_unavailable(r, ACC_DB_DOWN);
     }

@@ -142,7 +142,7 @@ int acc_page_sessions(acc_page_t *pg)
         acc_audit(r, pg->store, "session_ended", cur->user->username);
         if (strcmp(hash, cur->token_hash) == 0) {
             /* This very session: a logout. */
-            if (acc_session_logout(r, pg->store) != OK) {
+            if (acc_session_logout(r, pg->store, NULL, NULL) != OK) {
                 return acc_db_unavailable(r, ACC_DB_DOWN);
             }
             return acc_see_other(r, pg->cfg->logout_redirect);
