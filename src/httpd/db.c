@@ -24,6 +24,7 @@
 #include <apr_strings.h>
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <string.h>
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_open) * dbd_open;
@@ -38,7 +39,9 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_close) * dbd_close;
 #define ACQUIRE_TRIES 8
 
 /* A pooled connection idle longer than this is probed before use: libpq
- * only notices a restarted server when it next talks to it. */
+ * only notices a restarted server when it next talks to it.  One used
+ * more recently is probed only when something arrived on it while it sat
+ * in the pool (see quiet()). */
 #define PROBE_AFTER apr_time_from_sec(2)
 
 /* What we keep on a pooled connection (in its pool). */
@@ -128,6 +131,32 @@ static hold_t *hold_of(request_rec *r, int create)
         }                                                                      \
     } while (0)
 
+/* 1 when nothing has arrived on an idle connection since its last
+ * answer.  A server that shuts down or restarts tells each connection so
+ * (an error message) and closes it, and either makes the socket readable;
+ * a healthy idle connection has nothing to read.  A poll() instead of a
+ * round trip: a page that would otherwise ask "SELECT 1" before its first
+ * statement asks only when this says something came (or for a driver
+ * other than pgsql, whose socket we cannot see). */
+static int quiet(ap_dbd_t *dbd)
+{
+    PGconn *conn;
+    struct pollfd pfd;
+
+    if (strcmp(apr_dbd_name(dbd->driver), "pgsql") != 0) {
+        return 0;
+    }
+    conn = apr_dbd_native_handle(dbd->driver, dbd->handle);
+    if (conn == NULL || PQstatus(conn) != CONNECTION_OK ||
+        PQtransactionStatus(conn) != PQTRANS_IDLE) {
+        return 0;
+    }
+    pfd.fd = PQsocket(conn);
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    return pfd.fd >= 0 && poll(&pfd, 1, 0) == 0;
+}
+
 /* 1 when the connection still answers (a trivial query). */
 static int alive(apr_pool_t *p, ap_dbd_t *dbd)
 {
@@ -196,7 +225,8 @@ static acc_store_t *store_of(request_rec *r, server_rec *s, apr_pool_t *p,
     }
     *csp = cs;
     if (cs->store && !acc_store_failed(cs->store)) {
-        if ((probe || apr_time_now() - cs->last_used > PROBE_AFTER) &&
+        if ((probe || apr_time_now() - cs->last_used > PROBE_AFTER ||
+             !quiet(dbd)) &&
             !alive(p, dbd)) {
             /* Reset or dropped at its next check: prepare afresh then. */
             acc_store_set_failed(cs->store);
@@ -311,7 +341,7 @@ int acc_db_unavailable(request_rec *r, acc_db_state_t why)
                  "try again in a moment."));
 }
 
-acc_store_t *acc_db_store_ex(request_rec *r, int probe, acc_db_state_t *state)
+acc_store_t *acc_db_store(request_rec *r, acc_db_state_t *state)
 {
     hold_t *h = hold_of(r, 1);
 
@@ -319,12 +349,7 @@ acc_store_t *acc_db_store_ex(request_rec *r, int probe, acc_db_state_t *state)
         *state = ACC_DB_OK;
         return h->cs->store;
     }
-    return acquire(r, h, probe, state);
-}
-
-acc_store_t *acc_db_store(request_rec *r, acc_db_state_t *state)
-{
-    return acc_db_store_ex(r, 0, state);
+    return acquire(r, h, 0, state);
 }
 
 int acc_db_held(request_rec *r)

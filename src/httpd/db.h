@@ -33,16 +33,15 @@ int acc_db_init(apr_pool_t *pconf, server_rec *s);
  * Retry-After header is set.  The pointer is good until the request gives
  * the connection back: never keep it across acc_db_release or
  * acc_db_store_again.  A connection that died under the pool (database
- * restarted) is replaced transparently; a schema that is missing or older
- * than this build is logged with what to run.  The schema is checked once
- * per pooled connection. */
+ * restarted) is replaced transparently: a connection taken from the pool
+ * is asked "SELECT 1" first when it idled more than 2 s or when something
+ * arrived on it while it idled (a server going away says so and closes,
+ * which a poll() sees), so pages whose answer does not otherwise need the
+ * database still say 503 when it is down, and a busy site pays no round
+ * trip for it.  A schema that is missing or older than this build is
+ * logged with what to run.  The schema is checked once per pooled
+ * connection. */
 acc_store_t *acc_db_store(request_rec *r, acc_db_state_t *state);
-
-/* The same, but with probe set a connection taken now is checked with a
- * round trip even when it was used a moment ago: pages whose answer does
- * not otherwise need the database still say 503 when it is down.  (A
- * connection already held is not probed again.) */
-acc_store_t *acc_db_store_ex(request_rec *r, int probe, acc_db_state_t *state);
 
 /* 1 when the request holds a connection now. */
 int acc_db_held(request_rec *r);

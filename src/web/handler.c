@@ -283,7 +283,7 @@ int acc_handler(request_rec *r)
                             " ", acc_gettext(r, why), NULL));
         }
     }
-    if (acc_db_store_ex(r, 1, &dbs) == NULL) {
+    if (acc_db_store(r, &dbs) == NULL) {
         return acc_db_unavailable(r, dbs);
     }
     if (acc_session_current(r, &(acc_session_t *){NULL}) != OK) {
